@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+// Every setting SecondRead reads, validated once with messages a user can act on.
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL")
+    .optional(),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  SECONDREAD_DATA_DIR: z.string().min(1).default(".data"),
+  IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const clean = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const parsed = schema.safeParse(clean);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** For the running web app, where start.ts has already resolved the database and secret. */
+export function appEnv() {
+  const env = readEnv();
+  if (!env.DATABASE_URL) throw new ConfigError("DATABASE_URL is not set (start SecondRead with `npm start`).");
+  if (!env.AUTH_SECRET) throw new ConfigError("AUTH_SECRET is not set (start SecondRead with `npm start`).");
+  return { ...env, DATABASE_URL: env.DATABASE_URL, AUTH_SECRET: env.AUTH_SECRET };
+}
