@@ -68,13 +68,35 @@ async function waitFor(check: () => boolean, ms: number) {
   return check();
 }
 
+function parentPid(pid: number): number | null {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ")".
+    return Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** A server whose parent is a live Node process belongs to a running SecondRead (e.g. `npm start`). */
+function ownedByLiveProcess(pid: number) {
+  const ppid = parentPid(pid);
+  if (!ppid || ppid === 1) return false;
+  try {
+    return fs.readFileSync(`/proc/${ppid}/cmdline`, "utf8").split("\0")[0].endsWith("node");
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A server left behind by a killed process keeps the data directory locked. Stop it
  * (fast shutdown, then kill) and remove a pid file whose process is gone or is not ours.
+ * Returns "in-use" when a running SecondRead process owns the server: then we share it.
  */
-async function clearStaleServer(dataDir: string, log: Log) {
+async function clearStaleServer(dataDir: string, log: Log): Promise<"in-use" | "clear"> {
   const pid = readPidFile(dataDir);
-  if (pid === null) return;
+  if (pid === null) return "clear";
+  if (isAlive(pid) && isPostgresProcess(pid, dataDir) && ownedByLiveProcess(pid)) return "in-use";
   if (isAlive(pid) && isPostgresProcess(pid, dataDir)) {
     log(`stopping an orphaned PostgreSQL server (pid ${pid}) left by an earlier run`);
     process.kill(pid, "SIGINT");
@@ -87,6 +109,7 @@ async function clearStaleServer(dataDir: string, log: Log) {
     log("removing a stale postmaster.pid");
     fs.rmSync(path.join(dataDir, "postmaster.pid"), { force: true });
   }
+  return "clear";
 }
 
 async function canConnect(url: string) {
@@ -144,7 +167,12 @@ export async function startEmbeddedPostgres(opts: {
   const password = fs.readFileSync(passwordFile, "utf8").trim();
   const serverUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`;
 
-  await clearStaleServer(dataDir, log);
+  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${opts.database}`;
+  if ((await clearStaleServer(dataDir, log)) === "in-use") {
+    log("sharing the server of the SecondRead process that is already running");
+    await ensureDatabase(serverUrl, opts.database);
+    return { url, port: opts.port, dataDir, stop: async () => {} };
+  }
   if (await canConnect(serverUrl)) {
     throw new Error(`Port ${opts.port} is already used by another PostgreSQL server. Set EMBEDDED_PG_PORT to a free port.`);
   }
@@ -173,8 +201,6 @@ export async function startEmbeddedPostgres(opts: {
   }
   await ensureDatabase(serverUrl, opts.database);
   log(`ready on 127.0.0.1:${opts.port} (data in ${dataDir})`);
-
-  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${opts.database}`;
   return {
     url,
     port: opts.port,

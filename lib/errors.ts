@@ -1,0 +1,16 @@
+/** Raised when the caller's role does not allow the action; routes turn it into 403. */
+export class ForbiddenError extends Error {
+  constructor(message = "You do not have permission to do this.") {
+    super(message);
+  }
+}
+
+/** Raised when a thing does not exist for this caller; routes turn it into 404. */
+export class NotFoundError extends Error {
+  constructor(message = "Not found.") {
+    super(message);
+  }
+}
+
+/** Bad input: shown to the user as is; nothing was changed. */
+export class UserInputError extends Error {}

@@ -1,0 +1,59 @@
+// The scores in long form (one row per rating × criterion), unblinded, for analysis elsewhere.
+// Streamed page by page so a large study never sits in memory.
+import type { Db } from "./db.ts";
+import { assertAdmin } from "./access.ts";
+import type { DisplayEntry } from "./assignment.ts";
+import { CRITERIA } from "./criteria.ts";
+import { NotFoundError } from "./errors.ts";
+import { label } from "./rating.ts";
+import type { Actor } from "./users.ts";
+
+export const EXPORT_COLUMNS = [
+  "study", "case_position", "case_source_id", "system", "system_kind", "rater_email", "criterion", "score",
+  "display_position", "display_label", "comment", "flags", "time_spent_ms", "rated_at", "updated_at", "rating_id",
+] as const;
+
+export function csvField(value: unknown): string {
+  const s = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
+  // Quote when needed; neutralise leading = + - @ so spreadsheets do not run a comment as a formula.
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+const line = (values: unknown[]) => values.map(csvField).join(",") + "\r\n";
+
+export async function* exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
+  assertAdmin(actor);
+  const study = await db.study.findUnique({ where: { id: studyId }, select: { name: true } });
+  if (!study) throw new NotFoundError("No such study.");
+  yield line([...EXPORT_COLUMNS]);
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await db.rating.findMany({
+      where: { assignment: { case: { studyId } } },
+      orderBy: { id: "asc" },
+      take: pageSize,
+      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+      include: {
+        output: { select: { system: { select: { name: true, kind: true } } } },
+        assignment: { select: { displayOrder: true, rater: { select: { email: true } }, case: { select: { position: true, sourceId: true } } } },
+      },
+    });
+    if (page.length === 0) return;
+    let chunk = "";
+    for (const r of page) {
+      const position = (r.assignment.displayOrder as DisplayEntry[]).findIndex((e) => e.outputId === r.outputId);
+      for (const c of CRITERIA) {
+        const value = r[c.key];
+        if (value === null) continue;
+        chunk += line([
+          study.name, r.assignment.case.position, r.assignment.case.sourceId, r.output.system.name, r.output.system.kind,
+          r.assignment.rater.email, c.key, value, position + 1, label(position), r.comment, r.flags.join(";"),
+          r.timeSpentMs, r.createdAt, r.updatedAt, r.id,
+        ]);
+      }
+    }
+    yield chunk;
+    cursor = page[page.length - 1].id;
+  }
+}

@@ -1,0 +1,132 @@
+// The rater's side: their studies, their queue, one case at a time, and saving scores.
+// Everything returned here goes to the rater's browser, so it carries texts and opaque
+// handles only: never an output id, a system id, a system name or kind.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "./db.ts";
+import { extendDisplayOrder, type DisplayEntry } from "./assignment.ts";
+import { CRITERION_KEYS, isComplete, type Scores } from "./criteria.ts";
+import { NotFoundError, UserInputError } from "./errors.ts";
+
+export type RaterStudy = { id: string; name: string; description: string; total: number; done: number };
+
+export async function raterStudies(db: Db, raterId: string): Promise<RaterStudy[]> {
+  const memberships = await db.studyRater.findMany({ where: { userId: raterId }, include: { study: { select: { id: true, name: true, description: true } } }, orderBy: { addedAt: "asc" } });
+  return Promise.all(
+    memberships.map(async ({ study }) => {
+      const where = { raterId, case: { studyId: study.id } };
+      const [total, done] = await Promise.all([db.assignment.count({ where }), db.assignment.count({ where: { ...where, completedAt: { not: null } } })]);
+      return { ...study, total, done };
+    }),
+  );
+}
+
+/** Where a rater resumes: the first case (in study order) not yet finished, or null when all are done. */
+export async function nextAssignmentId(db: Db, raterId: string, studyId: string): Promise<string | null> {
+  const next = await db.assignment.findFirst({ where: { raterId, completedAt: null, case: { studyId } }, orderBy: { case: { position: "asc" } }, select: { id: true } });
+  return next?.id ?? null;
+}
+
+export type CandidateView = { handle: string; label: string; text: string; scores: Scores; comment: string };
+export type CaseView = {
+  assignmentId: string;
+  studyId: string;
+  studyName: string;
+  index: number;
+  total: number;
+  findings: string;
+  candidates: CandidateView[];
+  prevId: string | null;
+  nextId: string | null;
+};
+
+export const label = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : `Z${i - 25}`);
+
+async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
+  const a = await db.assignment.findUnique({ where: { id: assignmentId }, include: { case: { include: { study: true, outputs: { select: { id: true } } } }, ratings: true } });
+  // Someone else's assignment looks exactly like a missing one.
+  if (!a || a.raterId !== raterId) throw new NotFoundError("No such case in your assignments.");
+  return a;
+}
+
+/** Fixes the display order (first view, or new candidates since) and returns it. */
+async function settleOrder(db: Db, a: Awaited<ReturnType<typeof ownAssignment>>): Promise<DisplayEntry[]> {
+  const current = a.displayOrder as DisplayEntry[];
+  const order = extendDisplayOrder(current, a.case.outputs.map((o) => o.id), a.seed, a.ratings.length > 0);
+  if (order !== current || !a.firstShownAt) {
+    // Conditional on the order we read: two tabs opening the case at once agree on one order.
+    const changed = await db.assignment.updateMany({ where: { id: a.id, displayOrder: { equals: current } }, data: { displayOrder: order, firstShownAt: a.firstShownAt ?? new Date() } });
+    if (changed.count === 0) return (await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).displayOrder as DisplayEntry[];
+  }
+  return order;
+}
+
+export async function loadCase(db: Db, raterId: string, assignmentId: string): Promise<CaseView> {
+  const a = await ownAssignment(db, raterId, assignmentId);
+  const order = await settleOrder(db, a);
+  const outputs = await db.output.findMany({ where: { id: { in: order.map((e) => e.outputId) } }, select: { id: true, text: true } });
+  const text = new Map(outputs.map((o) => [o.id, o.text]));
+  const rating = new Map(a.ratings.map((r) => [r.outputId, r]));
+  const siblings = await db.assignment.findMany({ where: { raterId, case: { studyId: a.case.studyId } }, orderBy: { case: { position: "asc" } }, select: { id: true } });
+  const index = siblings.findIndex((s) => s.id === a.id);
+  return {
+    assignmentId: a.id,
+    studyId: a.case.studyId,
+    studyName: a.case.study.name,
+    index: index + 1,
+    total: siblings.length,
+    findings: a.case.findings,
+    candidates: order.map((e, i) => {
+      const r = rating.get(e.outputId);
+      return {
+        handle: e.handle,
+        label: label(i),
+        text: text.get(e.outputId) ?? "",
+        scores: Object.fromEntries(CRITERION_KEYS.map((k) => [k, r?.[k] ?? null])) as Scores,
+        comment: r?.comment ?? "",
+      };
+    }),
+    prevId: siblings[index - 1]?.id ?? null,
+    nextId: siblings[index + 1]?.id ?? null,
+  };
+}
+
+const score = z.number().int().min(1).max(5).nullable();
+export const ratingInput = z.object({
+  assignmentId: z.string().min(1).max(64),
+  handle: z.string().min(1).max(64),
+  scores: z.object(Object.fromEntries(CRITERION_KEYS.map((k) => [k, score])) as Record<keyof Scores, typeof score>),
+  comment: z.string().max(2000).default(""),
+  timeSpentMs: z.number().int().min(0).max(24 * 3600 * 1000).default(0),
+});
+
+/**
+ * Saves one candidate's scores. Idempotent: one row per assignment × candidate, written with
+ * INSERT … ON CONFLICT, so double clicks, two tabs and retries update that row, never add one.
+ * Returns whether the whole case is now complete.
+ */
+export async function saveRating(db: Db, raterId: string, input: z.input<typeof ratingInput>) {
+  const parsed = ratingInput.safeParse(input);
+  if (!parsed.success) throw new UserInputError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  const { assignmentId, handle, scores, comment, timeSpentMs } = parsed.data;
+  const a = await ownAssignment(db, raterId, assignmentId);
+  const order = a.displayOrder as DisplayEntry[];
+  const entry = order.find((e) => e.handle === handle);
+  if (!entry) throw new NotFoundError("This candidate is not part of the case any more; reload the page.");
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`
+      INSERT INTO "Rating" ("id", "assignmentId", "outputId", "understandability", "coherence", "relevance", "conciseness", "clinicalUtility", "comment", "timeSpentMs", "createdAt", "updatedAt")
+      VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${scores.understandability}, ${scores.coherence}, ${scores.relevance}, ${scores.conciseness}, ${scores.clinicalUtility}, ${comment}, ${timeSpentMs}, now(), now())
+      ON CONFLICT ("assignmentId", "outputId") DO UPDATE SET
+        "understandability" = EXCLUDED."understandability", "coherence" = EXCLUDED."coherence", "relevance" = EXCLUDED."relevance",
+        "conciseness" = EXCLUDED."conciseness", "clinicalUtility" = EXCLUDED."clinicalUtility", "comment" = EXCLUDED."comment",
+        "timeSpentMs" = GREATEST("Rating"."timeSpentMs", EXCLUDED."timeSpentMs"), "updatedAt" = now()`;
+    const ratings = await tx.rating.findMany({ where: { assignmentId } });
+    const complete = order.every((e) => {
+      const r = ratings.find((x) => x.outputId === e.outputId);
+      return r !== undefined && isComplete(r);
+    });
+    await tx.assignment.update({ where: { id: assignmentId }, data: { completedAt: complete ? (a.completedAt ?? new Date()) : null } });
+    return { complete };
+  });
+}

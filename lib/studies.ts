@@ -1,0 +1,53 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "./db.ts";
+import { assertAdmin } from "./access.ts";
+import { audit } from "./audit.ts";
+import { NotFoundError, UserInputError } from "./errors.ts";
+import type { Actor } from "./users.ts";
+
+export const studyInput = z.object({
+  name: z.string().trim().min(1, "Give the study a name.").max(200),
+  description: z.string().trim().max(5000).default(""),
+  ratersPerCase: z.coerce.number().int().min(1, "Each case needs at least one rater.").max(50).default(1),
+});
+
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new UserInputError(parsed.error.issues.map((i) => i.message).join(" "));
+  return parsed.data;
+}
+
+export async function createStudy(db: Db, actor: Actor, input: z.input<typeof studyInput>) {
+  assertAdmin(actor);
+  const data = parseInput(studyInput, input);
+  return db.$transaction(async (tx) => {
+    if (await tx.study.findUnique({ where: { name: data.name } })) throw new UserInputError(`A study named "${data.name}" already exists.`);
+    const study = await tx.study.create({ data: { ...data, seed: randomBytes(8).toString("hex") } });
+    await tx.system.create({ data: { studyId: study.id, name: "Reference (radiologist)", kind: "REFERENCE", provenance: { source: "imported reference impressions" } } });
+    await audit(tx, actor.id, "study.create", "Study", study.id, data);
+    return study;
+  });
+}
+
+export async function listStudies(db: Db, actor: Actor) {
+  assertAdmin(actor);
+  return db.study.findMany({
+    orderBy: { createdAt: "desc" },
+    include: { _count: { select: { cases: true, systems: true, raters: true } } },
+  });
+}
+
+export async function getStudy(db: Db, actor: Actor, studyId: string) {
+  assertAdmin(actor);
+  const study = await db.study.findUnique({
+    where: { id: studyId },
+    include: {
+      systems: { orderBy: { createdAt: "asc" }, include: { _count: { select: { outputs: true } } } },
+      raters: { include: { user: { select: { id: true, email: true, name: true } } }, orderBy: { addedAt: "asc" } },
+      _count: { select: { cases: true } },
+    },
+  });
+  if (!study) throw new NotFoundError("No such study.");
+  return study;
+}

@@ -1,0 +1,78 @@
+// `npm start`: database (embedded unless DATABASE_URL), migrations, demo study, build, web server.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ensureBuild } from "./build-state.ts";
+
+ensureBuild(); // before importing lib/, which needs the generated Prisma client
+const { ConfigError, readEnv } = await import("../lib/env.ts");
+const { authSecret, dataDir, openDatabase, PROJECT_DIR } = await import("../lib/runtime.ts");
+const { createDb } = await import("../lib/db.ts");
+const { seedDemo } = await import("../lib/demo.ts");
+
+let env;
+try {
+  env = readEnv();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  throw e;
+}
+
+const database = await openDatabase(env);
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  if (web && web.exitCode === null) {
+    web.kill("SIGTERM");
+    await new Promise((r) => web!.once("exit", r));
+  }
+  await database.stop();
+  console.log("SecondRead stopped.");
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+const credsFile = path.join(dataDir(env), "demo-credentials.json");
+if (process.env.SECONDREAD_DEMO !== "0") {
+  const db = createDb(database.url);
+  const creds = await seedDemo(db);
+  await db.$disconnect();
+  if (creds) {
+    fs.mkdirSync(path.dirname(credsFile), { recursive: true });
+    fs.writeFileSync(credsFile, JSON.stringify(creds, null, 2), { mode: 0o600 });
+    console.log("Created the demo study, a demo admin and a demo rater.");
+  }
+}
+
+const url = `http://localhost:${env.PORT}`;
+let web: ReturnType<typeof spawn> | null = spawn(path.join(PROJECT_DIR, "node_modules/.bin/next"), ["start", "-p", String(env.PORT)], {
+  cwd: PROJECT_DIR,
+  stdio: ["ignore", "pipe", "inherit"],
+  env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: database.url, AUTH_SECRET: authSecret(env), NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url },
+});
+web.stdout!.on("data", (chunk: Buffer) => {
+  const text = chunk.toString();
+  process.stdout.write(text.replace(/^/gm, "[web] "));
+  if (text.includes("Ready")) announce();
+});
+web.once("exit", (code) => {
+  if (!stopping) {
+    console.error(`The web server stopped unexpectedly (exit ${code}).`);
+    void shutdown(1);
+  }
+});
+
+function announce() {
+  console.log(`\nSecondRead is ready at ${url}`);
+  if (fs.existsSync(credsFile)) {
+    const c = JSON.parse(fs.readFileSync(credsFile, "utf8"));
+    console.log(`  demo admin: ${c.admin.email}  password: ${c.admin.password}`);
+    console.log(`  demo rater: ${c.rater.email}  password: ${c.rater.password}`);
+  }
+  console.log("Press Ctrl+C to stop.\n");
+}
