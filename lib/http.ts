@@ -1,4 +1,5 @@
 import "server-only";
+import { currentUser, type SessionUser } from "./auth.ts";
 import { ForbiddenError, NotFoundError, UserInputError } from "./errors.ts";
 import { ImportFileError } from "./import-parse.ts";
 
@@ -9,4 +10,23 @@ export function errorResponse(e: unknown): Response {
   if (e instanceof UserInputError || e instanceof ImportFileError) return Response.json({ error: e.message }, { status: 400 });
   console.error(e);
   return Response.json({ error: "Something went wrong on the server; nothing was changed." }, { status: 500 });
+}
+
+/** A route handler body run for a signed-in user; domain errors become 400/403/404. */
+export async function withUser(fn: (user: SessionUser) => Promise<Response>): Promise<Response> {
+  const user = await currentUser();
+  if (!user) return Response.json({ error: "Sign in first." }, { status: 401 });
+  try {
+    return await fn(user);
+  } catch (e) {
+    return errorResponse(e);
+  }
+}
+
+/** Reads an uploaded file from a multipart form, refusing anything over the limit before buffering it. */
+export async function fileField(form: FormData, name: string, maxBytes: number) {
+  const file = form.get(name);
+  if (!(file instanceof File) || file.size === 0) throw new UserInputError("Choose a file to upload (it is missing or empty).");
+  if (file.size > maxBytes) throw new UserInputError(`The file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${(maxBytes / 1048576).toFixed(0)} MB.`);
+  return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name, maxBytes };
 }

@@ -40,6 +40,9 @@ export async function importCases(db: Db, actor: Actor, studyId: string, req: Im
 
   const imported = await db.$transaction(
     async (tx) => {
+      // One import per study at a time: concurrent ones would pick the same positions (and
+      // miss each other's ids) and fail on a unique index instead of queueing.
+      await tx.$queryRaw`SELECT 1 FROM "Study" WHERE "id" = ${studyId} FOR UPDATE`;
       const study = await tx.study.findUnique({ where: { id: studyId }, include: { systems: { where: { kind: "REFERENCE" } } } });
       if (!study) throw new NotFoundError("No such study.");
       const reference = study.systems[0];

@@ -27,7 +27,7 @@ export async function nextAssignmentId(db: Db, raterId: string, studyId: string)
   return next?.id ?? null;
 }
 
-export type CandidateView = { handle: string; label: string; text: string; scores: Scores; comment: string };
+export type CandidateView = { handle: string; label: string; text: string; scores: Scores; comment: string; timeSpentMs: number };
 export type CaseView = {
   assignmentId: string;
   studyId: string;
@@ -84,6 +84,7 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
         text: text.get(e.outputId) ?? "",
         scores: Object.fromEntries(CRITERION_KEYS.map((k) => [k, r?.[k] ?? null])) as Scores,
         comment: r?.comment ?? "",
+        timeSpentMs: r?.timeSpentMs ?? 0,
       };
     }),
     prevId: siblings[index - 1]?.id ?? null,

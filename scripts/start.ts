@@ -10,7 +10,7 @@ const { authSecret, dataDir, openDatabase, PROJECT_DIR } = await import("../lib/
 const { createDb } = await import("../lib/db.ts");
 const { seedDemo } = await import("../lib/demo.ts");
 
-let env;
+let env: ReturnType<typeof readEnv>;
 try {
   env = readEnv();
 } catch (e) {
@@ -22,6 +22,7 @@ try {
 }
 
 const database = await openDatabase(env);
+let web: ReturnType<typeof spawn> | null = null;
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
@@ -50,14 +51,14 @@ if (process.env.SECONDREAD_DEMO !== "0") {
 }
 
 const url = `http://localhost:${env.PORT}`;
-let web: ReturnType<typeof spawn> | null = spawn(path.join(PROJECT_DIR, "node_modules/.bin/next"), ["start", "-p", String(env.PORT)], {
+web = spawn(path.join(PROJECT_DIR, "node_modules/.bin/next"), ["start", "-p", String(env.PORT)], {
   cwd: PROJECT_DIR,
   stdio: ["ignore", "pipe", "inherit"],
   env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: database.url, AUTH_SECRET: authSecret(env), NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url },
 });
 web.stdout!.on("data", (chunk: Buffer) => {
   const text = chunk.toString();
-  process.stdout.write(text.replace(/^/gm, "[web] "));
+  process.stdout.write(text.split("\n").filter((l) => l.trim()).map((l) => `[web] ${l}\n`).join(""));
   if (text.includes("Ready")) announce();
 });
 web.once("exit", (code) => {

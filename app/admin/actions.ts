@@ -1,0 +1,39 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { toResult } from "@/lib/action-result.ts";
+import { setStudyRaters } from "@/lib/assignment.ts";
+import { requireAdmin } from "@/lib/auth.ts";
+import { db } from "@/lib/db.ts";
+import { generatePassword } from "@/lib/passwords.ts";
+import { createStudy } from "@/lib/studies.ts";
+import { createUser } from "@/lib/users.ts";
+
+export async function createStudyAction(_: unknown, form: FormData) {
+  const admin = await requireAdmin();
+  return toResult(async () => {
+    const study = await createStudy(db(), admin, { name: String(form.get("name") ?? ""), description: String(form.get("description") ?? ""), ratersPerCase: Number(form.get("ratersPerCase") ?? 1) });
+    revalidatePath("/admin");
+    return { id: study.id };
+  });
+}
+
+/** Creates a rater (or admin) and returns the generated password once. */
+export async function createUserAction(_: unknown, form: FormData) {
+  const admin = await requireAdmin();
+  return toResult(async () => {
+    const password = String(form.get("password") || "") || generatePassword();
+    const role = form.get("role") === "ADMIN" ? "ADMIN" : "RATER";
+    const user = await createUser(db(), admin.id, { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), role, password });
+    revalidatePath("/admin/users");
+    return { email: user.email, password };
+  });
+}
+
+export async function assignRatersAction(studyId: string, _: unknown, form: FormData) {
+  const admin = await requireAdmin();
+  return toResult(async () => {
+    const result = await setStudyRaters(db(), admin, studyId, { raterIds: form.getAll("raterId").map(String), ratersPerCase: Number(form.get("ratersPerCase")) });
+    revalidatePath(`/admin/studies/${studyId}`);
+    return result;
+  });
+}

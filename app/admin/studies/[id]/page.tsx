@@ -1,0 +1,46 @@
+import { notFound } from "next/navigation";
+import { requireAdmin } from "@/lib/auth.ts";
+import { db } from "@/lib/db.ts";
+import { NotFoundError } from "@/lib/errors.ts";
+import { studyResults } from "@/lib/results.ts";
+import { getStudy } from "@/lib/studies.ts";
+import { Card } from "@/components/ui.tsx";
+import { ImportPanel } from "./import-panel.tsx";
+import { SystemsPanel } from "./systems-panel.tsx";
+import { RatersPanel } from "./raters-panel.tsx";
+import { ProgressTable, ResultsTable } from "./results.tsx";
+
+export const metadata = { title: "Study — SecondRead" };
+
+export default async function StudyPage({ params }: PageProps<"/admin/studies/[id]">) {
+  const admin = await requireAdmin();
+  const { id } = await params;
+  const study = await getStudy(db(), admin, id).catch((e) => (e instanceof NotFoundError ? notFound() : Promise.reject(e)));
+  const [results, raters] = await Promise.all([
+    studyResults(db(), admin, id),
+    db().user.findMany({ where: { role: "RATER", active: true }, orderBy: { email: "asc" }, select: { id: true, email: true, name: true } }),
+  ]);
+  const cases = study._count.cases;
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">{study.name}</h1>
+        {study.description && <p className="mt-1 max-w-3xl text-stone-600">{study.description}</p>}
+        <p className="mt-2 text-sm text-stone-500">
+          {cases} cases · {study.systems.length} systems · {study.raters.length} raters · {study.ratersPerCase} rater(s) per case
+        </p>
+      </div>
+      <Card title="Results" actions={<a href={`/api/studies/${id}/export`} className="text-sm font-medium text-sky-800 underline" download>Download ratings (CSV)</a>}>
+        <ResultsTable results={results} />
+      </Card>
+      <Card title="Progress"><ProgressTable raters={results.raters} /></Card>
+      <Card title="Cases"><ImportPanel studyId={id} caseCount={cases} /></Card>
+      <Card title="Systems">
+        <SystemsPanel studyId={id} cases={cases} systems={study.systems.map((s) => ({ id: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, createdAt: s.createdAt.toISOString() }))} />
+      </Card>
+      <Card title="Raters">
+        <RatersPanel studyId={id} ratersPerCase={study.ratersPerCase} raters={raters} assigned={study.raters.map((r) => r.userId)} />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { CRITERIA } from "@/lib/criteria.ts";
+import type { RaterProgress, StudyResults } from "@/lib/results.ts";
+import type { Summary } from "@/lib/stats.ts";
+import { ProgressBar } from "@/components/ui.tsx";
+
+const fmt = (v: number | null, d = 2) => (v === null ? "—" : v.toFixed(d));
+
+function Distribution({ s }: { s: Summary }) {
+  const max = Math.max(1, ...s.distribution);
+  return (
+    <span className="inline-flex h-5 items-end gap-0.5" title={s.distribution.map((c, i) => `${i + 1}: ${c}`).join(", ")} aria-label={`scores 1 to 5: ${s.distribution.join(", ")}`}>
+      {s.distribution.map((c, i) => (
+        <span key={i} className="w-2 bg-sky-600" style={{ height: `${Math.max(2, (20 * c) / max)}px`, opacity: c === 0 ? 0.2 : 1 }} />
+      ))}
+    </span>
+  );
+}
+
+export function ResultsTable({ results }: { results: StudyResults }) {
+  if (results.totalRatings === 0) return <p className="text-stone-600">No ratings yet. Scores appear here as raters save them.</p>;
+  return (
+    <div className="space-y-6 overflow-x-auto">
+      {CRITERIA.map((c) => (
+        <table key={c.key} className="w-full text-sm" data-criterion={c.key}>
+          <caption className="mb-1 text-left font-medium">
+            {c.label} <span className="font-normal text-stone-500">— {c.definition} Agreement (Krippendorff&apos;s α, ordinal): {fmt(results.agreement[c.key])}</span>
+          </caption>
+          <thead className="text-left text-stone-500">
+            <tr><th className="w-1/3 py-1">System</th><th>Mean</th><th>SD</th><th>95% CI</th><th>Median</th><th>n</th><th>Scores 1–5</th></tr>
+          </thead>
+          <tbody>
+            {results.systems.map((s) => {
+              const v = s.byCriterion[c.key];
+              return (
+                <tr key={s.systemId} className="border-t border-stone-100" data-system={s.name}>
+                  <td className="py-1">{s.name}</td>
+                  <td data-testid="mean" className="font-medium tabular-nums">{fmt(v.mean)}</td>
+                  <td className="tabular-nums">{fmt(v.sd)}</td>
+                  <td className="tabular-nums">{v.ci95 ? `${fmt(v.ci95[0])}–${fmt(v.ci95[1])}` : "—"}</td>
+                  <td className="tabular-nums">{fmt(v.median, 1)}</td>
+                  <td data-testid="n" className="tabular-nums">{v.n}</td>
+                  <td><Distribution s={v} /></td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ))}
+    </div>
+  );
+}
+
+export function ProgressTable({ raters }: { raters: RaterProgress[] }) {
+  if (raters.length === 0) return <p className="text-stone-600">No raters assigned yet.</p>;
+  return (
+    <table className="w-full text-sm">
+      <thead className="text-left text-stone-500"><tr><th className="py-1">Rater</th><th>Cases done</th><th>Ratings done / expected</th><th className="w-1/3" /></tr></thead>
+      <tbody>
+        {raters.map((r) => (
+          <tr key={r.raterId} className="border-t border-stone-100">
+            <td className="py-1">{r.email}</td>
+            <td className="tabular-nums">{r.casesDone} / {r.cases}</td>
+            <td className="tabular-nums" data-testid="ratings-progress">{r.ratingsDone} / {r.ratingsExpected}</td>
+            <td><ProgressBar done={r.ratingsDone} total={r.ratingsExpected} label={`Progress of ${r.email}`} /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,68 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { buttonClass, inputClass } from "@/components/ui.tsx";
+import { useUpload } from "@/components/use-upload.ts";
+
+type SystemRow = { id: string; name: string; kind: string; outputs: number; createdAt: string };
+const KIND: Record<string, string> = { REFERENCE: "Reference (radiologist)", RETRIEVAL: "Retrieval baseline", IMPORTED: "Imported outputs", LLAMA: "LLM (node-llama-cpp)", OPENAI_COMPATIBLE: "LLM (HTTP endpoint)" };
+
+export function SystemsPanel({ studyId, systems, cases }: { studyId: string; systems: SystemRow[]; cases: number }) {
+  const router = useRouter();
+  const upload = useUpload<{ id: string; missing?: number }>();
+  const [kind, setKind] = useState<"retrieval" | "imported">("retrieval");
+  const [library, setLibrary] = useState<"study" | "file">("study");
+  const [message, setMessage] = useState<string | null>(null);
+
+  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setMessage(null);
+    const form = new FormData(e.currentTarget);
+    const r = await upload.send(`/api/studies/${studyId}/systems`, form);
+    if (r) {
+      setMessage(r.missing ? `System added; ${r.missing} case(s) have no output from it.` : "System added.");
+      (e.target as HTMLFormElement).reset();
+      router.refresh();
+    }
+  }
+
+  return (
+    <div className="space-y-4 text-sm">
+      <table className="w-full">
+        <thead className="text-left text-stone-500"><tr><th className="py-1">Name</th><th>Kind</th><th>Outputs</th></tr></thead>
+        <tbody>
+          {systems.map((s) => (
+            <tr key={s.id} className="border-t border-stone-100">
+              <td className="py-1 font-medium">{s.name}</td><td>{KIND[s.kind] ?? s.kind}</td><td className="tabular-nums">{s.outputs} / {cases}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form onSubmit={onSubmit} className="space-y-3 rounded border border-stone-200 p-3">
+        <p className="font-medium">Add a system</p>
+        <div className="flex gap-4">
+          <label className="flex items-center gap-2"><input type="radio" name="kind" value="retrieval" checked={kind === "retrieval"} onChange={() => setKind("retrieval")} /> Retrieval baseline (TF-IDF)</label>
+          <label className="flex items-center gap-2"><input type="radio" name="kind" value="imported" checked={kind === "imported"} onChange={() => setKind("imported")} /> Outputs of another system (file)</label>
+        </div>
+        <label className="block font-medium">Name<input name="name" required className={inputClass} defaultValue={kind === "retrieval" ? "Retrieval baseline" : ""} key={kind} /></label>
+        {kind === "retrieval" ? (
+          <fieldset className="space-y-1">
+            <legend className="font-medium">Case library</legend>
+            <label className="flex items-center gap-2"><input type="radio" name="library" value="study" checked={library === "study"} onChange={() => setLibrary("study")} /> This study&apos;s cases, leave-one-out</label>
+            <label className="flex items-center gap-2"><input type="radio" name="library" value="file" checked={library === "file"} onChange={() => setLibrary("file")} /> A library file (CSV/JSONL with findings and impression, e.g. the OpenI reports)</label>
+            {library === "file" && <input type="file" name="file" required accept=".csv,.jsonl,.ndjson" className={inputClass} data-testid="library-file" />}
+            <p className="text-xs text-stone-500">Each case gets the impression of the library case with the most similar findings; a library case with the same id as the case is never used.</p>
+          </fieldset>
+        ) : (
+          <label className="block font-medium">
+            Outputs file <span className="font-normal text-stone-500">(CSV or JSONL: a case id column and a text column)</span>
+            <input type="file" name="file" required accept=".csv,.jsonl,.ndjson" className={inputClass} data-testid="outputs-file" />
+          </label>
+        )}
+        <button type="submit" disabled={upload.busy} className={buttonClass}>{upload.busy ? "Adding…" : "Add system"}</button>
+        {upload.error && <p role="status" className="text-red-700">{upload.error}</p>}
+        {message && <p role="status" className="text-emerald-800">{message}</p>}
+      </form>
+    </div>
+  );
+}

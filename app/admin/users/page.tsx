@@ -1,0 +1,31 @@
+import { requireAdmin } from "@/lib/auth.ts";
+import { db } from "@/lib/db.ts";
+import { Card } from "@/components/ui.tsx";
+import { AddUserForm } from "./add-user-form.tsx";
+
+export const metadata = { title: "Users — SecondRead" };
+
+export default async function UsersPage() {
+  await requireAdmin();
+  const users = await db().user.findMany({ orderBy: [{ role: "asc" }, { email: "asc" }], select: { id: true, email: true, name: true, role: true, active: true, createdAt: true } });
+  return (
+    <div className="space-y-8">
+      <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
+      <Card>
+        <table className="w-full text-sm">
+          <thead className="text-left text-stone-500"><tr><th className="py-2">Email</th><th>Name</th><th>Role</th><th>Status</th></tr></thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} className="border-t border-stone-100">
+                <td className="py-2">{u.email}</td><td>{u.name}</td><td>{u.role === "ADMIN" ? "Study admin" : "Rater"}</td><td>{u.active ? "active" : "disabled"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      <Card title="Add a user">
+        <AddUserForm />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import { db } from "@/lib/db.ts";
+import { readEnv } from "@/lib/env.ts";
+import { fileField, withUser } from "@/lib/http.ts";
+import { importCases, previewImport } from "@/lib/import.ts";
+import { assertAdmin } from "@/lib/access.ts";
+
+// multipart: file, mode=preview|import, findings/impression/sourceId column names, skipIncomplete=1
+export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/import">) {
+  return withUser(async (user) => {
+    assertAdmin(user);
+    const { id } = await ctx.params;
+    const form = await req.formData();
+    const file = await fileField(form, "file", readEnv().IMPORT_MAX_BYTES);
+    if (form.get("mode") === "preview") return Response.json(previewImport(file));
+    const col = (k: string) => String(form.get(k) ?? "") || undefined;
+    const result = await importCases(db(), user, id, {
+      ...file,
+      mapping: { findings: col("findings"), impression: col("impression"), sourceId: col("sourceId") },
+      skipIncomplete: form.get("skipIncomplete") === "1",
+    });
+    return Response.json(result);
+  });
+}

@@ -1,0 +1,39 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useState } from "react";
+
+export function LoginForm() {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const form = new FormData(e.currentTarget);
+    const res = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
+    if (res?.ok) {
+      window.location.assign("/");
+    } else {
+      setError("Wrong email or password.");
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="mt-8 space-y-4">
+      <label className="block text-sm font-medium">
+        Email
+        <input name="email" type="email" autoComplete="username" required autoFocus className="mt-1 block w-full rounded border border-stone-300 px-3 py-2" />
+      </label>
+      <label className="block text-sm font-medium">
+        Password
+        <input name="password" type="password" autoComplete="current-password" required className="mt-1 block w-full rounded border border-stone-300 px-3 py-2" />
+      </label>
+      {error && <p role="status" className="text-sm text-red-700">{error}</p>}
+      <button type="submit" disabled={busy} className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white disabled:opacity-50">
+        {busy ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

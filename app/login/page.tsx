@@ -1,0 +1,16 @@
+import { redirect } from "next/navigation";
+import { currentUser } from "@/lib/auth.ts";
+import { LoginForm } from "./login-form.tsx";
+
+export const metadata = { title: "Sign in — SecondRead" };
+
+export default async function LoginPage() {
+  if (await currentUser()) redirect("/");
+  return (
+    <div className="mx-auto max-w-sm py-12">
+      <h1 className="text-2xl font-semibold tracking-tight">Sign in to SecondRead</h1>
+      <p className="mt-2 text-sm text-stone-600">Blinded expert rating of radiology impressions.</p>
+      <LoginForm />
+    </div>
+  );
+}

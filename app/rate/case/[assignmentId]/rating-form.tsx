@@ -1,0 +1,225 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { CriterionKey, Scores } from "@/lib/criteria.ts";
+import type { CaseView } from "@/lib/rating.ts";
+import { saveRatingAction } from "../../actions.ts";
+
+type Criterion = { key: CriterionKey; label: string; definition: string; low: string; high: string };
+type Draft = { scores: Scores; comment: string };
+type SaveState = "saved" | "saving" | "retrying";
+
+const complete = (d: Draft) => Object.values(d.scores).every((v) => v !== null);
+
+/**
+ * Every change is saved at once, one request at a time per candidate, retried until the
+ * server has it: the server keeps one row per candidate, so retries and repeats are harmless.
+ */
+function useAutosave(view: CaseView, drafts: React.RefObject<Record<string, Draft>>) {
+  const [state, setState] = useState<Record<string, SaveState>>({});
+  const [error, setError] = useState<string | null>(null);
+  const queues = useRef<Record<string, { dirty: boolean; running: Promise<void> | null }>>({});
+  const openedAt = useRef(Date.now());
+  const base = useRef(Object.fromEntries(view.candidates.map((c) => [c.handle, c.timeSpentMs])));
+
+  const run = useCallback(
+    async (handle: string) => {
+      const q = queues.current[handle];
+      for (let attempt = 0; q.dirty; ) {
+        q.dirty = false;
+        setState((s) => ({ ...s, [handle]: attempt === 0 ? "saving" : "retrying" }));
+        const d = drafts.current[handle];
+        try {
+          const res = await saveRatingAction({ assignmentId: view.assignmentId, handle, scores: d.scores, comment: d.comment, timeSpentMs: base.current[handle] + Date.now() - openedAt.current });
+          if (!res.ok) {
+            setError(res.error);
+            return;
+          }
+          setError(null);
+          attempt = 0;
+        } catch {
+          q.dirty = true; // network or server down: keep the change and try again
+          attempt += 1;
+          setState((s) => ({ ...s, [handle]: "retrying" }));
+          await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+        }
+      }
+      setState((s) => ({ ...s, [handle]: "saved" }));
+    },
+    [view.assignmentId, drafts],
+  );
+
+  const save = useCallback(
+    (handle: string) => {
+      const q = (queues.current[handle] ??= { dirty: false, running: null });
+      q.dirty = true;
+      if (!q.running) q.running = run(handle).finally(() => (q.running = null));
+    },
+    [run],
+  );
+
+  const flush = useCallback(async () => {
+    await Promise.all(Object.values(queues.current).map((q) => q.running));
+  }, []);
+
+  const pending = Object.values(state).some((s) => s !== "saved");
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (pending) e.preventDefault();
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [pending]);
+
+  return { state, error, save, flush, pending };
+}
+
+export function RatingForm({ view, criteria }: { view: CaseView; criteria: Criterion[] }) {
+  const router = useRouter();
+  const [drafts, setDrafts] = useState<Record<string, Draft>>(() => Object.fromEntries(view.candidates.map((c) => [c.handle, { scores: c.scores, comment: c.comment }])));
+  const draftsRef = useRef(drafts);
+  const { state, error, save, flush } = useAutosave(view, draftsRef);
+  const formRef = useRef<HTMLFormElement>(null);
+  const allDone = view.candidates.every((c) => complete(drafts[c.handle]));
+
+  const update = (handle: string, change: { comment?: string; scores?: Partial<Scores> }) => {
+    const d = draftsRef.current[handle];
+    const next = { ...draftsRef.current, [handle]: { comment: change.comment ?? d.comment, scores: { ...d.scores, ...change.scores } } };
+    draftsRef.current = next;
+    setDrafts(next);
+    save(handle);
+  };
+
+  const go = useCallback(
+    async (id: string | null) => {
+      await flush();
+      router.push(id ? `/rate/case/${id}` : `/rate/${view.studyId}`);
+    },
+    [flush, router, view.studyId],
+  );
+
+  // Keyboard: 1-5 scores the focused criterion and moves to the next; N / P change case.
+  const groups = () => Array.from(formRef.current?.querySelectorAll<HTMLElement>("[role=radiogroup]") ?? []);
+  const focusGroup = (g: HTMLElement | undefined) => {
+    const target = g?.querySelector<HTMLInputElement>("input:checked") ?? g?.querySelector<HTMLInputElement>("input");
+    if (target) target.focus();
+    else document.getElementById("next-case")?.focus();
+  };
+  function onKeyDown(e: React.KeyboardEvent<HTMLFormElement>) {
+    const el = e.target as HTMLElement;
+    if (el.tagName === "TEXTAREA" || (el as HTMLInputElement).type === "text" || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (/^[1-5]$/.test(e.key) && el instanceof HTMLInputElement && el.type === "radio") {
+      e.preventDefault();
+      const group = el.closest<HTMLElement>("[role=radiogroup]")!;
+      update(group.dataset.handle!, { scores: { [group.dataset.criterion!]: Number(e.key) } });
+      const all = groups();
+      focusGroup(all[all.indexOf(group) + 1]);
+    } else if (e.key === "n" || e.key === "N") {
+      e.preventDefault();
+      void go(view.nextId);
+    } else if ((e.key === "p" || e.key === "P") && view.prevId) {
+      e.preventDefault();
+      void go(view.prevId);
+    }
+  }
+
+  useEffect(() => {
+    // Start where work remains: the first criterion without a score.
+    const first = groups().find((g) => !g.querySelector("input:checked"));
+    focusGroup(first);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [view.assignmentId]);
+
+  return (
+    <form ref={formRef} onKeyDown={onKeyDown} onSubmit={(e) => e.preventDefault()} className="space-y-6">
+      <div className="flex flex-wrap items-center gap-4">
+        <h1 className="text-xl font-semibold tracking-tight">Case {view.index} of {view.total}</h1>
+        <span className="text-sm text-stone-500">{view.studyName}</span>
+        <span className="flex-1" />
+        <span className="text-sm text-stone-500" aria-live="polite" data-testid="save-status">
+          {Object.values(state).some((s) => s === "retrying") ? "Connection problem — retrying, your scores are kept" : Object.values(state).some((s) => s === "saving") ? "Saving…" : Object.keys(state).length ? "All changes saved" : ""}
+        </span>
+      </div>
+      {error && <p role="status" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">{error}</p>}
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+        <section aria-labelledby="findings-h" className="self-start rounded-lg border border-stone-200 bg-white p-5 lg:sticky lg:top-4">
+          <h2 id="findings-h" className="text-sm font-semibold uppercase tracking-wide text-stone-500">Findings</h2>
+          <p className="mt-2 leading-relaxed" data-testid="findings">{view.findings}</p>
+          <details className="mt-6 text-sm text-stone-600">
+            <summary className="cursor-pointer font-medium text-stone-700">Criteria and scale</summary>
+            <dl className="mt-2 space-y-2">
+              {criteria.map((c) => (
+                <div key={c.key}><dt className="font-medium">{c.label}</dt><dd>{c.definition} 1 = {c.low}; 5 = {c.high}.</dd></div>
+              ))}
+            </dl>
+          </details>
+          <p className="mt-4 text-xs text-stone-500">Keys: 1–5 score the focused criterion and move on · ←/→ change it · N next case · P previous case. Scores save as you go.</p>
+        </section>
+
+        <div className="space-y-6">
+          {view.candidates.map((c) => (
+            <section key={c.handle} aria-label={`Candidate ${c.label}`} className="rounded-lg border border-stone-200 bg-white p-5" data-testid="candidate">
+              <div className="flex items-baseline gap-3">
+                <h2 className="text-lg font-semibold">Candidate {c.label}</h2>
+                <span className="flex-1" />
+                <span className="text-xs text-stone-500">{complete(drafts[c.handle]) ? "complete" : "to do"}</span>
+              </div>
+              <p className="mt-2 rounded bg-stone-50 p-3 leading-relaxed" data-testid="candidate-text">{c.text}</p>
+              <div className="mt-4 space-y-3">
+                {criteria.map((k) => (
+                  <div key={k.key} role="radiogroup" aria-label={`${k.label} for candidate ${c.label}`} data-handle={c.handle} data-criterion={k.key} className="grid items-center gap-2 sm:grid-cols-[12rem_1fr]">
+                    <div>
+                      <div className="text-sm font-medium">{k.label}</div>
+                      <div className="text-xs text-stone-500">{k.definition}</div>
+                    </div>
+                    <div className="flex items-center gap-2">
+                      <span className="w-24 text-right text-xs text-stone-500">{k.low}</span>
+                      {[1, 2, 3, 4, 5].map((v) => (
+                        <label key={v} className="relative">
+                          <input
+                            type="radio"
+                            className="peer sr-only"
+                            name={`${c.label}-${k.key}`}
+                            value={v}
+                            aria-label={`${v}`}
+                            checked={drafts[c.handle].scores[k.key] === v}
+                            onChange={() => update(c.handle, { scores: { [k.key]: v } })}
+                          />
+                          <span className="flex h-9 w-9 cursor-pointer items-center justify-center rounded-full border border-stone-300 text-sm tabular-nums peer-checked:border-sky-700 peer-checked:bg-sky-700 peer-checked:text-white peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-sky-600">
+                            {v}
+                          </span>
+                        </label>
+                      ))}
+                      <span className="w-24 text-xs text-stone-500">{k.high}</span>
+                    </div>
+                  </div>
+                ))}
+                <label className="block text-sm">
+                  <span className="font-medium">Comment</span> <span className="text-stone-500">(optional)</span>
+                  <input
+                    type="text"
+                    maxLength={2000}
+                    defaultValue={c.comment}
+                    onBlur={(e) => e.target.value !== drafts[c.handle].comment && update(c.handle, { comment: e.target.value })}
+                    className="mt-1 block w-full rounded border border-stone-300 px-3 py-1.5"
+                  />
+                </label>
+              </div>
+            </section>
+          ))}
+        </div>
+      </div>
+
+      <div className="flex items-center gap-3 border-t border-stone-200 pt-4">
+        {view.prevId ? <button type="button" onClick={() => go(view.prevId)} className="rounded border border-stone-300 bg-white px-4 py-2 text-sm">← Previous case</button> : <Link href="/rate" className="text-sm text-stone-600 underline">My studies</Link>}
+        <span className="flex-1" />
+        <span className="text-sm text-stone-600">{allDone ? "This case is complete." : "Score every candidate on all five criteria."}</span>
+        <button id="next-case" type="button" onClick={() => go(view.nextId)} className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700">
+          {view.nextId ? "Next case →" : "Finish"}
+        </button>
+      </div>
+    </form>
+  );
+}

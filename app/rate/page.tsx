@@ -1,0 +1,30 @@
+import Link from "next/link";
+import { requireUser } from "@/lib/auth.ts";
+import { db } from "@/lib/db.ts";
+import { raterStudies } from "@/lib/rating.ts";
+import { Card, ProgressBar } from "@/components/ui.tsx";
+
+export const metadata = { title: "My ratings — SecondRead" };
+
+export default async function RaterHome() {
+  const user = await requireUser();
+  const studies = await raterStudies(db(), user.id);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold tracking-tight">My ratings</h1>
+      {studies.length === 0 && <Card><p className="text-stone-600">No studies are assigned to you yet.</p></Card>}
+      {studies.map((s) => (
+        <Card key={s.id} title={s.name}>
+          {s.description && <p className="mb-3 text-sm text-stone-600">{s.description}</p>}
+          <div className="flex items-center gap-4">
+            <div className="flex-1"><ProgressBar done={s.done} total={s.total} label={`Progress in ${s.name}`} /></div>
+            <span className="text-sm tabular-nums text-stone-600" data-testid="study-progress">{s.done} of {s.total} cases done</span>
+            <Link href={`/rate/${s.id}`} className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700">
+              {s.done === 0 ? "Start" : s.done === s.total ? "Review" : "Continue"}
+            </Link>
+          </div>
+        </Card>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import { unstable_rethrow } from "next/navigation";
+import { ForbiddenError, NotFoundError, UserInputError } from "./errors.ts";
+import { ImportFileError } from "./import-parse.ts";
+
+export type ActionResult<T = undefined> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Runs a server action body: user-facing errors become a message, forbidden/not-found become 403/404. */
+export async function toResult<T>(fn: () => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (e) {
+    unstable_rethrow(e);
+    if (e instanceof UserInputError || e instanceof ImportFileError) return { ok: false, error: e.message };
+    const { forbidden, notFound } = await import("next/navigation");
+    if (e instanceof ForbiddenError) forbidden();
+    if (e instanceof NotFoundError) notFound();
+    console.error(e);
+    return { ok: false, error: "Something went wrong on the server; nothing was changed." };
+  }
+}

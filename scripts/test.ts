@@ -1,0 +1,62 @@
+// `npm test`: unit tests, integration tests against a real PostgreSQL (embedded, or the server
+// of DATABASE_URL: a throwaway database per test file), then Playwright in Debian's chromium.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ensureBuild, ensureClient } from "./build-state.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+const wants = (kind: string) => only === null || only === kind;
+const extra = process.argv.includes("--") ? process.argv.slice(process.argv.indexOf("--") + 1) : [];
+
+ensureClient();
+const { readEnv } = await import("../lib/env.ts");
+const { startEmbeddedPostgres } = await import("../lib/embedded-postgres.ts");
+
+const results: { kind: string; ok: boolean; seconds: number }[] = [];
+function run(kind: string, cmd: string, args: string[], env: Record<string, string> = {}) {
+  const t = Date.now();
+  console.log(`\n=== ${kind} tests ===`);
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+  results.push({ kind, ok: r.status === 0, seconds: Math.round((Date.now() - t) / 1000) });
+}
+const testFiles = (dir: string) =>
+  fs.readdirSync(path.join(ROOT, "test", dir)).filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("test", dir, f));
+
+if (wants("unit")) run("typecheck", path.join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", "."]);
+if (wants("unit")) run("unit", process.execPath, ["--import", "tsx", "--test", ...testFiles("unit")]);
+
+if (wants("integration") || wants("browser")) {
+  const env = readEnv();
+  let serverUrl: string;
+  let stop = async () => {};
+  if (env.DATABASE_URL) {
+    serverUrl = env.DATABASE_URL; // throwaway databases are created next to it, never in it
+  } else {
+    const server = await startEmbeddedPostgres({ dataDir: path.join(ROOT, env.SECONDREAD_DATA_DIR, "test-postgres"), port: Number(process.env.TEST_PG_PORT ?? 54339), database: "postgres" });
+    serverUrl = server.url;
+    stop = server.stop;
+  }
+  try {
+    const dbEnv = { TEST_SERVER_URL: serverUrl, DATABASE_URL: "" };
+    if (wants("integration")) run("integration", process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...testFiles("integration")], dbEnv);
+    if (wants("browser")) {
+      ensureBuild();
+      process.env.TEST_SERVER_URL = serverUrl;
+      const { prepareE2eDatabase } = await import("../test/browser/prepare.ts");
+      const e2e = await prepareE2eDatabase();
+      try {
+        run("browser", path.join(ROOT, "node_modules/.bin/playwright"), ["test", ...extra], { ...dbEnv, E2E_DATABASE_URL: e2e.url });
+      } finally {
+        await e2e.drop();
+      }
+    }
+  } finally {
+    await stop();
+  }
+}
+
+console.log("\n=== summary ===");
+for (const r of results) console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.kind} (${r.seconds}s)`);
+process.exit(results.every((r) => r.ok) && results.length > 0 ? 0 : 1);

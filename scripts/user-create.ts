@@ -1,0 +1,54 @@
+// npm run user:create -- --email someone@example.org --role admin|rater [--name "Dr X"]
+// The password is asked for (hidden) on a terminal, or generated and printed once.
+import { parseArgs } from "node:util";
+import readline from "node:readline";
+import { ensureClient } from "./build-state.ts";
+
+ensureClient();
+const { readEnv } = await import("../lib/env.ts");
+const { openDatabase } = await import("../lib/runtime.ts");
+const { createDb } = await import("../lib/db.ts");
+const { createUser } = await import("../lib/users.ts");
+const { generatePassword } = await import("../lib/passwords.ts");
+const { UserInputError } = await import("../lib/errors.ts");
+
+const { values } = parseArgs({ options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, generate: { type: "boolean" } } });
+const role = values.role?.toUpperCase();
+if (!values.email || (role !== "ADMIN" && role !== "RATER")) {
+  console.error("Usage: npm run user:create -- --email <email> --role admin|rater [--name <name>] [--generate]");
+  process.exit(2);
+}
+
+function askHidden(question: string): Promise<string> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
+  out._writeToOutput = (s: string) => out.output.write(s.includes(question) ? s : "");
+  return new Promise((resolve) => rl.question(question, (a) => (rl.close(), process.stdout.write("\n"), resolve(a))));
+}
+
+let password: string;
+let generated = false;
+if (process.stdin.isTTY && !values.generate) {
+  password = await askHidden("Password (at least 10 characters, empty to generate one): ");
+  if (password && password !== (await askHidden("Repeat the password: "))) {
+    console.error("The passwords differ; no user was created.");
+    process.exit(1);
+  }
+} else password = "";
+if (!password) [password, generated] = [generatePassword(), true];
+
+const database = await openDatabase(readEnv(), { log: () => {} });
+const db = createDb(database.url);
+try {
+  const user = await createUser(db, null, { email: values.email, name: values.name ?? "", role, password });
+  console.log(`Created ${user.role === "ADMIN" ? "study admin" : "rater"} ${user.email}.`);
+  if (generated) console.log(`Password (shown once, store it now): ${password}`);
+} catch (e) {
+  if (e instanceof UserInputError) {
+    console.error(e.message);
+    process.exitCode = 1;
+  } else throw e;
+} finally {
+  await db.$disconnect();
+  await database.stop();
+}

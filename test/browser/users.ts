@@ -1,0 +1,5 @@
+export const USERS = {
+  admin: { email: "admin@e2e.secondread", name: "E2E Admin", role: "ADMIN", password: "admin-password-e2e" },
+  rater: { email: "rater1@e2e.secondread", name: "E2E Rater One", role: "RATER", password: "rater1-password-e2e" },
+  rater2: { email: "rater2@e2e.secondread", name: "E2E Rater Two", role: "RATER", password: "rater2-password-e2e" },
+} as const;
