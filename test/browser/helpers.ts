@@ -1,0 +1,45 @@
+import { expect, type Page } from "@playwright/test";
+import fs from "node:fs";
+import path from "node:path";
+import { setStudyRaters } from "../../lib/assignment.ts";
+import { createDb, type Db } from "../../lib/db.ts";
+import { importCases } from "../../lib/import.ts";
+import { createStudy } from "../../lib/studies.ts";
+import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
+import { USERS } from "./users.ts";
+
+export const DEMO_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "demo");
+
+let shared: Db | null = null;
+export function testDb(): Db {
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error("E2E_DATABASE_URL is not set: run the browser tests with `npm test`.");
+  return (shared ??= createDb(url));
+}
+
+export async function login(page: Page, who: keyof typeof USERS) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(USERS[who].email);
+  await page.getByLabel("Password").fill(USERS[who].password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+export async function user(who: keyof typeof USERS) {
+  return testDb().user.findUniqueOrThrow({ where: { email: USERS[who].email } });
+}
+
+/** A study made through lib/ (not the UI): 20 OpenI cases, reference, retrieval, an imported system. */
+export async function seedStudy(name: string, raters: (keyof typeof USERS)[]) {
+  const db = testDb();
+  const admin = await user("admin");
+  const study = await createStudy(db, admin, { name, ratersPerCase: 1 });
+  await importCases(db, admin, study.id, { bytes: fs.readFileSync(path.join(DEMO_DIR, "openi-demo-20.csv")), fileName: "demo.csv", maxBytes: 1e8 });
+  await addRetrievalSystem(db, admin, study.id, { name: `Retrieval ${name}`, library: null });
+  const cases = await db.case.findMany({ where: { studyId: study.id } });
+  const jsonl = cases.map((c) => JSON.stringify({ uid: c.sourceId, output: `Imported-model impression:\n  ${c.findings.split(".")[0]}.` })).join("\n");
+  await addImportedSystem(db, admin, study.id, { name: `Secret Model ${name}`, file: { bytes: new TextEncoder().encode(jsonl), fileName: "model.jsonl", maxBytes: 1e8 } });
+  const ids = await Promise.all(raters.map(async (r) => (await user(r)).id));
+  await setStudyRaters(db, admin, study.id, { raterIds: ids, ratersPerCase: 1 });
+  return study;
+}
