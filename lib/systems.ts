@@ -33,6 +33,8 @@ async function saveSystem(
 ) {
   return db.$transaction(
     async (tx) => {
+      // One new system per study at a time, so a double submit gets the message below, not a unique-index error.
+      await tx.$queryRaw`SELECT 1 FROM "Study" WHERE "id" = ${studyId} FOR UPDATE`;
       if (await tx.system.findUnique({ where: { studyId_name: { studyId, name: system.name } } })) {
         throw new UserInputError(`The study already has a system named "${system.name}".`);
       }

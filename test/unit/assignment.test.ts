@@ -1,0 +1,55 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { assignmentSeed, extendDisplayOrder, newHandle, shuffle } from "../../lib/assignment.ts";
+import { label } from "../../lib/rating.ts";
+
+test("assignment seeds are reproducible and differ between raters and cases", () => {
+  const s = assignmentSeed("study", "case1", "raterA");
+  assert.equal(s, assignmentSeed("study", "case1", "raterA"));
+  assert.notEqual(s, assignmentSeed("study", "case1", "raterB"));
+  assert.notEqual(s, assignmentSeed("study", "case2", "raterA"));
+  assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 31, "fits a Postgres INTEGER");
+});
+
+test("shuffle is a seeded permutation", () => {
+  const items = Array.from({ length: 10 }, (_, i) => i);
+  assert.deepEqual(shuffle(items, 42), shuffle(items, 42));
+  assert.deepEqual([...shuffle(items, 42)].sort((a, b) => a - b), items);
+  assert.notDeepEqual(shuffle(items, 42), shuffle(items, 43));
+});
+
+test("shuffle puts each item first about equally often (no position bias)", () => {
+  const counts = [0, 0, 0];
+  for (let seed = 0; seed < 3000; seed++) counts[shuffle([0, 1, 2], assignmentSeed("s", `c${seed}`, "r"))[0]]++;
+  for (const c of counts) assert.ok(c > 850 && c < 1150, `first-position counts ${counts}`);
+});
+
+test("handles are opaque and unique", () => {
+  const handles = new Set(Array.from({ length: 1000 }, newHandle));
+  assert.equal(handles.size, 1000);
+  for (const h of handles) assert.match(h, /^[A-Za-z0-9_-]{12}$/);
+});
+
+test("a first display order covers every output, in a seeded order independent of input order", () => {
+  const first = extendDisplayOrder([], ["o3", "o1", "o2"], 7, false);
+  assert.deepEqual(first.map((e) => e.outputId).sort(), ["o1", "o2", "o3"]);
+  const again = extendDisplayOrder([], ["o1", "o2", "o3"], 7, false);
+  assert.deepEqual(again.map((e) => e.outputId), first.map((e) => e.outputId));
+});
+
+test("an unchanged order is returned as is, so nothing is written", () => {
+  const order = extendDisplayOrder([], ["a", "b"], 1, false);
+  assert.equal(extendDisplayOrder(order, ["b", "a"], 1, false), order);
+});
+
+test("once something is rated, the shown labels stay and new candidates go last", () => {
+  const order = extendDisplayOrder([], ["a", "b", "c"], 5, false);
+  const extended = extendDisplayOrder(order, ["a", "b", "c", "d"], 5, true);
+  assert.deepEqual(extended.slice(0, 3), order);
+  assert.equal(extended[3].outputId, "d");
+});
+
+test("labels run A, B, … Z and beyond", () => {
+  assert.deepEqual([0, 1, 25].map(label), ["A", "B", "Z"]);
+  assert.equal(label(26), "Z1");
+});

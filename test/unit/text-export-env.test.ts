@@ -1,0 +1,37 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { csvField } from "../../lib/export.ts";
+import { ConfigError, readEnv } from "../../lib/env.ts";
+import { normalizeText } from "../../lib/text.ts";
+import { CRITERIA, isComplete } from "../../lib/criteria.ts";
+
+test("every text is flattened the same way, whatever its formatting", () => {
+  assert.equal(normalizeText("  No acute\r\n\tcardiopulmonary   abnormality. \n"), "No acute cardiopulmonary abnormality.");
+  assert.equal(normalizeText("Cafe\u0301\u200B effusion"), "Café effusion");
+  assert.equal(normalizeText("a\u00A0b"), "a b");
+});
+
+test("CSV fields are quoted when needed and formulas are neutralised", () => {
+  assert.equal(csvField('He said "no"'), '"He said ""no"""');
+  assert.equal(csvField("a,b"), '"a,b"');
+  assert.equal(csvField("line\nbreak"), '"line\nbreak"');
+  assert.equal(csvField("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+  assert.equal(csvField("-2"), "-2");
+  assert.equal(csvField(null), "");
+  assert.equal(csvField(new Date("2026-01-02T03:04:05Z")), "2026-01-02T03:04:05.000Z");
+});
+
+test("configuration is validated with messages naming the setting", () => {
+  assert.equal(readEnv({}).PORT, 3000);
+  assert.equal(readEnv({ DATABASE_URL: "" }).DATABASE_URL, undefined);
+  assert.throws(() => readEnv({ DATABASE_URL: "mysql://x" }), (e: unknown) => e instanceof ConfigError && /DATABASE_URL: must be a postgres/.test(e.message));
+  assert.throws(() => readEnv({ PORT: "eighty" }), (e: unknown) => e instanceof ConfigError && /PORT/.test(e.message));
+  assert.throws(() => readEnv({ AUTH_SECRET: "short" }), (e: unknown) => e instanceof ConfigError && /AUTH_SECRET: must be at least 32/.test(e.message));
+});
+
+test("the five criteria of the paper, each with a definition and scale ends", () => {
+  assert.deepEqual(CRITERIA.map((c) => c.key), ["understandability", "coherence", "relevance", "conciseness", "clinicalUtility"]);
+  for (const c of CRITERIA) assert.ok(c.definition && c.low && c.high);
+  assert.equal(isComplete({ understandability: 1, coherence: 2, relevance: 3, conciseness: 4, clinicalUtility: 5 }), true);
+  assert.equal(isComplete({ understandability: 1, coherence: 2, relevance: 3, conciseness: 4, clinicalUtility: null }), false);
+});
