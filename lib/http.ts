@@ -23,7 +23,14 @@ export async function withUser(fn: (user: SessionUser) => Promise<Response>): Pr
   }
 }
 
-/** Reads an uploaded file from a multipart form, refusing anything over the limit before buffering it. */
+/** Parses a multipart body, refusing one over the limit before reading it. */
+export async function readForm(req: Request, maxBytes: number): Promise<FormData> {
+  const length = Number(req.headers.get("content-length") ?? 0);
+  if (length > maxBytes + 1024 * 1024) throw new UserInputError(`The upload is ${(length / 1048576).toFixed(1)} MB; the limit is ${(maxBytes / 1048576).toFixed(0)} MB. Nothing was imported.`);
+  return req.formData();
+}
+
+/** Reads an uploaded file from a multipart form, refusing anything over the limit. */
 export async function fileField(form: FormData, name: string, maxBytes: number) {
   const file = form.get(name);
   if (!(file instanceof File) || file.size === 0) throw new UserInputError("Choose a file to upload (it is missing or empty).");

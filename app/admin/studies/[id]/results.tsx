@@ -20,6 +20,29 @@ export function ResultsTable({ results }: { results: StudyResults }) {
   if (results.totalRatings === 0) return <p className="text-stone-600">No ratings yet. Scores appear here as raters save them.</p>;
   return (
     <div className="space-y-6 overflow-x-auto">
+      <table className="w-full text-sm" aria-label="Mean score per system and criterion">
+        <thead className="text-left text-stone-500">
+          <tr><th className="py-1">System</th>{CRITERIA.map((c) => <th key={c.key}>{c.label}</th>)}</tr>
+        </thead>
+        <tbody>
+          {results.systems.map((s) => (
+            <tr key={s.systemId} className="border-t border-stone-100">
+              <td className="py-1.5 font-medium">{s.name}</td>
+              {CRITERIA.map((c) => {
+                const v = s.byCriterion[c.key];
+                return (
+                  <td key={c.key} className="tabular-nums">
+                    <span className="text-base font-semibold">{fmt(v.mean)}</span>
+                    {v.ci95 && <span className="text-xs text-stone-500"> [{fmt(v.ci95[0], 1)}, {fmt(v.ci95[1], 1)}]</span>}
+                    <span className="text-xs text-stone-500"> n={v.n}</span>
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="text-xs text-stone-500">Mean score (1–5) with its 95% confidence interval (Student t) and the number of ratings. Details per criterion below.</p>
       {CRITERIA.map((c) => (
         <table key={c.key} className="w-full text-sm" data-criterion={c.key}>
           <caption className="mb-1 text-left font-medium">

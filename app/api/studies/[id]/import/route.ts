@@ -1,6 +1,6 @@
 import { db } from "@/lib/db.ts";
 import { readEnv } from "@/lib/env.ts";
-import { fileField, withUser } from "@/lib/http.ts";
+import { fileField, readForm, withUser } from "@/lib/http.ts";
 import { importCases, previewImport } from "@/lib/import.ts";
 import { assertAdmin } from "@/lib/access.ts";
 
@@ -9,7 +9,7 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/im
   return withUser(async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
-    const form = await req.formData();
+    const form = await readForm(req, readEnv().IMPORT_MAX_BYTES);
     const file = await fileField(form, "file", readEnv().IMPORT_MAX_BYTES);
     if (form.get("mode") === "preview") return Response.json(previewImport(file));
     const col = (k: string) => String(form.get(k) ?? "") || undefined;

@@ -1,7 +1,7 @@
 import { assertAdmin } from "@/lib/access.ts";
 import { db } from "@/lib/db.ts";
 import { readEnv } from "@/lib/env.ts";
-import { fileField, withUser } from "@/lib/http.ts";
+import { fileField, readForm, withUser } from "@/lib/http.ts";
 import { addImportedSystem, addRetrievalSystem } from "@/lib/systems.ts";
 
 // multipart: kind=retrieval|imported, name, library=study|file, file
@@ -9,7 +9,7 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/sy
   return withUser(async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
-    const form = await req.formData();
+    const form = await readForm(req, readEnv().IMPORT_MAX_BYTES);
     const name = String(form.get("name") ?? "");
     const max = readEnv().IMPORT_MAX_BYTES;
     if (form.get("kind") === "retrieval") {

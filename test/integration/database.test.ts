@@ -1,0 +1,344 @@
+// The database layer: the migration runner (lib/migrate.ts), the constraints the SQL adds on
+// top of the Prisma schema, and the embedded PostgreSQL server (lib/embedded-postgres.ts).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres, type EmbeddedServer } from "../../lib/embedded-postgres.ts";
+import { migrate, MIGRATIONS_DIR } from "../../lib/migrate.ts";
+import { createEmptyDatabase, freshDb, type TestDb } from "../helpers/db.ts";
+import { makeUser } from "../helpers/fixtures.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+const tableExists = (c: pg.Client, name: string) =>
+  c.query(`SELECT to_regclass($1) IS NOT NULL AS ok`, [`public."${name}"`]).then((r) => r.rows[0].ok as boolean);
+
+function tempMigrations(files: Record<string, string>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secondread-migrations-"));
+  for (const [name, sql] of Object.entries(files)) {
+    fs.mkdirSync(path.join(dir, name));
+    fs.writeFileSync(path.join(dir, name, "migration.sql"), sql);
+  }
+  return dir;
+}
+
+let t: TestDb;
+before(async () => {
+  t = await freshDb();
+});
+after(async () => {
+  await t?.close();
+});
+
+describe("migrate()", () => {
+  test("refuses a migration that was edited after it was applied, and changes nothing", async () => {
+    const db = await createEmptyDatabase("edited");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secondread-migrations-"));
+    try {
+      fs.cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+      const names = await migrate(db.url, { dir });
+      assert.ok(names.length >= 1);
+      const first = path.join(dir, names[0], "migration.sql");
+      fs.appendFileSync(first, "\n-- a harmless-looking edit\n");
+      await assert.rejects(migrate(db.url, { dir }), (e: Error) => {
+        assert.match(e.message, new RegExp(`Migration ${names[0]} was changed after it was applied \\(checksum differs\\)`));
+        return true;
+      });
+      // A new migration after the edited one is not applied either.
+      fs.mkdirSync(path.join(dir, "29990101000000_later"));
+      fs.writeFileSync(path.join(dir, "29990101000000_later", "migration.sql"), `CREATE TABLE "Later" (id int);`);
+      await assert.rejects(migrate(db.url, { dir }), /checksum differs/);
+      await withClient(db.url, async (c) => {
+        assert.equal(await tableExists(c, "Later"), false);
+        const { rows } = await c.query(`SELECT migration_name FROM "_prisma_migrations" ORDER BY 1`);
+        assert.deepEqual(rows.map((r) => r.migration_name), names);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await db.drop();
+    }
+  });
+
+  test("a failing migration leaves nothing behind; the ones before it stay; fixed, it applies", async () => {
+    const db = await createEmptyDatabase("failing");
+    const dir = tempMigrations({
+      "001_good": `CREATE TABLE "Good" (id int PRIMARY KEY);`,
+      "002_bad": `CREATE TABLE "Half" (id int PRIMARY KEY);\nINSERT INTO "Good" VALUES (1);\nALTER TABLE "Good" ADD COLUMN "x" no_such_type;`,
+      "003_after": `CREATE TABLE "After" (id int);`,
+    });
+    try {
+      await assert.rejects(migrate(db.url, { dir }), (e: Error) => {
+        assert.match(e.message, /^Migration 002_bad failed: .*no_such_type/);
+        return true;
+      });
+      await withClient(db.url, async (c) => {
+        assert.equal(await tableExists(c, "Good"), true);
+        assert.equal(await tableExists(c, "Half"), false, "the failed migration's first statement was rolled back");
+        assert.equal(await tableExists(c, "After"), false, "nothing after a failed migration runs");
+        assert.equal((await c.query(`SELECT count(*)::int AS n FROM "Good"`)).rows[0].n, 0);
+        const { rows } = await c.query(`SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY 1`);
+        assert.deepEqual(rows.map((r) => r.migration_name), ["001_good"]);
+        assert.ok(rows[0].finished_at instanceof Date);
+        // The advisory lock was released: another session can take it at once.
+        const lock = await c.query(`SELECT pg_try_advisory_lock(727274001) AS ok`);
+        assert.equal(lock.rows[0].ok, true);
+        await c.query(`SELECT pg_advisory_unlock(727274001)`);
+      });
+      fs.writeFileSync(path.join(dir, "002_bad", "migration.sql"), `CREATE TABLE "Half" (id int PRIMARY KEY);`);
+      assert.deepEqual(await migrate(db.url, { dir }), ["002_bad", "003_after"]);
+      assert.deepEqual(await migrate(db.url, { dir }), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await db.drop();
+    }
+  });
+
+  test("refuses a database with a migration this version does not know, or one left unfinished", async () => {
+    const db = await createEmptyDatabase("unknown");
+    const dir = tempMigrations({ "001_good": `CREATE TABLE "Good" (id int);` });
+    try {
+      await migrate(db.url, { dir });
+      await withClient(db.url, (c) =>
+        c.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at) VALUES ('x1', 'abc', '002_from_the_future', now())`),
+      );
+      await assert.rejects(migrate(db.url, { dir }), /has migration 002_from_the_future, which this version of SecondRead does not know/);
+      await withClient(db.url, (c) => c.query(`UPDATE "_prisma_migrations" SET finished_at = NULL, migration_name = '001_good', checksum = 'x' WHERE id = 'x1'`));
+      await withClient(db.url, (c) => c.query(`DELETE FROM "_prisma_migrations" WHERE id <> 'x1'`));
+      await assert.rejects(migrate(db.url, { dir }), /Migration 001_good failed earlier and was not resolved/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await db.drop();
+    }
+  });
+
+  test("concurrent migrate() calls against one empty database apply each migration once", async () => {
+    const db = await createEmptyDatabase("concurrent");
+    try {
+      const results = await Promise.all([migrate(db.url), migrate(db.url), migrate(db.url)]);
+      const all = results.flat();
+      assert.equal(all.length, new Set(all).size, "no migration applied twice");
+      assert.equal(all.length, fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).length);
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe("constraints in the SQL", () => {
+  test("the audit log is append-only: UPDATE and DELETE raise, INSERT works", async () => {
+    await makeUser(t.db, "ADMIN"); // createUser writes an audit row
+    const before = await t.db.auditLog.findMany();
+    assert.ok(before.length >= 1);
+    await withClient(t.url, async (c) => {
+      await c.query(`INSERT INTO "AuditLog" (action, entity) VALUES ('test.insert', 'Test')`);
+      await assert.rejects(c.query(`UPDATE "AuditLog" SET action = 'rewritten'`), /AuditLog is append-only/);
+      await assert.rejects(c.query(`DELETE FROM "AuditLog"`), /AuditLog is append-only/);
+      await assert.rejects(c.query(`DELETE FROM "AuditLog" WHERE action = 'test.insert'`), /AuditLog is append-only/);
+    });
+    // Through Prisma too.
+    await assert.rejects(t.db.auditLog.updateMany({ data: { action: "rewritten" } }), /append-only/);
+    await assert.rejects(t.db.auditLog.deleteMany({}), /append-only/);
+    const now = await t.db.auditLog.findMany({ orderBy: { id: "asc" } });
+    assert.equal(now.length, before.length + 1);
+    assert.ok(!now.some((r) => r.action === "rewritten"));
+  });
+
+  test("Rating scores must be 1-5 (or null); 0 and 6 are refused by the database", async () => {
+    const rater = await makeUser(t.db, "RATER");
+    const study = await t.db.study.create({ data: { name: "check constraint", seed: "s" } });
+    const kase = await t.db.case.create({ data: { studyId: study.id, position: 1, sourceId: "1", findings: "f", referenceImpression: "r" } });
+    const system = await t.db.system.create({ data: { studyId: study.id, name: "sys", kind: "IMPORTED" } });
+    const output = await t.db.output.create({ data: { caseId: kase.id, systemId: system.id, text: "x" } });
+    const assignment = await t.db.assignment.create({ data: { caseId: kase.id, raterId: rater.id, seed: 1 } });
+    const base = { assignmentId: assignment.id, outputId: output.id };
+    for (const key of ["understandability", "coherence", "relevance", "conciseness", "clinicalUtility"] as const) {
+      for (const bad of [0, 6, -1]) {
+        await assert.rejects(t.db.rating.create({ data: { ...base, [key]: bad } }), /Rating_scores_check|check constraint/i, `${key} = ${bad}`);
+      }
+    }
+    await assert.rejects(t.db.rating.create({ data: { ...base, timeSpentMs: -5 } }), /Rating_timeSpentMs_check|check constraint/i);
+    assert.equal(await t.db.rating.count(), 0);
+    const ok = await t.db.rating.create({ data: { ...base, understandability: 1, coherence: 5, relevance: null } });
+    await assert.rejects(t.db.rating.update({ where: { id: ok.id }, data: { coherence: 6 } }), /check constraint|Rating_scores_check/i);
+    assert.equal((await t.db.rating.findUniqueOrThrow({ where: { id: ok.id } })).coherence, 5);
+    await assert.rejects(t.db.study.create({ data: { name: "zero raters", seed: "s", ratersPerCase: 0 } }), /check constraint|Study_ratersPerCase_check/i);
+  });
+});
+
+// ---- Embedded PostgreSQL -------------------------------------------------------------------
+
+async function freePort(preferred: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const s = net.createServer();
+      s.once("error", () => resolve(null));
+      s.listen(port, "127.0.0.1", () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+  return (await tryPort(preferred)) ?? (await tryPort(0))!;
+}
+
+function readPid(dataDir: string): number | null {
+  try {
+    return Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]) || null;
+  } catch {
+    return null;
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Pids whose command line names the data directory (the postmaster runs as `postgres -D <dataDir>`). */
+function processesFor(dataDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (args.includes(dataDir)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** Pids whose parent is `ppid` (a postmaster's backends and auxiliary processes). */
+function childrenOf(ppid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.split(") ")[1].split(" ")[1]) === ppid) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+async function waitUntil(check: () => boolean, ms: number) {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !check()) await new Promise((r) => setTimeout(r, 100));
+  return check();
+}
+
+describe("embedded PostgreSQL", { timeout: 240_000 }, () => {
+  const root = path.join(ROOT, ".data", `test-embedded-${process.pid}-${Date.now().toString(36)}`);
+  const dataDir = path.join(root, "pgdata");
+  let port = 0;
+  let server: EmbeddedServer | null = null;
+  const logs: string[] = [];
+  const log = (l: string) => logs.push(l);
+
+  before(async () => {
+    port = await freePort(54371);
+  });
+  after(async () => {
+    await server?.stop().catch(() => {});
+    // Whatever happened, leave no server behind.
+    for (const pid of processesFor(dataDir)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test("data survives a stop and a start", async () => {
+    server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log });
+    assert.equal(server.dataDir, dataDir);
+    assert.ok(logs.some((l) => /initialising a new database cluster/.test(l)), logs.join("\n"));
+    await withClient(server.url, async (c) => {
+      await c.query(`CREATE TABLE kept (id int PRIMARY KEY, note text)`);
+      await c.query(`INSERT INTO kept VALUES (1, 'written before the restart')`);
+    });
+    const pid = readPid(dataDir)!;
+    assert.ok(pid && alive(pid));
+    await server.stop();
+    server = null;
+    assert.ok(await waitUntil(() => !alive(pid), 5_000), "the server process ended");
+    assert.equal(fs.existsSync(path.join(dataDir, "postmaster.pid")), false, "a clean shutdown removes the pid file");
+
+    logs.length = 0;
+    server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log });
+    assert.ok(!logs.some((l) => /initialising/.test(l)), "the existing cluster is reused");
+    const { rows } = await withClient(server.url, (c) => c.query(`SELECT note FROM kept WHERE id = 1`));
+    assert.deepEqual(rows, [{ note: "written before the restart" }]);
+    await server.stop();
+    server = null;
+  });
+
+  test("a server orphaned by a killed owner is stopped and replaced by the next start; stop() leaves no process", async () => {
+    assert.deepEqual(processesFor(dataDir), [], "no server running before the test");
+    const child = spawn(process.execPath, ["--import", "tsx", path.join("test", "helpers", "start-embedded-and-hang.ts"), root, String(port), "survive"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    try {
+      assert.ok(await waitUntil(() => out.includes("ready") || child.exitCode !== null, 60_000), `child did not start: ${err}`);
+      assert.match(out, /ready/, err);
+      const orphan = readPid(dataDir)!;
+      assert.ok(orphan && alive(orphan));
+
+      child.kill("SIGKILL");
+      await exited;
+      // The owner is gone; its server is not.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(alive(orphan), "the postgres server outlives its killed owner");
+      assert.notEqual(Number(fs.readFileSync(`/proc/${orphan}/stat`, "utf8").split(") ")[1].split(" ")[1]), child.pid);
+      assert.deepEqual(processesFor(dataDir), [orphan]);
+
+      logs.length = 0;
+      server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log });
+      assert.ok(logs.some((l) => new RegExp(`stopping an orphaned PostgreSQL server \\(pid ${orphan}\\)`).test(l)), logs.join("\n"));
+      assert.equal(alive(orphan), false, "the orphan was stopped");
+      const ours = readPid(dataDir)!;
+      assert.notEqual(ours, orphan);
+      const { rows } = await withClient(server.url, (c) => c.query(`SELECT note FROM kept WHERE id = 1`));
+      assert.deepEqual(rows, [{ note: "written before the restart" }]);
+
+      const helpers = childrenOf(ours);
+      assert.ok(helpers.length > 0, "the postmaster has its auxiliary processes");
+      await server.stop();
+      server = null;
+      assert.ok(await waitUntil(() => processesFor(dataDir).length === 0, 10_000), `left running: ${processesFor(dataDir).join(", ")}`);
+      assert.ok(await waitUntil(() => helpers.every((p) => !alive(p)), 10_000), "no backend or auxiliary process remains");
+      assert.equal(fs.existsSync(path.join(dataDir, "postmaster.pid")), false);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+  });
+});

@@ -1,0 +1,456 @@
+// The rating workflow end to end: assignment (lib/assignment.ts), the blinded case view and
+// saving scores (lib/rating.ts), the admin's results (lib/results.ts) and the export (lib/export.ts).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { parse as parseCsv } from "csv-parse/sync";
+import type { Db } from "../../lib/db.ts";
+import { assignmentSeed, setStudyRaters, shuffle, type DisplayEntry } from "../../lib/assignment.ts";
+import { CRITERION_KEYS, type Scores } from "../../lib/criteria.ts";
+import { NotFoundError, UserInputError } from "../../lib/errors.ts";
+import { csvField, EXPORT_COLUMNS, exportRatingsCsv } from "../../lib/export.ts";
+import { importCases } from "../../lib/import.ts";
+import { loadCase, nextAssignmentId, raterStudies, saveRating } from "../../lib/rating.ts";
+import { studyResults } from "../../lib/results.ts";
+import { createStudy } from "../../lib/studies.ts";
+import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
+import type { Actor } from "../../lib/users.ts";
+import { freshDb, type TestDb } from "../helpers/db.ts";
+import { demoBytes, enc, makeUser, MAX } from "../helpers/fixtures.ts";
+
+let t: TestDb;
+let db: Db;
+let admin: Actor;
+let raters: (Actor & { email: string })[];
+let studyId: string;
+let studySeed: string;
+
+const all = (v: number | null): Scores => Object.fromEntries(CRITERION_KEYS.map((k) => [k, v])) as Scores;
+
+before(async () => {
+  t = await freshDb();
+  db = t.db;
+  admin = await makeUser(db, "ADMIN");
+  raters = [await makeUser(db, "RATER"), await makeUser(db, "RATER"), await makeUser(db, "RATER")];
+  const study = await createStudy(db, admin, { name: "Rating study" });
+  studyId = study.id;
+  studySeed = study.seed;
+  await importCases(db, admin, studyId, { bytes: demoBytes(), fileName: "openi-demo-20.csv", maxBytes: MAX });
+  await addRetrievalSystem(db, admin, studyId, { name: "Zeta retrieval", library: null });
+  const cases = await db.case.findMany({ where: { studyId }, orderBy: { position: "asc" } });
+  const csv = "uid,text\n" + cases.map((c) => `${c.sourceId},"Model output for case ${c.sourceId}: no acute findings."`).join("\n") + "\n";
+  await addImportedSystem(db, admin, studyId, { name: "Omega model", file: { bytes: enc(csv), fileName: "omega.csv", maxBytes: MAX } });
+});
+after(async () => {
+  await t?.close();
+});
+
+async function assignmentsByCase() {
+  const cases = await db.case.findMany({ where: { studyId }, orderBy: { position: "asc" }, include: { assignments: true } });
+  return cases;
+}
+
+function assertSpread(cases: Awaited<ReturnType<typeof assignmentsByCase>>, perCase: number) {
+  for (const c of cases) {
+    assert.equal(c.assignments.length, perCase, `case ${c.sourceId} has ${c.assignments.length} assignments`);
+    assert.equal(new Set(c.assignments.map((a) => a.raterId)).size, perCase, `case ${c.sourceId}: distinct raters`);
+  }
+  const load = raters.map((r) => cases.reduce((n, c) => n + c.assignments.filter((a) => a.raterId === r.id).length, 0));
+  assert.equal(load.reduce((a, b) => a + b, 0), cases.length * perCase);
+  assert.ok(Math.max(...load) - Math.min(...load) <= 1, `loads ${load.join(", ")} differ by more than 1`);
+  return load;
+}
+
+/** What the server knows behind a rater's handles: handle -> output and system. */
+async function unblind(assignmentId: string) {
+  const a = await db.assignment.findUniqueOrThrow({ where: { id: assignmentId } });
+  const order = a.displayOrder as DisplayEntry[];
+  const outputs = await db.output.findMany({ where: { id: { in: order.map((e) => e.outputId) } }, include: { system: true } });
+  const byId = new Map(outputs.map((o) => [o.id, o]));
+  return new Map(order.map((e) => [e.handle, byId.get(e.outputId)!]));
+}
+
+const mine = (raterId: string) => db.assignment.findMany({ where: { raterId, case: { studyId } }, orderBy: { case: { position: "asc" } }, include: { case: true } });
+
+describe("assignment", () => {
+  test("3 raters, 2 per case: every case gets exactly 2, loads differ by at most 1, seeds derive from the study seed", async () => {
+    const r = await setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 2 });
+    assert.equal(r.created, 40);
+    const cases = await assignmentsByCase();
+    assert.equal(cases.length, 20);
+    assert.deepEqual(assertSpread(cases, 2).sort(), [13, 13, 14]);
+    for (const c of cases) for (const a of c.assignments) assert.equal(a.seed, assignmentSeed(studySeed, c.id, a.raterId));
+    // Again with the same settings: nothing new.
+    assert.deepEqual(await setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 2 }), { created: 0 });
+    assert.equal(await db.assignment.count({ where: { case: { studyId } } }), 40);
+  });
+
+  test("invalid rater settings are refused", async () => {
+    const before = await db.assignment.count();
+    await assert.rejects(setStudyRaters(db, admin, studyId, { raterIds: [raters[0].id], ratersPerCase: 2 }), (e) => e instanceof UserInputError && /needs at least 2 raters/.test((e as Error).message));
+    await assert.rejects(setStudyRaters(db, admin, studyId, { raterIds: [admin.id, raters[0].id], ratersPerCase: 1 }), (e) => e instanceof UserInputError && /Only active rater accounts/.test((e as Error).message));
+    await assert.rejects(setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 0 }), UserInputError);
+    await assert.rejects(setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 1.5 }), UserInputError);
+    await assert.rejects(setStudyRaters(db, admin, "no-such-study", { raterIds: raters.map((x) => x.id), ratersPerCase: 1 }), NotFoundError);
+    assert.equal(await db.assignment.count(), before);
+    assert.equal((await db.study.findUniqueOrThrow({ where: { id: studyId } })).ratersPerCase, 2);
+  });
+
+  test("cases imported later are assigned at once, keeping the spread even", async () => {
+    const rows = Array.from({ length: 7 }, (_, i) => JSON.stringify({ id: `late-${i}`, findings: `Late findings ${i}.`, impression: `Late impression ${i}.` }));
+    const r = await importCases(db, admin, studyId, { bytes: enc(rows.join("\n")), fileName: "late.jsonl", maxBytes: MAX });
+    assert.equal(r.status, "imported");
+    const cases = await assignmentsByCase();
+    assert.equal(cases.length, 27);
+    assert.deepEqual(assertSpread(cases, 2), [18, 18, 18]);
+    for (const c of cases.filter((c) => c.sourceId.startsWith("late-"))) {
+      for (const a of c.assignments) assert.equal(a.seed, assignmentSeed(studySeed, c.id, a.raterId));
+    }
+  });
+
+  test("raters see their studies with progress", async () => {
+    const [s] = await raterStudies(db, raters[0].id);
+    assert.deepEqual(s, { id: studyId, name: "Rating study", description: "", total: 18, done: 0 });
+  });
+});
+
+describe("the blinded case view", () => {
+  test("candidates are labelled A, B, C and the view carries no output id, system id, name or kind", async () => {
+    const studyOutputs = await db.output.findMany({ where: { case: { studyId } }, select: { id: true } });
+    const systems = await db.system.findMany({ where: { studyId } });
+    assert.deepEqual(systems.map((s) => s.kind).sort(), ["IMPORTED", "REFERENCE", "RETRIEVAL"]);
+    const forbidden = [
+      ...studyOutputs.map((o) => o.id),
+      ...systems.flatMap((s) => [s.id, s.name, s.kind]),
+      "Reference", "Zeta", "Omega", "RETRIEVAL", "IMPORTED", "REFERENCE",
+    ];
+    for (const rater of raters) {
+      for (const a of await mine(rater.id)) {
+        const view = await loadCase(db, rater.id, a.id);
+        const expectedCount = a.case.sourceId.startsWith("late-") ? 1 : 3;
+        assert.deepEqual(view.candidates.map((c) => c.label), ["A", "B", "C"].slice(0, expectedCount));
+        const json = JSON.stringify(view);
+        for (const secret of forbidden) assert.ok(!json.includes(secret), `the view of ${a.case.sourceId} for ${rater.email} contains "${secret}"`);
+        // Texts: exactly the case's outputs.
+        const outputs = await db.output.findMany({ where: { caseId: a.caseId } });
+        assert.deepEqual(view.candidates.map((c) => c.text).sort(), outputs.map((o) => o.text).sort());
+        assert.equal(view.findings, a.case.findings);
+        assert.equal(view.total, 18);
+        for (const c of view.candidates) assert.deepEqual(c.scores, all(null));
+      }
+    }
+  });
+
+  test("the display order is stored, stable across loads, seeded per rater, and differs between raters", async () => {
+    let compared = 0;
+    let differing = 0;
+    const cases = await assignmentsByCase();
+    for (const c of cases) {
+      const orders: string[][] = [];
+      for (const a of c.assignments) {
+        const first = await loadCase(db, a.raterId, a.id);
+        const second = await loadCase(db, a.raterId, a.id);
+        assert.deepEqual(second.candidates, first.candidates, "same handles, labels and texts on every load");
+        const stored = (await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).displayOrder as DisplayEntry[];
+        assert.deepEqual(stored.map((e) => e.handle), first.candidates.map((x) => x.handle), "the order shown is the order stored");
+        const outputIds = (await db.output.findMany({ where: { caseId: c.id }, select: { id: true } })).map((o) => o.id).sort();
+        assert.deepEqual(stored.map((e) => e.outputId), shuffle(outputIds, a.seed), "the order is the seeded shuffle");
+        assert.ok((await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).firstShownAt instanceof Date);
+        orders.push(stored.map((e) => e.outputId));
+      }
+      if (orders[0].length > 1) {
+        compared++;
+        if (orders[0].join() !== orders[1].join()) differing++;
+      }
+    }
+    assert.equal(compared, 20);
+    assert.ok(differing > 0, "two raters of a case see different orders for at least some cases");
+  });
+
+  test("simultaneous first loads (two tabs) agree on one order", async () => {
+    const extra = await makeUser(db, "RATER");
+    const study = await createStudy(db, admin, { name: "Two tabs" });
+    await importCases(db, admin, study.id, { bytes: enc("uid,findings,impression\nt1,Clear lungs.,Normal.\n"), fileName: "t.csv", maxBytes: MAX });
+    await addImportedSystem(db, admin, study.id, { name: "T1", file: { bytes: enc("uid,text\nt1,One.\n"), fileName: "t1.csv", maxBytes: MAX } });
+    await addImportedSystem(db, admin, study.id, { name: "T2", file: { bytes: enc("uid,text\nt1,Two.\n"), fileName: "t2.csv", maxBytes: MAX } });
+    await setStudyRaters(db, admin, study.id, { raterIds: [extra.id], ratersPerCase: 1 });
+    const a = await db.assignment.findFirstOrThrow({ where: { raterId: extra.id } });
+    assert.deepEqual(a.displayOrder, [], "never shown yet");
+    const views = await Promise.all(Array.from({ length: 6 }, () => loadCase(db, extra.id, a.id)));
+    for (const v of views) assert.deepEqual(v.candidates.map((c) => c.handle), views[0].candidates.map((c) => c.handle));
+    const stored = (await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).displayOrder as DisplayEntry[];
+    assert.equal(stored.length, 3);
+    assert.deepEqual(stored.map((e) => e.handle), views[0].candidates.map((c) => c.handle));
+  });
+
+  test("another rater's assignment, or one that does not exist, is not found", async () => {
+    const [a0] = await mine(raters[0].id);
+    const view = await loadCase(db, raters[0].id, a0.id);
+    await assert.rejects(loadCase(db, raters[1].id, a0.id), NotFoundError);
+    await assert.rejects(loadCase(db, admin.id, a0.id), NotFoundError);
+    await assert.rejects(loadCase(db, raters[0].id, "no-such-assignment"), NotFoundError);
+    await assert.rejects(saveRating(db, raters[1].id, { assignmentId: a0.id, handle: view.candidates[0].handle, scores: all(3) }), NotFoundError);
+    await assert.rejects(saveRating(db, raters[0].id, { assignmentId: a0.id, handle: "not-a-handle", scores: all(3) }), NotFoundError);
+    assert.equal(await db.rating.count(), 0);
+  });
+});
+
+describe("saving scores", () => {
+  test("saving the same input twice, or ten times at once, leaves exactly one Rating row", async () => {
+    const [a] = await mine(raters[0].id);
+    const view = await loadCase(db, raters[0].id, a.id);
+    const handle = view.candidates[0].handle;
+    const input = { assignmentId: a.id, handle, scores: all(4), comment: "fine", timeSpentMs: 1000 };
+    assert.deepEqual(await saveRating(db, raters[0].id, input), { complete: false });
+    assert.deepEqual(await saveRating(db, raters[0].id, input), { complete: false });
+    assert.equal(await db.rating.count({ where: { assignmentId: a.id } }), 1);
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => saveRating(db, raters[0].id, { ...input, scores: all(1 + (i % 5)), timeSpentMs: 2000 + i })),
+    );
+    for (const r of results) assert.equal(r.status, "fulfilled", r.status === "rejected" ? String(r.reason) : "");
+    const rows = await db.rating.findMany({ where: { assignmentId: a.id } });
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].timeSpentMs, 2009, "time spent only grows");
+    const after = await loadCase(db, raters[0].id, a.id);
+    assert.deepEqual(after.candidates[0].scores, all(rows[0].understandability));
+    assert.equal(after.candidates[0].comment, "fine");
+  });
+
+  test("scores out of range or not whole numbers are refused with UserInputError", async () => {
+    const [a] = await mine(raters[0].id);
+    const view = await loadCase(db, raters[0].id, a.id);
+    const handle = view.candidates[1].handle;
+    const before = await db.rating.count();
+    for (const bad of [0, 6, -1, 2.5, "3", 100]) {
+      await assert.rejects(
+        saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: { ...all(3), coherence: bad as number } }),
+        (e) => e instanceof UserInputError && /coherence/.test((e as Error).message),
+        `coherence = ${JSON.stringify(bad)}`,
+      );
+    }
+    await assert.rejects(saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: { understandability: 3 } as Scores }), UserInputError);
+    await assert.rejects(saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(3), timeSpentMs: -1 }), UserInputError);
+    await assert.rejects(saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(3), comment: "x".repeat(2001) }), UserInputError);
+    assert.equal(await db.rating.count(), before);
+  });
+
+  test("rating every candidate completes the assignment and moves the rater on", async () => {
+    const rater = raters[0];
+    const [a, b] = await mine(rater.id);
+    assert.equal(await nextAssignmentId(db, rater.id, studyId), a.id);
+    const view = await loadCase(db, rater.id, a.id);
+    assert.equal(view.candidates.length, 3);
+    // Partly scored: not complete.
+    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[1].handle, scores: { ...all(2), relevance: null } }), { complete: false });
+    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[2].handle, scores: all(5) }), { complete: false });
+    assert.equal((await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).completedAt, null);
+    assert.equal(await nextAssignmentId(db, rater.id, studyId), a.id);
+    // The last missing score completes it.
+    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[1].handle, scores: all(2) }), { complete: true });
+    const done = await db.assignment.findUniqueOrThrow({ where: { id: a.id } });
+    assert.ok(done.completedAt instanceof Date);
+    assert.equal(await nextAssignmentId(db, rater.id, studyId), b.id);
+    assert.equal((await raterStudies(db, rater.id))[0].done, 1);
+    // Saving again keeps the completion time.
+    await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[2].handle, scores: all(4) });
+    assert.deepEqual((await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).completedAt, done.completedAt);
+    // Clearing a score reopens it.
+    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[2].handle, scores: { ...all(4), conciseness: null } }), { complete: false });
+    assert.equal(await nextAssignmentId(db, rater.id, studyId), a.id);
+    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[2].handle, scores: all(4) }), { complete: true });
+
+    // Finishing every case: nothing left.
+    const mineAll = await mine(rater.id);
+    for (const x of mineAll) {
+      const v = await loadCase(db, rater.id, x.id);
+      for (const c of v.candidates) if (c.scores.understandability === null) await saveRating(db, rater.id, { assignmentId: x.id, handle: c.handle, scores: all(3) });
+    }
+    assert.equal(await nextAssignmentId(db, rater.id, studyId), null);
+  });
+
+  test("a rater who has rated cannot be removed from the study", async () => {
+    const before = await db.assignment.count();
+    await assert.rejects(
+      setStudyRaters(db, admin, studyId, { raterIds: raters.slice(1).map((r) => r.id), ratersPerCase: 2 }),
+      (e) => e instanceof UserInputError && /already rated cases in this study and cannot be removed/.test((e as Error).message),
+    );
+    assert.equal(await db.assignment.count(), before);
+  });
+});
+
+describe("results and export", () => {
+  before(async () => {
+    // raters[1] rates one three-candidate case, scoring by system so the means are known.
+    const rater = raters[1];
+    const a = (await mine(rater.id)).find((x) => !x.case.sourceId.startsWith("late-"))!;
+    const view = await loadCase(db, rater.id, a.id);
+    const behind = await unblind(a.id);
+    const bySystem: Record<string, number> = { REFERENCE: 5, RETRIEVAL: 1, IMPORTED: 2 };
+    for (const c of view.candidates) {
+      const kind = behind.get(c.handle)!.system.kind;
+      await saveRating(db, rater.id, {
+        assignmentId: a.id,
+        handle: c.handle,
+        scores: { ...all(bySystem[kind]), clinicalUtility: kind === "IMPORTED" ? null : bySystem[kind] },
+        comment: kind === "IMPORTED" ? '=1+2, said "the rater"' : "",
+      });
+    }
+  });
+
+  test("studyResults: n and mean per system and criterion match the ratings in the database", async () => {
+    const results = await studyResults(db, admin, studyId);
+    const ratings = await db.rating.findMany({ where: { assignment: { case: { studyId } } }, include: { output: { include: { system: true } } } });
+    assert.equal(results.totalRatings, ratings.length);
+    assert.equal(results.systems.length, 3);
+    for (const s of results.systems) {
+      for (const k of CRITERION_KEYS) {
+        const values = ratings.filter((r) => r.output.systemId === s.systemId).map((r) => r[k]).filter((v): v is number => v !== null);
+        assert.equal(s.byCriterion[k].n, values.length, `${s.name} ${k} n`);
+        const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+        if (mean === null) assert.equal(s.byCriterion[k].mean, null);
+        else assert.ok(Math.abs(s.byCriterion[k].mean! - mean) < 1e-9, `${s.name} ${k} mean ${s.byCriterion[k].mean} vs ${mean}`);
+      }
+    }
+    // raters[1]'s scores show up: the only ratings of an IMPORTED output with clinicalUtility null.
+    const imported = results.systems.find((s) => s.kind === "IMPORTED")!;
+    assert.equal(imported.outputs, 20);
+    const byR0 = ratings.filter((r) => r.output.system.kind === "IMPORTED" && r.clinicalUtility !== null).length;
+    assert.equal(imported.byCriterion.clinicalUtility.n, byR0);
+    assert.equal(imported.byCriterion.coherence.n, byR0 + 1);
+    const p1 = results.raters.find((p) => p.raterId === raters[1].id)!;
+    assert.equal(p1.email, raters[1].email);
+    assert.equal(p1.casesDone, 0, "one candidate lacks a score");
+    assert.equal(p1.ratingsDone, 2);
+    const p0 = results.raters.find((p) => p.raterId === raters[0].id)!;
+    assert.equal(p0.casesDone, p0.cases);
+    assert.equal(p0.ratingsDone, p0.ratingsExpected);
+  });
+
+  test("studyResults for a study with one rated case: the exact means", async () => {
+    const study = await createStudy(db, admin, { name: "Small results study" });
+    await importCases(db, admin, study.id, { bytes: enc("uid,findings,impression\nk1,Clear lungs.,Normal.\nk2,Effusion.,Effusion.\n"), fileName: "k.csv", maxBytes: MAX });
+    await addImportedSystem(db, admin, study.id, { name: "K model", file: { bytes: enc("uid,text\nk1,Normal chest.\nk2,Small effusion.\n"), fileName: "k-out.csv", maxBytes: MAX } });
+    await setStudyRaters(db, admin, study.id, { raterIds: [raters[2].id], ratersPerCase: 1 });
+    for (const a of await db.assignment.findMany({ where: { raterId: raters[2].id, case: { studyId: study.id } } })) {
+      const view = await loadCase(db, raters[2].id, a.id);
+      const behind = await unblind(a.id);
+      for (const c of view.candidates) {
+        const ref = behind.get(c.handle)!.system.kind === "REFERENCE";
+        const k1 = (await db.case.findUniqueOrThrow({ where: { id: a.caseId } })).sourceId === "k1";
+        await saveRating(db, raters[2].id, { assignmentId: a.id, handle: c.handle, scores: all(ref ? (k1 ? 5 : 4) : k1 ? 2 : 1) });
+      }
+    }
+    const r = await studyResults(db, admin, study.id);
+    const ref = r.systems.find((s) => s.kind === "REFERENCE")!;
+    const k = r.systems.find((s) => s.name === "K model")!;
+    for (const key of CRITERION_KEYS) {
+      assert.equal(ref.byCriterion[key].n, 2);
+      assert.equal(ref.byCriterion[key].mean, 4.5);
+      assert.equal(k.byCriterion[key].n, 2);
+      assert.equal(k.byCriterion[key].mean, 1.5);
+      assert.deepEqual(k.byCriterion[key].distribution, [1, 1, 0, 0, 0]);
+    }
+    assert.equal(r.totalRatings, 4);
+    assert.deepEqual(r.raters.map((p) => [p.email, p.casesDone, p.cases, p.ratingsDone, p.ratingsExpected]), [[raters[2].email, 2, 2, 4, 4]]);
+  });
+
+  test("exportRatingsCsv: one row per rating × scored criterion, unblinded, paged without loss", async () => {
+    let csv = "";
+    for await (const chunk of exportRatingsCsv(db, admin, studyId, 3)) csv += chunk;
+    const rows = parseCsv(csv, { columns: false }) as string[][];
+    assert.deepEqual(rows[0], [...EXPORT_COLUMNS]);
+    const records = rows.slice(1).map((r) => Object.fromEntries(EXPORT_COLUMNS.map((c, i) => [c, r[i]])) as Record<(typeof EXPORT_COLUMNS)[number], string>);
+
+    const ratings = await db.rating.findMany({
+      where: { assignment: { case: { studyId } } },
+      include: { output: { include: { system: true } }, assignment: { include: { rater: true, case: true } } },
+    });
+    const expected = ratings.reduce((n, r) => n + CRITERION_KEYS.filter((k) => r[k] !== null).length, 0);
+    assert.equal(records.length, expected);
+    assert.ok(ratings.length > 30 && expected >= 4 * ratings.length, "the export covers many ratings, most with five scores");
+    const seen = new Set<string>();
+    for (const rec of records) {
+      const key = `${rec.rating_id}:${rec.criterion}`;
+      assert.ok(!seen.has(key), `duplicate row ${key}`);
+      seen.add(key);
+      const r = ratings.find((x) => x.id === rec.rating_id)!;
+      assert.ok(r, `rating ${rec.rating_id} exists`);
+      assert.equal(rec.study, "Rating study");
+      assert.equal(rec.system, r.output.system.name);
+      assert.equal(rec.system_kind, r.output.system.kind);
+      assert.equal(rec.rater_email, r.assignment.rater.email);
+      assert.equal(rec.case_source_id, r.assignment.case.sourceId);
+      assert.equal(rec.case_position, String(r.assignment.case.position));
+      assert.equal(rec.score, String(r[rec.criterion as (typeof CRITERION_KEYS)[number]]));
+      const pos = (r.assignment.displayOrder as DisplayEntry[]).findIndex((e) => e.outputId === r.outputId);
+      assert.equal(rec.display_position, String(pos + 1));
+      assert.equal(rec.display_label, "ABC"[pos]);
+    }
+    assert.deepEqual(new Set(records.map((r) => r.system)), new Set(["Reference (radiologist)", "Zeta retrieval", "Omega model"]));
+    assert.ok(records.some((r) => r.rater_email === raters[1].email));
+
+    // raters[1]'s formula-looking comment is neutralised, and its quotes survive.
+    const commented = records.filter((r) => r.rater_email === raters[1].email && r.system === "Omega model");
+    assert.equal(commented.length, 4, "clinicalUtility was left empty: 4 rows");
+    for (const r of commented) assert.equal(r.comment, `'=1+2, said "the rater"`);
+    assert.ok(csv.includes(`"'=1+2, said ""the rater"""`));
+    assert.ok(!records.some((r) => r.criterion === "clinicalUtility" && r.rater_email === raters[1].email && r.system === "Omega model"));
+  });
+
+  test("csvField neutralises formulas but leaves numbers alone", () => {
+    assert.equal(csvField("=HYPERLINK(\"http://x\")"), `"'=HYPERLINK(""http://x"")"`);
+    assert.equal(csvField("+1"), "'+1");
+    assert.equal(csvField("@SUM(A1)"), "'@SUM(A1)");
+    assert.equal(csvField("-cmd"), "'-cmd");
+    assert.equal(csvField("-3"), "-3");
+    assert.equal(csvField(4), "4");
+    assert.equal(csvField(null), "");
+    assert.equal(csvField("a,b"), '"a,b"');
+    assert.equal(csvField("line\nbreak"), '"line\nbreak"');
+    assert.equal(csvField(new Date("2026-01-02T03:04:05.000Z")), "2026-01-02T03:04:05.000Z");
+  });
+
+  test("exporting an unknown study is a NotFoundError; an unrated study exports just the header", async () => {
+    await assert.rejects(exportRatingsCsv(db, admin, "no-such-study").next(), NotFoundError);
+    const empty = await createStudy(db, admin, { name: "Unrated" });
+    const chunks: string[] = [];
+    for await (const c of exportRatingsCsv(db, admin, empty.id)) chunks.push(c);
+    assert.deepEqual(chunks, [EXPORT_COLUMNS.join(",") + "\r\n"]);
+  });
+});
+
+describe("a system added after rating began", () => {
+  test("labels already seen stay put; the new candidate is appended; finished cases reopen", async () => {
+    const rater = raters[1];
+    const finisher = raters[0];
+    assert.equal(await nextAssignmentId(db, finisher.id, studyId), null, "raters[0] had finished every case");
+    const finishedBefore = (await raterStudies(db, finisher.id))[0];
+    assert.equal(finishedBefore.done, finishedBefore.total);
+    const a = await db.assignment.findFirstOrThrow({ where: { raterId: rater.id, ratings: { some: {} } }, include: { case: true } });
+    const before = await loadCase(db, rater.id, a.id);
+    const cases = await db.case.findMany({ where: { studyId, sourceId: { not: { startsWith: "late-" } } } });
+    const csv = "uid,text\n" + cases.map((c) => `${c.sourceId},Late system output ${c.sourceId}.`).join("\n");
+    await addImportedSystem(db, admin, studyId, { name: "Late model", file: { bytes: enc(csv), fileName: "late.csv", maxBytes: MAX } });
+    const after = await loadCase(db, rater.id, a.id);
+    assert.equal(after.candidates.length, before.candidates.length + 1);
+    assert.deepEqual(after.candidates.slice(0, -1).map((c) => [c.label, c.handle, c.text]), before.candidates.map((c) => [c.label, c.handle, c.text]));
+    assert.equal(after.candidates.at(-1)!.label, "D");
+    assert.equal(after.candidates.at(-1)!.text, `Late system output ${a.case.sourceId}.`);
+    assert.ok(!JSON.stringify(after).includes("Late model"));
+
+    // raters[0] finished everything before "Late model" came: the cases with a new candidate
+    // are open again, and the rater is sent back to the first of them.
+    const lateCases = new Set(cases.map((c) => c.id));
+    const reopened = (await mine(finisher.id)).filter((x) => lateCases.has(x.caseId));
+    assert.ok(reopened.length > 0);
+    for (const x of reopened) assert.equal(x.completedAt, null, `case ${x.case.sourceId} reopened`);
+    for (const x of await mine(finisher.id)) if (!lateCases.has(x.caseId)) assert.ok(x.completedAt instanceof Date, "cases without a new candidate stay done");
+    assert.equal(await nextAssignmentId(db, finisher.id, studyId), reopened[0].id);
+    const progress = (await studyResults(db, admin, studyId)).raters.find((p) => p.raterId === finisher.id)!;
+    assert.equal(progress.casesDone, progress.cases - reopened.length);
+    // Rating the new candidate closes the case again.
+    const v = await loadCase(db, finisher.id, reopened[0].id);
+    assert.equal(v.candidates.at(-1)!.scores.understandability, null);
+    assert.deepEqual(await saveRating(db, finisher.id, { assignmentId: reopened[0].id, handle: v.candidates.at(-1)!.handle, scores: all(3) }), { complete: true });
+  });
+});

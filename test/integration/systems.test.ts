@@ -1,0 +1,210 @@
+// Candidate systems (lib/systems.ts): the retrieval baseline and outputs imported from a file.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import type { Db } from "../../lib/db.ts";
+import { NotFoundError, UserInputError } from "../../lib/errors.ts";
+import { importCases } from "../../lib/import.ts";
+import { extractCases, ImportFileError, parseTable } from "../../lib/import-parse.ts";
+import { tokenize } from "../../lib/retrieval.ts";
+import { createStudy } from "../../lib/studies.ts";
+import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
+import { normalizeText } from "../../lib/text.ts";
+import type { Actor } from "../../lib/users.ts";
+import { freshDb, type TestDb } from "../helpers/db.ts";
+import { whileAuditLogLocked } from "../helpers/locks.ts";
+import { demoBytes, enc, makeUser, MAX, openiBytes } from "../helpers/fixtures.ts";
+
+let t: TestDb;
+let db: Db;
+let admin: Actor;
+
+before(async () => {
+  t = await freshDb();
+  db = t.db;
+  admin = await makeUser(db, "ADMIN");
+});
+after(async () => {
+  await t?.close();
+});
+
+async function demoStudy(name: string) {
+  const study = await createStudy(db, admin, { name });
+  const r = await importCases(db, admin, study.id, { bytes: demoBytes(), fileName: "openi-demo-20.csv", maxBytes: MAX });
+  assert.deepEqual(r, { status: "imported", imported: 20, skipped: [] });
+  return study;
+}
+
+async function snapshot(studyId: string) {
+  return {
+    systems: await db.system.count({ where: { studyId } }),
+    outputs: await db.output.count({ where: { case: { studyId } } }),
+    audit: await db.auditLog.count(),
+  };
+}
+
+type Prov = { librarySourceId: string; cosine: number };
+
+describe("retrieval baseline", () => {
+  test("with the study as library: leave-one-out, every case answered from another case of the study", async () => {
+    const study = await demoStudy("Retrieval over the study");
+    const system = await addRetrievalSystem(db, admin, study.id, { name: "Retrieval (study)", library: null });
+    assert.equal(system.kind, "RETRIEVAL");
+    assert.deepEqual(system.config, { method: "tfidf-cosine", library: "study", leaveOneOut: true, size: 20 });
+
+    const cases = await db.case.findMany({ where: { studyId: study.id } });
+    const bySource = new Map(cases.map((c) => [c.sourceId, c]));
+    const outputs = await db.output.findMany({ where: { systemId: system.id }, include: { case: true } });
+    assert.equal(outputs.length, 20, "one output per case");
+    for (const o of outputs) {
+      const p = o.provenance as Prov;
+      assert.notEqual(p.librarySourceId, o.case.sourceId, `case ${o.case.sourceId} retrieved its own report`);
+      const source = bySource.get(p.librarySourceId);
+      assert.ok(source, `library id ${p.librarySourceId} is a case of the study`);
+      assert.equal(o.text, source.referenceImpression);
+      assert.ok(p.cosine >= 0 && p.cosine <= 1);
+    }
+    // A baseline that only ever answers with one report would be suspicious.
+    assert.ok(new Set(outputs.map((o) => (o.provenance as Prov).librarySourceId)).size > 3);
+    const audit = await db.auditLog.findFirstOrThrow({ where: { action: "system.create", entityId: system.id } });
+    assert.deepEqual(audit.data, { studyId: study.id, name: "Retrieval (study)", kind: "RETRIEVAL", outputs: 20 });
+  });
+
+  test("with the OpenI file as library: never the same uid, though the file holds every case of the study", async () => {
+    const study = await demoStudy("Retrieval over OpenI");
+    const bytes = openiBytes();
+    const system = await addRetrievalSystem(db, admin, study.id, { name: "Retrieval (OpenI)", library: { bytes, fileName: "indiana_reports.csv", maxBytes: MAX } });
+    assert.deepEqual(system.config, {
+      method: "tfidf-cosine",
+      library: "file",
+      fileName: "indiana_reports.csv",
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      size: 2831,
+    });
+
+    const library = extractCases(parseTable(bytes, { fileName: "indiana_reports.csv", maxBytes: MAX }), { sourceId: "uid", findings: "findings", impression: "impression" }).cases;
+    const libById = new Map(library.map((c) => [c.sourceId, c]));
+    const outputs = await db.output.findMany({ where: { systemId: system.id }, include: { case: true } });
+    assert.equal(outputs.length, 20);
+    for (const o of outputs) {
+      assert.ok(libById.has(o.case.sourceId), `study case ${o.case.sourceId} is in the library file`);
+      const p = o.provenance as Prov;
+      assert.notEqual(p.librarySourceId, o.case.sourceId, `case ${o.case.sourceId} retrieved its own report`);
+      const hit = libById.get(p.librarySourceId);
+      assert.ok(hit, `library id ${p.librarySourceId} is a complete row of the file`);
+      assert.equal(o.text, normalizeText(hit.impression));
+      // A perfect match is fine only when another report has the same findings terms (OpenI
+      // has many identical "normal" templates); otherwise it would be the case's own report.
+      const bag = (text: string) => tokenize(text).sort().join(" ");
+      const twin = library.some((c) => c.sourceId !== o.case.sourceId && bag(c.findings) === bag(o.case.findings));
+      if (!twin) assert.ok(p.cosine < 0.9999, `case ${o.case.sourceId}: a perfect match suggests its own report (${p.cosine})`);
+    }
+  });
+
+  test("a study without cases, or a library file without findings/impression columns, is refused", async () => {
+    const empty = await createStudy(db, admin, { name: "Empty study" });
+    await assert.rejects(addRetrievalSystem(db, admin, empty.id, { name: "r", library: null }), (e) => e instanceof UserInputError && /Import cases/.test((e as Error).message));
+    await assert.rejects(addRetrievalSystem(db, admin, "no-such-study", { name: "r", library: null }), NotFoundError);
+    const study = await db.study.findUniqueOrThrow({ where: { name: "Retrieval over the study" } });
+    const before = await snapshot(study.id);
+    await assert.rejects(
+      addRetrievalSystem(db, admin, study.id, { name: "bad library", library: { bytes: enc("uid,text\n1,x\n"), fileName: "lib.csv", maxBytes: MAX } }),
+      (e) => e instanceof UserInputError && /needs findings and impression columns/.test((e as Error).message),
+    );
+    await assert.rejects(addRetrievalSystem(db, admin, study.id, { name: "  ", library: null }), UserInputError);
+    assert.deepEqual(await snapshot(study.id), before);
+    assert.equal(await db.system.count({ where: { studyId: empty.id } }), 1, "only the reference");
+  });
+});
+
+describe("imported systems", () => {
+  let studyId: string;
+  let sourceIds: string[];
+  before(async () => {
+    const study = await demoStudy("Imported outputs");
+    studyId = study.id;
+    sourceIds = (await db.case.findMany({ where: { studyId }, orderBy: { position: "asc" } })).map((c) => c.sourceId);
+  });
+
+  test("a CSV of case id -> text becomes a system; texts are whitespace- and Unicode-normalised", async () => {
+    const texts = new Map<string, [string, string]>([
+      [sourceIds[0], ['"No acute\r\n  cardiopulmonary   abnormality."', "No acute cardiopulmonary abnormality."]],
+      [sourceIds[1], ['"  Borderline\tcardiomegaly.\n\nClear lungs.  "', "Borderline cardiomegaly. Clear lungs."]],
+      [sourceIds[2], ["Cafe\u0301 au lait\u200B spot.", "Caf\u00e9 au lait spot."]],
+      [sourceIds[3], ['"Effusion, small, left."', "Effusion, small, left."]],
+    ]);
+    const csv = "case_id,prediction\n" + [...texts].map(([id, [raw]]) => `${id},${raw}`).join("\n") + "\n";
+    const before = await snapshot(studyId);
+    const { system, missing } = await addImportedSystem(db, admin, studyId, { name: "Model X", file: { bytes: enc(csv), fileName: "model-x.csv", maxBytes: MAX } });
+    assert.equal(system.kind, "IMPORTED");
+    assert.equal(missing, 16, "cases the file has no output for");
+    assert.deepEqual((system.config as { mapping: object }).mapping, { sourceId: "case_id", text: "prediction" });
+    const outputs = await db.output.findMany({ where: { systemId: system.id }, include: { case: true } });
+    assert.equal(outputs.length, 4);
+    for (const o of outputs) {
+      const [, want] = texts.get(o.case.sourceId)!;
+      assert.equal(o.text, want, `output for ${o.case.sourceId}`);
+      assert.equal(o.text, normalizeText(o.text));
+    }
+    const after = await snapshot(studyId);
+    assert.deepEqual(after, { systems: before.systems + 1, outputs: before.outputs + 4, audit: before.audit + 1 });
+  });
+
+  test("JSONL with an explicit mapping", async () => {
+    const bytes = enc(sourceIds.slice(0, 5).map((id) => JSON.stringify({ study: id, gen: `Impression for ${id}.`, score: 0.5 })).join("\n"));
+    const { system, missing } = await addImportedSystem(db, admin, studyId, {
+      name: "Model Y",
+      file: { bytes, fileName: "y.jsonl", maxBytes: MAX },
+      mapping: { sourceId: "study", text: "gen" },
+    });
+    assert.equal(missing, 15);
+    const outputs = await db.output.findMany({ where: { systemId: system.id }, include: { case: true } });
+    assert.deepEqual(outputs.map((o) => o.text).sort(), sourceIds.slice(0, 5).map((id) => `Impression for ${id}.`).sort());
+    for (const o of outputs) assert.equal(o.text, `Impression for ${o.case.sourceId}.`);
+  });
+
+  test("unknown case ids are refused and nothing is created", async () => {
+    const before = await snapshot(studyId);
+    const csv = `uid,text\n${sourceIds[0]},fine\nnot-a-case,orphan\n${sourceIds[1]},fine too\n`;
+    await assert.rejects(
+      addImportedSystem(db, admin, studyId, { name: "Model Z", file: { bytes: enc(csv), fileName: "z.csv", maxBytes: MAX } }),
+      (e) => e instanceof UserInputError && /1 row\(s\) name cases that are not in this study \(e\.g\. row 2: "not-a-case"\)\. Nothing was imported\./.test((e as Error).message),
+    );
+    assert.deepEqual(await snapshot(studyId), before);
+    assert.equal(await db.system.count({ where: { name: "Model Z" } }), 0);
+  });
+
+  test("rows without text, duplicate ids, or no id/text columns are refused and nothing is created", async () => {
+    const before = await snapshot(studyId);
+    const file = (text: string) => ({ bytes: enc(text), fileName: "z.csv", maxBytes: MAX });
+    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Model Z", file: file(`uid,text\n${sourceIds[0]},x\n${sourceIds[1]},   \n`) }), (e) => e instanceof UserInputError && /Rows 2 have no text/.test((e as Error).message));
+    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Model Z", file: file(`uid,text\n${sourceIds[0]},x\n${sourceIds[0]},y\n`) }), (e) => e instanceof ImportFileError && /appears twice/.test((e as Error).message));
+    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Model Z", file: file(`a,b\n1,x\n`) }), (e) => e instanceof UserInputError && /Choose the case id and text columns/.test((e as Error).message));
+    await assert.rejects(
+      addImportedSystem(db, admin, studyId, { name: "Model Z", file: file(`uid,text\n1,x\n`), mapping: { text: "nope" } }),
+      (e) => e instanceof ImportFileError && /Column "nope" is not in the file/.test((e as Error).message),
+    );
+    assert.deepEqual(await snapshot(studyId), before);
+  });
+
+  test("a system name may be used once per study (after trimming), including the reference's", async () => {
+    const before = await snapshot(studyId);
+    const file = { bytes: enc(`uid,text\n${sourceIds[0]},x\n`), fileName: "dup.csv", maxBytes: MAX };
+    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Model X", file }), (e) => e instanceof UserInputError && /already has a system named "Model X"/.test((e as Error).message));
+    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "  Model X ", file }), (e) => e instanceof UserInputError && /already has a system named/.test((e as Error).message));
+    await assert.rejects(addRetrievalSystem(db, admin, studyId, { name: "Model X", library: null }), (e) => e instanceof UserInputError && /already has a system named/.test((e as Error).message));
+    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Reference (radiologist)", file }), UserInputError);
+    assert.deepEqual(await snapshot(studyId), before);
+    // The same name several times at once (double clicks, two admins), really overlapping.
+    const many = await whileAuditLogLocked(t.url, 3, () => Array.from({ length: 3 }, () => addImportedSystem(db, admin, studyId, { name: "Model W", file })));
+    assert.equal(many.filter((r) => r.status === "fulfilled").length, 1);
+    for (const r of many) {
+      if (r.status === "rejected") assert.ok(r.reason instanceof UserInputError && /already has a system named "Model W"/.test(r.reason.message), String(r.reason));
+    }
+    assert.equal(await db.system.count({ where: { studyId, name: "Model W" } }), 1);
+    // Another study may reuse the name.
+    const other = await demoStudy("Another study");
+    const { system } = await addImportedSystem(db, admin, other.id, { name: "Model X", file });
+    assert.equal(system.studyId, other.id);
+  });
+});
