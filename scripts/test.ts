@@ -24,7 +24,11 @@ function run(kind: string, cmd: string, args: string[], env: Record<string, stri
 const testFiles = (dir: string) =>
   fs.readdirSync(path.join(ROOT, "test", dir)).filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("test", dir, f));
 
-if (wants("unit")) run("typecheck", path.join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", "."]);
+if (wants("unit")) {
+  // Next's route types (PageProps, RouteContext) must exist before tsc sees the app.
+  spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["typegen"], { cwd: ROOT, stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  run("typecheck", path.join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", "."]);
+}
 if (wants("unit")) run("unit", process.execPath, ["--import", "tsx", "--test", ...testFiles("unit")]);
 
 if (wants("integration") || wants("browser")) {
