@@ -2,6 +2,8 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // ESM with a native addon: loaded by Node at run time, never bundled.
+  serverExternalPackages: ["node-llama-cpp", "pg-boss"],
   // `npm test` type-checks the whole project (tsc); the build need not do it a second time.
   typescript: { ignoreBuildErrors: true },
   // forbidden() gives raters a real 403 on admin pages and actions.

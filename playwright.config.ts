@@ -20,16 +20,26 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     },
   },
-  webServer: {
-    command: `node_modules/.bin/next start -p ${PORT}`,
-    url: `http://localhost:${PORT}/login`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
-      AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
-      NEXTAUTH_URL: `http://localhost:${PORT}`,
-      NEXT_TELEMETRY_DISABLED: "1",
+  webServer: [
+    {
+      command: `node_modules/.bin/next start -p ${PORT}`,
+      url: `http://localhost:${PORT}/login`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
+        AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
+        NEXTAUTH_URL: `http://localhost:${PORT}`,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
     },
-  },
+    {
+      // The generation worker, as `npm start` runs it next to the web server.
+      command: "node --import tsx scripts/worker.ts",
+      wait: { stdout: /\[worker\] ready/ },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { DATABASE_URL: process.env.E2E_DATABASE_URL ?? "", SECONDREAD_PARALLEL: "2" },
+    },
+  ],
 });

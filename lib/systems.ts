@@ -8,12 +8,12 @@ import { assertAdmin } from "./access.ts";
 import { audit } from "./audit.ts";
 import { NotFoundError, UserInputError } from "./errors.ts";
 import { extractCases, extractOutputs, guessCaseMapping, guessOutputMapping, parseTable } from "./import-parse.ts";
+import { addOutputs, type NewOutput } from "./outputs.ts";
 import { retrieveImpressions, type LibraryCase } from "./retrieval.ts";
 import { parseInput } from "./studies.ts";
-import { normalizeText } from "./text.ts";
 import type { Actor } from "./users.ts";
 
-const systemName = z.string().trim().min(1, "Give the system a name.").max(120);
+export const systemName = z.string().trim().min(1, "Give the system a name.").max(120);
 type FileInput = { bytes: Uint8Array; fileName?: string; maxBytes: number };
 
 async function studyCases(db: Db, studyId: string) {
@@ -24,12 +24,12 @@ async function studyCases(db: Db, studyId: string) {
   return cases;
 }
 
-async function saveSystem(
+export async function saveSystem(
   db: Db,
   actor: Actor,
   studyId: string,
-  system: { name: string; kind: "RETRIEVAL" | "IMPORTED"; config: object; provenance: object },
-  outputs: { caseId: string; text: string; provenance: object }[],
+  system: { name: string; kind: "RETRIEVAL" | "IMPORTED" | "LLAMA" | "OPENAI_COMPATIBLE"; config: object; provenance: object },
+  outputs: NewOutput[],
 ) {
   return db.$transaction(
     async (tx) => {
@@ -39,9 +39,7 @@ async function saveSystem(
         throw new UserInputError(`The study already has a system named "${system.name}".`);
       }
       const created = await tx.system.create({ data: { studyId, ...system } });
-      await tx.output.createMany({ data: outputs.map((o) => ({ systemId: created.id, caseId: o.caseId, text: normalizeText(o.text), provenance: o.provenance })) });
-      // A finished case with a new candidate is not finished: send its raters back to it.
-      await tx.assignment.updateMany({ where: { caseId: { in: outputs.map((o) => o.caseId) }, completedAt: { not: null } }, data: { completedAt: null } });
+      await addOutputs(tx, created.id, outputs);
       await audit(tx, actor.id, "system.create", "System", created.id, { studyId, name: system.name, kind: system.kind, outputs: outputs.length });
       return created;
     },

@@ -9,6 +9,7 @@ const { ConfigError, readEnv } = await import("../lib/env.ts");
 const { authSecret, dataDir, openDatabase, PROJECT_DIR } = await import("../lib/runtime.ts");
 const { createDb } = await import("../lib/db.ts");
 const { seedDemo } = await import("../lib/demo.ts");
+const { closeQueues } = await import("../lib/generation.ts");
 
 let env: ReturnType<typeof readEnv>;
 try {
@@ -23,13 +24,16 @@ try {
 
 const database = await openDatabase(env);
 let web: ReturnType<typeof spawn> | null = null;
+let worker: ReturnType<typeof spawn> | null = null;
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  if (web && web.exitCode === null) {
-    web.kill("SIGTERM");
-    await new Promise((r) => web!.once("exit", r));
+  for (const child of [web, worker]) {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
   }
   await database.stop();
   console.log("SecondRead stopped.");
@@ -41,7 +45,8 @@ process.on("SIGTERM", () => void shutdown(0));
 const credsFile = path.join(dataDir(env), "demo-credentials.json");
 if (process.env.SECONDREAD_DEMO !== "0") {
   const db = createDb(database.url);
-  const creds = await seedDemo(db);
+  const creds = await seedDemo(db, database.url);
+  await closeQueues();
   await db.$disconnect();
   if (creds) {
     fs.mkdirSync(path.dirname(credsFile), { recursive: true });
@@ -50,11 +55,29 @@ if (process.env.SECONDREAD_DEMO !== "0") {
   }
 }
 
+// The generation worker runs beside the web server, in its own process: a model that crashes
+// while loading takes the worker down, never the web server. It leaves with its parent.
+const childEnv = {
+  ...process.env,
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require "${path.join(PROJECT_DIR, "scripts/exit-with-parent.cjs")}"`.trim(),
+  DATABASE_URL: database.url,
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+function startWorker() {
+  worker = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/worker.ts")], { cwd: PROJECT_DIR, stdio: "inherit", env: childEnv });
+  worker.once("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`The generation worker stopped (${signal ?? `exit ${code}`}); restarting it in 2 s.`);
+    setTimeout(() => !stopping && startWorker(), 2000);
+  });
+}
+startWorker();
+
 const url = `http://localhost:${env.PORT}`;
 web = spawn(path.join(PROJECT_DIR, "node_modules/.bin/next"), ["start", "-p", String(env.PORT)], {
   cwd: PROJECT_DIR,
   stdio: ["ignore", "pipe", "inherit"],
-  env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require "${path.join(PROJECT_DIR, "scripts/exit-with-parent.cjs")}"`.trim(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: database.url, AUTH_SECRET: authSecret(env), NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url },
+  env: { ...childEnv, NODE_ENV: "production", AUTH_SECRET: authSecret(env), NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url },
 });
 web.stdout!.on("data", (chunk: Buffer) => {
   const text = chunk.toString();

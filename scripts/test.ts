@@ -8,7 +8,7 @@ import { ensureBuild, ensureClient } from "./build-state.ts";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
 const wants = (kind: string) => only === null || only === kind;
-const extra = process.argv.includes("--") ? process.argv.slice(process.argv.indexOf("--") + 1) : [];
+const extra = process.argv.slice(2).filter((a, i, all) => a !== "--only" && all[i - 1] !== "--only" && a !== "--");
 
 ensureClient();
 const { readEnv } = await import("../lib/env.ts");
@@ -21,8 +21,9 @@ function run(kind: string, cmd: string, args: string[], env: Record<string, stri
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
   results.push({ kind, ok: r.status === 0, seconds: Math.round((Date.now() - t) / 1000) });
 }
+// `npm run test:integration -- generation` runs the files whose names contain "generation".
 const testFiles = (dir: string) =>
-  fs.readdirSync(path.join(ROOT, "test", dir)).filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("test", dir, f));
+  fs.readdirSync(path.join(ROOT, "test", dir)).filter((f) => f.endsWith(".test.ts") && (extra.length === 0 || extra.some((e) => f.includes(e)))).sort().map((f) => path.join("test", dir, f));
 
 if (wants("unit")) {
   // Next's route types (PageProps, RouteContext) must exist before tsc sees the app.

@@ -9,6 +9,9 @@ import { ImportPanel } from "./import-panel.tsx";
 import { SystemsPanel } from "./systems-panel.tsx";
 import { RatersPanel } from "./raters-panel.tsx";
 import { ProgressTable, ResultsTable } from "./results.tsx";
+import { GenerationPanel } from "./generation-panel.tsx";
+import { listModels } from "@/lib/models.ts";
+import { DEFAULT_TEMPLATE, settingsSchema } from "@/lib/llm-config.ts";
 
 export const metadata = { title: "Study — SecondRead" };
 
@@ -36,8 +39,14 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
       <Card title="Progress"><ProgressTable raters={results.raters} /></Card>
       <Card title="Cases"><ImportPanel studyId={id} caseCount={cases} /></Card>
       <Card title="Systems">
-        <SystemsPanel studyId={id} cases={cases} systems={study.systems.map((s) => ({ id: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, createdAt: s.createdAt.toISOString() }))} />
+        <SystemsPanel
+          studyId={id}
+          cases={cases}
+          models={listModels().map((m) => ({ file: m.file, name: m.name, role: m.role, base: m.base, note: m.note ?? m.source, size: m.size }))}
+          llmDefaults={{ template: DEFAULT_TEMPLATE, settings: settingsSchema.parse({}) }}
+          systems={study.systems.map((s) => ({ id: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, createdAt: s.createdAt.toISOString() }))} />
       </Card>
+      <Card title="Generation"><GenerationPanel studyId={id} /></Card>
       <Card title="Raters">
         <RatersPanel studyId={id} ratersPerCase={study.ratersPerCase} raters={raters} assigned={study.raters.map((r) => r.userId)} />
       </Card>

@@ -3,14 +3,21 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { buttonClass, inputClass } from "@/components/ui.tsx";
 import { useUpload } from "@/components/use-upload.ts";
+import { LlmFields, type ModelChoice } from "./llm-form.tsx";
 
 type SystemRow = { id: string; name: string; kind: string; outputs: number; createdAt: string };
 const KIND: Record<string, string> = { REFERENCE: "Reference (radiologist)", RETRIEVAL: "Retrieval baseline", IMPORTED: "Imported outputs", LLAMA: "LLM (node-llama-cpp)", OPENAI_COMPATIBLE: "LLM (HTTP endpoint)" };
 
-export function SystemsPanel({ studyId, systems, cases }: { studyId: string; systems: SystemRow[]; cases: number }) {
+export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
+  studyId: string;
+  systems: SystemRow[];
+  cases: number;
+  models: ModelChoice[];
+  llmDefaults: React.ComponentProps<typeof LlmFields>["defaults"];
+}) {
   const router = useRouter();
   const upload = useUpload<{ id: string; missing?: number }>();
-  const [kind, setKind] = useState<"retrieval" | "imported">("retrieval");
+  const [kind, setKind] = useState<"retrieval" | "imported" | "llama">("retrieval");
   const [library, setLibrary] = useState<"study" | "file">("study");
   const [message, setMessage] = useState<string | null>(null);
 
@@ -20,7 +27,7 @@ export function SystemsPanel({ studyId, systems, cases }: { studyId: string; sys
     const form = new FormData(e.currentTarget);
     const r = await upload.send(`/api/studies/${studyId}/systems`, form);
     if (r) {
-      setMessage(r.missing ? `System added; ${r.missing} case(s) have no output from it.` : "System added.");
+      setMessage(r.missing ? `System added; ${r.missing} case(s) have no output from it.` : kind === "llama" ? "System added. Start its generation under Generation." : "System added.");
       (e.target as HTMLFormElement).reset();
       router.refresh();
     }
@@ -43,9 +50,12 @@ export function SystemsPanel({ studyId, systems, cases }: { studyId: string; sys
         <div className="flex gap-4">
           <label className="flex items-center gap-2"><input type="radio" name="kind" value="retrieval" checked={kind === "retrieval"} onChange={() => setKind("retrieval")} /> Retrieval baseline (TF-IDF)</label>
           <label className="flex items-center gap-2"><input type="radio" name="kind" value="imported" checked={kind === "imported"} onChange={() => setKind("imported")} /> Outputs of another system (file)</label>
+          <label className="flex items-center gap-2"><input type="radio" name="kind" value="llama" checked={kind === "llama"} onChange={() => setKind("llama")} /> LLM (GGUF model, generated here)</label>
         </div>
         <label className="block font-medium">Name<input name="name" required className={inputClass} defaultValue={kind === "retrieval" ? "Retrieval baseline" : ""} key={kind} /></label>
-        {kind === "retrieval" ? (
+        {kind === "llama" ? (
+          <LlmFields studyId={studyId} models={models} defaults={llmDefaults} />
+        ) : kind === "retrieval" ? (
           <fieldset className="space-y-1">
             <legend className="font-medium">Case library</legend>
             <label className="flex items-center gap-2"><input type="radio" name="library" value="study" checked={library === "study"} onChange={() => setLibrary("study")} /> This study&apos;s cases, leave-one-out</label>

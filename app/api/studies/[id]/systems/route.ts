@@ -1,10 +1,13 @@
 import { assertAdmin } from "@/lib/access.ts";
 import { db } from "@/lib/db.ts";
 import { readEnv } from "@/lib/env.ts";
+import { UserInputError } from "@/lib/errors.ts";
 import { fileField, readForm, withUser } from "@/lib/http.ts";
+import { addLlamaSystem } from "@/lib/llm-systems.ts";
 import { addImportedSystem, addRetrievalSystem } from "@/lib/systems.ts";
 
-// multipart: kind=retrieval|imported, name, library=study|file, file
+// multipart: kind=retrieval|imported|llama, name, library=study|file, file;
+// for llama: model, adapter (repeated), adapterScale (repeated), template, settings (JSON)
 export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/systems">) {
   return withUser(async (user) => {
     assertAdmin(user);
@@ -15,6 +18,18 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/sy
     if (form.get("kind") === "retrieval") {
       const library = form.get("library") === "file" ? await fileField(form, "file", max) : null;
       const system = await addRetrievalSystem(db(), user, id, { name, library });
+      return Response.json({ id: system.id });
+    }
+    if (form.get("kind") === "llama") {
+      const scales = form.getAll("adapterScale").map(Number);
+      const adapters = form.getAll("adapter").map(String).map((file, i) => ({ file, scale: scales[i] ?? 1 })).filter((a) => a.file);
+      let settings: Record<string, unknown>;
+      try {
+        settings = JSON.parse(String(form.get("settings") || "{}"));
+      } catch {
+        throw new UserInputError("The generation settings are not valid JSON.");
+      }
+      const system = await addLlamaSystem(db(), user, id, { name, model: String(form.get("model") ?? ""), adapters, template: String(form.get("template") ?? ""), settings });
       return Response.json({ id: system.id });
     }
     const { system, missing } = await addImportedSystem(db(), user, id, { name, file: await fileField(form, "file", max) });

@@ -1,0 +1,87 @@
+"use client";
+import { useState } from "react";
+import { inputClass, secondaryButtonClass } from "@/components/ui.tsx";
+
+export type ModelChoice = { file: string; name: string; role: "base" | "adapter"; base?: string; note?: string; size: number };
+type Defaults = { template: string; settings: Record<string, number | string[]> };
+
+const SETTINGS: { key: string; label: string; step?: string }[] = [
+  { key: "maxTokens", label: "Max tokens" },
+  { key: "temperature", label: "Temperature", step: "0.05" },
+  { key: "topK", label: "Top-k" },
+  { key: "topP", label: "Top-p", step: "0.01" },
+  { key: "repeatPenalty", label: "Repeat penalty", step: "0.01" },
+  { key: "seed", label: "Seed" },
+  { key: "contextSize", label: "Context size" },
+];
+
+/** Fields of an LLM system; they travel in the surrounding form (see systems-panel.tsx). */
+export function LlmFields({ studyId, models, defaults }: { studyId: string; models: ModelChoice[]; defaults: Defaults }) {
+  const bases = models.filter((m) => m.role === "base");
+  const [model, setModel] = useState(bases[0]?.file ?? "");
+  const [typed, setTyped] = useState("");
+  const adapters = models.filter((m) => m.role === "adapter" && (!m.base || m.base === model));
+  const [template, setTemplate] = useState(defaults.template);
+  const [settings, setSettings] = useState<Record<string, string>>(Object.fromEntries(SETTINGS.map((s) => [s.key, String(defaults.settings[s.key])])));
+  // Stop strings are shown with \n for line breaks, so whitespace-only ones stay visible.
+  const [stop, setStop] = useState((defaults.settings.stop as string[]).map((x) => x.replaceAll("\n", "\\n")).join(" | "));
+  const [preview, setPreview] = useState<string | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const chosen = models.find((m) => m.file === model);
+
+  async function onPreview() {
+    setPreviewError(null);
+    const res = await fetch(`/api/studies/${studyId}/prompt-preview`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ template }) });
+    const body = await res.json();
+    if (res.ok) setPreview(`Case ${body.caseSourceId}:\n\n${body.prompt}`);
+    else setPreviewError(body.error);
+  }
+
+  const settingsJson = JSON.stringify({ ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, Number(v)])), stop: stop.split("|").map((s) => s.trim().replaceAll("\\n", "\n")).filter(Boolean) });
+  return (
+    <div className="space-y-3">
+      <label className="block font-medium">
+        Model (GGUF)
+        <select value={model} onChange={(e) => setModel(e.target.value)} className={inputClass}>
+          {bases.map((m) => <option key={m.file} value={m.file}>{m.name} — {m.file} ({(m.size / 1048576).toFixed(1)} MB)</option>)}
+          <option value="">Another GGUF file on the server (type its path)…</option>
+        </select>
+      </label>
+      {chosen?.note && <p className="rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900" data-testid="model-note">{chosen.note}</p>}
+      {model === "" && <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="/models/radiology-llama2/llama-2-7b.Q8_0.gguf" className={inputClass} aria-label="Model path" />}
+      <input type="hidden" name="model" value={model || typed} />
+      <fieldset className="space-y-1">
+        <legend className="font-medium">LoRA adapters</legend>
+        {adapters.length === 0 && <p className="text-xs text-stone-500">No adapter in models/ for this base.</p>}
+        {adapters.map((a) => (
+          <div key={a.file} className="flex items-center gap-3">
+            <label className="flex items-center gap-2"><input type="checkbox" name="adapter" value={a.file} defaultChecked /> {a.name} <span className="text-stone-500">({a.file})</span></label>
+            <label className="flex items-center gap-1 text-xs">scale <input name="adapterScale" type="number" step="0.05" defaultValue={1} className="w-20 rounded border border-stone-300 px-2 py-1" /></label>
+          </div>
+        ))}
+      </fieldset>
+      <label className="block font-medium">
+        Prompt template <span className="font-normal text-stone-500">({"{{findings}}"} is replaced by the case&apos;s findings; default: Radiology-Llama2&apos;s instruction format)</span>
+        <textarea name="template" value={template} onChange={(e) => setTemplate(e.target.value)} rows={9} className={`${inputClass} font-mono text-xs`} />
+      </label>
+      <div className="flex items-center gap-3">
+        <button type="button" onClick={onPreview} className={secondaryButtonClass}>Preview on a real case</button>
+        {previewError && <span role="status" className="text-red-700">{previewError}</span>}
+      </div>
+      {preview && <pre className="max-h-64 overflow-auto whitespace-pre-wrap rounded bg-stone-100 p-3 text-xs" data-testid="prompt-preview">{preview}</pre>}
+      <div className="grid gap-3 sm:grid-cols-4">
+        {SETTINGS.map((s) => (
+          <label key={s.key} className="block text-xs font-medium">
+            {s.label}
+            <input type="number" step={s.step ?? "1"} value={settings[s.key]} onChange={(e) => setSettings({ ...settings, [s.key]: e.target.value })} className={inputClass} />
+          </label>
+        ))}
+        <label className="block text-xs font-medium sm:col-span-2">
+          Stop strings (separated by |)
+          <input value={stop} onChange={(e) => setStop(e.target.value)} className={inputClass} />
+        </label>
+      </div>
+      <input type="hidden" name="settings" value={settingsJson} />
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { assertAdmin } from "@/lib/access.ts";
+import { db } from "@/lib/db.ts";
+import { UserInputError } from "@/lib/errors.ts";
+import { cancelGeneration, generationProgress, queueFor, startGeneration } from "@/lib/generation.ts";
+import { withUser } from "@/lib/http.ts";
+
+async function generatedSystems(studyId: string) {
+  return db().system.findMany({ where: { studyId, kind: { in: ["LLAMA", "OPENAI_COMPATIBLE"] } }, orderBy: { createdAt: "asc" }, select: { id: true, name: true } });
+}
+
+/** Progress of every generated system of the study. */
+export async function GET(_req: Request, ctx: RouteContext<"/api/studies/[id]/generation">) {
+  return withUser(async (user) => {
+    assertAdmin(user);
+    const { id } = await ctx.params;
+    await queueFor(process.env.DATABASE_URL!);
+    const systems = await generatedSystems(id);
+    const progress = await Promise.all(systems.map(async (s) => ({ name: s.name, ...(await generationProgress(db(), s.id)) })));
+    return Response.json({ systems: progress }, { headers: { "Cache-Control": "no-store" } });
+  });
+}
+
+/** { systemId, action: "start" | "cancel" }; "start" also retries failures (only missing outputs are queued). */
+export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/generation">) {
+  return withUser(async (user) => {
+    assertAdmin(user);
+    const { id } = await ctx.params;
+    const body = (await req.json().catch(() => ({}))) as { systemId?: string; action?: string };
+    if (!(await generatedSystems(id)).some((s) => s.id === body.systemId)) throw new UserInputError("Choose a generated system of this study.");
+    const boss = await queueFor(process.env.DATABASE_URL!);
+    if (body.action === "start") return Response.json(await startGeneration(db(), boss, user, body.systemId!));
+    if (body.action === "cancel") return Response.json(await cancelGeneration(db(), boss, user, body.systemId!));
+    throw new UserInputError('The action must be "start" or "cancel".');
+  });
+}

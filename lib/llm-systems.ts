@@ -1,0 +1,72 @@
+// Adding an LLM system (kind LLAMA): checked model files, a template, settings. Generation
+// itself happens in the worker (lib/worker.ts), never in a web request.
+import path from "node:path";
+import type { Db } from "./db.ts";
+import { assertAdmin } from "./access.ts";
+import { NotFoundError, UserInputError } from "./errors.ts";
+import { checkTemplate, DEFAULT_TEMPLATE, renderPrompt, settingsSchema, type LlamaConfig } from "./llm-config.ts";
+import { checkAdapterFits, inspectGguf, resolveModelPath, sha256File } from "./models.ts";
+import { parseInput } from "./studies.ts";
+import { saveSystem, systemName } from "./systems.ts";
+import type { Actor } from "./users.ts";
+
+export type LlamaSystemInput = {
+  name: string;
+  model: string;
+  adapters?: { file: string; scale: number }[];
+  template?: string;
+  settings?: Record<string, unknown>;
+};
+
+/** Everything about the files that can be checked without loading them. */
+export async function checkLlamaFiles(model: string, adapters: { file: string; scale: number }[]) {
+  const base = await inspectGguf(model);
+  if (base.type !== "model") throw new UserInputError(`${path.basename(base.path)} is a LoRA adapter; choose a base model and add the adapter below it.`);
+  const checked = [];
+  for (const a of adapters) {
+    if (!Number.isFinite(a.scale) || a.scale < -4 || a.scale > 4) throw new UserInputError(`The scale of ${a.file} must be a number from -4 to 4.`);
+    const info = await inspectGguf(a.file);
+    const misfit = checkAdapterFits(base, info);
+    if (misfit) throw new UserInputError(misfit);
+    checked.push({ info, scale: a.scale });
+  }
+  return { base, adapters: checked };
+}
+
+export async function buildLlamaConfig(input: Omit<LlamaSystemInput, "name">): Promise<LlamaConfig> {
+  const template = input.template?.trim() ? input.template : DEFAULT_TEMPLATE;
+  const problem = checkTemplate(template);
+  if (problem) throw new UserInputError(problem);
+  const settings = parseInput(settingsSchema, input.settings ?? {});
+  const files = await checkLlamaFiles(input.model, input.adapters ?? []);
+  if (files.base.contextLength && settings.contextSize > files.base.contextLength) {
+    throw new UserInputError(`Context size ${settings.contextSize} is larger than the model's ${files.base.contextLength} tokens.`);
+  }
+  if (settings.maxTokens >= settings.contextSize) throw new UserInputError("Max tokens must be smaller than the context size.");
+  const ref = async (p: string, name: string) => ({ file: p, sha256: await sha256File(resolveModelPath(p)), name });
+  return {
+    model: await ref(input.model, files.base.name),
+    adapters: await Promise.all(files.adapters.map(async (a, i) => ({ ...(await ref(input.adapters![i].file, a.info.name)), scale: a.scale }))),
+    template,
+    settings,
+  };
+}
+
+export async function addLlamaSystem(db: Db, actor: Actor, studyId: string, input: LlamaSystemInput) {
+  assertAdmin(actor);
+  const name = parseInput(systemName, input.name);
+  if (!(await db.study.findUnique({ where: { id: studyId }, select: { id: true } }))) throw new NotFoundError("No such study.");
+  const config = await buildLlamaConfig(input);
+  const { getModuleVersion } = await import("node-llama-cpp");
+  return saveSystem(db, actor, studyId, { name, kind: "LLAMA", config, provenance: { engine: "node-llama-cpp", engineVersion: await getModuleVersion() } }, []);
+}
+
+/** The prompt as the model will see it, rendered on a real case of the study. */
+export async function previewPrompt(db: Db, actor: Actor, studyId: string, template: string) {
+  assertAdmin(actor);
+  const problem = checkTemplate(template);
+  if (problem) throw new UserInputError(problem);
+  const first = await db.case.findFirst({ where: { studyId }, orderBy: { position: "asc" } });
+  if (!first) throw new UserInputError("Import cases first: the preview uses the study's first case.");
+  return { caseSourceId: first.sourceId, prompt: renderPrompt(template, first) };
+}

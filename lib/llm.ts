@@ -1,0 +1,119 @@
+// Generation with node-llama-cpp, used only by the worker process: a model is loaded once,
+// with its LoRA adapters, into a context of several sequences so cases run side by side.
+import os from "node:os";
+import path from "node:path";
+import type { LlamaCompletion as LlamaCompletionT, LlamaContext, LlamaModel } from "node-llama-cpp";
+import { normalizeModelOutput, renderPrompt, type LlamaConfig } from "./llm-config.ts";
+import { checkLlamaFiles } from "./llm-systems.ts";
+import { resolveModelPath, sha256File } from "./models.ts";
+
+/** Threads from the machine's cores: node-llama-cpp's default oversubscribes small machines badly. */
+export function threadCount(): number {
+  const fromEnv = Number(process.env.SECONDREAD_THREADS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return Math.max(1, os.availableParallelism());
+}
+
+export type Generated = {
+  text: string;
+  raw: string;
+  tokensIn: number;
+  tokensOut: number;
+  ms: number;
+  stopReason: string;
+  truncatedFindings: boolean;
+  prompt: string;
+};
+
+export class Engine {
+  private constructor(
+    readonly config: LlamaConfig,
+    private model: LlamaModel,
+    private context: LlamaContext,
+    private Completion: typeof LlamaCompletionT,
+    readonly engineVersion: string,
+    readonly parallel: number,
+  ) {}
+
+  static key(config: LlamaConfig, parallel: number) {
+    return JSON.stringify([config.model.sha256, config.adapters.map((a) => [a.sha256, a.scale]), config.settings.contextSize, parallel]);
+  }
+
+  /** Checks the files again (they may have changed since the system was set up), then loads. */
+  static async load(config: LlamaConfig, parallel: number): Promise<Engine> {
+    await checkLlamaFiles(config.model.file, config.adapters);
+    for (const f of [config.model, ...config.adapters]) {
+      const actual = await sha256File(resolveModelPath(f.file));
+      if (actual !== f.sha256) throw new Error(`${path.basename(f.file)} changed since the system was set up (sha256 ${actual.slice(0, 12)}…, expected ${f.sha256.slice(0, 12)}…).`);
+    }
+    const { getLlama, LlamaCompletion, getModuleVersion, LlamaLogLevel } = await import("node-llama-cpp");
+    const threads = threadCount();
+    const llama = await getLlama({ gpu: false, build: "never", maxThreads: threads, logLevel: LlamaLogLevel.error });
+    const model = await llama.loadModel({ modelPath: resolveModelPath(config.model.file) });
+    const context = await model.createContext({
+      contextSize: config.settings.contextSize, // per sequence
+      sequences: parallel,
+      threads,
+      lora: config.adapters.length ? { adapters: config.adapters.map((a) => ({ filePath: resolveModelPath(a.file), scale: a.scale })) } : undefined,
+    });
+    return new Engine(config, model, context, LlamaCompletion, await getModuleVersion(), parallel);
+  }
+
+  /** The prompt for a case, its findings shortened (from the end) when they would not fit the context. */
+  fitPrompt(c: { findings: string; metadata?: unknown }) {
+    const { template, settings } = this.config;
+    const budget = settings.contextSize - settings.maxTokens;
+    let prompt = renderPrompt(template, c);
+    if (this.model.tokenize(prompt, false).length + 1 <= budget) return { prompt, truncated: false };
+    const words = c.findings.split(" ");
+    let lo = 0;
+    let hi = words.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const candidate = renderPrompt(template, { ...c, findings: words.slice(0, mid).join(" ") + " …" });
+      if (this.model.tokenize(candidate, false).length + 1 <= budget) lo = mid;
+      else hi = mid - 1;
+    }
+    if (lo === 0) throw new Error(`The prompt template alone does not fit a context of ${settings.contextSize} tokens with ${settings.maxTokens} to generate.`);
+    prompt = renderPrompt(template, { ...c, findings: words.slice(0, lo).join(" ") + " …" });
+    return { prompt, truncated: true };
+  }
+
+  async generate(c: { findings: string; metadata?: unknown }): Promise<Generated> {
+    const { settings } = this.config;
+    const { prompt, truncated } = this.fitPrompt(c);
+    const sequence = this.context.getSequence();
+    const completion = new this.Completion({ contextSequence: sequence, autoDisposeSequence: true });
+    const started = performance.now();
+    let tokensOut = 0;
+    try {
+      const res = await completion.generateCompletionWithMeta(prompt, {
+        maxTokens: settings.maxTokens,
+        temperature: settings.temperature,
+        topK: settings.topK,
+        topP: settings.topP,
+        seed: settings.seed,
+        repeatPenalty: { penalty: settings.repeatPenalty },
+        customStopTriggers: settings.stop,
+        onToken: (t) => (tokensOut += t.length),
+      });
+      return {
+        text: normalizeModelOutput(res.response, settings.stop),
+        raw: res.response,
+        tokensIn: this.model.tokenize(prompt, false).length + 1,
+        tokensOut,
+        ms: Math.round(performance.now() - started),
+        stopReason: res.metadata.stopReason,
+        truncatedFindings: truncated,
+        prompt,
+      };
+    } finally {
+      completion.dispose();
+    }
+  }
+
+  async dispose() {
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+}

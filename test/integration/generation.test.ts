@@ -1,0 +1,167 @@
+// LLM systems end to end with the real node-llama-cpp and the bundled GGUF pair: files checked
+// before loading, jobs through pg-boss, outputs with provenance, determinism, failures, kill -9.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { UserInputError } from "../../lib/errors.ts";
+import { cancelGeneration, closeQueues, generationProgress, queueFor, startGeneration } from "../../lib/generation.ts";
+import { importCases } from "../../lib/import.ts";
+import { addLlamaSystem } from "../../lib/llm-systems.ts";
+import { createStudy } from "../../lib/studies.ts";
+import { Worker } from "../../lib/worker.ts";
+import { freshDb, type TestDb } from "../helpers/db.ts";
+import { demoBytes, makeUser, MAX } from "../helpers/fixtures.ts";
+
+process.env.GENERATION_JOB_TIMEOUT_S = "4"; // a killed worker's job goes back to the queue quickly
+process.env.GENERATION_MAINTENANCE_S = "1";
+process.env.SECONDREAD_PARALLEL = "2";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const BASE = "tiny-radiology-base.gguf";
+const LORA = "tiny-radiology-lora.gguf";
+const settings = { maxTokens: 24, seed: 7 };
+let t: TestDb;
+let admin: Awaited<ReturnType<typeof makeUser>>;
+let studyId: string;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "secondread-gen-"));
+
+before(async () => {
+  t = await freshDb();
+  admin = await makeUser(t.db, "ADMIN");
+  studyId = (await createStudy(t.db, admin, { name: "Generation" })).id;
+  await importCases(t.db, admin, studyId, { bytes: demoBytes(), fileName: "demo.csv", maxBytes: MAX });
+});
+after(async () => {
+  await closeQueues();
+  await t.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function waitDone(systemId: string, ms = 120_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const p = await generationProgress(t.db, systemId);
+    if (p.queued + p.running === 0 && (p.done === p.total || p.failed > 0)) return p;
+    if (Date.now() > end) throw new Error(`generation did not finish: ${JSON.stringify(p)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+const rejects = (p: Promise<unknown>, re: RegExp) => assert.rejects(p, (e: unknown) => e instanceof UserInputError && re.test(e.message));
+
+test("bad model files are refused with the file and the problem named", async () => {
+  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "missing.gguf") }), /missing\.gguf: no such file/);
+  fs.writeFileSync(path.join(tmp, "notes.gguf"), "these are not weights");
+  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "notes.gguf") }), /notes\.gguf: not a GGUF file/);
+  const full = fs.readFileSync(path.join(ROOT, "models", BASE));
+  fs.writeFileSync(path.join(tmp, "half.gguf"), full.subarray(0, Math.floor(full.length / 2)));
+  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "half.gguf") }), /half\.gguf: .*truncated/);
+  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: LORA }), /is a LoRA adapter/);
+  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: BASE, adapters: [{ file: BASE, scale: 1 }] }), /is a model, not a LoRA adapter/);
+  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: BASE, template: "no placeholder" }), /\{\{findings\}\}/);
+  assert.equal(await t.db.system.count({ where: { studyId, kind: "LLAMA" } }), 0);
+});
+
+test("a worker generates every case once, with provenance, normalised, reproducibly", { timeout: 300_000 }, async () => {
+  const worker = new Worker(t.db, t.url, () => {});
+  await worker.start();
+  try {
+    const boss = await queueFor(t.url);
+    const a = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny + LoRA", model: BASE, adapters: [{ file: LORA, scale: 1 }], settings });
+    const { queued } = await startGeneration(t.db, boss, admin, a.id);
+    assert.equal(queued, 20);
+    assert.equal((await startGeneration(t.db, boss, admin, a.id)).queued, 0, "a second click queues nothing");
+    const p = await waitDone(a.id);
+    assert.equal(p.failed, 0, p.lastError ?? "");
+    assert.equal(p.done, 20);
+    const outputs = await t.db.output.findMany({ where: { systemId: a.id }, include: { case: true } });
+    assert.equal(outputs.length, 20);
+    for (const o of outputs) {
+      assert.ok(o.text.length > 0);
+      assert.equal(o.text, o.text.replace(/\s+/g, " ").trim(), "normalised like every other text");
+      assert.doesNotMatch(o.text, /<\/?s>/);
+      const prov = o.provenance as Record<string, any>;
+      assert.equal(prov.engine, "node-llama-cpp");
+      assert.match(prov.engineVersion, /^3\.21\.1/);
+      assert.equal(prov.model.file, BASE);
+      assert.match(prov.model.sha256, /^[0-9a-f]{64}$/);
+      assert.equal(prov.adapters[0].file, LORA);
+      assert.equal(prov.adapters[0].scale, 1);
+      assert.equal(prov.seed, 7);
+      assert.equal(prov.settings.maxTokens, 24);
+      assert.ok(prov.prompt.includes(o.case.findings), "the rendered prompt holds the findings");
+      assert.ok(prov.tokensIn > 10 && prov.tokensOut > 0 && prov.tokensOut <= 24 && prov.ms >= 0);
+    }
+
+    // Same model, adapters, seed and settings: the same texts.
+    const b = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny + LoRA again", model: BASE, adapters: [{ file: LORA, scale: 1 }], settings });
+    await startGeneration(t.db, boss, admin, b.id);
+    await waitDone(b.id);
+    const again = new Map((await t.db.output.findMany({ where: { systemId: b.id } })).map((o) => [o.caseId, o.text]));
+    for (const o of outputs) assert.equal(again.get(o.caseId), o.text);
+
+    // Without the adapter the model writes something else: the adapter is really applied.
+    const c = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny base", model: BASE, settings });
+    await startGeneration(t.db, boss, admin, c.id);
+    await waitDone(c.id);
+    const base = await t.db.output.findMany({ where: { systemId: c.id } });
+    assert.ok(base.some((o) => again.get(o.caseId) !== o.text));
+
+    // Findings longer than the context: shortened, with a warning on the output.
+    const d = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny small context", model: BASE, settings: { ...settings, contextSize: 128, maxTokens: 16 } });
+    await startGeneration(t.db, boss, admin, d.id);
+    assert.equal((await waitDone(d.id)).failed, 0);
+    const warned = await t.db.output.findMany({ where: { systemId: d.id } });
+    assert.ok(warned.some((o) => (o.provenance as { warning?: string }).warning === "findings shortened to fit the context"));
+  } finally {
+    await worker.stop();
+  }
+});
+
+test("cancelling empties the queue; starting again resumes with only the missing cases", async () => {
+  const boss = await queueFor(t.url);
+  const s = await addLlamaSystem(t.db, admin, studyId, { name: "Cancelled", model: BASE, settings });
+  assert.equal((await startGeneration(t.db, boss, admin, s.id)).queued, 20);
+  assert.equal((await cancelGeneration(t.db, boss, admin, s.id)).cancelled, 20);
+  const p = await generationProgress(t.db, s.id);
+  assert.equal(p.queued + p.running, 0);
+  assert.equal((await startGeneration(t.db, boss, admin, s.id)).queued, 20);
+  await cancelGeneration(t.db, boss, admin, s.id);
+});
+
+function spawnWorker(): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: t.url, SECONDREAD_PARALLEL: "1" },
+    stdio: "ignore",
+  });
+}
+
+test("kill -9 of a worker mid-study, then other workers: exactly one output per case", { timeout: 300_000 }, async () => {
+  const boss = await queueFor(t.url);
+  const s = await addLlamaSystem(t.db, admin, studyId, { name: "Survives kill -9", model: BASE, settings: { ...settings, maxTokens: 64 } });
+  await startGeneration(t.db, boss, admin, s.id);
+  const first = spawnWorker();
+  const end = Date.now() + 60_000;
+  while ((await t.db.output.count({ where: { systemId: s.id } })) < 2) {
+    if (Date.now() > end) throw new Error("the first worker produced nothing");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  first.kill("SIGKILL");
+  const doneAtKill = await t.db.output.count({ where: { systemId: s.id } });
+  assert.ok(doneAtKill < 20, "killed mid-study");
+
+  const others = [spawnWorker(), spawnWorker()]; // two workers share the rest
+  try {
+    const p = await waitDone(s.id, 180_000);
+    assert.equal(p.failed, 0, p.lastError ?? "");
+    const outputs = await t.db.output.findMany({ where: { systemId: s.id } });
+    assert.equal(outputs.length, 20);
+    assert.equal(new Set(outputs.map((o) => o.caseId)).size, 20);
+  } finally {
+    for (const w of others) w.kill("SIGTERM");
+  }
+});
