@@ -57,3 +57,38 @@ export async function* exportRatingsCsv(db: Db, actor: Actor, studyId: string, p
     cursor = page[page.length - 1].id;
   }
 }
+
+export const OUTPUT_COLUMNS = [
+  "study", "case_position", "case_source_id", "system", "system_kind", "text", "engine", "engine_version", "model_file", "model_sha256",
+  "adapters", "seed", "settings", "tokens_in", "tokens_out", "ms", "stop_reason", "warning", "prompt", "created_at",
+] as const;
+
+/** Every candidate text with how it was made (one row per output), streamed like the ratings. */
+export async function* exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
+  assertAdmin(actor);
+  const study = await db.study.findUnique({ where: { id: studyId }, select: { name: true } });
+  if (!study) throw new NotFoundError("No such study.");
+  yield line([...OUTPUT_COLUMNS]);
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await db.output.findMany({
+      where: { case: { studyId } },
+      orderBy: { id: "asc" },
+      take: pageSize,
+      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+      include: { system: { select: { name: true, kind: true } }, case: { select: { position: true, sourceId: true } } },
+    });
+    if (page.length === 0) return;
+    let chunk = "";
+    for (const o of page) {
+      const p = o.provenance as Record<string, any>;
+      const adapters = Array.isArray(p.adapters) ? p.adapters.map((a: { file: string; sha256: string; scale: number }) => `${a.file}@${a.scale} (${a.sha256})`).join("; ") : "";
+      chunk += line([
+        study.name, o.case.position, o.case.sourceId, o.system.name, o.system.kind, o.text, p.engine, p.engineVersion, p.model?.file ?? p.model,
+        p.model?.sha256, adapters, p.seed, p.settings ? JSON.stringify(p.settings) : "", p.tokensIn, p.tokensOut, p.ms, p.stopReason, p.warning, p.prompt, o.createdAt,
+      ]);
+    }
+    yield chunk;
+    cursor = page[page.length - 1].id;
+  }
+}

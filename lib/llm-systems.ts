@@ -9,6 +9,7 @@ import { checkAdapterFits, inspectGguf, resolveModelPath, sha256File } from "./m
 import { parseInput } from "./studies.ts";
 import { saveSystem, systemName } from "./systems.ts";
 import type { Actor } from "./users.ts";
+import { buildOpenAiConfig } from "./openai.ts";
 
 export type LlamaSystemInput = {
   name: string;
@@ -69,4 +70,13 @@ export async function previewPrompt(db: Db, actor: Actor, studyId: string, templ
   const first = await db.case.findFirst({ where: { studyId }, orderBy: { position: "asc" } });
   if (!first) throw new UserInputError("Import cases first: the preview uses the study's first case.");
   return { caseSourceId: first.sourceId, prompt: renderPrompt(template, first) };
+}
+
+/** A system whose texts come from an OpenAI-compatible endpoint (vLLM, llama.cpp server, Ollama). */
+export async function addOpenAiSystem(db: Db, actor: Actor, studyId: string, input: { name: string; baseUrl: string; model: string; apiKeyEnv?: string; template?: string; settings?: Record<string, unknown> }) {
+  assertAdmin(actor);
+  const name = parseInput(systemName, input.name);
+  if (!(await db.study.findUnique({ where: { id: studyId }, select: { id: true } }))) throw new NotFoundError("No such study.");
+  const config = buildOpenAiConfig(input);
+  return saveSystem(db, actor, studyId, { name, kind: "OPENAI_COMPATIBLE", config, provenance: { engine: "openai-compatible", endpoint: config.baseUrl, model: config.model } }, []);
 }

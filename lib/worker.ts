@@ -6,7 +6,8 @@ import os from "node:os";
 import type PgBoss from "pg-boss";
 import type { Db } from "./db.ts";
 import { llamaConfigSchema } from "./llm-config.ts";
-import { Engine } from "./llm.ts";
+import { Engine, type Generated } from "./llm.ts";
+import { OpenAiEngine, openAiConfigSchema } from "./openai.ts";
 import { addOutputs } from "./outputs.ts";
 import { QUEUE, queueFor, type JobData } from "./generation.ts";
 
@@ -18,7 +19,7 @@ export function parallelSequences(): number {
 }
 
 export class Worker {
-  private engines = new Map<string, Promise<Engine>>();
+  private engines = new Map<string, Promise<Engine | OpenAiEngine>>();
   private boss: PgBoss | null = null;
   readonly id = `${os.hostname()}:${process.pid}`;
 
@@ -37,10 +38,12 @@ export class Worker {
     this.engines.clear();
   }
 
-  private engine(config: ReturnType<typeof llamaConfigSchema.parse>) {
-    const key = Engine.key(config, parallelSequences());
+  /** One loaded model (or endpoint client) per configuration, reused by every job. */
+  private engine(kind: string, rawConfig: unknown) {
+    const key = `${kind}:${JSON.stringify(rawConfig)}:${parallelSequences()}`;
     if (!this.engines.has(key)) {
-      const loading = Engine.load(config, parallelSequences());
+      const loading: Promise<Engine | OpenAiEngine> =
+        kind === "OPENAI_COMPATIBLE" ? Promise.resolve().then(() => new OpenAiEngine(openAiConfigSchema.parse(rawConfig))) : Engine.load(llamaConfigSchema.parse(rawConfig), parallelSequences());
       loading.catch(() => this.engines.delete(key)); // a fixed file can be retried
       this.engines.set(key, loading);
     }
@@ -62,14 +65,34 @@ export class Worker {
     }
   }
 
+  /** What an output records about how it was made (shown to admins, exported). */
+  private provenance(engine: Engine | OpenAiEngine, g: Generated & { attempts?: number; responseId?: string | null }) {
+    const common = {
+      settings: engine.config.settings,
+      seed: engine.config.settings.seed,
+      prompt: g.prompt,
+      rawText: g.raw,
+      tokensIn: g.tokensIn,
+      tokensOut: g.tokensOut,
+      ms: g.ms,
+      stopReason: g.stopReason,
+      ...(g.truncatedFindings ? { warning: "findings shortened to fit the context" } : {}),
+      worker: this.id,
+    };
+    if (engine instanceof OpenAiEngine) {
+      const { baseUrl, model } = engine.config;
+      return { engine: "openai-compatible", endpoint: baseUrl, model, responseId: g.responseId ?? null, attempts: g.attempts ?? 1, ...common };
+    }
+    return { engine: "node-llama-cpp", engineVersion: engine.engineVersion, model: engine.config.model, adapters: engine.config.adapters, ...common };
+  }
+
   private async runGroup(systemId: string, jobs: PgBoss.Job<JobData>[]) {
     const system = await this.db.system.findUnique({ where: { id: systemId } });
     if (!system) return; // deleted since: nothing to do
     const have = new Set((await this.db.output.findMany({ where: { systemId, caseId: { in: jobs.map((j) => j.data.caseId) } }, select: { caseId: true } })).map((o) => o.caseId));
     const todo = jobs.filter((j) => !have.has(j.data.caseId));
     if (todo.length === 0) return;
-    const config = llamaConfigSchema.parse(system.config);
-    const engine = await this.engine(config);
+    const engine = await this.engine(system.kind, system.config);
     const cases = new Map((await this.db.case.findMany({ where: { id: { in: todo.map((j) => j.data.caseId) } } })).map((c) => [c.id, c]));
 
     await Promise.all(
@@ -79,30 +102,7 @@ export class Worker {
         try {
           const g = await engine.generate(c);
           if (!g.text) throw new Error(`The model wrote nothing for case ${c.sourceId} (stop reason: ${g.stopReason}).`);
-          await this.db.$transaction((tx) =>
-            addOutputs(tx, systemId, [
-              {
-                caseId: c.id,
-                text: g.text,
-                provenance: {
-                  engine: "node-llama-cpp",
-                  engineVersion: engine.engineVersion,
-                  model: config.model,
-                  adapters: config.adapters,
-                  settings: config.settings,
-                  seed: config.settings.seed,
-                  prompt: g.prompt,
-                  rawText: g.raw,
-                  tokensIn: g.tokensIn,
-                  tokensOut: g.tokensOut,
-                  ms: g.ms,
-                  stopReason: g.stopReason,
-                  ...(g.truncatedFindings ? { warning: "findings shortened to fit the context" } : {}),
-                  worker: this.id,
-                },
-              },
-            ]),
-          );
+          await this.db.$transaction((tx) => addOutputs(tx, systemId, [{ caseId: c.id, text: g.text, provenance: this.provenance(engine, g) }]));
         } catch (e) {
           await this.boss!.fail(QUEUE, job.id, { message: (e as Error).message });
         }

@@ -16,7 +16,7 @@ const SETTINGS: { key: string; label: string; step?: string }[] = [
 ];
 
 /** Fields of an LLM system; they travel in the surrounding form (see systems-panel.tsx). */
-export function LlmFields({ studyId, models, defaults }: { studyId: string; models: ModelChoice[]; defaults: Defaults }) {
+export function LlmFields({ studyId, models, defaults, endpoint = false }: { studyId: string; models: ModelChoice[]; defaults: Defaults; endpoint?: boolean }) {
   const bases = models.filter((m) => m.role === "base");
   const [model, setModel] = useState(bases[0]?.file ?? "");
   const [typed, setTyped] = useState("");
@@ -40,26 +40,37 @@ export function LlmFields({ studyId, models, defaults }: { studyId: string; mode
   const settingsJson = JSON.stringify({ ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, Number(v)])), stop: stop.split("|").map((s) => s.trim().replaceAll("\\n", "\n")).filter(Boolean) });
   return (
     <div className="space-y-3">
-      <label className="block font-medium">
-        Model (GGUF)
-        <select value={model} onChange={(e) => setModel(e.target.value)} className={inputClass}>
-          {bases.map((m) => <option key={m.file} value={m.file}>{m.name} — {m.file} ({(m.size / 1048576).toFixed(1)} MB)</option>)}
-          <option value="">Another GGUF file on the server (type its path)…</option>
-        </select>
-      </label>
-      {chosen?.note && <p className="rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900" data-testid="model-note">{chosen.note}</p>}
-      {model === "" && <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="/models/radiology-llama2/llama-2-7b.Q8_0.gguf" className={inputClass} aria-label="Model path" />}
-      <input type="hidden" name="model" value={model || typed} />
-      <fieldset className="space-y-1">
-        <legend className="font-medium">LoRA adapters</legend>
-        {adapters.length === 0 && <p className="text-xs text-stone-500">No adapter in models/ for this base.</p>}
-        {adapters.map((a) => (
-          <div key={a.file} className="flex items-center gap-3">
-            <label className="flex items-center gap-2"><input type="checkbox" name="adapter" value={a.file} defaultChecked /> {a.name} <span className="text-stone-500">({a.file})</span></label>
-            <label className="flex items-center gap-1 text-xs">scale <input name="adapterScale" type="number" step="0.05" defaultValue={1} className="w-20 rounded border border-stone-300 px-2 py-1" /></label>
-          </div>
-        ))}
-      </fieldset>
+      {endpoint ? (
+        <div className="grid gap-3 sm:grid-cols-3">
+          <label className="block font-medium">Base URL<input name="baseUrl" required placeholder="http://gpu-host:8000/v1" className={inputClass} /></label>
+          <label className="block font-medium">Model name<input name="endpointModel" required placeholder="radiology-llama2" className={inputClass} /></label>
+          <label className="block font-medium">API key variable <span className="font-normal text-stone-500">(optional)</span><input name="apiKeyEnv" placeholder="OPENAI_API_KEY" className={inputClass} /></label>
+          <p className="text-xs text-stone-500 sm:col-span-3">The key itself stays in the worker&apos;s environment; SecondRead stores only the variable&apos;s name. Any OpenAI-compatible completions endpoint works: vLLM, llama.cpp&apos;s server, Ollama.</p>
+        </div>
+      ) : (
+        <>
+          <label className="block font-medium">
+            Model (GGUF)
+            <select value={model} onChange={(e) => setModel(e.target.value)} className={inputClass}>
+              {bases.map((m) => <option key={m.file} value={m.file}>{m.name} — {m.file} ({(m.size / 1048576).toFixed(1)} MB)</option>)}
+              <option value="">Another GGUF file on the server (type its path)…</option>
+            </select>
+          </label>
+          {chosen?.note && <p className="rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900" data-testid="model-note">{chosen.note}</p>}
+          {model === "" && <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="/models/radiology-llama2/llama-2-7b.Q8_0.gguf" className={inputClass} aria-label="Model path" />}
+          <input type="hidden" name="model" value={model || typed} />
+          <fieldset className="space-y-1">
+            <legend className="font-medium">LoRA adapters</legend>
+            {adapters.length === 0 && <p className="text-xs text-stone-500">No adapter in models/ for this base.</p>}
+            {adapters.map((a) => (
+              <div key={a.file} className="flex items-center gap-3">
+                <label className="flex items-center gap-2"><input type="checkbox" name="adapter" value={a.file} defaultChecked /> {a.name} <span className="text-stone-500">({a.file})</span></label>
+                <label className="flex items-center gap-1 text-xs">scale <input name={`adapterScale:${a.file}`} type="number" step="0.05" defaultValue={1} className="w-20 rounded border border-stone-300 px-2 py-1" /></label>
+              </div>
+            ))}
+          </fieldset>
+        </>
+      )}
       <label className="block font-medium">
         Prompt template <span className="font-normal text-stone-500">({"{{findings}}"} is replaced by the case&apos;s findings; default: Radiology-Llama2&apos;s instruction format)</span>
         <textarea name="template" value={template} onChange={(e) => setTemplate(e.target.value)} rows={9} className={`${inputClass} font-mono text-xs`} />

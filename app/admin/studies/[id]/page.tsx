@@ -33,7 +33,12 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
           {cases} cases · {study.systems.length} systems · {study.raters.length} raters · {study.ratersPerCase} rater(s) per case
         </p>
       </div>
-      <Card title="Results" actions={<a href={`/api/studies/${id}/export`} className="text-sm font-medium text-sky-800 underline" download>Download ratings (CSV)</a>}>
+      <Card title="Results" actions={
+          <span className="flex gap-4">
+            <a href={`/api/studies/${id}/export`} className="text-sm font-medium text-sky-800 underline" download>Download ratings (CSV)</a>
+            <a href={`/api/studies/${id}/outputs`} className="text-sm font-medium text-sky-800 underline" download>Download outputs with provenance (CSV)</a>
+          </span>
+        }>
         <ResultsTable results={results} />
       </Card>
       <Card title="Progress"><ProgressTable raters={results.raters} /></Card>

@@ -17,7 +17,7 @@ export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
 }) {
   const router = useRouter();
   const upload = useUpload<{ id: string; missing?: number }>();
-  const [kind, setKind] = useState<"retrieval" | "imported" | "llama">("retrieval");
+  const [kind, setKind] = useState<"retrieval" | "imported" | "llama" | "openai">("retrieval");
   const [library, setLibrary] = useState<"study" | "file">("study");
   const [message, setMessage] = useState<string | null>(null);
 
@@ -27,7 +27,7 @@ export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
     const form = new FormData(e.currentTarget);
     const r = await upload.send(`/api/studies/${studyId}/systems`, form);
     if (r) {
-      setMessage(r.missing ? `System added; ${r.missing} case(s) have no output from it.` : kind === "llama" ? "System added. Start its generation under Generation." : "System added.");
+      setMessage(r.missing ? `System added; ${r.missing} case(s) have no output from it.` : kind === "llama" || kind === "openai" ? "System added. Start its generation under Generation." : "System added.");
       (e.target as HTMLFormElement).reset();
       router.refresh();
     }
@@ -40,7 +40,7 @@ export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
         <tbody>
           {systems.map((s) => (
             <tr key={s.id} className="border-t border-stone-100">
-              <td className="py-1 font-medium">{s.name}</td><td>{KIND[s.kind] ?? s.kind}</td><td className="tabular-nums">{s.outputs} / {cases}</td>
+              <td className="py-1 font-medium"><a href={`/admin/studies/${studyId}/systems/${s.id}`} className="text-sky-800 hover:underline">{s.name}</a></td><td>{KIND[s.kind] ?? s.kind}</td><td className="tabular-nums">{s.outputs} / {cases}</td>
             </tr>
           ))}
         </tbody>
@@ -51,10 +51,11 @@ export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
           <label className="flex items-center gap-2"><input type="radio" name="kind" value="retrieval" checked={kind === "retrieval"} onChange={() => setKind("retrieval")} /> Retrieval baseline (TF-IDF)</label>
           <label className="flex items-center gap-2"><input type="radio" name="kind" value="imported" checked={kind === "imported"} onChange={() => setKind("imported")} /> Outputs of another system (file)</label>
           <label className="flex items-center gap-2"><input type="radio" name="kind" value="llama" checked={kind === "llama"} onChange={() => setKind("llama")} /> LLM (GGUF model, generated here)</label>
+          <label className="flex items-center gap-2"><input type="radio" name="kind" value="openai" checked={kind === "openai"} onChange={() => setKind("openai")} /> LLM over HTTP (OpenAI-compatible)</label>
         </div>
         <label className="block font-medium">Name<input name="name" required className={inputClass} defaultValue={kind === "retrieval" ? "Retrieval baseline" : ""} key={kind} /></label>
-        {kind === "llama" ? (
-          <LlmFields studyId={studyId} models={models} defaults={llmDefaults} />
+        {kind === "llama" || kind === "openai" ? (
+          <LlmFields studyId={studyId} models={models} defaults={llmDefaults} endpoint={kind === "openai"} key={kind} />
         ) : kind === "retrieval" ? (
           <fieldset className="space-y-1">
             <legend className="font-medium">Case library</legend>

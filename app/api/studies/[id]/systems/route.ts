@@ -3,11 +3,12 @@ import { db } from "@/lib/db.ts";
 import { readEnv } from "@/lib/env.ts";
 import { UserInputError } from "@/lib/errors.ts";
 import { fileField, readForm, withUser } from "@/lib/http.ts";
-import { addLlamaSystem } from "@/lib/llm-systems.ts";
+import { addLlamaSystem, addOpenAiSystem } from "@/lib/llm-systems.ts";
 import { addImportedSystem, addRetrievalSystem } from "@/lib/systems.ts";
 
 // multipart: kind=retrieval|imported|llama, name, library=study|file, file;
-// for llama: model, adapter (repeated), adapterScale (repeated), template, settings (JSON)
+// for llama: model, adapter (repeated), adapterScale:<file>, template, settings (JSON);
+// for openai: baseUrl, endpointModel, apiKeyEnv, template, settings
 export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/systems">) {
   return withUser(async (user) => {
     assertAdmin(user);
@@ -20,16 +21,19 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/sy
       const system = await addRetrievalSystem(db(), user, id, { name, library });
       return Response.json({ id: system.id });
     }
-    if (form.get("kind") === "llama") {
-      const scales = form.getAll("adapterScale").map(Number);
-      const adapters = form.getAll("adapter").map(String).map((file, i) => ({ file, scale: scales[i] ?? 1 })).filter((a) => a.file);
+    if (form.get("kind") === "llama" || form.get("kind") === "openai") {
+      const adapters = form.getAll("adapter").map(String).filter(Boolean).map((file) => ({ file, scale: Number(form.get(`adapterScale:${file}`) ?? 1) }));
       let settings: Record<string, unknown>;
       try {
         settings = JSON.parse(String(form.get("settings") || "{}"));
       } catch {
         throw new UserInputError("The generation settings are not valid JSON.");
       }
-      const system = await addLlamaSystem(db(), user, id, { name, model: String(form.get("model") ?? ""), adapters, template: String(form.get("template") ?? ""), settings });
+      const template = String(form.get("template") ?? "");
+      const system =
+        form.get("kind") === "openai"
+          ? await addOpenAiSystem(db(), user, id, { name, baseUrl: String(form.get("baseUrl") ?? ""), model: String(form.get("endpointModel") ?? ""), apiKeyEnv: String(form.get("apiKeyEnv") ?? ""), template, settings })
+          : await addLlamaSystem(db(), user, id, { name, model: String(form.get("model") ?? ""), adapters, template, settings });
       return Response.json({ id: system.id });
     }
     const { system, missing } = await addImportedSystem(db(), user, id, { name, file: await fileField(form, "file", max) });

@@ -1,0 +1,103 @@
+// Generation throughput: raw node-llama-cpp vs SecondRead end to end (queue, worker,
+// database), one case at a time and batched, on 100 OpenI cases with the bundled model.
+// Run: npx tsx bench/generation.ts [--cases 100] [--parallel 8] [--max-tokens 64]
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { parse } from "csv-parse/sync";
+
+const { values } = parseArgs({ options: { cases: { type: "string", default: "100" }, parallel: { type: "string", default: "8" }, "max-tokens": { type: "string", default: "64" } } });
+const N = Number(values.cases);
+const PARALLEL = Number(values.parallel);
+const ROOT = path.resolve(import.meta.dirname, "..");
+process.env.GENERATION_MAINTENANCE_S = "5";
+
+const { readEnv } = await import("../lib/env.ts");
+const { openDatabase } = await import("../lib/runtime.ts");
+const { createDb } = await import("../lib/db.ts");
+const { createStudy } = await import("../lib/studies.ts");
+const { importCases } = await import("../lib/import.ts");
+const { addLlamaSystem } = await import("../lib/llm-systems.ts");
+const { closeQueues, generationProgress, queueFor, startGeneration } = await import("../lib/generation.ts");
+const { Worker } = await import("../lib/worker.ts");
+const { createUser } = await import("../lib/users.ts");
+const { threadCount } = await import("../lib/llm.ts");
+const { DEFAULT_TEMPLATE, renderPrompt, settingsSchema } = await import("../lib/llm-config.ts");
+
+const settings = settingsSchema.parse({ maxTokens: Number(values["max-tokens"]) });
+const model = { model: "tiny-radiology-base.gguf", adapters: [{ file: "tiny-radiology-lora.gguf", scale: 1 }] };
+
+// 100 cases: every 28th complete report of the OpenI file, a spread over the whole collection.
+const rows = (parse(fs.readFileSync(path.join(ROOT, "prisma/demo/indiana_reports.csv")), { columns: true }) as Record<string, string>[]).filter((r) => r.findings.trim() && r.impression.trim());
+const picked = rows.filter((_, i) => i % 28 === 0).slice(0, N);
+const header = "uid,findings,impression\n";
+const csv = header + picked.map((r) => [r.uid, r.findings, r.impression].map((v) => `"${v.replaceAll('"', '""')}"`).join(",")).join("\n");
+
+// 1. Raw node-llama-cpp, one sequence, the same prompts and settings.
+async function raw() {
+  const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
+  const llama = await getLlama({ gpu: false, build: "never", maxThreads: threadCount() });
+  const m = await llama.loadModel({ modelPath: path.join(ROOT, "models", model.model) });
+  const ctx = await m.createContext({ contextSize: settings.contextSize, threads: threadCount(), lora: { adapters: [{ filePath: path.join(ROOT, "models", model.adapters[0].file), scale: 1 }] } });
+  const seq = ctx.getSequence();
+  const completion = new LlamaCompletion({ contextSequence: seq });
+  let tokens = 0;
+  const t0 = performance.now();
+  for (const r of picked) {
+    seq.clearHistory();
+    await completion.generateCompletion(renderPrompt(DEFAULT_TEMPLATE, { findings: r.findings.replace(/\s+/g, " ").trim() }), {
+      maxTokens: settings.maxTokens, temperature: settings.temperature, topK: settings.topK, topP: settings.topP, seed: settings.seed,
+      repeatPenalty: { penalty: settings.repeatPenalty }, customStopTriggers: settings.stop, onToken: (t) => (tokens += t.length),
+    });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await ctx.dispose();
+  await m.dispose();
+  return { tokens, seconds };
+}
+
+// 2./3. SecondRead: jobs through pg-boss, the worker, outputs written to PostgreSQL.
+async function endToEnd(parallel: number) {
+  process.env.SECONDREAD_PARALLEL = String(parallel);
+  const database = await openDatabase(readEnv(), { name: "secondread_bench", log: () => {} });
+  const db = createDb(database.url);
+  const stamp = Date.now();
+  const admin = await createUser(db, null, { email: `bench-${stamp}@bench.secondread`, role: "ADMIN", password: "bench-password" });
+  const study = await createStudy(db, admin, { name: `bench ${stamp} x${parallel}` });
+  await importCases(db, admin, study.id, { bytes: new TextEncoder().encode(csv), fileName: "bench.csv", maxBytes: 1e8 });
+  const system = await addLlamaSystem(db, admin, study.id, { name: "bench", ...model, settings });
+  const worker = new Worker(db, database.url, () => {});
+  await worker.start();
+  // Load the model before the clock starts, as a running worker would have.
+  const warm = await addLlamaSystem(db, admin, study.id, { name: "warm-up", ...model, settings: { ...settings, maxTokens: 1 } });
+  await startGeneration(db, await queueFor(database.url), admin, warm.id);
+  while ((await generationProgress(db, warm.id)).done < N) await new Promise((r) => setTimeout(r, 50));
+  const t0 = performance.now();
+  await startGeneration(db, await queueFor(database.url), admin, system.id);
+  for (;;) {
+    const p = await generationProgress(db, system.id);
+    if (p.done + p.failed >= N) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const outputs = await db.output.findMany({ where: { systemId: system.id }, select: { provenance: true } });
+  const tokens = outputs.reduce((a, o) => a + ((o.provenance as { tokensOut?: number }).tokensOut ?? 0), 0);
+  await worker.stop();
+  await closeQueues();
+  await db.$disconnect();
+  await database.stop();
+  return { tokens, seconds, outputs: outputs.length };
+}
+
+const fmt = (r: { tokens: number; seconds: number }) => `${(r.tokens / r.seconds).toFixed(0).padStart(6)} tokens/s  (${r.tokens} tokens in ${r.seconds.toFixed(2)} s)`;
+console.log(`Bundled model (base + LoRA), ${picked.length} OpenI cases, max ${settings.maxTokens} tokens, greedy, ${threadCount()} threads`);
+const a = await raw();
+console.log(`raw node-llama-cpp, one sequence:      ${fmt(a)}`);
+const b = await endToEnd(1);
+console.log(`SecondRead end to end, one at a time:  ${fmt(b)}  [${b.outputs} outputs]`);
+const c = await endToEnd(PARALLEL);
+console.log(`SecondRead end to end, ${PARALLEL} sequences:   ${fmt(c)}  [${c.outputs} outputs]`);
+const rate = (r: { tokens: number; seconds: number }) => r.tokens / r.seconds;
+console.log(`end-to-end / raw:     ${(rate(b) / rate(a)).toFixed(2)}×  (target ≥ 0.9×)`);
+console.log(`batched / one-at-a-time: ${(rate(c) / rate(b)).toFixed(2)}×  (target ≥ 3×)`);
+process.exit(0);

@@ -1,0 +1,89 @@
+// Systems of kind OPENAI_COMPATIBLE: the same rendered prompt sent to an OpenAI-compatible
+// completions endpoint (vLLM, llama.cpp's server, Ollama), with retries and back-off.
+import { z } from "zod";
+import { normalizeModelOutput, renderPrompt, settingsSchema, checkTemplate, DEFAULT_TEMPLATE } from "./llm-config.ts";
+import type { Generated } from "./llm.ts";
+import { UserInputError } from "./errors.ts";
+import { parseInput } from "./studies.ts";
+
+export const openAiConfigSchema = z.object({
+  baseUrl: z.string().url("The base URL must be a URL such as http://gpu-host:8000/v1.").regex(/^https?:\/\//, "The base URL must start with http:// or https://."),
+  model: z.string().trim().min(1, "Name the model the endpoint serves.").max(200),
+  /** Name of the environment variable holding the API key: keys stay in configuration, never in the database. */
+  apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "The API key variable must be an environment variable name.").optional(),
+  template: z.string().min(1).max(20_000),
+  settings: settingsSchema,
+});
+export type OpenAiConfig = z.output<typeof openAiConfigSchema>;
+
+export function buildOpenAiConfig(input: { baseUrl: string; model: string; apiKeyEnv?: string; template?: string; settings?: Record<string, unknown> }): OpenAiConfig {
+  const template = input.template?.trim() ? input.template : DEFAULT_TEMPLATE;
+  const problem = checkTemplate(template);
+  if (problem) throw new UserInputError(problem);
+  return parseInput(openAiConfigSchema, { ...input, baseUrl: input.baseUrl.replace(/\/+$/, ""), apiKeyEnv: input.apiKeyEnv || undefined, template, settings: input.settings ?? {} });
+}
+
+class Retryable extends Error {}
+
+export class OpenAiEngine {
+  constructor(readonly config: OpenAiConfig, private retries = 4, private backoffMs = 500) {}
+
+  private async call(prompt: string) {
+    const { settings, baseUrl, model, apiKeyEnv } = this.config;
+    const key = apiKeyEnv ? process.env[apiKeyEnv] : undefined;
+    if (apiKeyEnv && !key) throw new Error(`The environment variable ${apiKeyEnv} (the endpoint's API key) is not set on the worker.`);
+    const res = await fetch(`${baseUrl}/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({
+        model,
+        prompt,
+        max_tokens: settings.maxTokens,
+        temperature: settings.temperature,
+        top_p: settings.topP,
+        top_k: settings.topK,
+        seed: settings.seed,
+        stop: settings.stop.slice(0, 4),
+        repeat_penalty: settings.repeatPenalty, // llama.cpp server
+        repetition_penalty: settings.repeatPenalty, // vLLM
+      }),
+      signal: AbortSignal.timeout(120_000),
+    }).catch((e: Error) => {
+      throw new Retryable(`cannot reach ${baseUrl}: ${e.message}`);
+    });
+    const body = await res.text();
+    if (res.status === 429 || res.status >= 500) throw new Retryable(`${baseUrl} answered ${res.status}: ${body.slice(0, 200)}`);
+    if (!res.ok) throw new Error(`${baseUrl} answered ${res.status}: ${body.slice(0, 300)}`);
+    const json = JSON.parse(body) as { id?: string; system_fingerprint?: string; choices?: { text?: string; finish_reason?: string }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } };
+    const choice = json.choices?.[0];
+    if (typeof choice?.text !== "string") throw new Error(`${baseUrl} sent no completion text.`);
+    return { json, choice };
+  }
+
+  async generate(c: { findings: string; metadata?: unknown }): Promise<Generated & { attempts: number; responseId: string | null }> {
+    const prompt = renderPrompt(this.config.template, c);
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { json, choice } = await this.call(prompt);
+        return {
+          text: normalizeModelOutput(choice.text!, this.config.settings.stop),
+          raw: choice.text!,
+          tokensIn: json.usage?.prompt_tokens ?? 0,
+          tokensOut: json.usage?.completion_tokens ?? 0,
+          ms: Math.round(performance.now() - started),
+          stopReason: choice.finish_reason ?? "unknown",
+          truncatedFindings: false,
+          prompt,
+          attempts: attempt,
+          responseId: json.id ?? null,
+        };
+      } catch (e) {
+        if (!(e instanceof Retryable) || attempt > this.retries) throw e;
+        await new Promise((r) => setTimeout(r, this.backoffMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  async dispose() {}
+}
