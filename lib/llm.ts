@@ -2,7 +2,9 @@
 // with its LoRA adapters, into a context of several sequences so cases run side by side.
 import os from "node:os";
 import path from "node:path";
-import type { LlamaCompletion as LlamaCompletionT, LlamaContext, LlamaModel } from "node-llama-cpp";
+import type { LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
+
+type Lane = { sequence: LlamaContextSequence; completion: LlamaCompletion };
 import { normalizeModelOutput, renderPrompt, type LlamaConfig } from "./llm-config.ts";
 import { checkLlamaFiles } from "./llm-systems.ts";
 import { resolveModelPath, sha256File } from "./models.ts";
@@ -26,14 +28,31 @@ export type Generated = {
 };
 
 export class Engine {
+  // One completion per context sequence, lent to one case at a time (sequences are not
+  // freed promptly on dispose, so they are kept and cleared instead).
+  private free: Lane[];
+  private waiting: ((lane: Lane) => void)[] = [];
+
   private constructor(
     readonly config: LlamaConfig,
     private model: LlamaModel,
     private context: LlamaContext,
-    private Completion: typeof LlamaCompletionT,
+    lanes: Lane[],
     readonly engineVersion: string,
-    readonly parallel: number,
-  ) {}
+  ) {
+    this.free = lanes;
+  }
+
+  private acquire(): Promise<Lane> {
+    const lane = this.free.pop();
+    return lane ? Promise.resolve(lane) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(lane: Lane) {
+    const next = this.waiting.shift();
+    if (next) next(lane);
+    else this.free.push(lane);
+  }
 
   static key(config: LlamaConfig, parallel: number) {
     return JSON.stringify([config.model.sha256, config.adapters.map((a) => [a.sha256, a.scale]), config.settings.contextSize, parallel]);
@@ -56,7 +75,11 @@ export class Engine {
       threads,
       lora: config.adapters.length ? { adapters: config.adapters.map((a) => ({ filePath: resolveModelPath(a.file), scale: a.scale })) } : undefined,
     });
-    return new Engine(config, model, context, LlamaCompletion, await getModuleVersion(), parallel);
+    const lanes = Array.from({ length: parallel }, () => {
+      const sequence = context.getSequence();
+      return { sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
+    });
+    return new Engine(config, model, context, lanes, await getModuleVersion());
   }
 
   /** The prompt for a case, its findings shortened (from the end) when they would not fit the context. */
@@ -82,8 +105,9 @@ export class Engine {
   async generate(c: { findings: string; metadata?: unknown }): Promise<Generated> {
     const { settings } = this.config;
     const { prompt, truncated } = this.fitPrompt(c);
-    const sequence = this.context.getSequence();
-    const completion = new this.Completion({ contextSequence: sequence, autoDisposeSequence: true });
+    const lane = await this.acquire();
+    await lane.sequence.clearHistory(); // every case starts from an empty context: nothing carries over
+    const { completion } = lane;
     const started = performance.now();
     let tokensOut = 0;
     try {
@@ -108,7 +132,7 @@ export class Engine {
         prompt,
       };
     } finally {
-      completion.dispose();
+      this.release(lane);
     }
   }
 

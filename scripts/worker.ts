@@ -20,7 +20,7 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
-  await worker.stop();
+  await Promise.race([worker.stop(), new Promise((r) => setTimeout(r, 10_000))]); // an unfinished job is retried elsewhere
   await closeQueues();
   await db.$disconnect();
   await database.stop();
