@@ -12,6 +12,8 @@ import { importCases } from "../../lib/import.ts";
 import { addLlamaSystem } from "../../lib/llm-systems.ts";
 import { createStudy } from "../../lib/studies.ts";
 import { Worker } from "../../lib/worker.ts";
+import { encodeGguf, gguf } from "../../lib/gguf-writer.ts";
+import { spawnSync } from "node:child_process";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, makeUser, MAX } from "../helpers/fixtures.ts";
 
@@ -62,6 +64,16 @@ test("bad model files are refused with the file and the problem named", async ()
   await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: LORA }), /is a LoRA adapter/);
   await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: BASE, adapters: [{ file: BASE, scale: 1 }] }), /is a model, not a LoRA adapter/);
   await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: BASE, template: "no placeholder" }), /\{\{findings\}\}/);
+  // A LoRA made for a base with another width (32 instead of 64).
+  const foreign = encodeGguf({
+    metadata: [["general.architecture", gguf.string("llama")], ["general.type", gguf.string("adapter")], ["adapter.type", gguf.string("lora")], ["adapter.lora.alpha", gguf.f32(8)]],
+    tensors: [
+      { name: "blk.0.attn_q.weight.lora_a", type: "F32", shape: [32, 8], data: new Float32Array(256) },
+      { name: "blk.0.attn_q.weight.lora_b", type: "F32", shape: [8, 32], data: new Float32Array(256) },
+    ],
+  });
+  fs.writeFileSync(path.join(tmp, "foreign-lora.gguf"), foreign);
+  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: BASE, adapters: [{ file: path.join(tmp, "foreign-lora.gguf"), scale: 1 }] }), /foreign-lora\.gguf does not fit the base.*another base/);
   assert.equal(await t.db.system.count({ where: { studyId, kind: "LLAMA" } }), 0);
 });
 
@@ -163,5 +175,45 @@ test("kill -9 of a worker mid-study, then other workers: exactly one output per 
     assert.equal(new Set(outputs.map((o) => o.caseId)).size, 20);
   } finally {
     for (const w of others) w.kill("SIGTERM");
+  }
+});
+
+test("a model file damaged after the system was set up fails its cases with the file named; nothing else breaks", { timeout: 120_000 }, async () => {
+  const copy = path.join(tmp, "copy-of-base.gguf");
+  fs.copyFileSync(path.join(ROOT, "models", BASE), copy);
+  const s = await addLlamaSystem(t.db, admin, studyId, { name: "Damaged later", model: copy, settings });
+  const full = fs.readFileSync(copy);
+  fs.writeFileSync(copy, full.subarray(0, full.length - 4096));
+  const worker = new Worker(t.db, t.url, () => {});
+  await worker.start();
+  try {
+    await startGeneration(t.db, await queueFor(t.url), admin, s.id);
+    for (;;) {
+      const p = await generationProgress(t.db, s.id);
+      if (p.failed === 20) {
+        assert.match(p.lastError ?? "", /copy-of-base\.gguf: the file is truncated/);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(await t.db.output.count({ where: { systemId: s.id } }), 0);
+  } finally {
+    await worker.stop();
+  }
+});
+
+test("npm run generate queues the missing cases and shows progress until done", { timeout: 180_000 }, async () => {
+  const s = await addLlamaSystem(t.db, admin, studyId, { name: "From the CLI", model: BASE, settings });
+  const worker = spawnWorker();
+  try {
+    const r = spawnSync(process.execPath, ["scripts/bootstrap.mjs", "generate.ts", "--study", studyId, "--system", s.id], { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.url }, encoding: "utf8", timeout: 150_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /From the CLI: queued 20 case\(s\)\./);
+    assert.match(r.stdout, /\[#{30}\] 20\/20 {2}failed 0/);
+    const bad = spawnSync(process.execPath, ["scripts/bootstrap.mjs", "generate.ts", "--study", studyId, "--system", "nope"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.url }, encoding: "utf8" });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /has no system nope/);
+  } finally {
+    worker.kill("SIGTERM");
   }
 });
