@@ -33,7 +33,8 @@ const picked = rows.filter((_, i) => i % 28 === 0).slice(0, N);
 const header = "uid,findings,impression\n";
 const csv = header + picked.map((r) => [r.uid, r.findings, r.impression].map((v) => `"${v.replaceAll('"', '""')}"`).join(",")).join("\n");
 
-// 1. Raw node-llama-cpp, one sequence, the same prompts and settings.
+// 1. Raw node-llama-cpp, one sequence, the same prompts and settings (the sequence keeps its
+// history, so the template prefix is reused as SecondRead's worker does).
 async function raw() {
   const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
   const llama = await getLlama({ gpu: false, build: "never", maxThreads: threadCount() });
@@ -44,7 +45,6 @@ async function raw() {
   let tokens = 0;
   const t0 = performance.now();
   for (const r of picked) {
-    seq.clearHistory();
     await completion.generateCompletion(renderPrompt(DEFAULT_TEMPLATE, { findings: r.findings.replace(/\s+/g, " ").trim() }), {
       maxTokens: settings.maxTokens, temperature: settings.temperature, topK: settings.topK, topP: settings.topP, seed: settings.seed,
       repeatPenalty: { penalty: settings.repeatPenalty }, customStopTriggers: settings.stop, onToken: (t) => (tokens += t.length),

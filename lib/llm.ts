@@ -105,8 +105,10 @@ export class Engine {
   async generate(c: { findings: string; metadata?: unknown }): Promise<Generated> {
     const { settings } = this.config;
     const { prompt, truncated } = this.fitPrompt(c);
+    // The sequence keeps the previous case's tokens: node-llama-cpp reuses the shared template
+    // prefix and evaluates only what differs. On the CPU each row of a product is computed on
+    // its own, so the reused prefix is the same numbers as a fresh one (tested: same texts).
     const lane = await this.acquire();
-    await lane.sequence.clearHistory(); // every case starts from an empty context: nothing carries over
     const { completion } = lane;
     const started = performance.now();
     let tokensOut = 0;
