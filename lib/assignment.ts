@@ -42,17 +42,21 @@ export const newHandle = () => randomBytes(9).toString("base64url");
 
 /**
  * The order stored with the assignment, extended with outputs that appeared since (a system
- * added later). Before any rating, new outputs are shuffled in with the rest; once the rater
- * has rated something, the labels they saw stay put and new candidates go to the end.
+ * added later). Before the case was first shown, everything is shuffled together. After, the
+ * texts already shown keep their handles and the new ones go to seeded random places, so a
+ * late system is not always the last label.
  */
-export function extendDisplayOrder(current: DisplayEntry[], outputIds: string[], seed: number, hasRatings: boolean): DisplayEntry[] {
+export function extendDisplayOrder(current: DisplayEntry[], outputIds: string[], seed: number, shown: boolean): DisplayEntry[] {
   const known = new Set(current.map((e) => e.outputId));
   const live = new Set(outputIds);
   const kept = current.filter((e) => live.has(e.outputId));
   const added = [...outputIds].sort().filter((id) => !known.has(id)).map((outputId) => ({ handle: newHandle(), outputId }));
   if (added.length === 0 && kept.length === current.length) return current;
-  if (hasRatings) return [...kept, ...shuffle(added, seed)];
-  return shuffle([...kept, ...added].sort((a, b) => (a.outputId < b.outputId ? -1 : 1)), seed);
+  if (!shown) return shuffle([...kept, ...added].sort((a, b) => (a.outputId < b.outputId ? -1 : 1)), seed);
+  const next = rng(seed ^ current.length);
+  const order = [...kept];
+  for (const entry of added) order.splice(Math.floor(next() * (order.length + 1)), 0, entry);
+  return order;
 }
 
 /**

@@ -14,3 +14,10 @@ export class NotFoundError extends Error {
 
 /** Bad input: shown to the user as is; nothing was changed. */
 export class UserInputError extends Error {}
+
+/** A rater's case whose candidates are not all there yet (a system is still generating). */
+export class NotReadyError extends Error {
+  constructor(message = "This case is still being prepared: its candidates are not all ready yet. Please come back to it later.") {
+    super(message);
+  }
+}

@@ -6,25 +6,43 @@ import { z } from "zod";
 import type { Db } from "./db.ts";
 import { extendDisplayOrder, type DisplayEntry } from "./assignment.ts";
 import { CRITERION_KEYS, isComplete, type Scores } from "./criteria.ts";
-import { NotFoundError, UserInputError } from "./errors.ts";
+import { NotFoundError, NotReadyError, UserInputError } from "./errors.ts";
 
-export type RaterStudy = { id: string; name: string; description: string; total: number; done: number };
+/**
+ * Cases whose every system has its output. Raters see only these: a case shown with some
+ * candidates missing, or a candidate arriving later, would tell them which text is which.
+ */
+async function readyCaseIds(db: Db, studyId: string): Promise<Set<string>> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT c."id" FROM "Case" c
+    WHERE c."studyId" = ${studyId}
+      AND (SELECT count(*) FROM "Output" o WHERE o."caseId" = c."id") >= (SELECT count(*) FROM "System" s WHERE s."studyId" = ${studyId})`;
+  return new Set(rows.map((r) => r.id));
+}
+
+export type RaterStudy = { id: string; name: string; description: string; total: number; done: number; preparing: number };
 
 export async function raterStudies(db: Db, raterId: string): Promise<RaterStudy[]> {
   const memberships = await db.studyRater.findMany({ where: { userId: raterId }, include: { study: { select: { id: true, name: true, description: true } } }, orderBy: { addedAt: "asc" } });
   return Promise.all(
     memberships.map(async ({ study }) => {
-      const where = { raterId, case: { studyId: study.id } };
-      const [total, done] = await Promise.all([db.assignment.count({ where }), db.assignment.count({ where: { ...where, completedAt: { not: null } } })]);
-      return { ...study, total, done };
+      const [mine, ready] = await Promise.all([
+        db.assignment.findMany({ where: { raterId, case: { studyId: study.id } }, select: { caseId: true, completedAt: true } }),
+        readyCaseIds(db, study.id),
+      ]);
+      const done = mine.filter((a) => a.completedAt && ready.has(a.caseId)).length;
+      return { ...study, total: mine.length, done, preparing: mine.filter((a) => !ready.has(a.caseId)).length };
     }),
   );
 }
 
-/** Where a rater resumes: the first case (in study order) not yet finished, or null when all are done. */
+/** Where a rater resumes: the first ready case (in study order) not yet finished, or null. */
 export async function nextAssignmentId(db: Db, raterId: string, studyId: string): Promise<string | null> {
-  const next = await db.assignment.findFirst({ where: { raterId, completedAt: null, case: { studyId } }, orderBy: { case: { position: "asc" } }, select: { id: true } });
-  return next?.id ?? null;
+  const [open, ready] = await Promise.all([
+    db.assignment.findMany({ where: { raterId, completedAt: null, case: { studyId } }, orderBy: { case: { position: "asc" } }, select: { id: true, caseId: true } }),
+    readyCaseIds(db, studyId),
+  ]);
+  return open.find((a) => ready.has(a.caseId))?.id ?? null;
 }
 
 export type CandidateView = { handle: string; label: string; text: string; scores: Scores; comment: string; timeSpentMs: number };
@@ -52,7 +70,7 @@ async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
 /** Fixes the display order (first view, or new candidates since) and returns it. */
 async function settleOrder(db: Db, a: Awaited<ReturnType<typeof ownAssignment>>): Promise<DisplayEntry[]> {
   const current = a.displayOrder as DisplayEntry[];
-  const order = extendDisplayOrder(current, a.case.outputs.map((o) => o.id), a.seed, a.ratings.length > 0);
+  const order = extendDisplayOrder(current, a.case.outputs.map((o) => o.id), a.seed, a.firstShownAt !== null);
   if (order !== current || !a.firstShownAt) {
     // Conditional on the order we read: two tabs opening the case at once agree on one order.
     const changed = await db.assignment.updateMany({ where: { id: a.id, displayOrder: { equals: current } }, data: { displayOrder: order, firstShownAt: a.firstShownAt ?? new Date() } });
@@ -63,6 +81,7 @@ async function settleOrder(db: Db, a: Awaited<ReturnType<typeof ownAssignment>>)
 
 export async function loadCase(db: Db, raterId: string, assignmentId: string): Promise<CaseView> {
   const a = await ownAssignment(db, raterId, assignmentId);
+  if (!(await readyCaseIds(db, a.case.studyId)).has(a.caseId)) throw new NotReadyError();
   const order = await settleOrder(db, a);
   const outputs = await db.output.findMany({ where: { id: { in: order.map((e) => e.outputId) } }, select: { id: true, text: true } });
   const text = new Map(outputs.map((o) => [o.id, o.text]));
@@ -98,7 +117,8 @@ export const ratingInput = z.object({
   handle: z.string().min(1).max(64),
   scores: z.object(Object.fromEntries(CRITERION_KEYS.map((k) => [k, score])) as Record<keyof Scores, typeof score>),
   comment: z.string().max(2000).default(""),
-  timeSpentMs: z.number().int().min(0).max(24 * 3600 * 1000).default(0),
+  // Capped rather than refused: a page left open overnight must not cost the rater a score.
+  timeSpentMs: z.number().int().min(0).default(0).transform((ms) => Math.min(ms, 24 * 3600 * 1000)),
 });
 
 /**
@@ -115,6 +135,8 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
   const entry = order.find((e) => e.handle === handle);
   if (!entry) throw new NotFoundError("This candidate is not part of the case any more; reload the page.");
   return db.$transaction(async (tx) => {
+    // One save per assignment at a time, so the completeness read below sees every rating.
+    await tx.$queryRaw`SELECT 1 FROM "Assignment" WHERE "id" = ${assignmentId} FOR UPDATE`;
     await tx.$executeRaw`
       INSERT INTO "Rating" ("id", "assignmentId", "outputId", "understandability", "coherence", "relevance", "conciseness", "clinicalUtility", "comment", "timeSpentMs", "createdAt", "updatedAt")
       VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${scores.understandability}, ${scores.coherence}, ${scores.relevance}, ${scores.conciseness}, ${scores.clinicalUtility}, ${comment}, ${timeSpentMs}, now(), now())
@@ -122,9 +144,10 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
         "understandability" = EXCLUDED."understandability", "coherence" = EXCLUDED."coherence", "relevance" = EXCLUDED."relevance",
         "conciseness" = EXCLUDED."conciseness", "clinicalUtility" = EXCLUDED."clinicalUtility", "comment" = EXCLUDED."comment",
         "timeSpentMs" = GREATEST("Rating"."timeSpentMs", EXCLUDED."timeSpentMs"), "updatedAt" = now()`;
-    const ratings = await tx.rating.findMany({ where: { assignmentId } });
-    const complete = order.every((e) => {
-      const r = ratings.find((x) => x.outputId === e.outputId);
+    // Complete means every candidate the case has now, not only those in the order last shown.
+    const [ratings, outputs] = await Promise.all([tx.rating.findMany({ where: { assignmentId } }), tx.output.findMany({ where: { caseId: a.caseId }, select: { id: true } })]);
+    const complete = outputs.every((o) => {
+      const r = ratings.find((x) => x.outputId === o.id);
       return r !== undefined && isComplete(r);
     });
     await tx.assignment.update({ where: { id: assignmentId }, data: { completedAt: complete ? (a.completedAt ?? new Date()) : null } });

@@ -16,11 +16,12 @@ export default async function RaterHome() {
       {studies.map((s) => (
         <Card key={s.id} title={s.name}>
           {s.description && <p className="mb-3 text-sm text-stone-600">{s.description}</p>}
+          {s.preparing > 0 && <p className="mb-3 text-sm text-stone-500">{s.preparing} of your cases are still being prepared and will appear when ready.</p>}
           <div className="flex items-center gap-4">
             <div className="flex-1"><ProgressBar done={s.done} total={s.total} label={`Progress in ${s.name}`} /></div>
             <span className="text-sm tabular-nums text-stone-600" data-testid="study-progress">{s.done} of {s.total} cases done</span>
             <Link href={`/rate/${s.id}`} className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700">
-              {s.done === 0 ? "Start" : s.done === s.total ? "Review" : "Continue"}
+              {s.done === 0 ? "Start" : s.done + s.preparing === s.total ? "Review" : "Continue"}
             </Link>
           </div>
         </Card>

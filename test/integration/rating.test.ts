@@ -6,7 +6,8 @@ import { parse as parseCsv } from "csv-parse/sync";
 import type { Db } from "../../lib/db.ts";
 import { assignmentSeed, setStudyRaters, shuffle, type DisplayEntry } from "../../lib/assignment.ts";
 import { CRITERION_KEYS, type Scores } from "../../lib/criteria.ts";
-import { NotFoundError, UserInputError } from "../../lib/errors.ts";
+import { NotFoundError, NotReadyError, UserInputError } from "../../lib/errors.ts";
+import { addOutputs } from "../../lib/outputs.ts";
 import { csvField, EXPORT_COLUMNS, exportRatingsCsv } from "../../lib/export.ts";
 import { importCases } from "../../lib/import.ts";
 import { loadCase, nextAssignmentId, raterStudies, saveRating } from "../../lib/rating.ts";
@@ -102,14 +103,24 @@ describe("assignment", () => {
     const cases = await assignmentsByCase();
     assert.equal(cases.length, 27);
     assert.deepEqual(assertSpread(cases, 2), [18, 18, 18]);
-    for (const c of cases.filter((c) => c.sourceId.startsWith("late-"))) {
+    const late = cases.filter((c) => c.sourceId.startsWith("late-"));
+    for (const c of late) {
       for (const a of c.assignments) assert.equal(a.seed, assignmentSeed(studySeed, c.id, a.raterId));
     }
+    // Until every system has a candidate for them, the late cases are not shown to raters.
+    const [first] = late[0].assignments;
+    await assert.rejects(loadCase(db, first.raterId, first.id), NotReadyError);
+    assert.ok((await raterStudies(db, first.raterId))[0].preparing > 0);
+    // The other systems catch up (as a generation would), and the cases become ready.
+    for (const [i, s] of (await db.system.findMany({ where: { studyId, kind: { not: "REFERENCE" } } })).entries()) {
+      await addOutputs(db, s.id, late.map((c) => ({ caseId: c.id, text: `Late candidate ${i} for ${c.sourceId}.`, provenance: {} })));
+    }
+    assert.equal((await raterStudies(db, first.raterId))[0].preparing, 0);
   });
 
   test("raters see their studies with progress", async () => {
     const [s] = await raterStudies(db, raters[0].id);
-    assert.deepEqual(s, { id: studyId, name: "Rating study", description: "", total: 18, done: 0 });
+    assert.deepEqual(s, { id: studyId, name: "Rating study", description: "", total: 18, done: 0, preparing: 0 });
   });
 });
 
@@ -126,8 +137,7 @@ describe("the blinded case view", () => {
     for (const rater of raters) {
       for (const a of await mine(rater.id)) {
         const view = await loadCase(db, rater.id, a.id);
-        const expectedCount = a.case.sourceId.startsWith("late-") ? 1 : 3;
-        assert.deepEqual(view.candidates.map((c) => c.label), ["A", "B", "C"].slice(0, expectedCount));
+        assert.deepEqual(view.candidates.map((c) => c.label), ["A", "B", "C"]);
         const json = JSON.stringify(view);
         for (const secret of forbidden) assert.ok(!json.includes(secret), `the view of ${a.case.sourceId} for ${rater.email} contains "${secret}"`);
         // Texts: exactly the case's outputs.
@@ -162,7 +172,7 @@ describe("the blinded case view", () => {
         if (orders[0].join() !== orders[1].join()) differing++;
       }
     }
-    assert.equal(compared, 20);
+    assert.equal(compared, 27, "the 20 cases and the 7 imported later");
     assert.ok(differing > 0, "two raters of a case see different orders for at least some cases");
   });
 
@@ -313,7 +323,7 @@ describe("results and export", () => {
     }
     // raters[1]'s scores show up: the only ratings of an IMPORTED output with clinicalUtility null.
     const imported = results.systems.find((s) => s.kind === "IMPORTED")!;
-    assert.equal(imported.outputs, 20);
+    assert.equal(imported.outputs, 27);
     const byR0 = ratings.filter((r) => r.output.system.kind === "IMPORTED" && r.clinicalUtility !== null).length;
     assert.equal(imported.byCriterion.clinicalUtility.n, byR0);
     assert.equal(imported.byCriterion.coherence.n, byR0 + 1);
@@ -420,7 +430,7 @@ describe("results and export", () => {
 });
 
 describe("a system added after rating began", () => {
-  test("labels already seen stay put; the new candidate is appended; finished cases reopen", async () => {
+  test("texts already seen keep their handles; the new candidate lands at a seeded place; finished cases reopen", async () => {
     const rater = raters[1];
     const finisher = raters[0];
     assert.equal(await nextAssignmentId(db, finisher.id, studyId), null, "raters[0] had finished every case");
@@ -433,9 +443,11 @@ describe("a system added after rating began", () => {
     await addImportedSystem(db, admin, studyId, { name: "Late model", file: { bytes: enc(csv), fileName: "late.csv", maxBytes: MAX } });
     const after = await loadCase(db, rater.id, a.id);
     assert.equal(after.candidates.length, before.candidates.length + 1);
-    assert.deepEqual(after.candidates.slice(0, -1).map((c) => [c.label, c.handle, c.text]), before.candidates.map((c) => [c.label, c.handle, c.text]));
-    assert.equal(after.candidates.at(-1)!.label, "D");
-    assert.equal(after.candidates.at(-1)!.text, `Late system output ${a.case.sourceId}.`);
+    const late = after.candidates.find((c) => c.text === `Late system output ${a.case.sourceId}.`)!;
+    assert.ok(late, "the new candidate is shown");
+    assert.deepEqual(after.candidates.filter((c) => c !== late).map((c) => [c.handle, c.text, c.scores]), before.candidates.map((c) => [c.handle, c.text, c.scores]));
+    assert.deepEqual(after.candidates.map((c) => c.label), ["A", "B", "C", "D"]);
+    assert.deepEqual((await loadCase(db, rater.id, a.id)).candidates.map((c) => c.handle), after.candidates.map((c) => c.handle), "the order is stored");
     assert.ok(!JSON.stringify(after).includes("Late model"));
 
     // raters[0] finished everything before "Late model" came: the cases with a new candidate
@@ -450,7 +462,9 @@ describe("a system added after rating began", () => {
     assert.equal(progress.casesDone, progress.cases - reopened.length);
     // Rating the new candidate closes the case again.
     const v = await loadCase(db, finisher.id, reopened[0].id);
-    assert.equal(v.candidates.at(-1)!.scores.understandability, null);
-    assert.deepEqual(await saveRating(db, finisher.id, { assignmentId: reopened[0].id, handle: v.candidates.at(-1)!.handle, scores: all(3) }), { complete: true });
+    const unrated = v.candidates.filter((c) => c.scores.understandability === null);
+    assert.equal(unrated.length, 1);
+    assert.match(unrated[0].text, /^Late system output/);
+    assert.deepEqual(await saveRating(db, finisher.id, { assignmentId: reopened[0].id, handle: unrated[0].handle, scores: all(3) }), { complete: true });
   });
 });

@@ -42,11 +42,19 @@ test("an unchanged order is returned as is, so nothing is written", () => {
   assert.equal(extendDisplayOrder(order, ["b", "a"], 1, false), order);
 });
 
-test("once something is rated, the shown labels stay and new candidates go last", () => {
+test("after a case was shown, shown texts keep their handles and late ones land at seeded random places", () => {
   const order = extendDisplayOrder([], ["a", "b", "c"], 5, false);
   const extended = extendDisplayOrder(order, ["a", "b", "c", "d"], 5, true);
-  assert.deepEqual(extended.slice(0, 3), order);
-  assert.equal(extended[3].outputId, "d");
+  assert.equal(extended.length, 4);
+  assert.deepEqual(extended.filter((e) => e.outputId !== "d"), order, "old entries keep handles and relative order");
+  assert.deepEqual(extendDisplayOrder(order, ["a", "b", "c", "d"], 5, true).map((e) => e.outputId), extended.map((e) => e.outputId), "seeded");
+  // Over many seeds the late candidate is not always last: its place tells the rater nothing.
+  const places = new Set<number>();
+  for (let seed = 0; seed < 200; seed++) {
+    const o = extendDisplayOrder([], ["a", "b", "c"], seed, false);
+    places.add(extendDisplayOrder(o, ["a", "b", "c", "d"], seed, true).findIndex((e) => e.outputId === "d"));
+  }
+  assert.deepEqual([...places].sort(), [0, 1, 2, 3]);
 });
 
 test("labels run A, B, … Z and beyond", () => {

@@ -1,7 +1,9 @@
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth.ts";
 import { db } from "@/lib/db.ts";
-import { NotFoundError } from "@/lib/errors.ts";
+import Link from "next/link";
+import { NotFoundError, NotReadyError } from "@/lib/errors.ts";
+import { Card } from "@/components/ui.tsx";
 import { loadCase } from "@/lib/rating.ts";
 import { CRITERIA } from "@/lib/criteria.ts";
 import { RatingForm } from "./rating-form.tsx";
@@ -12,6 +14,14 @@ export const metadata = { title: "Rate a case — SecondRead" };
 export default async function RateCase({ params }: PageProps<"/rate/case/[assignmentId]">) {
   const user = await requireUser();
   const { assignmentId } = await params;
-  const view = await loadCase(db(), user.id, assignmentId).catch((e) => (e instanceof NotFoundError ? notFound() : Promise.reject(e)));
+  const view = await loadCase(db(), user.id, assignmentId).catch((e) => (e instanceof NotFoundError ? notFound() : e instanceof NotReadyError ? e : Promise.reject(e)));
+  if (view instanceof NotReadyError) {
+    return (
+      <Card title="Not ready yet">
+        <p className="text-stone-700">{view.message}</p>
+        <Link href="/rate" className="mt-4 inline-block text-sm text-sky-800 underline">Back to my studies</Link>
+      </Card>
+    );
+  }
   return <RatingForm view={view} criteria={CRITERIA.map((c) => ({ ...c }))} />;
 }

@@ -8,7 +8,7 @@ import { saveRatingAction } from "../../actions.ts";
 
 type Criterion = { key: CriterionKey; label: string; definition: string; low: string; high: string };
 type Draft = { scores: Scores; comment: string };
-type SaveState = "saved" | "saving" | "retrying";
+type SaveState = "saved" | "saving" | "retrying" | "failed";
 
 const complete = (d: Draft) => Object.values(d.scores).every((v) => v !== null);
 
@@ -30,19 +30,26 @@ function useAutosave(view: CaseView, drafts: React.RefObject<Record<string, Draf
         q.dirty = false;
         setState((s) => ({ ...s, [handle]: attempt === 0 ? "saving" : "retrying" }));
         const d = drafts.current[handle];
+        let retry = false;
         try {
           const res = await saveRatingAction({ assignmentId: view.assignmentId, handle, scores: d.scores, comment: d.comment, timeSpentMs: base.current[handle] + Date.now() - openedAt.current });
-          if (!res.ok) {
+          if (!res.ok && !res.retry) {
             setError(res.error);
+            setState((s) => ({ ...s, [handle]: "failed" }));
             return;
           }
-          setError(null);
-          attempt = 0;
+          retry = !res.ok;
         } catch {
-          q.dirty = true; // network or server down: keep the change and try again
+          retry = true; // network down or server restarting
+        }
+        if (retry) {
+          q.dirty = true; // keep the change and try again
           attempt += 1;
           setState((s) => ({ ...s, [handle]: "retrying" }));
           await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+        } else {
+          setError(null);
+          attempt = 0;
         }
       }
       setState((s) => ({ ...s, [handle]: "saved" }));
@@ -138,7 +145,7 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
         <span className="text-sm text-stone-500">{view.studyName}</span>
         <span className="flex-1" />
         <span className="text-sm text-stone-500" aria-live="polite" data-testid="save-status">
-          {Object.values(state).some((s) => s === "retrying") ? "Connection problem — retrying, your scores are kept" : Object.values(state).some((s) => s === "saving") ? "Saving…" : Object.keys(state).length ? "All changes saved" : ""}
+          {Object.values(state).some((s) => s === "failed") ? "Not saved — see the message below" : Object.values(state).some((s) => s === "retrying") ? "Connection problem — retrying, your scores are kept" : Object.values(state).some((s) => s === "saving") ? "Saving…" : Object.keys(state).length ? "All changes saved" : ""}
         </span>
       </div>
       {error && <p role="status" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">{error}</p>}
