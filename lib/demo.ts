@@ -20,13 +20,21 @@ const MAX = 50 * 1024 * 1024;
 
 export const DEMO_MODEL = { name: "Tiny Radiology-Llama (bundled demo model)", model: "tiny-radiology-base.gguf", adapter: "tiny-radiology-lora.gguf" };
 
-export async function seedDemo(db: Db, url: string): Promise<DemoCredentials | null> {
-  if (await db.study.findUnique({ where: { name: DEMO_STUDY } })) return null;
+/**
+ * Seeds once. The raters are assigned last, so a demo study without raters is one an earlier
+ * start did not finish: it is removed and made again. The credentials are handed to `save`
+ * before the accounts exist, so they can never be lost.
+ */
+export async function seedDemo(db: Db, url: string, save: (c: DemoCredentials) => void): Promise<DemoCredentials | null> {
+  const existing = await db.study.findUnique({ where: { name: DEMO_STUDY }, include: { _count: { select: { raters: true } } } });
+  if (existing && existing._count.raters > 0) return null;
+  if (existing) await db.study.delete({ where: { id: existing.id } });
   const creds: DemoCredentials = {
     admin: { email: "admin@demo.secondread", password: generatePassword() },
     rater: { email: "rater@demo.secondread", password: generatePassword() },
   };
-  // Accounts left by a seed that was interrupted before the study was made.
+  save(creds);
+  // Accounts left by a seed that was interrupted.
   await db.user.deleteMany({ where: { email: { in: [creds.admin.email, creds.rater.email] } } });
   const admin = await createUser(db, null, { email: creds.admin.email, name: "Demo Admin", role: "ADMIN", password: creds.admin.password });
   const rater = await createUser(db, admin.id, { email: creds.rater.email, name: "Demo Rater", role: "RATER", password: creds.rater.password });

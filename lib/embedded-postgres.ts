@@ -226,6 +226,8 @@ function postgresIds(): { uid: number; gid: number } {
 
 async function initdb(initdbBin: string, dataDir: string, passwordFile: string, ids: { uid?: number; gid?: number }) {
   const password = randomBytes(18).toString("base64url");
+  // Kept before initdb runs: a cluster must never exist without its password on disk.
+  fs.writeFileSync(passwordFile, password, { mode: 0o600 });
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (ids.uid !== undefined) fs.chownSync(dataDir, ids.uid, ids.gid!);
   const pwfile = path.join(path.dirname(dataDir), ".initdb-password");
@@ -242,5 +244,4 @@ async function initdb(initdbBin: string, dataDir: string, passwordFile: string, 
   } finally {
     fs.rmSync(pwfile, { force: true });
   }
-  fs.writeFileSync(passwordFile, password, { mode: 0o600 });
 }

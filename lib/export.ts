@@ -16,7 +16,7 @@ export const EXPORT_COLUMNS = [
 export function csvField(value: unknown): string {
   const s = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
   // Quote when needed; neutralise leading = + - @ so spreadsheets do not run a comment as a formula.
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

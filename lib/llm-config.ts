@@ -46,7 +46,9 @@ export function checkTemplate(template: string): string | null {
 export function renderPrompt(template: string, c: { findings: string; metadata?: unknown }): string {
   const meta = (c.metadata ?? {}) as Record<string, unknown>;
   const indication = typeof meta.indication === "string" ? meta.indication : "";
-  return template.replaceAll("{{findings}}", c.findings).replaceAll("{{indication}}", indication);
+  const values: Record<string, string> = { findings: c.findings, indication };
+  // One pass with a function: "$&" in findings, or "{{indication}}" inside them, stay as written.
+  return template.replace(/\{\{\s*(findings|indication)\s*\}\}/g, (_, name: string) => values[name]);
 }
 
 /**

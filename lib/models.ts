@@ -30,13 +30,40 @@ export function listModels(dir = MODELS_DIR): ModelDescription[] {
     .readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .sort()
-    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as ModelDescription)
+    .flatMap((f) => {
+      try {
+        return [JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as ModelDescription];
+      } catch {
+        console.error(`models/${f} is not valid JSON; it is left out of the catalogue.`);
+        return [];
+      }
+    })
     .filter((m) => typeof m.file === "string" && fs.existsSync(path.join(dir, m.file)));
+}
+
+/** Folders models may be read from: models/ and those listed in SECONDREAD_MODEL_DIRS (":"-separated). */
+export function modelDirs(): string[] {
+  return [MODELS_DIR, ...(process.env.SECONDREAD_MODEL_DIRS ?? "").split(":").filter(Boolean).map((d) => path.resolve(d))];
 }
 
 /** A file name from the catalogue, or an absolute path the admin typed. */
 export function resolveModelPath(file: string): string {
-  return path.isAbsolute(file) ? file : path.join(MODELS_DIR, file);
+  return path.resolve(MODELS_DIR, file);
+}
+
+/** Admins choose models, not arbitrary server files: the path (links followed) must lie in a model folder. */
+function assertInModelDirs(p: string, label: string) {
+  let real = p;
+  try {
+    real = fs.realpathSync(p);
+  } catch {
+    // missing: reported by the caller with a clearer message
+  }
+  const inside = modelDirs().some((d) => {
+    const rel = path.relative(fs.existsSync(d) ? fs.realpathSync(d) : d, real);
+    return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+  });
+  if (!inside) throw new UserInputError(`${label}: models are read only from the model folders (models/, or folders listed in SECONDREAD_MODEL_DIRS).`);
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -70,17 +97,24 @@ export type GgufSummary = {
 export async function inspectGguf(file: string): Promise<GgufSummary> {
   const p = resolveModelPath(file);
   const label = path.basename(p);
+  assertInModelDirs(p, label);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(p);
   } catch {
-    throw new UserInputError(`${label}: no such file (${p}).`);
+    throw new UserInputError(`${label}: no such file.`);
   }
   if (!stat.isFile()) throw new UserInputError(`${label}: not a file.`);
-  const fd = fs.openSync(p, "r");
   const magic = Buffer.alloc(4);
-  fs.readSync(fd, magic, 0, 4, 0);
-  fs.closeSync(fd);
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(p, "r");
+    fs.readSync(fd, magic, 0, 4, 0);
+  } catch (e) {
+    throw new UserInputError(`${label}: cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}).`);
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
   if (magic.toString("latin1") !== "GGUF") throw new UserInputError(`${label}: not a GGUF file (it does not start with the GGUF signature).`);
 
   const { readGgufFileInfo } = await import("node-llama-cpp");

@@ -10,7 +10,9 @@ export const openAiConfigSchema = z.object({
   baseUrl: z.string().url("The base URL must be a URL such as http://gpu-host:8000/v1.").regex(/^https?:\/\//, "The base URL must start with http:// or https://."),
   model: z.string().trim().min(1, "Name the model the endpoint serves.").max(200),
   /** Name of the environment variable holding the API key: keys stay in configuration, never in the database. */
-  apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "The API key variable must be an environment variable name.").optional(),
+  // Only variables named for this purpose: an admin must not be able to send DATABASE_URL or
+  // AUTH_SECRET to a server of their choice as a "key".
+  apiKeyEnv: z.string().regex(/^SECONDREAD_API_KEY_[A-Z0-9_]+$/, "The API key variable must be an environment variable named SECONDREAD_API_KEY_<something>.").optional(),
   template: z.string().min(1).max(20_000),
   settings: settingsSchema,
 });

@@ -22,7 +22,10 @@ try {
   throw e;
 }
 
-const database = await openDatabase(env);
+let database: Awaited<ReturnType<typeof openDatabase>> | null = null;
+// Installed before the database starts: Ctrl+C during initdb or migrations still stops it.
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
 let web: ReturnType<typeof spawn> | null = null;
 let worker: ReturnType<typeof spawn> | null = null;
 let stopping = false;
@@ -35,24 +38,23 @@ async function shutdown(code: number) {
       await new Promise((r) => child.once("exit", r));
     }
   }
-  await database.stop();
+  await database?.stop();
   console.log("SecondRead stopped.");
   process.exit(code);
 }
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
 
+database = await openDatabase(env);
+if (stopping) await new Promise(() => {}); // a signal came while it started: shutdown() exits
 const credsFile = path.join(dataDir(env), "demo-credentials.json");
 if (process.env.SECONDREAD_DEMO !== "0") {
-  const db = createDb(database.url);
-  const creds = await seedDemo(db, database.url);
+  const db = createDb(database!.url);
+  const creds = await seedDemo(db, database!.url, (c) => {
+    fs.mkdirSync(path.dirname(credsFile), { recursive: true });
+    fs.writeFileSync(credsFile, JSON.stringify(c, null, 2), { mode: 0o600 });
+  });
   await closeQueues();
   await db.$disconnect();
-  if (creds) {
-    fs.mkdirSync(path.dirname(credsFile), { recursive: true });
-    fs.writeFileSync(credsFile, JSON.stringify(creds, null, 2), { mode: 0o600 });
-    console.log("Created the demo study, a demo admin and a demo rater.");
-  }
+  if (creds) console.log("Created the demo study, a demo admin and a demo rater.");
 }
 
 // The generation worker runs beside the web server, in its own process: a model that crashes
@@ -60,7 +62,7 @@ if (process.env.SECONDREAD_DEMO !== "0") {
 const childEnv = {
   ...process.env,
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require "${path.join(PROJECT_DIR, "scripts/exit-with-parent.cjs")}"`.trim(),
-  DATABASE_URL: database.url,
+  DATABASE_URL: database!.url,
   NEXT_TELEMETRY_DISABLED: "1",
 };
 function startWorker() {

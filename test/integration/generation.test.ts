@@ -29,6 +29,7 @@ let t: TestDb;
 let admin: Awaited<ReturnType<typeof makeUser>>;
 let studyId: string;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "secondread-gen-"));
+process.env.SECONDREAD_MODEL_DIRS = tmp; // the damaged and foreign files below live here
 
 before(async () => {
   t = await freshDb();
@@ -56,6 +57,8 @@ const rejects = (p: Promise<unknown>, re: RegExp) => assert.rejects(p, (e: unkno
 
 test("bad model files are refused with the file and the problem named", async () => {
   await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "missing.gguf") }), /missing\.gguf: no such file/);
+  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: "/etc/passwd" }), /passwd: models are read only from the model folders/);
+  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: "../package.json" }), /models are read only from the model folders/);
   fs.writeFileSync(path.join(tmp, "notes.gguf"), "these are not weights");
   await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "notes.gguf") }), /notes\.gguf: not a GGUF file/);
   const full = fs.readFileSync(path.join(ROOT, "models", BASE));

@@ -11,7 +11,7 @@ import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, makeUser, MAX } from "../helpers/fixtures.ts";
 import { startOpenAiServer } from "../helpers/openai-server.ts";
 
-process.env.SECONDREAD_TEST_API_KEY = "test-key";
+process.env.SECONDREAD_API_KEY_TEST = "test-key";
 process.env.SECONDREAD_PARALLEL = "2";
 let t: TestDb;
 let server: Awaited<ReturnType<typeof startOpenAiServer>>;
@@ -48,12 +48,13 @@ test("the configuration is checked: URL, model name, key variable, template", as
     assert.rejects(addOpenAiSystem(t.db, admin, studyId, { name: "x", baseUrl: server.baseUrl, model: "tiny", ...input }), (e: unknown) => e instanceof UserInputError && re.test(e.message));
   await bad({ baseUrl: "ftp://example.org" }, /http/);
   await bad({ model: " " }, /Name the model/);
-  await bad({ apiKeyEnv: "lower case" }, /environment variable name/);
+  await bad({ apiKeyEnv: "lower case" }, /SECONDREAD_API_KEY_/);
+  await bad({ apiKeyEnv: "DATABASE_URL" }, /SECONDREAD_API_KEY_/);
   await bad({ template: "nothing" }, /\{\{findings\}\}/);
 });
 
 test("generates through the endpoint with the same prompt, retrying its 503s, recording provenance", { timeout: 180_000 }, async () => {
-  const s = await addOpenAiSystem(t.db, admin, studyId, { name: "Endpoint model", baseUrl: server.baseUrl + "/", model: "tiny-radiology", apiKeyEnv: "SECONDREAD_TEST_API_KEY", settings: { maxTokens: 24, seed: 3 } });
+  const s = await addOpenAiSystem(t.db, admin, studyId, { name: "Endpoint model", baseUrl: server.baseUrl + "/", model: "tiny-radiology", apiKeyEnv: "SECONDREAD_API_KEY_TEST", settings: { maxTokens: 24, seed: 3 } });
   await startGeneration(t.db, await queueFor(t.url), admin, s.id);
   const p = await finish(s.id);
   assert.equal(p.failed, 0, p.lastError ?? "");
@@ -73,8 +74,8 @@ test("generates through the endpoint with the same prompt, retrying its 503s, re
 });
 
 test("a wrong API key fails the cases with the endpoint's answer, without retrying", { timeout: 60_000 }, async () => {
-  process.env.SECONDREAD_WRONG_KEY = "nope";
-  const s = await addOpenAiSystem(t.db, admin, studyId, { name: "Wrong key", baseUrl: server.baseUrl, model: "tiny", apiKeyEnv: "SECONDREAD_WRONG_KEY" });
+  process.env.SECONDREAD_API_KEY_WRONG = "nope";
+  const s = await addOpenAiSystem(t.db, admin, studyId, { name: "Wrong key", baseUrl: server.baseUrl, model: "tiny", apiKeyEnv: "SECONDREAD_API_KEY_WRONG" });
   const before = server.requests();
   await startGeneration(t.db, await queueFor(t.url), admin, s.id);
   for (;;) {

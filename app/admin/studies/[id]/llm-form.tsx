@@ -44,7 +44,7 @@ export function LlmFields({ studyId, models, defaults, endpoint = false }: { stu
         <div className="grid gap-3 sm:grid-cols-3">
           <label className="block font-medium">Base URL<input name="baseUrl" required placeholder="http://gpu-host:8000/v1" className={inputClass} /></label>
           <label className="block font-medium">Model name<input name="endpointModel" required placeholder="radiology-llama2" className={inputClass} /></label>
-          <label className="block font-medium">API key variable <span className="font-normal text-stone-500">(optional)</span><input name="apiKeyEnv" placeholder="OPENAI_API_KEY" className={inputClass} /></label>
+          <label className="block font-medium">API key variable <span className="font-normal text-stone-500">(optional)</span><input name="apiKeyEnv" placeholder="SECONDREAD_API_KEY_VLLM" className={inputClass} /></label>
           <p className="text-xs text-stone-500 sm:col-span-3">The key itself stays in the worker&apos;s environment; SecondRead stores only the variable&apos;s name. Any OpenAI-compatible completions endpoint works: vLLM, llama.cpp&apos;s server, Ollama.</p>
         </div>
       ) : (

@@ -47,6 +47,7 @@ export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
       </table>
       <form onSubmit={onSubmit} className="space-y-3 rounded border border-stone-200 p-3">
         <p className="font-medium">Add a system</p>
+        <p className="text-xs text-stone-500">Add every system before raters begin: raters see a case only once every system has its candidate, and a candidate that appears in a case they have already seen is recognisable as new.</p>
         <div className="flex gap-4">
           <label className="flex items-center gap-2"><input type="radio" name="kind" value="retrieval" checked={kind === "retrieval"} onChange={() => setKind("retrieval")} /> Retrieval baseline (TF-IDF)</label>
           <label className="flex items-center gap-2"><input type="radio" name="kind" value="imported" checked={kind === "imported"} onChange={() => setKind("imported")} /> Outputs of another system (file)</label>
