@@ -21,3 +21,6 @@ export class NotReadyError extends Error {
     super(message);
   }
 }
+
+/** A unique index refused a row: two requests raced to create the same thing. */
+export const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === "P2002";

@@ -1,6 +1,8 @@
 // Retrieval baseline: answer each query with the impression of the most similar
 // library case (TF-IDF cosine over findings). Pure; no I/O.
 
+import { UserInputError } from "./errors.ts";
+
 export type LibraryCase = { id: string; findings: string; impression: string };
 
 // Function words only: negations ("no", "not", "without") are kept because they
@@ -53,7 +55,7 @@ export class TfIdfIndex {
   constructor(library: LibraryCase[]) {
     this.docs = library.filter((c) => c.impression.trim() !== "");
     if (this.docs.length === 0) {
-      throw new Error(
+      throw new UserInputError(
         `Retrieval library has no usable cases (${library.length} given, none with a non-empty impression).`,
       );
     }
@@ -100,7 +102,7 @@ export function retrieveImpressions(
   for (const q of queries) {
     const hit = index.nearest(q.findings, opts.leaveOneOut ? { excludeId: q.id } : {});
     if (!hit) {
-      throw new Error(
+      throw new UserInputError(
         `Retrieval library is empty after leave-one-out exclusion for case "${q.id}": add other cases with impressions.`,
       );
     }

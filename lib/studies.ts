@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "./db.ts";
 import { assertAdmin } from "./access.ts";
 import { audit } from "./audit.ts";
-import { NotFoundError, UserInputError } from "./errors.ts";
+import { isUniqueViolation, NotFoundError, UserInputError } from "./errors.ts";
 import type { Actor } from "./users.ts";
 
 export const studyInput = z.object({
@@ -21,13 +21,14 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.ou
 export async function createStudy(db: Db, actor: Actor, input: z.input<typeof studyInput>) {
   assertAdmin(actor);
   const data = parseInput(studyInput, input);
+  const exists = new UserInputError(`A study named "${data.name}" already exists.`);
   return db.$transaction(async (tx) => {
-    if (await tx.study.findUnique({ where: { name: data.name } })) throw new UserInputError(`A study named "${data.name}" already exists.`);
+    if (await tx.study.findUnique({ where: { name: data.name } })) throw exists;
     const study = await tx.study.create({ data: { ...data, seed: randomBytes(8).toString("hex") } });
     await tx.system.create({ data: { studyId: study.id, name: "Reference (radiologist)", kind: "REFERENCE", provenance: { source: "imported reference impressions" } } });
     await audit(tx, actor.id, "study.create", "Study", study.id, data);
     return study;
-  });
+  }).catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));
 }
 
 export async function listStudies(db: Db, actor: Actor) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "./db.ts";
 import { Role, type User } from "./generated/prisma/client.ts";
 import { audit } from "./audit.ts";
-import { UserInputError } from "./errors.ts";
+import { isUniqueViolation, UserInputError } from "./errors.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 
 export type Actor = Pick<User, "id" | "role">;
@@ -19,12 +19,13 @@ export async function createUser(db: Db, actorId: string | null, input: z.input<
   if (!parsed.success) throw new UserInputError(parsed.error.issues.map((i) => i.message).join(" "));
   const { email, name, role, password } = parsed.data;
   const passwordHash = await hashPassword(password);
+  const exists = new UserInputError(`A user with email ${email} already exists.`);
   return db.$transaction(async (tx) => {
-    if (await tx.user.findUnique({ where: { email } })) throw new UserInputError(`A user with email ${email} already exists.`);
+    if (await tx.user.findUnique({ where: { email } })) throw exists;
     const user = await tx.user.create({ data: { email, name: name || email.split("@")[0], role, passwordHash } });
     await audit(tx, actorId, "user.create", "User", user.id, { email, role });
     return user;
-  });
+  }).catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));
 }
 
 /** Returns the user for valid credentials of an active account, else null (never says which part was wrong). */
