@@ -22,40 +22,62 @@ export function csvField(value: unknown): string {
 
 const line = (values: unknown[]) => values.map(csvField).join(",") + "\r\n";
 
-export async function* exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
+/**
+ * The shape both exports share: the study must exist (checked before the first byte, so the
+ * route can still answer 404), a header line, then rows fetched page by page by id.
+ */
+async function* pagedCsv<T extends { id: string }>(
+  db: Db,
+  actor: Actor,
+  studyId: string,
+  columns: readonly string[],
+  fetchPage: (cursor: string | undefined) => Promise<T[]>,
+  toLines: (row: T, studyName: string) => string,
+): AsyncGenerator<string> {
   assertAdmin(actor);
   const study = await db.study.findUnique({ where: { id: studyId }, select: { name: true } });
   if (!study) throw new NotFoundError("No such study.");
-  yield line([...EXPORT_COLUMNS]);
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await db.rating.findMany({
-      where: { assignment: { case: { studyId } } },
-      orderBy: { id: "asc" },
-      take: pageSize,
-      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
-      include: {
-        output: { select: { system: { select: { name: true, kind: true } } } },
-        assignment: { select: { displayOrder: true, rater: { select: { email: true } }, case: { select: { position: true, sourceId: true } } } },
-      },
-    });
+  yield line([...columns]);
+  for (let cursor: string | undefined; ; ) {
+    const page = await fetchPage(cursor);
     if (page.length === 0) return;
-    let chunk = "";
-    for (const r of page) {
-      const position = (r.assignment.displayOrder as DisplayEntry[]).findIndex((e) => e.outputId === r.outputId);
-      for (const c of CRITERIA) {
-        const value = r[c.key];
-        if (value === null) continue;
-        chunk += line([
-          study.name, r.assignment.case.position, r.assignment.case.sourceId, r.output.system.name, r.output.system.kind,
-          r.assignment.rater.email, c.key, value, position + 1, label(position), r.comment, r.flags.join(";"),
-          r.timeSpentMs, r.createdAt, r.updatedAt, r.id,
-        ]);
-      }
-    }
-    yield chunk;
+    yield page.map((row) => toLines(row, study.name)).join("");
     cursor = page[page.length - 1].id;
   }
+}
+
+
+export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
+  return pagedCsv(
+    db,
+    actor,
+    studyId,
+    EXPORT_COLUMNS,
+    (cursor) =>
+      db.rating.findMany({
+        where: { assignment: { case: { studyId } } },
+        orderBy: { id: "asc" },
+        take: pageSize,
+        skip: cursor ? 1 : 0,
+        cursor: cursor ? { id: cursor } : undefined,
+        include: {
+          output: { select: { system: { select: { name: true, kind: true } } } },
+          assignment: { select: { displayOrder: true, rater: { select: { email: true } }, case: { select: { position: true, sourceId: true } } } },
+        },
+      }),
+    (r, study) => {
+      const position = (r.assignment.displayOrder as DisplayEntry[]).findIndex((e) => e.outputId === r.outputId);
+      return CRITERIA.filter((c) => r[c.key] !== null)
+        .map((c) =>
+          line([
+            study, r.assignment.case.position, r.assignment.case.sourceId, r.output.system.name, r.output.system.kind,
+            r.assignment.rater.email, c.key, r[c.key], position + 1, label(position), r.comment, r.flags.join(";"),
+            r.timeSpentMs, r.createdAt, r.updatedAt, r.id,
+          ]),
+        )
+        .join("");
+    },
+  );
 }
 
 export const OUTPUT_COLUMNS = [
@@ -64,31 +86,28 @@ export const OUTPUT_COLUMNS = [
 ] as const;
 
 /** Every candidate text with how it was made (one row per output), streamed like the ratings. */
-export async function* exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
-  assertAdmin(actor);
-  const study = await db.study.findUnique({ where: { id: studyId }, select: { name: true } });
-  if (!study) throw new NotFoundError("No such study.");
-  yield line([...OUTPUT_COLUMNS]);
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await db.output.findMany({
-      where: { case: { studyId } },
-      orderBy: { id: "asc" },
-      take: pageSize,
-      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
-      include: { system: { select: { name: true, kind: true } }, case: { select: { position: true, sourceId: true } } },
-    });
-    if (page.length === 0) return;
-    let chunk = "";
-    for (const o of page) {
+export function exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
+  return pagedCsv(
+    db,
+    actor,
+    studyId,
+    OUTPUT_COLUMNS,
+    (cursor) =>
+      db.output.findMany({
+        where: { case: { studyId } },
+        orderBy: { id: "asc" },
+        take: pageSize,
+        skip: cursor ? 1 : 0,
+        cursor: cursor ? { id: cursor } : undefined,
+        include: { system: { select: { name: true, kind: true } }, case: { select: { position: true, sourceId: true } } },
+      }),
+    (o, study) => {
       const p = o.provenance as Record<string, any>;
       const adapters = Array.isArray(p.adapters) ? p.adapters.map((a: { file: string; sha256: string; scale: number }) => `${a.file}@${a.scale} (${a.sha256})`).join("; ") : "";
-      chunk += line([
-        study.name, o.case.position, o.case.sourceId, o.system.name, o.system.kind, o.text, p.engine, p.engineVersion, p.model?.file ?? p.model,
+      return line([
+        study, o.case.position, o.case.sourceId, o.system.name, o.system.kind, o.text, p.engine, p.engineVersion, p.model?.file ?? p.model,
         p.model?.sha256, adapters, p.seed, p.settings ? JSON.stringify(p.settings) : "", p.tokensIn, p.tokensOut, p.ms, p.stopReason, p.warning, p.prompt, o.createdAt,
       ]);
-    }
-    yield chunk;
-    cursor = page[page.length - 1].id;
-  }
+    },
+  );
 }

@@ -9,6 +9,7 @@ import path from "node:path";
 import { UserInputError } from "../../lib/errors.ts";
 import { cancelGeneration, closeQueues, generationProgress, queueFor, startGeneration } from "../../lib/generation.ts";
 import { importCases } from "../../lib/import.ts";
+import { exportOutputsCsv } from "../../lib/export.ts";
 import { addLlamaSystem } from "../../lib/llm-systems.ts";
 import { createStudy } from "../../lib/studies.ts";
 import { Worker } from "../../lib/worker.ts";
@@ -110,6 +111,15 @@ test("a worker generates every case once, with provenance, normalised, reproduci
       assert.ok(prov.prompt.includes(o.case.findings), "the rendered prompt holds the findings");
       assert.ok(prov.tokensIn > 10 && prov.tokensOut > 0 && prov.tokensOut <= 24 && prov.ms >= 0);
     }
+
+    // The outputs export carries the provenance, one row per output.
+    let csv = "";
+    for await (const chunk of exportOutputsCsv(t.db, admin, studyId)) csv += chunk;
+    const rows = csv.trim().split("\r\n").filter((l) => l.includes("Tiny + LoRA"));
+    assert.equal(rows.length, 20);
+    assert.ok(rows.every((l) => l.includes(outputs[0].provenance && (outputs[0].provenance as any).model.sha256)));
+    assert.ok(rows.every((l) => l.includes(`${LORA}@1`)));
+    assert.match(csv, /Derive the impression from findings in the radiology report/);
 
     // Same model, adapters, seed and settings: the same texts.
     const b = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny + LoRA again", model: BASE, adapters: [{ file: LORA, scale: 1 }], settings });
