@@ -99,9 +99,11 @@ export type Progress = {
 /** Progress of one system: outputs made, jobs waiting, failures (cases whose last job failed). */
 export async function generationProgress(db: Db, systemId: string): Promise<Progress> {
   const system = await generatedSystem(db, systemId);
-  const [total, outputs, jobs] = await Promise.all([
+  // Polled every second while generating: provenance (prompts included) only of the last 20.
+  const [total, outputs, recent, jobs] = await Promise.all([
     db.case.count({ where: { studyId: system.studyId } }),
-    db.output.findMany({ where: { systemId }, select: { caseId: true, createdAt: true, provenance: true }, orderBy: { createdAt: "desc" } }),
+    db.output.findMany({ where: { systemId }, select: { caseId: true } }),
+    db.output.findMany({ where: { systemId }, select: { createdAt: true, provenance: true }, orderBy: { createdAt: "desc" }, take: 20 }),
     jobsOf(db, systemId),
   ]);
   const hasOutput = new Set(outputs.map((o) => o.caseId));
@@ -111,7 +113,6 @@ export async function generationProgress(db: Db, systemId: string): Promise<Prog
   const count = (...states: string[]) => open.filter((j) => states.includes(j.state)).length;
   const failedJobs = open.filter((j) => j.state === "failed");
 
-  const recent = outputs.slice(0, 20);
   const prov = recent.map((o) => o.provenance as { tokensOut?: number; ms?: number });
   const tokens = prov.reduce((a, p) => a + (p.tokensOut ?? 0), 0);
   const ms = prov.reduce((a, p) => a + (p.ms ?? 0), 0);

@@ -12,10 +12,10 @@ import { NotFoundError, NotReadyError, UserInputError } from "./errors.ts";
  * Cases whose every system has its output. Raters see only these: a case shown with some
  * candidates missing, or a candidate arriving later, would tell them which text is which.
  */
-async function readyCaseIds(db: Db, studyId: string): Promise<Set<string>> {
+async function readyCaseIds(db: Db, studyId: string, onlyCase: string | null = null): Promise<Set<string>> {
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT c."id" FROM "Case" c
-    WHERE c."studyId" = ${studyId}
+    WHERE c."studyId" = ${studyId} AND (${onlyCase}::text IS NULL OR c."id" = ${onlyCase})
       AND (SELECT count(*) FROM "Output" o WHERE o."caseId" = c."id") >= (SELECT count(*) FROM "System" s WHERE s."studyId" = ${studyId})`;
   return new Set(rows.map((r) => r.id));
 }
@@ -81,7 +81,7 @@ async function settleOrder(db: Db, a: Awaited<ReturnType<typeof ownAssignment>>)
 
 export async function loadCase(db: Db, raterId: string, assignmentId: string): Promise<CaseView> {
   const a = await ownAssignment(db, raterId, assignmentId);
-  if (!(await readyCaseIds(db, a.case.studyId)).has(a.caseId)) throw new NotReadyError();
+  if (!(await readyCaseIds(db, a.case.studyId, a.caseId)).has(a.caseId)) throw new NotReadyError(); // this case only: the page is a hot path
   const order = await settleOrder(db, a);
   const outputs = await db.output.findMany({ where: { id: { in: order.map((e) => e.outputId) } }, select: { id: true, text: true } });
   const text = new Map(outputs.map((o) => [o.id, o.text]));
