@@ -40,7 +40,7 @@ export const gguf = {
   i32Array: (value: ArrayLike<number>): GgufValue => ({ type: "i32[]", value }),
 };
 
-export type GgufTensorType = "F32" | "F16";
+export type GgufTensorType = "F32" | "F16" | "Q8_0";
 
 export interface GgufTensor {
   /** e.g. "blk.0.attn_q.weight" (at most 63 bytes, llama.cpp's GGML_MAX_NAME - 1). */
@@ -60,7 +60,11 @@ export interface GgufFile {
 
 export const GGUF_ALIGNMENT = 32;
 const VALUE_TYPE = { u32: 4, i32: 5, f32: 6, bool: 7, string: 8, array: 9 } as const;
-const TENSOR_TYPE: Record<GgufTensorType, { id: number; bytes: number }> = { F32: { id: 0, bytes: 4 }, F16: { id: 1, bytes: 2 } };
+// Q8_0: blocks of 32 values along shape[0], each an f16 scale and 32 int8s (34 bytes).
+const TENSOR_TYPE: Record<GgufTensorType, { id: number; bytes: number }> = {
+  F32: { id: 0, bytes: 4 }, F16: { id: 1, bytes: 2 }, Q8_0: { id: 8, bytes: 34 / 32 },
+};
+const Q8_BLOCK = 32;
 
 const f32Scratch = new Float32Array(1);
 const u32Scratch = new Uint32Array(f32Scratch.buffer);
@@ -130,6 +134,21 @@ class ByteSink {
   result(): Uint8Array { return this.buf.slice(0, this.length); }
 }
 
+/** As llama.cpp's quantize_row_q8_0_ref: d = max|x| / 127 (stored as f16), q = round(x / d). */
+function writeQ8_0(out: ByteSink, data: ArrayLike<number>): void {
+  for (let b = 0; b < data.length; b += Q8_BLOCK) {
+    let amax = 0;
+    for (let i = 0; i < Q8_BLOCK; i++) amax = Math.max(amax, Math.abs(data[b + i]!));
+    const d = Math.fround(amax / 127);
+    const id = d ? Math.fround(1 / d) : 0;
+    out.f16(d);
+    for (let i = 0; i < Q8_BLOCK; i++) {
+      const x = Math.fround(data[b + i]! * id);
+      out.u8(Math.sign(x) * Math.round(Math.abs(x))); // C's roundf: halves away from zero
+    }
+  }
+}
+
 function writeValue(out: ByteSink, key: string, v: GgufValue): void {
   const array = (elementType: number, n: number, each: (i: number) => void) => {
     out.u32(VALUE_TYPE.array); out.u32(elementType); out.u64(n);
@@ -170,6 +189,7 @@ export function encodeGguf(file: GgufFile): Uint8Array {
     if (t.shape.length < 1 || t.shape.length > 4 || t.shape.some((d) => !Number.isInteger(d) || d < 1)) {
       throw new Error(`tensor ${t.name}: bad shape [${t.shape.join(", ")}]`);
     }
+    if (t.type === "Q8_0" && t.shape[0]! % Q8_BLOCK !== 0) throw new Error(`tensor ${t.name}: Q8_0 needs shape[0] divisible by ${Q8_BLOCK}`);
     const n = t.shape.reduce((a, b) => a * b, 1);
     if (t.data.length !== n) throw new Error(`tensor ${t.name}: ${t.data.length} values for shape [${t.shape.join(", ")}] (${n})`);
   }
@@ -194,8 +214,11 @@ export function encodeGguf(file: GgufFile): Uint8Array {
   }
   out.pad(GGUF_ALIGNMENT);
   for (const t of file.tensors) {
-    const write = t.type === "F32" ? (v: number) => out.f32(v) : (v: number) => out.f16(v);
-    for (let i = 0; i < t.data.length; i++) write(t.data[i]!);
+    if (t.type === "Q8_0") writeQ8_0(out, t.data);
+    else {
+      const write = t.type === "F32" ? (v: number) => out.f32(v) : (v: number) => out.f16(v);
+      for (let i = 0; i < t.data.length; i++) write(t.data[i]!);
+    }
     out.pad(GGUF_ALIGNMENT);
   }
   return out.result();

@@ -20,7 +20,7 @@ export const settingsSchema = z.object({
   temperature: z.coerce.number().min(0).max(2).default(0),
   topK: z.coerce.number().int().min(0).max(1000).default(40),
   topP: z.coerce.number().min(0).max(1).default(0.95),
-  repeatPenalty: z.coerce.number().min(0.5).max(2).default(1.1),
+  repeatPenalty: z.coerce.number().min(0.5).max(2).default(1),
   seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
   stop: z.array(z.string().min(1).max(100)).max(10).default(["###", "\n\n\n"]),
   contextSize: z.coerce.number().int().min(128).max(32768).default(512),

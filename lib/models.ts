@@ -21,6 +21,8 @@ export type ModelDescription = {
   source?: string;
   licence?: string;
   note?: string;
+  /** The model the admin UI offers first (the shipped radiology-mini). */
+  default?: boolean;
 };
 
 /** The models shipped or registered in models/ (one JSON description per GGUF file). */
@@ -38,7 +40,8 @@ export function listModels(dir = MODELS_DIR): ModelDescription[] {
         return [];
       }
     })
-    .filter((m) => typeof m.file === "string" && fs.existsSync(path.join(dir, m.file)));
+    .filter((m) => typeof m.file === "string" && fs.existsSync(path.join(dir, m.file)))
+    .sort((a, b) => Number(b.default === true) - Number(a.default === true));
 }
 
 /** Folders models may be read from: models/ and those listed in SECONDREAD_MODEL_DIRS (":"-separated). */

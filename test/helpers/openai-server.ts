@@ -3,12 +3,12 @@
 import http from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
+import { TINY_BASE } from "./models.ts";
 
 export async function startOpenAiServer(opts: { apiKey: string; failFirst: number }) {
   const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
-  const root = path.resolve(import.meta.dirname, "..", "..");
   const llama = await getLlama({ gpu: false, build: "never", maxThreads: 2 });
-  const model = await llama.loadModel({ modelPath: path.join(root, "models", "tiny-radiology-base.gguf") });
+  const model = await llama.loadModel({ modelPath: TINY_BASE });
   const context = await model.createContext({ contextSize: 512 });
   const sequence = context.getSequence();
   const completion = new LlamaCompletion({ contextSequence: sequence });

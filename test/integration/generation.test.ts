@@ -17,20 +17,21 @@ import { encodeGguf, gguf } from "../../lib/gguf-writer.ts";
 import { spawnSync } from "node:child_process";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, makeUser, MAX } from "../helpers/fixtures.ts";
+import { FIXTURE_MODELS, TINY_BASE, TINY_LORA } from "../helpers/models.ts";
 
 process.env.GENERATION_JOB_TIMEOUT_S = "4"; // a killed worker's job goes back to the queue quickly
 process.env.GENERATION_MAINTENANCE_S = "1";
 process.env.SECONDREAD_PARALLEL = "2";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const BASE = "tiny-radiology-base.gguf";
-const LORA = "tiny-radiology-lora.gguf";
+const BASE = TINY_BASE;
+const LORA = TINY_LORA;
 const settings = { maxTokens: 24, seed: 7 };
 let t: TestDb;
 let admin: Awaited<ReturnType<typeof makeUser>>;
 let studyId: string;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "secondread-gen-"));
-process.env.SECONDREAD_MODEL_DIRS = tmp; // the damaged and foreign files below live here
+process.env.SECONDREAD_MODEL_DIRS = `${tmp}:${FIXTURE_MODELS}`; // the damaged and foreign files below live in tmp
 
 before(async () => {
   t = await freshDb();
@@ -62,7 +63,7 @@ test("bad model files are refused with the file and the problem named", async ()
   await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: "../package.json" }), /models are read only from the model folders/);
   fs.writeFileSync(path.join(tmp, "notes.gguf"), "these are not weights");
   await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "notes.gguf") }), /notes\.gguf: not a GGUF file/);
-  const full = fs.readFileSync(path.join(ROOT, "models", BASE));
+  const full = fs.readFileSync(BASE);
   fs.writeFileSync(path.join(tmp, "half.gguf"), full.subarray(0, Math.floor(full.length / 2)));
   await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "half.gguf") }), /half\.gguf: .*truncated/);
   await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: LORA }), /is a LoRA adapter/);
@@ -193,7 +194,7 @@ test("kill -9 of a worker mid-study, then other workers: exactly one output per 
 
 test("a model file damaged after the system was set up fails its cases with the file named; nothing else breaks", { timeout: 120_000 }, async () => {
   const copy = path.join(tmp, "copy-of-base.gguf");
-  fs.copyFileSync(path.join(ROOT, "models", BASE), copy);
+  fs.copyFileSync(BASE, copy);
   const s = await addLlamaSystem(t.db, admin, studyId, { name: "Damaged later", model: copy, settings });
   const full = fs.readFileSync(copy);
   fs.writeFileSync(copy, full.subarray(0, full.length - 4096));

@@ -1,4 +1,4 @@
-// The bundled tiny model pair (models/tiny-radiology-*.gguf): reproducible from
+// The tiny test-fixture model pair (test/fixtures/models/tiny-radiology-*.gguf): reproducible from
 // scripts/make-tiny-model.ts, readable by node-llama-cpp, and usable for real generation, with and
 // without its LoRA adapter. Also checks lib/gguf-writer.ts on its own.
 import { after, before, describe, test } from "node:test";
@@ -11,7 +11,7 @@ import { getLlama, LlamaCompletion, readGgufFileInfo, type Llama, type LlamaMode
 import { encodeGguf, float32ToFloat16Bits, gguf, GGUF_ALIGNMENT } from "../../lib/gguf-writer.ts";
 import { alpacaPrompt, BASE_NAME, LORA_NAME, writeTinyModels } from "../../scripts/make-tiny-model.ts";
 
-const MODELS = path.resolve(import.meta.dirname, "../../models");
+const MODELS = path.resolve(import.meta.dirname, "../fixtures/models");
 const sha256 = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 const description = (dir: string, name: string) => JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), "utf8")) as Record<string, unknown>;
 const BASE_FILE = path.join(MODELS, `${BASE_NAME}.gguf`);
@@ -174,4 +174,18 @@ describe("generation with node-llama-cpp", () => {
     const [unscaled] = await generate(0);
     assert.equal(unscaled, baseText);
   });
+});
+
+test("gguf writer: Q8_0 blocks as llama.cpp quantizes them (f16 scale, int8 rounded half away from zero)", () => {
+  const data = new Array<number>(64).fill(0);
+  data.splice(0, 4, 127, -2.5, 2.5, 0.4); // block 1: max 127, so the scale is exactly 1
+  data[32] = -0.5; // block 2: scale 0.5 / 127
+  const bytes = encodeGguf({ metadata: [], tensors: [{ name: "q.weight", type: "Q8_0", shape: [32, 2], data }] });
+  const block = bytes.subarray(bytes.length - GGUF_ALIGNMENT * 3); // 68 bytes padded to 96
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  assert.equal(view.getUint16(0, true), 0x3c00);
+  assert.deepEqual([2, 3, 4, 5, 6].map((i) => view.getInt8(i)), [127, -3, 3, 0, 0]);
+  assert.equal(view.getUint16(34, true), float32ToFloat16Bits(0.5 / 127));
+  assert.equal(view.getInt8(36), -127);
+  assert.throws(() => encodeGguf({ metadata: [], tensors: [{ name: "q", type: "Q8_0", shape: [16, 2], data: new Array(32).fill(0) }] }), /divisible by 32/);
 });

@@ -1,0 +1,61 @@
+// ROUGE as the papers compute it (less stemming), abnormality mentions with negation, and the
+// fixed OpenI split.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { abnormalitiesNamed, formatTables, isNormal, rougeL, rougeN, rougeTokens, scoreSystem } from "../../lib/evaluation.ts";
+import { readReports, splitOf } from "../../lib/openi-split.ts";
+
+const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} ≠ ${b}`);
+
+test("ROUGE-1/2/L F1 on hand-computed pairs", () => {
+  assert.deepEqual(rougeTokens("No acute cardio-pulmonary   Abnormality.  XXXX 3.5cm"), ["no", "acute", "cardio", "pulmonary", "abnormality", "xxxx", "3", "5cm"]);
+  const ref = "No acute cardiopulmonary abnormality.";
+  const cand = "No acute disease.";
+  close(rougeN(ref, cand, 1), 4 / 7); // 2 shared of 4 and 3
+  close(rougeN(ref, cand, 2), 2 / 5); // "no acute" of 3 and 2 bigrams
+  close(rougeL(ref, cand), 4 / 7);
+  close(rougeN(ref, ref, 1), 1);
+  close(rougeL("a b c d", "b a d c"), 2 * 2 / 8); // LCS 2 ("a c", "b d", …), not 4
+  close(rougeN("the the the", "the", 1), 2 * 1 / 4); // clipped counts
+  assert.equal(rougeN(ref, "", 1), 0);
+  assert.equal(rougeL("", cand), 0);
+});
+
+test("abnormalities: named, negated in their sentence, normal impressions", () => {
+  assert.deepEqual([...abnormalitiesNamed("Cardiomegaly without effusion.")], ["cardiomegaly"]);
+  assert.deepEqual([...abnormalitiesNamed("No focal consolidation, effusion or pneumothorax.")], []);
+  assert.deepEqual([...abnormalitiesNamed("1. Small right pleural effusion. 2. No pneumothorax.")], ["effusion"]);
+  assert.deepEqual([...abnormalitiesNamed("Heart size is mildly enlarged. Left lower lobe pneumonia.")].sort(), ["cardiomegaly", "consolidation"]);
+  assert.deepEqual([...abnormalitiesNamed("9 mm left lower lobe pulmonary nodule")], ["nodule"]);
+  assert.deepEqual([...abnormalitiesNamed("Resolved right pneumothorax.")], []);
+  assert.ok(isNormal("No acute cardiopulmonary abnormality."));
+  assert.ok(isNormal("Negative chest x-XXXX."));
+  assert.ok(!isNormal("Cardiomegaly. No acute disease."));
+  assert.ok(!isNormal("Stable right upper lobe granuloma."), "says nothing normal");
+});
+
+test("scoreSystem counts per abnormality and refuses missing outputs", () => {
+  const cases = [
+    { id: "1", reference: "Small left pleural effusion." },
+    { id: "2", reference: "No acute cardiopulmonary abnormality." },
+    { id: "3", reference: "Right pneumothorax." },
+  ];
+  const s = scoreSystem(cases, new Map([["1", "Left pleural effusion."], ["2", "No acute disease."], ["3", "No pneumothorax."]]));
+  assert.deepEqual(s.named.effusion, { cases: 1, named: 1 });
+  assert.deepEqual(s.named.pneumothorax, { cases: 1, named: 0 });
+  assert.deepEqual(s.normal, { cases: 1, normal: 1 });
+  assert.equal(s.falseMentions, 0);
+  close(s.rouge1, (rougeN(cases[0]!.reference, "Left pleural effusion.", 1) + 4 / 7 + rougeN("Right pneumothorax.", "No pneumothorax.", 1)) / 3);
+  assert.match(formatTables([{ system: "model", scores: s }]), /model\s+3\s+0\.\d{4}/);
+  assert.throws(() => scoreSystem(cases, new Map([["1", "x"]])), /2 case\(s\) have no output, e.g. "2"/);
+});
+
+test("the OpenI split is fixed by uid and about 80/10/10", () => {
+  assert.equal(splitOf("19"), "test");
+  assert.equal(splitOf("1"), "train");
+  assert.equal(splitOf("457"), "dev");
+  const reports = readReports(path.resolve(import.meta.dirname, "../../prisma/demo/indiana_reports.csv"));
+  const n = (s: string) => reports.filter((r) => r.split === s).length;
+  assert.deepEqual([reports.length, n("train"), n("dev"), n("test")], [2831, 2290, 254, 287]);
+});

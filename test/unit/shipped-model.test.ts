@@ -1,0 +1,51 @@
+// The shipped model (models/radiology-mini.gguf): the file is the one its description records,
+// llama.cpp tokenizes exactly as training did, and served the way SecondRead serves every GGUF
+// (default template, greedy) it writes a normal impression for a normal OpenI test case and stops
+// by itself.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { isNormal } from "../../lib/evaluation.ts";
+import { Engine } from "../../lib/llm.ts";
+import { buildLlamaConfig } from "../../lib/llm-systems.ts";
+import { listModels } from "../../lib/models.ts";
+import { readReports } from "../../lib/openi-split.ts";
+import { tokenizerMismatches } from "../../scripts/train-model.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const FILE = path.join(ROOT, "models", "radiology-mini.gguf");
+const description = JSON.parse(fs.readFileSync(path.join(ROOT, "models", "radiology-mini.json"), "utf8")) as Record<string, any>;
+
+test("the shipped file matches its description and is the catalogue's default", () => {
+  const bytes = fs.readFileSync(FILE);
+  assert.equal(crypto.createHash("sha256").update(bytes).digest("hex"), description.sha256);
+  assert.equal(bytes.length, description.size);
+  assert.ok(bytes.length < 20 * 1024 * 1024, "small enough to clone quickly");
+  assert.equal(listModels()[0]?.file, "radiology-mini.gguf");
+  for (const k of ["steps", "kept_dev_loss", "curve", "seed"]) assert.ok(k in description.training, `training card has ${k}`);
+  assert.ok(description.evaluation?.test?.model?.rouge1 > 0, "the card records the test-split evaluation");
+});
+
+test("llama.cpp tokenizes like SentencePiece did in training", async () => {
+  const checks = JSON.parse(fs.readFileSync(path.join(ROOT, "models", "training", "tokenizer-check.json"), "utf8")) as { text: string; ids: number[] }[];
+  assert.ok(checks.length >= 40);
+  assert.deepEqual(await tokenizerMismatches(FILE, checks), []);
+});
+
+test("a normal OpenI test case gets a normal impression, ended by EOS", async () => {
+  const c = readReports(path.join(ROOT, "prisma", "demo", "indiana_reports.csv")).find((r) => r.uid === "52")!;
+  assert.equal(c.split, "test");
+  assert.equal(c.impression, "No acute cardiopulmonary abnormality.");
+  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 1);
+  try {
+    const g = await engine.generate(c);
+    assert.ok(isNormal(g.text), `normal impression expected, got "${g.text}"`);
+    assert.equal(g.stopReason, "eogToken");
+    assert.ok(g.tokensOut < 40);
+    assert.equal((await engine.generate(c)).text, g.text, "greedy: the same text again");
+  } finally {
+    await engine.dispose();
+  }
+});
