@@ -25,7 +25,7 @@ const { threadCount } = await import("../lib/llm.ts");
 const { DEFAULT_TEMPLATE, renderPrompt, settingsSchema } = await import("../lib/llm-config.ts");
 
 const settings = settingsSchema.parse({ maxTokens: Number(values["max-tokens"]) });
-const model = { model: "tiny-radiology-base.gguf", adapters: [{ file: "tiny-radiology-lora.gguf", scale: 1 }] };
+const model = { model: "radiology-mini.gguf", adapters: [] as { file: string; scale: number }[] };
 
 // 100 cases: every 28th complete report of the OpenI file, a spread over the whole collection.
 const rows = (parse(fs.readFileSync(path.join(ROOT, "prisma/demo/indiana_reports.csv")), { columns: true }) as Record<string, string>[]).filter((r) => r.findings.trim() && r.impression.trim());
@@ -39,7 +39,7 @@ async function raw() {
   const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
   const llama = await getLlama({ gpu: false, build: "never", maxThreads: threadCount() });
   const m = await llama.loadModel({ modelPath: path.join(ROOT, "models", model.model) });
-  const ctx = await m.createContext({ contextSize: settings.contextSize, threads: threadCount(), lora: { adapters: [{ filePath: path.join(ROOT, "models", model.adapters[0].file), scale: 1 }] } });
+  const ctx = await m.createContext({ contextSize: settings.contextSize, threads: threadCount() });
   const seq = ctx.getSequence();
   const completion = new LlamaCompletion({ contextSequence: seq });
   let tokens = 0;
@@ -89,7 +89,7 @@ async function endToEnd(parallel: number) {
 }
 
 const fmt = (r: { tokens: number; seconds: number }) => `${(r.tokens / r.seconds).toFixed(0).padStart(6)} tokens/s  (${r.tokens} tokens in ${r.seconds.toFixed(2)} s)`;
-console.log(`Bundled model (base + LoRA), ${picked.length} OpenI cases, max ${settings.maxTokens} tokens, greedy, ${threadCount()} threads`);
+console.log(`Bundled model (${model.model}), ${picked.length} OpenI cases, max ${settings.maxTokens} tokens, greedy, ${threadCount()} threads`);
 const a = await raw();
 console.log(`raw node-llama-cpp, one sequence:      ${fmt(a)}`);
 const b = await endToEnd(1);

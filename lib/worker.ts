@@ -8,11 +8,16 @@ import type { Db } from "./db.ts";
 import { llamaConfigSchema } from "./llm-config.ts";
 import { Engine, type Generated } from "./llm.ts";
 import { OpenAiEngine, openAiConfigSchema } from "./openai.ts";
-import { addOutputs } from "./outputs.ts";
+import { addOutputs, type NewOutput } from "./outputs.ts";
 import { QUEUE, queueFor, type JobData } from "./generation.ts";
 
 type Log = (line: string) => void;
 type AnyEngine = Engine | OpenAiEngine;
+type Claimed = {
+  job: PgBoss.Job<JobData>;
+  system: { kind: string; config: unknown } | null;
+  case: { id: string; sourceId: string; findings: string; metadata: unknown; outputs: { id: string }[] } | null;
+};
 
 export function parallelSequences(): number {
   const n = Number(process.env.SECONDREAD_PARALLEL ?? 4);
@@ -23,6 +28,7 @@ const IDLE_POLL_MS = 500;
 
 export class Worker {
   private engines = new Map<string, Promise<AnyEngine>>();
+  private systems = new Map<string, { kind: string; config: unknown }>();
   private boss: PgBoss | null = null;
   private stopping = false;
   private lanes: Promise<void>[] = [];
@@ -31,9 +37,10 @@ export class Worker {
   constructor(private db: Db, private url: string, private log: Log = (l) => console.log(`[worker] ${l}`)) {}
 
   /**
-   * One lane per context sequence. Each lane fetches one job, generates, stores, completes it,
-   * and fetches the next at once: no job waits in a worker's hands while another worker is idle,
-   * and a fast model is not slowed by queue polling.
+   * One lane per context sequence. A lane is a small pipeline: while the model generates one
+   * case, the next job and its case are already being fetched, and the previous output is being
+   * written. The model never waits for the database, and a lane holds at most one job ahead, so
+   * no job waits in this worker's hands while another worker is idle.
    */
   async start() {
     this.boss = await queueFor(this.url, { supervise: true });
@@ -50,25 +57,68 @@ export class Worker {
   }
 
   private async lane() {
+    let next = this.claim();
+    let storing: Promise<void> = Promise.resolve();
     while (!this.stopping) {
-      let job: PgBoss.Job<JobData> | undefined;
-      try {
-        [job] = await this.boss!.fetch<JobData>(QUEUE, { batchSize: 1 });
-      } catch (e) {
-        this.log(`queue: ${(e as Error).message}`);
-      }
-      if (!job) {
+      const claimed = await next;
+      if (!claimed) {
         await new Promise((r) => setTimeout(r, IDLE_POLL_MS));
+        next = this.claim();
         continue;
       }
+      next = this.claim();
+      let result: { output?: NewOutput; error?: string } = {};
       try {
-        await this.run(job.data);
-        await this.boss!.complete(QUEUE, job.id);
+        result = { output: await this.generate(claimed) };
       } catch (e) {
-        const message = (e as Error).message;
-        this.log(`case ${job.data.caseId} of system ${job.data.systemId}: ${message}`);
-        await this.boss!.fail(QUEUE, job.id, { message }).catch(() => {});
+        result = { error: (e as Error).message };
       }
+      await storing; // one write in flight per lane
+      storing = this.store(claimed.job, result);
+    }
+    await storing;
+    // A job fetched ahead and not started goes back to the queue for any worker.
+    const left = await next;
+    if (left) await this.boss!.cancel(QUEUE, left.job.id).then(() => this.boss!.resume(QUEUE, left.job.id)).catch(() => {});
+  }
+
+  /** The next job with what it needs (system config cached: systems are never edited). */
+  private async claim(): Promise<Claimed | null> {
+    if (this.stopping) return null;
+    try {
+      const [job] = await this.boss!.fetch<JobData>(QUEUE, { batchSize: 1 });
+      if (!job) return null;
+      const { systemId, caseId } = job.data;
+      let system = this.systems.get(systemId);
+      const [found, c] = await Promise.all([
+        system ? null : this.db.system.findUnique({ where: { id: systemId }, select: { kind: true, config: true } }),
+        this.db.case.findUnique({ where: { id: caseId }, include: { outputs: { where: { systemId }, select: { id: true } } } }),
+      ]);
+      if (found) this.systems.set(systemId, (system = found));
+      return { job, system: system ?? null, case: c };
+    } catch (e) {
+      this.log(`queue: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  private async generate({ job, system, case: c }: Claimed): Promise<NewOutput | undefined> {
+    if (!system || !c || c.outputs.length > 0) return undefined; // deleted since, or already done by an earlier attempt
+    const engine = await this.engine(system.kind, system.config);
+    const g = await engine.generate(c);
+    if (!g.text) throw new Error(`The model wrote nothing for case ${c.sourceId} (stop reason: ${g.stopReason}).`);
+    return { caseId: job.data.caseId, text: g.text, provenance: this.provenance(engine, g) };
+  }
+
+  private async store(job: PgBoss.Job<JobData>, result: { output?: NewOutput; error?: string }) {
+    try {
+      if (result.error) throw new Error(result.error);
+      if (result.output) await addOutputs(this.db, job.data.systemId, [result.output]);
+      await this.boss!.complete(QUEUE, job.id);
+    } catch (e) {
+      const message = (e as Error).message;
+      this.log(`case ${job.data.caseId} of system ${job.data.systemId}: ${message}`);
+      await this.boss!.fail(QUEUE, job.id, { message }).catch(() => {});
     }
   }
 
@@ -82,18 +132,6 @@ export class Worker {
       this.engines.set(key, loading);
     }
     return this.engines.get(key)!;
-  }
-
-  private async run({ systemId, caseId }: JobData) {
-    const [system, c] = await Promise.all([
-      this.db.system.findUnique({ where: { id: systemId }, select: { kind: true, config: true } }),
-      this.db.case.findUnique({ where: { id: caseId }, include: { outputs: { where: { systemId }, select: { id: true } } } }),
-    ]);
-    if (!system || !c || c.outputs.length > 0) return; // deleted since, or already done by an earlier attempt
-    const engine = await this.engine(system.kind, system.config);
-    const g = await engine.generate(c);
-    if (!g.text) throw new Error(`The model wrote nothing for case ${c.sourceId} (stop reason: ${g.stopReason}).`);
-    await addOutputs(this.db, systemId, [{ caseId, text: g.text, provenance: this.provenance(engine, g) }]);
   }
 
   /** What an output records about how it was made (shown to admins, exported). */
