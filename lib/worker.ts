@@ -16,8 +16,10 @@ type AnyEngine = Engine | OpenAiEngine;
 type Claimed = {
   job: PgBoss.Job<JobData>;
   system: { kind: string; config: unknown } | null;
-  case: { id: string; sourceId: string; findings: string; metadata: unknown; outputs: { id: string }[] } | null;
+  case: { id: string; sourceId: string; findings: string; metadata: unknown } | null;
+  done: boolean;
 };
+type Result = { claimed: Claimed; output?: NewOutput; error?: string; giveBack?: boolean };
 
 export function parallelSequences(): number {
   const n = Number(process.env.SECONDREAD_PARALLEL ?? 4);
@@ -25,6 +27,15 @@ export function parallelSequences(): number {
 }
 
 const IDLE_POLL_MS = 500;
+/**
+ * Jobs a lane fetches at once (SECONDREAD_FETCH_BATCH): by default 16 per worker shared by its
+ * lanes, so one worker holds at most about 32 jobs (a batch in hand, one fetched ahead).
+ */
+const SLOW_CASE_MS = 2000;
+const fetchBatch = () => {
+  const n = Number(process.env.SECONDREAD_FETCH_BATCH ?? Math.ceil(16 / parallelSequences()));
+  return Number.isInteger(n) && n > 0 ? n : 4;
+};
 
 export class Worker {
   private engines = new Map<string, Promise<AnyEngine>>();
@@ -57,69 +68,94 @@ export class Worker {
   }
 
   private async lane() {
-    let next = this.claim();
+    // Batches only pay for quick cases; a slow model (seconds a case) takes one job at a time,
+    // so that jobs held ahead never near their expiry.
+    let msPerCase = 0;
+    const size = () => (msPerCase > SLOW_CASE_MS ? 1 : fetchBatch());
+    let next = this.claim(size());
     let storing: Promise<void> = Promise.resolve();
     while (!this.stopping) {
-      const claimed = await next;
-      if (!claimed) {
+      const batch = await next;
+      if (!batch.length) {
         await new Promise((r) => setTimeout(r, IDLE_POLL_MS));
-        next = this.claim();
+        next = this.claim(size());
         continue;
       }
-      next = this.claim();
-      let result: { output?: NewOutput; error?: string } = {};
-      try {
-        result = { output: await this.generate(claimed) };
-      } catch (e) {
-        result = { error: (e as Error).message };
+      next = this.claim(size());
+      const results: Result[] = [];
+      for (const claimed of batch) {
+        if (this.stopping) results.push({ claimed, giveBack: true });
+        else {
+          const started = performance.now();
+          try {
+            results.push({ claimed, output: await this.generate(claimed) });
+          } catch (e) {
+            results.push({ claimed, error: (e as Error).message });
+          }
+          msPerCase = performance.now() - started;
+        }
       }
       await storing; // one write in flight per lane
-      storing = this.store(claimed.job, result);
+      storing = this.store(results);
     }
     await storing;
-    // A job fetched ahead and not started goes back to the queue for any worker.
-    const left = await next;
-    if (left) await this.boss!.cancel(QUEUE, left.job.id).then(() => this.boss!.resume(QUEUE, left.job.id)).catch(() => {});
+    await this.store((await next).map((claimed) => ({ claimed, giveBack: true })));
   }
 
-  /** The next job with what it needs (system config cached: systems are never edited). */
-  private async claim(): Promise<Claimed | null> {
-    if (this.stopping) return null;
+  /**
+   * The next few jobs with what they need, in two queries (system configs are cached: systems
+   * are never edited). A few at a time: fewer round trips, and still little held back from
+   * other workers.
+   */
+  private async claim(batchSize: number): Promise<Claimed[]> {
+    if (this.stopping) return [];
     try {
-      const [job] = await this.boss!.fetch<JobData>(QUEUE, { batchSize: 1 });
-      if (!job) return null;
-      const { systemId, caseId } = job.data;
-      let system = this.systems.get(systemId);
-      const [found, c] = await Promise.all([
-        system ? null : this.db.system.findUnique({ where: { id: systemId }, select: { kind: true, config: true } }),
-        this.db.case.findUnique({ where: { id: caseId }, include: { outputs: { where: { systemId }, select: { id: true } } } }),
+      const jobs = await this.boss!.fetch<JobData>(QUEUE, { batchSize });
+      if (!jobs.length) return [];
+      const missing = [...new Set(jobs.map((j) => j.data.systemId))].filter((id) => !this.systems.has(id));
+      const [systems, cases] = await Promise.all([
+        missing.length ? this.db.system.findMany({ where: { id: { in: missing } }, select: { id: true, kind: true, config: true } }) : [],
+        this.db.case.findMany({ where: { id: { in: jobs.map((j) => j.data.caseId) } }, include: { outputs: { select: { systemId: true } } } }),
       ]);
-      if (found) this.systems.set(systemId, (system = found));
-      return { job, system: system ?? null, case: c };
+      for (const sys of systems) this.systems.set(sys.id, sys);
+      const byId = new Map(cases.map((c) => [c.id, c]));
+      return jobs.map((job) => {
+        const c = byId.get(job.data.caseId);
+        return { job, system: this.systems.get(job.data.systemId) ?? null, case: c ?? null, done: !!c?.outputs.some((o) => o.systemId === job.data.systemId) };
+      });
     } catch (e) {
       this.log(`queue: ${(e as Error).message}`);
-      return null;
+      return [];
     }
   }
 
-  private async generate({ job, system, case: c }: Claimed): Promise<NewOutput | undefined> {
-    if (!system || !c || c.outputs.length > 0) return undefined; // deleted since, or already done by an earlier attempt
+  private async generate({ job, system, case: c, done }: Claimed): Promise<NewOutput | undefined> {
+    if (!system || !c || done) return undefined; // deleted since, or already done by an earlier attempt
     const engine = await this.engine(system.kind, system.config);
     const g = await engine.generate(c);
     if (!g.text) throw new Error(`The model wrote nothing for case ${c.sourceId} (stop reason: ${g.stopReason}).`);
     return { caseId: job.data.caseId, text: g.text, provenance: this.provenance(engine, g) };
   }
 
-  private async store(job: PgBoss.Job<JobData>, result: { output?: NewOutput; error?: string }) {
+  /** Outputs first (one statement per system), then the jobs completed together; failures one by one. */
+  private async store(results: Result[]) {
+    const ok = results.filter((r) => !r.error && !r.giveBack);
     try {
-      if (result.error) throw new Error(result.error);
-      if (result.output) await addOutputs(this.db, job.data.systemId, [result.output]);
-      await this.boss!.complete(QUEUE, job.id);
+      const bySystem = new Map<string, NewOutput[]>();
+      for (const r of ok) if (r.output) bySystem.set(r.claimed.job.data.systemId, [...(bySystem.get(r.claimed.job.data.systemId) ?? []), r.output]);
+      for (const [systemId, outputs] of bySystem) await addOutputs(this.db, systemId, outputs);
+      if (ok.length) await this.boss!.complete(QUEUE, ok.map((r) => r.claimed.job.id));
     } catch (e) {
-      const message = (e as Error).message;
-      this.log(`case ${job.data.caseId} of system ${job.data.systemId}: ${message}`);
-      await this.boss!.fail(QUEUE, job.id, { message }).catch(() => {});
+      for (const r of ok) r.error = (e as Error).message;
     }
+    for (const r of results.filter((x) => x.error)) {
+      const { job } = r.claimed;
+      this.log(`case ${job.data.caseId} of system ${job.data.systemId}: ${r.error}`);
+      await this.boss!.fail(QUEUE, job.id, { message: r.error }).catch(() => {});
+    }
+    // Fetched but not started (the worker is stopping): back to the queue for any worker.
+    const back = results.filter((r) => r.giveBack).map((r) => r.claimed.job.id);
+    if (back.length) await this.boss!.cancel(QUEUE, back).then(() => this.boss!.resume(QUEUE, back)).catch(() => {});
   }
 
   /** One loaded model (or endpoint client) per configuration, reused by every job. */
