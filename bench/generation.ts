@@ -22,6 +22,7 @@ const { closeQueues, queueFor, startGeneration } = await import("../lib/generati
 const { Worker } = await import("../lib/worker.ts");
 const { createUser } = await import("../lib/users.ts");
 const { threadCount } = await import("../lib/llm.ts");
+const threads = threadCount(fs.statSync(path.join(ROOT, "models", "radiology-mini.gguf")).size);
 const { DEFAULT_TEMPLATE, renderPrompt, settingsSchema } = await import("../lib/llm-config.ts");
 
 const settings = settingsSchema.parse({ maxTokens: Number(values["max-tokens"]) });
@@ -37,9 +38,9 @@ const csv = header + picked.map((r) => [r.uid, r.findings, r.impression].map((v)
 // history, so the template prefix is reused as SecondRead's worker does).
 async function raw() {
   const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
-  const llama = await getLlama({ gpu: false, build: "never", maxThreads: threadCount() });
+  const llama = await getLlama({ gpu: false, build: "never", maxThreads: threads });
   const m = await llama.loadModel({ modelPath: path.join(ROOT, "models", model.model) });
-  const ctx = await m.createContext({ contextSize: settings.contextSize, threads: threadCount() });
+  const ctx = await m.createContext({ contextSize: settings.contextSize, threads });
   const seq = ctx.getSequence();
   const completion = new LlamaCompletion({ contextSequence: seq });
   let tokens = 0;
@@ -69,15 +70,18 @@ async function endToEnd(parallel: number) {
   const worker = new Worker(db, database.url, () => {});
   await worker.start();
   // Load the model before the clock starts, as a running worker would have.
-  const warm = await addLlamaSystem(db, admin, study.id, { name: "warm-up", ...model, settings: { ...settings, maxTokens: 1 } });
+  // Same settings: the worker keeps one engine per configuration.
+  const warm = await addLlamaSystem(db, admin, study.id, { name: "warm-up", ...model, settings });
   await startGeneration(db, await queueFor(database.url), admin, warm.id);
   while ((await db.output.count({ where: { systemId: warm.id } })) < N) await new Promise((r) => setTimeout(r, 100));
   // Timed by the database clock, from queueing to the last output written; the bench polls
   // gently so that it does not steal the CPU it is measuring.
   const [{ now: t0 }] = await db.$queryRaw<{ now: Date }[]>`SELECT now()`;
   await startGeneration(db, await queueFor(database.url), admin, system.id);
+  const [{ now: queued }] = await db.$queryRaw<{ now: Date }[]>`SELECT now()`;
   while ((await db.output.count({ where: { systemId: system.id } })) < N) await new Promise((r) => setTimeout(r, 250));
-  const last = await db.output.aggregate({ where: { systemId: system.id }, _max: { createdAt: true } });
+  const last = await db.output.aggregate({ where: { systemId: system.id }, _max: { createdAt: true }, _min: { createdAt: true } });
+  if (process.env.BENCH_DEBUG) console.log(`  queued after ${queued.getTime() - t0.getTime()} ms; first output after ${last._min.createdAt!.getTime() - t0.getTime()} ms`);
   const seconds = (last._max.createdAt!.getTime() - t0.getTime()) / 1000;
   const outputs = await db.output.findMany({ where: { systemId: system.id }, select: { provenance: true } });
   const tokens = outputs.reduce((a, o) => a + ((o.provenance as { tokensOut?: number }).tokensOut ?? 0), 0);
@@ -89,7 +93,7 @@ async function endToEnd(parallel: number) {
 }
 
 const fmt = (r: { tokens: number; seconds: number }) => `${(r.tokens / r.seconds).toFixed(0).padStart(6)} tokens/s  (${r.tokens} tokens in ${r.seconds.toFixed(2)} s)`;
-console.log(`Bundled model (${model.model}), ${picked.length} OpenI cases, max ${settings.maxTokens} tokens, greedy, ${threadCount()} threads`);
+console.log(`Bundled model (${model.model}), ${picked.length} OpenI cases, max ${settings.maxTokens} tokens, greedy, ${threads} thread(s)`);
 const a = await raw();
 console.log(`raw node-llama-cpp, one sequence:      ${fmt(a)}`);
 const b = await endToEnd(1);

@@ -9,6 +9,8 @@ import type { Actor } from "./users.ts";
 
 export const QUEUE = "generate-impression";
 export type JobData = { systemId: string; caseId: string };
+/** NOTIFY channel that wakes idle workers when jobs are queued. */
+export const JOBS_CHANNEL = "secondread_jobs";
 const GENERATED = ["LLAMA", "OPENAI_COMPATIBLE"];
 
 /** Seconds a job may stay active before pg-boss hands it to another worker (a worker killed mid-case). */
@@ -70,6 +72,7 @@ export async function startGeneration(db: Db, boss: PgBoss, actor: Actor, system
   const skip = new Set([...done.map((o) => o.caseId), ...jobs.filter((j) => ["created", "retry", "active"].includes(j.state)).map((j) => j.caseId)]);
   const todo = cases.filter((c) => !skip.has(c.id));
   await boss.insert(todo.map((c, i) => ({ name: QUEUE, data: { systemId, caseId: c.id } satisfies JobData, singletonKey: `${systemId}:${c.id}`, priority: -i })));
+  await db.$executeRaw`SELECT pg_notify(${JOBS_CHANNEL}, '')`; // idle workers start now, not at their next poll
   await audit(db, actor.id, "generation.start", "System", systemId, { queued: todo.length });
   return { queued: todo.length };
 }

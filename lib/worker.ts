@@ -9,7 +9,8 @@ import { llamaConfigSchema } from "./llm-config.ts";
 import { Engine, type Generated } from "./llm.ts";
 import { OpenAiEngine, openAiConfigSchema } from "./openai.ts";
 import { addOutputs, type NewOutput } from "./outputs.ts";
-import { QUEUE, queueFor, type JobData } from "./generation.ts";
+import { JOBS_CHANNEL, QUEUE, queueFor, type JobData } from "./generation.ts";
+import pg from "pg";
 
 type Log = (line: string) => void;
 type AnyEngine = Engine | OpenAiEngine;
@@ -55,13 +56,39 @@ export class Worker {
    */
   async start() {
     this.boss = await queueFor(this.url, { supervise: true });
+    // Polling stays the fallback (a missed notification costs one poll interval).
+    this.listener = new pg.Client({ connectionString: this.url });
+    this.listener.on("notification", () => this.wakeAll());
+    this.listener.on("error", (e) => this.log(`listen: ${e.message}`));
+    await this.listener.connect().then(() => this.listener!.query(`LISTEN ${JOBS_CHANNEL}`)).catch((e: Error) => this.log(`listen: ${e.message}`));
     const parallel = parallelSequences();
     this.lanes = Array.from({ length: parallel }, () => this.lane());
     this.log(`ready (${this.id}, ${parallel} parallel sequences)`);
   }
 
+  private listener: pg.Client | null = null;
+  private sleepers = new Set<() => void>();
+  private wakeAll() {
+    for (const wake of this.sleepers) wake();
+    this.sleepers.clear();
+  }
+  private idle() {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, IDLE_POLL_MS);
+      const sleepers = this.sleepers;
+      function done() {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve();
+      }
+      this.sleepers.add(done);
+    });
+  }
+
   async stop() {
     this.stopping = true;
+    this.wakeAll();
+    await this.listener?.end().catch(() => {});
     await Promise.all(this.lanes);
     for (const e of this.engines.values()) await (await e.catch(() => null))?.dispose();
     this.engines.clear();
@@ -77,7 +104,7 @@ export class Worker {
     while (!this.stopping) {
       const batch = await next;
       if (!batch.length) {
-        await new Promise((r) => setTimeout(r, IDLE_POLL_MS));
+        await this.idle();
         next = this.claim(size());
         continue;
       }
