@@ -57,6 +57,35 @@ async function raw() {
   return { tokens, seconds };
 }
 
+// 4. Decode only (raw): 64 tokens per prompt, end of text yielded and ignored, one sequence
+// against `parallel` sequences of one context: what batching can give at best on this machine.
+async function rawDecode(parallel: number, prompts: number, threadsUsed: number) {
+  const { getLlama } = await import("node-llama-cpp");
+  const llama = await getLlama({ gpu: false, build: "never", maxThreads: threadsUsed });
+  const m = await llama.loadModel({ modelPath: path.join(ROOT, "models", model.model) });
+  const ctx = await m.createContext({ contextSize: settings.contextSize, sequences: parallel, threads: threadsUsed });
+  const sequences = Array.from({ length: parallel }, () => ctx.getSequence());
+  let tokens = 0;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(sequences.map(async (sequence) => {
+    while (next < prompts) {
+      const r = picked[next++ % picked.length]!;
+      await sequence.clearHistory();
+      let n = 0;
+      const input = m.tokenize(renderPrompt(DEFAULT_TEMPLATE, { findings: r.findings.replace(/\s+/g, " ").trim() }));
+      for await (const _ of sequence.evaluate(input, { temperature: 0, yieldEogToken: true })) {
+        tokens++;
+        if (++n >= 64) break;
+      }
+    }
+  }));
+  const seconds = (performance.now() - t0) / 1000;
+  await ctx.dispose();
+  await m.dispose();
+  return { tokens, seconds };
+}
+
 // 2./3. SecondRead: jobs through pg-boss, the worker, outputs written to PostgreSQL.
 async function endToEnd(parallel: number) {
   process.env.SECONDREAD_PARALLEL = String(parallel);
@@ -103,4 +132,10 @@ console.log(`SecondRead end to end, ${PARALLEL} sequences:   ${fmt(c)}  [${c.out
 const rate = (r: { tokens: number; seconds: number }) => r.tokens / r.seconds;
 console.log(`end-to-end / raw:     ${(rate(b) / rate(a)).toFixed(2)}×  (target ≥ 0.9×)`);
 console.log(`batched / one-at-a-time: ${(rate(c) / rate(b)).toFixed(2)}×  (target ≥ 3×)`);
+console.log(`\nDecode only, raw node-llama-cpp (32 prompts × 64 tokens):`);
+for (const t of [...new Set([threads, threadCount()])]) {
+  const one = await rawDecode(1, 32, t);
+  const many = await rawDecode(PARALLEL, 32, t);
+  console.log(`  ${t} thread(s): one sequence ${fmt(one)};  ${PARALLEL} sequences ${fmt(many)};  ${(rate(many) / rate(one)).toFixed(2)}×`);
+}
 process.exit(0);
