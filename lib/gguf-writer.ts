@@ -223,3 +223,41 @@ export function encodeGguf(file: GgufFile): Uint8Array {
   }
   return out.result();
 }
+
+/** The metadata of a Llama-architecture model with a SentencePiece-style vocabulary (ids 0–2: unk, bos, eos). */
+export function llamaModelMetadata(m: {
+  name: string;
+  fileType: number;
+  shape: { ctx: number; embd: number; layers: number; ffn: number; heads: number; ropeBase: number; eps: number };
+  vocab: { tokens: readonly string[]; scores: ArrayLike<number>; types: ArrayLike<number> };
+  addSpacePrefix?: boolean;
+}): [string, GgufValue][] {
+  const { ctx, embd, layers, ffn, heads, ropeBase, eps } = m.shape;
+  return [
+    ["general.architecture", gguf.string("llama")],
+    ["general.type", gguf.string("model")],
+    ["general.name", gguf.string(m.name)],
+    ["general.license", gguf.string("apache-2.0")],
+    ["general.file_type", gguf.u32(m.fileType)],
+    ["llama.vocab_size", gguf.u32(m.vocab.tokens.length)],
+    ["llama.context_length", gguf.u32(ctx)],
+    ["llama.embedding_length", gguf.u32(embd)],
+    ["llama.block_count", gguf.u32(layers)],
+    ["llama.feed_forward_length", gguf.u32(ffn)],
+    ["llama.attention.head_count", gguf.u32(heads)],
+    ["llama.attention.head_count_kv", gguf.u32(heads)],
+    ["llama.rope.dimension_count", gguf.u32(embd / heads)],
+    ["llama.rope.freq_base", gguf.f32(ropeBase)],
+    ["llama.attention.layer_norm_rms_epsilon", gguf.f32(eps)],
+    ["tokenizer.ggml.model", gguf.string("llama")],
+    ["tokenizer.ggml.tokens", gguf.stringArray(m.vocab.tokens)],
+    ["tokenizer.ggml.scores", gguf.f32Array(m.vocab.scores)],
+    ["tokenizer.ggml.token_type", gguf.i32Array(m.vocab.types)],
+    ["tokenizer.ggml.unknown_token_id", gguf.u32(0)],
+    ["tokenizer.ggml.bos_token_id", gguf.u32(1)],
+    ["tokenizer.ggml.eos_token_id", gguf.u32(2)],
+    ["tokenizer.ggml.add_bos_token", gguf.bool(true)],
+    ["tokenizer.ggml.add_eos_token", gguf.bool(false)],
+    ...(m.addSpacePrefix === undefined ? [] : [["tokenizer.ggml.add_space_prefix", gguf.bool(m.addSpacePrefix)] as [string, GgufValue]]),
+  ];
+}

@@ -26,7 +26,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse } from "csv-parse/sync";
-import { encodeGguf, gguf, type GgufTensor, type GgufValue } from "../lib/gguf-writer.ts";
+import { encodeGguf, gguf, llamaModelMetadata, type GgufTensor } from "../lib/gguf-writer.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const DEFAULT_CSV = path.join(ROOT, "prisma", "demo", "indiana_reports.csv");
@@ -308,32 +308,9 @@ export function buildTinyModels(csv: string | Buffer): ModelFile[] {
   const rows = parse(csv, { columns: true, skip_empty_lines: true }) as Record<string, string | undefined>[];
   const vocab = buildVocab(rows.map((r) => ({ findings: r.findings ?? "", impression: r.impression ?? "" })));
   const { embd: E, layers, heads, ffn, ctx } = HP;
-  const meta: [string, GgufValue][] = [
-    ["general.architecture", gguf.string("llama")],
-    ["general.type", gguf.string("model")],
-    ["general.name", gguf.string(BASE_NAME)],
-    ["general.license", gguf.string("apache-2.0")],
-    ["general.file_type", gguf.u32(1)], // mostly F16 (embeddings and output; norms and layers F32)
-    ["llama.vocab_size", gguf.u32(vocab.tokens.length)],
-    ["llama.context_length", gguf.u32(ctx)],
-    ["llama.embedding_length", gguf.u32(E)],
-    ["llama.block_count", gguf.u32(layers)],
-    ["llama.feed_forward_length", gguf.u32(ffn)],
-    ["llama.attention.head_count", gguf.u32(heads)],
-    ["llama.attention.head_count_kv", gguf.u32(heads)],
-    ["llama.rope.dimension_count", gguf.u32(E / heads)],
-    ["llama.rope.freq_base", gguf.f32(10000)],
-    ["llama.attention.layer_norm_rms_epsilon", gguf.f32(1e-5)],
-    ["tokenizer.ggml.model", gguf.string("llama")],
-    ["tokenizer.ggml.tokens", gguf.stringArray(vocab.tokens)],
-    ["tokenizer.ggml.scores", gguf.f32Array(vocab.scores)],
-    ["tokenizer.ggml.token_type", gguf.i32Array(vocab.types)],
-    ["tokenizer.ggml.unknown_token_id", gguf.u32(0)],
-    ["tokenizer.ggml.bos_token_id", gguf.u32(1)],
-    ["tokenizer.ggml.eos_token_id", gguf.u32(2)],
-    ["tokenizer.ggml.add_bos_token", gguf.bool(true)],
-    ["tokenizer.ggml.add_eos_token", gguf.bool(false)],
-  ];
+  // mostly F16 (embeddings and output; norms and layers F32)
+  const meta = llamaModelMetadata({ name: BASE_NAME, fileType: 1, shape: { ctx, embd: E, layers, ffn, heads, ropeBase: 10000, eps: 1e-5 }, vocab });
+
   const base = baseTensors(vocab);
   const baseBytes = encodeGguf({ metadata: meta, tensors: base });
   const lora = loraTensors(vocab);

@@ -15,7 +15,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { encodeGguf, gguf, type GgufTensor, type GgufValue } from "../lib/gguf-writer.ts";
+import { encodeGguf, llamaModelMetadata, type GgufTensor } from "../lib/gguf-writer.ts";
 import { DEFAULT_TEMPLATE, renderPrompt } from "../lib/llm-config.ts";
 import { readReports, splitOf } from "../lib/openi-split.ts";
 import { formatTables } from "../lib/evaluation.ts";
@@ -59,34 +59,14 @@ export function buildGguf(runDir: string): { bytes: Uint8Array; hp: Hp; paramete
     // Matrices in Q8_0 (2–3× faster decode than F16 on the CPU); the small norm vectors stay F32.
     return { name: t.name, shape: t.shape, type: t.shape.length === 2 ? "Q8_0" : "F32", data };
   });
-  const meta: [string, GgufValue][] = [
-    ["general.architecture", gguf.string("llama")],
-    ["general.type", gguf.string("model")],
-    ["general.name", gguf.string(MODEL_NAME)],
-    ["general.license", gguf.string("apache-2.0")],
-    ["general.file_type", gguf.u32(7)], // mostly Q8_0
-    ["llama.vocab_size", gguf.u32(hp.vocab)],
-    ["llama.context_length", gguf.u32(hp.ctx)],
-    ["llama.embedding_length", gguf.u32(hp.embd)],
-    ["llama.block_count", gguf.u32(hp.layers)],
-    ["llama.feed_forward_length", gguf.u32(hp.ffn)],
-    ["llama.attention.head_count", gguf.u32(hp.heads)],
-    ["llama.attention.head_count_kv", gguf.u32(hp.heads)],
-    ["llama.rope.dimension_count", gguf.u32(hp.embd / hp.heads)],
-    ["llama.rope.freq_base", gguf.f32(hp.rope_base)],
-    ["llama.attention.layer_norm_rms_epsilon", gguf.f32(hp.eps)],
-    ["tokenizer.ggml.model", gguf.string("llama")],
-    ["tokenizer.ggml.tokens", gguf.stringArray(vocab.pieces)],
-    ["tokenizer.ggml.scores", gguf.f32Array(vocab.scores)],
-    ["tokenizer.ggml.token_type", gguf.i32Array(vocab.types)],
-    ["tokenizer.ggml.unknown_token_id", gguf.u32(0)],
-    ["tokenizer.ggml.bos_token_id", gguf.u32(1)],
-    ["tokenizer.ggml.eos_token_id", gguf.u32(2)],
-    ["tokenizer.ggml.add_bos_token", gguf.bool(true)],
-    ["tokenizer.ggml.add_eos_token", gguf.bool(false)],
-    // Trained without SentencePiece's dummy prefix: the prompt starts "Below", not "▁Below".
-    ["tokenizer.ggml.add_space_prefix", gguf.bool(false)],
-  ];
+  const meta = llamaModelMetadata({
+    name: MODEL_NAME,
+    fileType: 7, // mostly Q8_0
+    shape: { ctx: hp.ctx, embd: hp.embd, layers: hp.layers, ffn: hp.ffn, heads: hp.heads, ropeBase: hp.rope_base, eps: hp.eps },
+    vocab: { tokens: vocab.pieces, scores: vocab.scores, types: vocab.types },
+    addSpacePrefix: false, // trained without SentencePiece's dummy prefix: the prompt starts "Below", not "▁Below"
+  });
+
   const parameters = tensors.reduce((n, t) => n + t.data.length, 0);
   return { bytes: encodeGguf({ metadata: meta, tensors }), hp, parameters };
 }
