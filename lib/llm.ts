@@ -63,10 +63,6 @@ export class Engine {
     else this.free.push(lane);
   }
 
-  static key(config: LlamaConfig, parallel: number) {
-    return JSON.stringify([config.model.sha256, config.adapters.map((a) => [a.sha256, a.scale]), config.settings.contextSize, parallel]);
-  }
-
   /** Checks the files again (they may have changed since the system was set up), then loads. */
   static async load(config: LlamaConfig, parallel: number): Promise<Engine> {
     await checkLlamaFiles(config.model.file, config.adapters);

@@ -28,11 +28,12 @@ export function parallelSequences(): number {
 }
 
 const IDLE_POLL_MS = 500;
+/** A lane whose last case took longer than this fetches one job at a time. */
+const SLOW_CASE_MS = 2000;
 /**
  * Jobs a lane fetches at once (SECONDREAD_FETCH_BATCH): by default 16 per worker shared by its
  * lanes, so one worker holds at most about 32 jobs (a batch in hand, one fetched ahead).
  */
-const SLOW_CASE_MS = 2000;
 const fetchBatch = () => {
   const n = Number(process.env.SECONDREAD_FETCH_BATCH ?? Math.ceil(16 / parallelSequences()));
   return Number.isInteger(n) && n > 0 ? n : 4;
@@ -49,10 +50,11 @@ export class Worker {
   constructor(private db: Db, private url: string, private log: Log = (l) => console.log(`[worker] ${l}`)) {}
 
   /**
-   * One lane per context sequence. A lane is a small pipeline: while the model generates one
-   * case, the next job and its case are already being fetched, and the previous output is being
-   * written. The model never waits for the database, and a lane holds at most one job ahead, so
-   * no job waits in this worker's hands while another worker is idle.
+   * One lane per context sequence. A lane is a small pipeline: while the model generates a batch
+   * of cases, the next batch and its cases are already being fetched, and the previous batch's
+   * outputs are being written, so the model does not wait for the database. Batches are small
+   * (see fetchBatch) and shrink to one job for slow models, so little waits in this worker's
+   * hands while another worker is idle. Queued jobs wake idle lanes by NOTIFY.
    */
   async start() {
     this.boss = await queueFor(this.url, { supervise: true });
@@ -169,7 +171,11 @@ export class Worker {
     const ok = results.filter((r) => !r.error && !r.giveBack);
     try {
       const bySystem = new Map<string, NewOutput[]>();
-      for (const r of ok) if (r.output) bySystem.set(r.claimed.job.data.systemId, [...(bySystem.get(r.claimed.job.data.systemId) ?? []), r.output]);
+      for (const r of ok) {
+        if (!r.output) continue;
+        const id = r.claimed.job.data.systemId;
+        bySystem.set(id, [...(bySystem.get(id) ?? []), r.output]);
+      }
       for (const [systemId, outputs] of bySystem) await addOutputs(this.db, systemId, outputs);
       if (ok.length) await this.boss!.complete(QUEUE, ok.map((r) => r.claimed.job.id));
     } catch (e) {

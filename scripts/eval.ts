@@ -1,7 +1,7 @@
 // ROUGE and abnormality mentions of systems' impressions against the reference impressions:
 //
 //   npm run eval -- [--cases FILE.csv] [--split test|dev|train|all] [--model FILE.gguf|none]
-//                   [--adapter FILE.gguf[:SCALE]]… [--system NAME=OUTPUTS.csv]… [--limit N] [--out FILE.csv]
+//                   [--adapter FILE.gguf[:SCALE]]… [--system NAME=OUTPUTS.csv|.jsonl]… [--limit N] [--out FILE.csv]
 //
 // Cases: a CSV with uid, findings and impression columns (default: the OpenI reports), filtered to
 // one split of the fixed uid rule (lib/openi-split.ts; default: test). Systems: the model (default
@@ -12,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parse } from "csv-parse/sync";
+import { extractOutputs, guessOutputMapping, parseTable } from "../lib/import-parse.ts";
 import { formatTables, scoreSystem, type SystemScores } from "../lib/evaluation.ts";
 import { Engine } from "../lib/llm.ts";
 import { buildLlamaConfig } from "../lib/llm-systems.ts";
@@ -42,14 +42,12 @@ function args() {
   };
 }
 
-/** An outputs CSV: a case id column (uid, case_id, case or id) and a text column (output, impression or text). */
+/** Another system's outputs: CSV or JSONL, read like an imported system's file (lib/import-parse.ts). */
 function readOutputs(file: string): Map<string, string> {
-  const rows = parse(fs.readFileSync(file), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  const cols = Object.keys(rows[0] ?? {});
-  const id = ["uid", "case_id", "case", "id"].find((c) => cols.includes(c));
-  const text = ["output", "impression", "text"].find((c) => cols.includes(c));
-  if (!id || !text) throw new Error(`${file}: needs a case id column (uid, case_id, case or id) and a text column (output, impression or text); found ${cols.join(", ")}.`);
-  return new Map(rows.map((r) => [r[id]!.trim(), normalizeText(r[text] ?? "")]));
+  const table = parseTable(fs.readFileSync(file), { fileName: file, maxBytes: 100 * 1024 * 1024 });
+  const { sourceId, text } = guessOutputMapping(table.columns);
+  if (!sourceId || !text) throw new Error(`${file}: needs a case id column (e.g. uid) and a text column (e.g. output); found ${table.columns.join(", ")}.`);
+  return new Map(extractOutputs(table, { sourceId, text }).outputs.map((o) => [o.sourceId, normalizeText(o.text)]));
 }
 
 async function generate(model: string, adapters: { file: string; scale: number }[], cases: Report[]) {

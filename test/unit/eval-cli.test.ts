@@ -39,7 +39,7 @@ test("npm run eval: a missing output or a bad option is a clear error", () => {
     assert.match(r.stderr, /2 case\(s\) have no output, e\.g\. "19"/);
     assert.match(evalCli("--split", "validation").stderr, /--split must be test, dev, train or all/);
     fs.writeFileSync(partial, "name,score\nx,1\n");
-    assert.match(evalCli("--model", "none", "--system", `x=${partial}`).stderr, /needs a case id column/);
+    assert.match(evalCli("--model", "none", "--system", `x=${partial}`).stderr, /needs a case id column \(e\.g\. uid\) and a text column/);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,3 +1,4 @@
+import os from "node:os";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { csvField } from "../../lib/export.ts";
@@ -41,4 +42,20 @@ test("the five criteria of the paper, each with a definition and scale ends", ()
 test("prompts are rendered in one pass: findings are inserted as written", async () => {
   const { renderPrompt } = await import("../../lib/llm-config.ts");
   assert.equal(renderPrompt("F: {{findings}} I: {{indication}}", { findings: "cost $& {{indication}}", metadata: { indication: "cough" } }), "F: cost $& {{indication}} I: cough");
+});
+
+test("threads: one for a small model, the cores for a large one, SECONDREAD_THREADS over both", async () => {
+  const { SMALL_MODEL_BYTES, threadCount } = await import("../../lib/llm.ts");
+  const saved = process.env.SECONDREAD_THREADS;
+  try {
+    delete process.env.SECONDREAD_THREADS;
+    assert.equal(threadCount(4_027_584), 1);
+    assert.equal(threadCount(SMALL_MODEL_BYTES), os.availableParallelism());
+    assert.equal(threadCount(), os.availableParallelism());
+    process.env.SECONDREAD_THREADS = "3";
+    assert.equal(threadCount(4_027_584), 3);
+  } finally {
+    if (saved === undefined) delete process.env.SECONDREAD_THREADS;
+    else process.env.SECONDREAD_THREADS = saved;
+  }
 });
