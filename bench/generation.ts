@@ -1,17 +1,20 @@
 // Generation throughput: raw node-llama-cpp vs SecondRead end to end (queue, worker,
 // database), one case at a time and batched, on 100 OpenI cases with the bundled model.
-// Run: npx tsx bench/generation.ts [--cases 100] [--parallel 8] [--max-tokens 64]
+// Run: npx tsx bench/generation.ts [--cases 100] [--parallel 8] [--max-tokens 64] [--model FILE.gguf]
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "csv-parse/sync";
 
-const { values } = parseArgs({ options: { cases: { type: "string", default: "100" }, parallel: { type: "string", default: "8" }, "max-tokens": { type: "string", default: "64" } } });
+const { values } = parseArgs({ options: { cases: { type: "string", default: "100" }, parallel: { type: "string", default: "8" }, "max-tokens": { type: "string", default: "64" }, model: { type: "string" } } });
 const N = Number(values.cases);
 const PARALLEL = Number(values.parallel);
 const ROOT = path.resolve(import.meta.dirname, "..");
 process.env.GENERATION_MAINTENANCE_S = "5";
 
+// Another GGUF may be benchmarked (--model PATH): its folder becomes a model folder for the run.
+const MODEL_PATH = values.model ? path.resolve(values.model) : path.join(ROOT, "models", "radiology-mini.gguf");
+process.env.SECONDREAD_MODEL_DIRS = [process.env.SECONDREAD_MODEL_DIRS, path.dirname(MODEL_PATH)].filter(Boolean).join(":");
 const { readEnv } = await import("../lib/env.ts");
 const { openDatabase } = await import("../lib/runtime.ts");
 const { createDb } = await import("../lib/db.ts");
@@ -21,12 +24,12 @@ const { addLlamaSystem } = await import("../lib/llm-systems.ts");
 const { closeQueues, queueFor, startGeneration } = await import("../lib/generation.ts");
 const { Worker } = await import("../lib/worker.ts");
 const { createUser } = await import("../lib/users.ts");
-const { threadCount } = await import("../lib/llm.ts");
-const threads = threadCount(fs.statSync(path.join(ROOT, "models", "radiology-mini.gguf")).size);
+const { gpuOption, threadCount } = await import("../lib/llm.ts");
+const threads = threadCount(fs.statSync(MODEL_PATH).size);
 const { DEFAULT_TEMPLATE, renderPrompt, settingsSchema } = await import("../lib/llm-config.ts");
 
 const settings = settingsSchema.parse({ maxTokens: Number(values["max-tokens"]) });
-const model = { model: "radiology-mini.gguf", adapters: [] as { file: string; scale: number }[] };
+const model = { model: MODEL_PATH, adapters: [] as { file: string; scale: number }[] };
 
 // 100 cases: every 28th complete report of the OpenI file, a spread over the whole collection.
 const rows = (parse(fs.readFileSync(path.join(ROOT, "prisma/demo/indiana_reports.csv")), { columns: true }) as Record<string, string>[]).filter((r) => r.findings.trim() && r.impression.trim());
@@ -38,8 +41,8 @@ const csv = header + picked.map((r) => [r.uid, r.findings, r.impression].map((v)
 // history, so the template prefix is reused as SecondRead's worker does).
 async function raw() {
   const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
-  const llama = await getLlama({ gpu: false, build: "never", maxThreads: threads });
-  const m = await llama.loadModel({ modelPath: path.join(ROOT, "models", model.model) });
+  const llama = await getLlama({ gpu: gpuOption(), build: "never", maxThreads: threads });
+  const m = await llama.loadModel({ modelPath: MODEL_PATH });
   const ctx = await m.createContext({ contextSize: settings.contextSize, threads });
   const seq = ctx.getSequence();
   const completion = new LlamaCompletion({ contextSequence: seq });
@@ -61,8 +64,8 @@ async function raw() {
 // against `parallel` sequences of one context: what batching can give at best on this machine.
 async function rawDecode(parallel: number, prompts: number, threadsUsed: number) {
   const { getLlama } = await import("node-llama-cpp");
-  const llama = await getLlama({ gpu: false, build: "never", maxThreads: threadsUsed });
-  const m = await llama.loadModel({ modelPath: path.join(ROOT, "models", model.model) });
+  const llama = await getLlama({ gpu: gpuOption(), build: "never", maxThreads: threadsUsed });
+  const m = await llama.loadModel({ modelPath: MODEL_PATH });
   const ctx = await m.createContext({ contextSize: settings.contextSize, sequences: parallel, threads: threadsUsed });
   const sequences = Array.from({ length: parallel }, () => ctx.getSequence());
   let tokens = 0;
@@ -87,8 +90,9 @@ async function rawDecode(parallel: number, prompts: number, threadsUsed: number)
 }
 
 // 2./3. SecondRead: jobs through pg-boss, the worker, outputs written to PostgreSQL.
-async function endToEnd(parallel: number) {
-  process.env.SECONDREAD_PARALLEL = String(parallel);
+async function endToEnd(parallel: number | "measured") {
+  if (parallel === "measured") delete process.env.SECONDREAD_PARALLEL;
+  else process.env.SECONDREAD_PARALLEL = String(parallel);
   const database = await openDatabase(readEnv(), { name: "secondread_bench", log: () => {} });
   const db = createDb(database.url);
   const stamp = Date.now();
@@ -114,24 +118,70 @@ async function endToEnd(parallel: number) {
   const seconds = (last._max.createdAt!.getTime() - t0.getTime()) / 1000;
   const outputs = await db.output.findMany({ where: { systemId: system.id }, select: { provenance: true } });
   const tokens = outputs.reduce((a, o) => a + ((o.provenance as { tokensOut?: number }).tokensOut ?? 0), 0);
+  const sequences = (outputs[0]?.provenance as { parallelSequences?: number } | undefined)?.parallelSequences;
   await worker.stop();
   await closeQueues();
   await db.$disconnect();
   await database.stop();
-  return { tokens, seconds, outputs: outputs.length };
+  return { tokens, seconds, outputs: outputs.length, sequences };
+}
+
+// 5. llama.cpp alone, below node-llama-cpp (its internal batch calls, version pinned in
+// package.json): the same cases' prompts (after the shared template prefix) and as many generated
+// tokens as the raw run wrote, one case per decode vs `parallel` cases in each decode. No sampling,
+// no JavaScript per token: the most batching could give on this machine.
+async function llamaCeiling(parallel: number, threadsUsed: number, generated: number) {
+  const { getLlama } = await import("node-llama-cpp");
+  const llama = await getLlama({ gpu: gpuOption(), build: "never", maxThreads: threadsUsed });
+  const m = await llama.loadModel({ modelPath: MODEL_PATH });
+  const ctx = await m.createContext({ contextSize: settings.contextSize, sequences: parallel, threads: threadsUsed, batchSize: settings.contextSize * parallel });
+  const native = (ctx as unknown as { _ctx: { initBatch(n: number): void; addToBatch(seq: number, pos: number, tokens: Uint32Array, logits: Uint32Array): unknown; decodeBatch(): Promise<void>; removeTokenCellsFromSequence(seq: number, start: number, end: number): boolean } })._ctx;
+  const prompts = picked.map((r) => Array.from(m.tokenize(renderPrompt(DEFAULT_TEMPLATE, { findings: r.findings.replace(/\s+/g, " ").trim() }))));
+  let shared = 0;
+  while (prompts.every((p) => p[shared] === prompts[0]![shared])) shared++;
+  const decode = async (items: { seq: number; pos: number; tokens: number[] }[]) => {
+    native.initBatch(items.reduce((n, i) => n + i.tokens.length, 0));
+    for (const i of items) native.addToBatch(i.seq, i.pos, Uint32Array.from(i.tokens), Uint32Array.from([i.tokens.length - 1]));
+    await native.decodeBatch();
+  };
+  // Cases in groups of k sequences: the prefix is already there (not timed), as in the worker.
+  const run = async (k: number) => {
+    let ms = 0;
+    for (let at = 0; at < prompts.length; at += k) {
+      const group = prompts.slice(at, at + k).map((p, seq) => ({ seq, p }));
+      for (const { seq } of group) native.removeTokenCellsFromSequence(seq, 0, 1 << 30);
+      await decode(group.map(({ seq, p }) => ({ seq, pos: 0, tokens: p.slice(0, shared) })));
+      const t = performance.now();
+      await decode(group.map(({ seq, p }) => ({ seq, pos: shared, tokens: p.slice(shared) })));
+      for (let g = 0; g < generated; g++) await decode(group.map(({ seq, p }) => ({ seq, pos: p.length + g, tokens: [p[shared]!] })));
+      ms += performance.now() - t;
+    }
+    return ms;
+  };
+  await run(parallel); // warm-up
+  const one = await run(1);
+  const batched = await run(parallel);
+  await ctx.dispose();
+  await m.dispose();
+  return { one, batched };
 }
 
 const fmt = (r: { tokens: number; seconds: number }) => `${(r.tokens / r.seconds).toFixed(0).padStart(6)} tokens/s  (${r.tokens} tokens in ${r.seconds.toFixed(2)} s)`;
-console.log(`Bundled model (${model.model}), ${picked.length} OpenI cases, max ${settings.maxTokens} tokens, greedy, ${threads} thread(s)`);
+console.log(`Model ${path.basename(MODEL_PATH)}, ${picked.length} OpenI cases, max ${settings.maxTokens} tokens, greedy, ${threads} thread(s), GPU ${gpuOption() || "off"}`);
 const a = await raw();
 console.log(`raw node-llama-cpp, one sequence:      ${fmt(a)}`);
 const b = await endToEnd(1);
 console.log(`SecondRead end to end, one at a time:  ${fmt(b)}  [${b.outputs} outputs]`);
 const c = await endToEnd(PARALLEL);
 console.log(`SecondRead end to end, ${PARALLEL} sequences:   ${fmt(c)}  [${c.outputs} outputs]`);
+const d = await endToEnd("measured");
+console.log(`SecondRead end to end, as configured:  ${fmt(d)}  [${d.outputs} outputs; the worker measured and chose ${d.sequences === 1 ? "one at a time" : `${d.sequences} sequences`}]`);
 const rate = (r: { tokens: number; seconds: number }) => r.tokens / r.seconds;
 console.log(`end-to-end / raw:     ${(rate(b) / rate(a)).toFixed(2)}×  (target ≥ 0.9×)`);
-console.log(`batched / one-at-a-time: ${(rate(c) / rate(b)).toFixed(2)}×  (target ≥ 3×)`);
+console.log(`batched / one-at-a-time: ${(rate(c) / rate(b)).toFixed(2)}×  (target ≥ 3× where batching pays)`);
+const perCase = Math.round(a.tokens / picked.length);
+const ceiling = await llamaCeiling(PARALLEL, threads, perCase);
+console.log(`llama.cpp alone, ${PARALLEL} cases per decode vs one (prompt after the template + ${perCase} tokens each): ${(ceiling.one / picked.length).toFixed(1)} vs ${(ceiling.batched / picked.length).toFixed(1)} ms a case, ${(ceiling.one / ceiling.batched).toFixed(2)}×: what batching can give on this machine`);
 console.log(`\nDecode only, raw node-llama-cpp (32 prompts × 64 tokens):`);
 for (const t of [...new Set([threads, threadCount()])]) {
   const one = await rawDecode(1, 32, t);

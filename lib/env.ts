@@ -11,6 +11,8 @@ const schema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   SECONDREAD_DATA_DIR: z.string().min(1).default(".data"),
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  // Local models run on the CPU unless a GPU backend is asked for ("auto": whichever works here).
+  SECONDREAD_GPU: z.enum(["off", "auto", "cuda", "vulkan"], { message: 'must be "off", "auto", "cuda" or "vulkan"' }).default("off"),
 });
 
 export type Env = z.infer<typeof schema>;

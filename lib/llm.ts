@@ -7,6 +7,7 @@ import type { LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaModel } 
 
 type Lane = { sequence: LlamaContextSequence; completion: LlamaCompletion };
 import { normalizeModelOutput, renderPrompt, type LlamaConfig } from "./llm-config.ts";
+import { readEnv } from "./env.ts";
 import { checkLlamaFiles } from "./llm-systems.ts";
 import { resolveModelPath, sha256File } from "./models.ts";
 
@@ -25,6 +26,35 @@ export function threadCount(modelBytes = Infinity): number {
   return modelBytes < SMALL_MODEL_BYTES ? 1 : Math.max(1, os.availableParallelism());
 }
 
+/** Batching must beat one case at a time by this much to be used (it costs memory, and the side-by-side arithmetic differs slightly). */
+export const BATCH_GAIN = 1.2;
+/** A model slower than this per case is not measured (it would take minutes); it is batched. */
+const CALIBRATION_MAX_CASE_MS = 1000;
+/** Findings written for the measurement (not from any dataset), varied in length like real ones. */
+const CALIBRATION_FINDINGS = [
+  "The heart is normal in size. The mediastinum is unremarkable. The lungs are clear.",
+  "Stable cardiomegaly. No focal airspace consolidation. No pleural effusion or pneumothorax.",
+  "Low lung volumes with bibasilar atelectasis. No large effusion. Degenerative changes of the spine.",
+  "There is a right lower lobe opacity concerning for pneumonia. Heart size is normal. No pneumothorax.",
+  "Lungs are hyperexpanded. Calcified granuloma in the left upper lobe. No acute bony abnormality.",
+  "Small left pleural effusion with adjacent atelectasis. The cardiac silhouette is mildly enlarged.",
+  "No focal consolidation, effusion, or pneumothorax. Normal cardiomediastinal silhouette. Surgical clips in the upper abdomen.",
+  "Interval placement of a right internal jugular catheter with tip in the superior vena cava. Lungs are clear.",
+];
+
+/** How many sequences an engine uses: all of them only when the measurement shows that batching pays. */
+export type Calibration = { sequences: number; oneMs?: number; batchedMs?: number; note: string };
+
+export function chooseSequences(available: number, oneMs: number, batchedMs: number): number {
+  return available > 1 && oneMs >= BATCH_GAIN * batchedMs ? available : 1;
+}
+
+/** getLlama's gpu option from SECONDREAD_GPU. */
+export function gpuOption(): false | "auto" | "cuda" | "vulkan" {
+  const gpu = readEnv().SECONDREAD_GPU;
+  return gpu === "off" ? false : gpu;
+}
+
 export type Generated = {
   text: string;
   raw: string;
@@ -41,15 +71,55 @@ export class Engine {
   // freed promptly on dispose, so they are kept and cleared instead).
   private free: Lane[];
   private waiting: ((lane: Lane) => void)[] = [];
+  calibration: Calibration;
 
   private constructor(
     readonly config: LlamaConfig,
     private model: LlamaModel,
     private context: LlamaContext,
-    lanes: Lane[],
+    private lanes: Lane[],
     readonly engineVersion: string,
+    readonly backend: string,
   ) {
-    this.free = lanes;
+    this.free = [...lanes];
+    this.calibration = { sequences: lanes.length, note: "set by the caller" };
+  }
+
+  /** Sequences lent to cases at once. */
+  get sequences() {
+    return this.calibration.sequences;
+  }
+
+  /** Lends only the first n sequences from now on (called while none is in use). */
+  private useLanes(n: number) {
+    this.free = this.lanes.slice(0, n).reverse();
+  }
+
+  /**
+   * Several cases side by side pay only where one decode of many tokens costs much less than
+   * many of one token: on a GPU, or a CPU model big enough to be limited by memory. On a small
+   * CPU they can be slower (radiology-mini on this project's 2-core machine: 0.9x), so the
+   * engine times both on the system's own template and settings and keeps the faster.
+   */
+  private async calibrate(): Promise<Calibration> {
+    const all = this.lanes.length;
+    const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ findings: CALIBRATION_FINDINGS[(from + i) % CALIBRATION_FINDINGS.length]! }));
+    const timed = async (cases: { findings: string }[]) => {
+      const t = performance.now();
+      await Promise.all(cases.map((c) => this.generate(c)));
+      return performance.now() - t;
+    };
+    // Every sequence first holds the template (as it would after its first real case).
+    const warm = await timed(batch(0, all));
+    if (warm > CALIBRATION_MAX_CASE_MS) return { sequences: all, note: `not measured (the first cases took ${(warm / 1000).toFixed(1)} s): ${all} sequences` };
+    const cases = batch(all, 2 * all);
+    const batchedMs = await timed(cases);
+    this.useLanes(1);
+    const oneMs = await timed(cases);
+    const sequences = chooseSequences(all, oneMs, batchedMs);
+    this.useLanes(sequences);
+    const gain = (oneMs / batchedMs).toFixed(2);
+    return { sequences, oneMs: Math.round(oneMs), batchedMs: Math.round(batchedMs), note: `${all} sequences side by side measured ${gain}x one at a time: ${sequences === 1 ? "one at a time" : `${all} side by side`}` };
   }
 
   private acquire(): Promise<Lane> {
@@ -63,8 +133,11 @@ export class Engine {
     else this.free.push(lane);
   }
 
-  /** Checks the files again (they may have changed since the system was set up), then loads. */
-  static async load(config: LlamaConfig, parallel: number): Promise<Engine> {
+  /**
+   * Checks the files again (they may have changed since the system was set up), then loads with
+   * `parallel` sequences; with `measure`, keeps them only if batching is faster (see calibrate).
+   */
+  static async load(config: LlamaConfig, parallel: number, { measure = false } = {}): Promise<Engine> {
     await checkLlamaFiles(config.model.file, config.adapters);
     for (const f of [config.model, ...config.adapters]) {
       const actual = await sha256File(resolveModelPath(f.file));
@@ -72,7 +145,10 @@ export class Engine {
     }
     const { getLlama, LlamaCompletion, getModuleVersion, LlamaLogLevel } = await import("node-llama-cpp");
     const threads = threadCount(fs.statSync(resolveModelPath(config.model.file)).size);
-    const llama = await getLlama({ gpu: false, build: "never", maxThreads: threadCount(), logLevel: LlamaLogLevel.error });
+    const gpu = gpuOption();
+    const llama = await getLlama({ gpu, build: "never", maxThreads: threadCount(), logLevel: LlamaLogLevel.error }).catch((e: Error) => {
+      throw new Error(`SECONDREAD_GPU=${gpu || "off"}: node-llama-cpp has no ${gpu || "CPU"} backend that works on this machine (${e.message}); try "auto" or "off".`);
+    });
     const model = await llama.loadModel({ modelPath: resolveModelPath(config.model.file) });
     const context = await model.createContext({
       contextSize: config.settings.contextSize, // per sequence
@@ -84,7 +160,9 @@ export class Engine {
       const sequence = context.getSequence();
       return { sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
     });
-    return new Engine(config, model, context, lanes, await getModuleVersion());
+    const engine = new Engine(config, model, context, lanes, await getModuleVersion(), llama.gpu || "cpu");
+    if (measure && parallel > 1) engine.calibration = await engine.calibrate();
+    return engine;
   }
 
   /** The prompt for a case, its findings shortened (from the end) when they would not fit the context. */

@@ -22,9 +22,15 @@ type Claimed = {
 };
 type Result = { claimed: Claimed; output?: NewOutput; error?: string; giveBack?: boolean };
 
+/** SECONDREAD_PARALLEL, when set, is used as given; otherwise an engine measures (see Engine.calibrate). */
+function configuredParallel(): number | null {
+  const n = Number(process.env.SECONDREAD_PARALLEL);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/** Cases a worker works on at once (a local model may then lend fewer sequences: Engine.calibrate). */
 export function parallelSequences(): number {
-  const n = Number(process.env.SECONDREAD_PARALLEL ?? 4);
-  return Number.isInteger(n) && n > 0 ? n : 4;
+  return configuredParallel() ?? 4;
 }
 
 const IDLE_POLL_MS = 500;
@@ -196,11 +202,18 @@ export class Worker {
     const key = `${kind}:${JSON.stringify(rawConfig)}:${parallelSequences()}`;
     if (!this.engines.has(key)) {
       const loading: Promise<AnyEngine> =
-        kind === "OPENAI_COMPATIBLE" ? Promise.resolve().then(() => new OpenAiEngine(openAiConfigSchema.parse(rawConfig))) : Engine.load(llamaConfigSchema.parse(rawConfig), parallelSequences());
+        kind === "OPENAI_COMPATIBLE" ? Promise.resolve().then(() => new OpenAiEngine(openAiConfigSchema.parse(rawConfig))) : this.loadLlama(rawConfig);
       loading.catch(() => this.engines.delete(key)); // a fixed file can be retried
       this.engines.set(key, loading);
     }
     return this.engines.get(key)!;
+  }
+
+  private async loadLlama(rawConfig: unknown) {
+    const config = llamaConfigSchema.parse(rawConfig);
+    const engine = await Engine.load(config, parallelSequences(), { measure: configuredParallel() === null });
+    this.log(`loaded ${config.model.file} (${engine.backend}): ${engine.calibration.note}`);
+    return engine;
   }
 
   /** What an output records about how it was made (shown to admins, exported). */
@@ -222,6 +235,6 @@ export class Worker {
       return { engine: "openai-compatible", endpoint: baseUrl, model, responseId: g.responseId ?? null, attempts: g.attempts ?? 1, ...common };
     }
     // Sequences decoded side by side change llama.cpp's arithmetic slightly: part of the recipe.
-    return { engine: "node-llama-cpp", engineVersion: engine.engineVersion, model: engine.config.model, adapters: engine.config.adapters, parallelSequences: parallelSequences(), ...common };
+    return { engine: "node-llama-cpp", engineVersion: engine.engineVersion, backend: engine.backend, model: engine.config.model, adapters: engine.config.adapters, parallelSequences: engine.sequences, ...common };
   }
 }

@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { isNormal } from "../../lib/evaluation.ts";
-import { Engine } from "../../lib/llm.ts";
+import { chooseSequences, Engine } from "../../lib/llm.ts";
 import { buildLlamaConfig } from "../../lib/llm-systems.ts";
 import { listModels } from "../../lib/models.ts";
 import { readReports } from "../../lib/openi-split.ts";
@@ -45,6 +45,29 @@ test("a normal OpenI test case gets a normal impression, ended by EOS", async ()
     assert.equal(g.stopReason, "eogToken");
     assert.ok(g.tokensOut < 40);
     assert.equal((await engine.generate(c)).text, g.text, "greedy: the same text again");
+  } finally {
+    await engine.dispose();
+  }
+});
+
+test("batching is used only when it beats one case at a time by the margin", () => {
+  assert.equal(chooseSequences(4, 100, 100), 1);
+  assert.equal(chooseSequences(4, 119, 100), 1);
+  assert.equal(chooseSequences(4, 120, 100), 4);
+  assert.equal(chooseSequences(4, 400, 100), 4);
+  assert.equal(chooseSequences(1, 400, 100), 1);
+});
+
+test("a measuring engine times both ways on its own settings, keeps the faster, and serves cases", async () => {
+  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 4, { measure: true });
+  try {
+    const { sequences, oneMs, batchedMs, note } = engine.calibration;
+    assert.ok(oneMs! > 0 && batchedMs! > 0, note);
+    assert.equal(sequences, chooseSequences(4, oneMs!, batchedMs!));
+    assert.equal(engine.sequences, sequences);
+    const cases = readReports(path.join(ROOT, "prisma", "demo", "indiana_reports.csv")).filter((r) => r.split === "test").slice(0, 6);
+    const texts = await Promise.all(cases.map((c) => engine.generate(c)));
+    assert.ok(texts.every((g) => g.text.length > 0));
   } finally {
     await engine.dispose();
   }

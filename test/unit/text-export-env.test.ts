@@ -59,3 +59,21 @@ test("threads: one for a small model, the cores for a large one, SECONDREAD_THRE
     else process.env.SECONDREAD_THREADS = saved;
   }
 });
+
+test("SECONDREAD_GPU: off by default, a backend name or auto, anything else a clear error", async () => {
+  const { readEnv, ConfigError } = await import("../../lib/env.ts");
+  assert.equal(readEnv({}).SECONDREAD_GPU, "off");
+  assert.equal(readEnv({ SECONDREAD_GPU: "auto" }).SECONDREAD_GPU, "auto");
+  assert.throws(() => readEnv({ SECONDREAD_GPU: "yes" }), (e: Error) => e instanceof ConfigError && /SECONDREAD_GPU: must be "off", "auto"/.test(e.message));
+  const { gpuOption } = await import("../../lib/llm.ts");
+  const saved = process.env.SECONDREAD_GPU;
+  try {
+    delete process.env.SECONDREAD_GPU;
+    assert.equal(gpuOption(), false);
+    process.env.SECONDREAD_GPU = "cuda";
+    assert.equal(gpuOption(), "cuda");
+  } finally {
+    if (saved === undefined) delete process.env.SECONDREAD_GPU;
+    else process.env.SECONDREAD_GPU = saved;
+  }
+});
