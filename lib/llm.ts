@@ -6,7 +6,7 @@ import path from "node:path";
 import type { LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 
 type Lane = { sequence: LlamaContextSequence; completion: LlamaCompletion };
-import { normalizeModelOutput, renderPrompt, type LlamaConfig } from "./llm-config.ts";
+import { normalizeModelOutput, renderPrompt, type LlamaConfig, type Settings } from "./llm-config.ts";
 import { readEnv } from "./env.ts";
 import { checkLlamaFiles } from "./llm-systems.ts";
 import { resolveModelPath, sha256File } from "./models.ts";
@@ -55,6 +55,26 @@ export function gpuOption(): false | "auto" | "cuda" | "vulkan" {
   return gpu === "off" ? false : gpu;
 }
 
+/** What may differ between systems that share an engine: the context is the same, the run is not. */
+export type Run = { template: string; settings: Settings };
+
+/**
+ * What an engine's context depends on. Systems that agree on it share one engine (a study
+ * comparing settings or templates on one model loads it once).
+ */
+export function engineKey(config: LlamaConfig): string {
+  return JSON.stringify({ model: config.model, adapters: config.adapters, contextSize: config.settings.contextSize });
+}
+
+// Weights are loaded once per process and shared by every engine using the file; adapters live
+// in each engine's context. Radiology-Llama2 next to its base model costs one copy of the weights.
+const loadedModels = new Map<string, { model: Promise<LlamaModel>; users: number }>();
+
+/** Files whose weights are loaded now, with the engines using each. */
+export function sharedModels(): Record<string, number> {
+  return Object.fromEntries([...loadedModels].map(([file, m]) => [file, m.users]));
+}
+
 export type Generated = {
   text: string;
   raw: string;
@@ -76,6 +96,7 @@ export class Engine {
   private constructor(
     readonly config: LlamaConfig,
     private model: LlamaModel,
+    private modelPath: string,
     private context: LlamaContext,
     private lanes: Lane[],
     readonly engineVersion: string,
@@ -149,25 +170,41 @@ export class Engine {
     const llama = await getLlama({ gpu, build: "never", maxThreads: threadCount(), logLevel: LlamaLogLevel.error }).catch((e: Error) => {
       throw new Error(`SECONDREAD_GPU=${gpu || "off"}: node-llama-cpp has no ${gpu || "CPU"} backend that works on this machine (${e.message}); try "auto" or "off".`);
     });
-    const model = await llama.loadModel({ modelPath: resolveModelPath(config.model.file) });
+    const modelPath = resolveModelPath(config.model.file);
+    let shared = loadedModels.get(modelPath);
+    if (!shared) {
+      shared = { model: llama.loadModel({ modelPath }), users: 0 };
+      loadedModels.set(modelPath, shared);
+      shared.model.catch(() => loadedModels.delete(modelPath));
+    }
+    shared.users++;
+    let model: LlamaModel;
+    try {
+      model = await shared.model;
+    } catch (e) {
+      shared.users--;
+      throw e;
+    }
     const context = await model.createContext({
       contextSize: config.settings.contextSize, // per sequence
       sequences: parallel,
       threads,
       lora: config.adapters.length ? { adapters: config.adapters.map((a) => ({ filePath: resolveModelPath(a.file), scale: a.scale })) } : undefined,
+    }).catch(async (e: Error) => {
+      await releaseModel(modelPath);
+      throw e;
     });
     const lanes = Array.from({ length: parallel }, () => {
       const sequence = context.getSequence();
       return { sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
     });
-    const engine = new Engine(config, model, context, lanes, await getModuleVersion(), llama.gpu || "cpu");
+    const engine = new Engine(config, model, modelPath, context, lanes, await getModuleVersion(), llama.gpu || "cpu");
     if (measure && parallel > 1) engine.calibration = await engine.calibrate();
     return engine;
   }
 
   /** The prompt for a case, its findings shortened (from the end) when they would not fit the context. */
-  fitPrompt(c: { findings: string; metadata?: unknown }) {
-    const { template, settings } = this.config;
+  fitPrompt(c: { findings: string; metadata?: unknown }, { template, settings }: Run = this.config) {
     const budget = settings.contextSize - settings.maxTokens;
     let prompt = renderPrompt(template, c);
     if (this.model.tokenize(prompt, false).length + 1 <= budget) return { prompt, truncated: false };
@@ -185,9 +222,11 @@ export class Engine {
     return { prompt, truncated: true };
   }
 
-  async generate(c: { findings: string; metadata?: unknown }): Promise<Generated> {
-    const { settings } = this.config;
-    const { prompt, truncated } = this.fitPrompt(c);
+  /** One case, with the engine's own template and settings or another system's (same context). */
+  async generate(c: { findings: string; metadata?: unknown }, run: Run = this.config): Promise<Generated> {
+    const { settings } = run;
+    if (settings.contextSize !== this.config.settings.contextSize) throw new Error("This engine was loaded for another context size.");
+    const { prompt, truncated } = this.fitPrompt(c, run);
     // The sequence keeps the previous case's tokens: node-llama-cpp reuses the shared template
     // prefix and evaluates only what differs. On the CPU each row of a product is computed on
     // its own, so the reused prefix is the same numbers as a fresh one (tested: same texts).
@@ -223,6 +262,13 @@ export class Engine {
 
   async dispose() {
     await this.context.dispose();
-    await this.model.dispose();
+    await releaseModel(this.modelPath);
   }
+}
+
+async function releaseModel(modelPath: string) {
+  const shared = loadedModels.get(modelPath);
+  if (!shared || --shared.users > 0) return;
+  loadedModels.delete(modelPath);
+  await (await shared.model).dispose();
 }

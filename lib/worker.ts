@@ -5,8 +5,8 @@
 import os from "node:os";
 import type PgBoss from "pg-boss";
 import type { Db } from "./db.ts";
-import { llamaConfigSchema } from "./llm-config.ts";
-import { Engine, type Generated } from "./llm.ts";
+import { llamaConfigSchema, type LlamaConfig } from "./llm-config.ts";
+import { Engine, engineKey, type Generated } from "./llm.ts";
 import { OpenAiEngine, openAiConfigSchema } from "./openai.ts";
 import { addOutputs, type NewOutput } from "./outputs.ts";
 import { JOBS_CHANNEL, QUEUE, queueFor, type JobData } from "./generation.ts";
@@ -166,10 +166,19 @@ export class Worker {
 
   private async generate({ job, system, case: c, done }: Claimed): Promise<NewOutput | undefined> {
     if (!system || !c || done) return undefined; // deleted since, or already done by an earlier attempt
-    const engine = await this.engine(system.kind, system.config);
-    const g = await engine.generate(c);
+    if (system.kind === "OPENAI_COMPATIBLE") {
+      const engine = await this.engine(system.kind, system.config);
+      return this.output(job, c, engine, await engine.generate(c));
+    }
+    // Systems on the same model, adapters and context size share one engine; each brings its run.
+    const config = llamaConfigSchema.parse(system.config);
+    const engine = await this.engine(system.kind, config);
+    return this.output(job, c, engine, await engine.generate(c, config), config);
+  }
+
+  private output(job: PgBoss.Job<JobData>, c: { sourceId: string }, engine: AnyEngine, g: Generated, config?: LlamaConfig): NewOutput {
     if (!g.text) throw new Error(`The model wrote nothing for case ${c.sourceId} (stop reason: ${g.stopReason}).`);
-    return { caseId: job.data.caseId, text: g.text, provenance: this.provenance(engine, g) };
+    return { caseId: job.data.caseId, text: g.text, provenance: this.provenance(engine, g, config) };
   }
 
   /** Outputs first (one statement per system), then the jobs completed together; failures one by one. */
@@ -197,9 +206,9 @@ export class Worker {
     if (back.length) await this.boss!.cancel(QUEUE, back).then(() => this.boss!.resume(QUEUE, back)).catch(() => {});
   }
 
-  /** One loaded model (or endpoint client) per configuration, reused by every job. */
+  /** One engine per model, adapters and context size (or per endpoint configuration), reused by every job. */
   private engine(kind: string, rawConfig: unknown) {
-    const key = `${kind}:${JSON.stringify(rawConfig)}:${parallelSequences()}`;
+    const key = `${kind}:${kind === "LLAMA" ? engineKey(rawConfig as LlamaConfig) : JSON.stringify(rawConfig)}:${parallelSequences()}`;
     if (!this.engines.has(key)) {
       const loading: Promise<AnyEngine> =
         kind === "OPENAI_COMPATIBLE" ? Promise.resolve().then(() => new OpenAiEngine(openAiConfigSchema.parse(rawConfig))) : this.loadLlama(rawConfig);
@@ -217,10 +226,11 @@ export class Worker {
   }
 
   /** What an output records about how it was made (shown to admins, exported). */
-  private provenance(engine: AnyEngine, g: Generated & { attempts?: number; responseId?: string | null }) {
+  private provenance(engine: AnyEngine, g: Generated & { attempts?: number; responseId?: string | null }, config?: LlamaConfig) {
+    const settings = (config ?? engine.config).settings;
     const common = {
-      settings: engine.config.settings,
-      seed: engine.config.settings.seed,
+      settings,
+      seed: settings.seed,
       prompt: g.prompt,
       rawText: g.raw,
       tokensIn: g.tokensIn,
@@ -235,6 +245,7 @@ export class Worker {
       return { engine: "openai-compatible", endpoint: baseUrl, model, responseId: g.responseId ?? null, attempts: g.attempts ?? 1, ...common };
     }
     // Sequences decoded side by side change llama.cpp's arithmetic slightly: part of the recipe.
-    return { engine: "node-llama-cpp", engineVersion: engine.engineVersion, backend: engine.backend, model: engine.config.model, adapters: engine.config.adapters, parallelSequences: engine.sequences, ...common };
+    const { model, adapters } = config ?? engine.config;
+    return { engine: "node-llama-cpp", engineVersion: engine.engineVersion, backend: engine.backend, model, adapters, parallelSequences: engine.sequences, ...common };
   }
 }

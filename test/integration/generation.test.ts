@@ -11,6 +11,8 @@ import { cancelGeneration, closeQueues, generationProgress, queueFor, startGener
 import { importCases } from "../../lib/import.ts";
 import { exportOutputsCsv } from "../../lib/export.ts";
 import { addLlamaSystem } from "../../lib/llm-systems.ts";
+import { sharedModels } from "../../lib/llm.ts";
+import { resolveModelPath } from "../../lib/models.ts";
 import { createStudy } from "../../lib/studies.ts";
 import { Worker } from "../../lib/worker.ts";
 import { encodeGguf, gguf } from "../../lib/gguf-writer.ts";
@@ -129,12 +131,29 @@ test("a worker generates every case once, with provenance, normalised, reproduci
     const again = new Map((await t.db.output.findMany({ where: { systemId: b.id } })).map((o) => [o.caseId, o.text]));
     for (const o of outputs) assert.equal(again.get(o.caseId), o.text);
 
-    // Without the adapter the model writes something else: the adapter is really applied.
+    // Without the adapter the model writes something else: the adapter is really applied (the
+    // two engines share the base weights; the adapter lives in one context only).
     const c = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny base", model: BASE, settings });
     await startGeneration(t.db, boss, admin, c.id);
     await waitDone(c.id);
     const base = await t.db.output.findMany({ where: { systemId: c.id } });
     assert.ok(base.some((o) => again.get(o.caseId) !== o.text));
+
+    // Other settings on the same model and adapters: the loaded engine is shared, and each
+    // system still generates with its own settings.
+    assert.ok(outputs.some((o) => (o.provenance as { tokensOut: number }).tokensOut > 2), "the first system writes more than 2 tokens somewhere");
+    const e = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny + LoRA, short", model: BASE, adapters: [{ file: LORA, scale: 1 }], settings: { ...settings, maxTokens: 2 } });
+    await startGeneration(t.db, boss, admin, e.id);
+    assert.equal((await waitDone(e.id)).failed, 0);
+    const short = await t.db.output.findMany({ where: { systemId: e.id } });
+    assert.equal(short.length, 20);
+    for (const o of short) {
+      const prov = o.provenance as Record<string, any>;
+      assert.equal(prov.settings.maxTokens, 2);
+      assert.ok(prov.tokensOut <= 2, `${prov.tokensOut} tokens with a limit of 2`);
+    }
+    assert.ok(short.some((o) => o.text !== again.get(o.caseId)));
+    assert.deepEqual(sharedModels(), { [resolveModelPath(BASE)]: 2 }, "one copy of the weights, two engines (with and without the adapter)");
 
     // Findings longer than the context: shortened, with a warning on the output.
     const d = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny small context", model: BASE, settings: { ...settings, contextSize: 128, maxTokens: 16 } });
@@ -145,6 +164,7 @@ test("a worker generates every case once, with provenance, normalised, reproduci
   } finally {
     await worker.stop();
   }
+  assert.deepEqual(sharedModels(), {}, "a stopped worker releases the weights");
 });
 
 test("cancelling empties the queue; starting again resumes with only the missing cases", async () => {
@@ -161,7 +181,8 @@ test("cancelling empties the queue; starting again resumes with only the missing
 function spawnWorker(): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: t.url, SECONDREAD_PARALLEL: "1" },
+    // Two jobs at a time, so outputs arrive in small steps and the kill lands mid-study.
+    env: { ...process.env, DATABASE_URL: t.url, SECONDREAD_PARALLEL: "1", SECONDREAD_FETCH_BATCH: "2" },
     stdio: "ignore",
   });
 }
