@@ -3,11 +3,19 @@ import type { Db } from "./db.ts";
 import { assertAdmin } from "./access.ts";
 import { CRITERIA, CRITERION_KEYS, isComplete, type CriterionKey } from "./criteria.ts";
 import { NotFoundError } from "./errors.ts";
-import { krippendorffAlphaOrdinal, summarize, type Summary } from "./stats.ts";
+import { compareByCase, krippendorffAlphaOrdinal, summarizeByCase, type Comparison, type Summary } from "./stats.ts";
 import type { Actor } from "./users.ts";
 
 export type RaterProgress = { raterId: string; email: string; casesDone: number; cases: number; ratingsDone: number; ratingsExpected: number };
-export type SystemResult = { systemId: string; name: string; kind: string; outputs: number; byCriterion: Record<CriterionKey, Summary> };
+export type SystemResult = {
+  systemId: string;
+  name: string;
+  kind: string;
+  outputs: number;
+  byCriterion: Record<CriterionKey, Summary & { cases: number }>;
+  /** Paired by case against the radiologists' reference (null for the reference itself, or without one). */
+  vsReference: Record<CriterionKey, Comparison> | null;
+};
 export type StudyResults = { raters: RaterProgress[]; systems: SystemResult[]; agreement: Record<CriterionKey, number | null>; totalRatings: number };
 
 export async function studyResults(db: Db, actor: Actor, studyId: string): Promise<StudyResults> {
@@ -20,7 +28,7 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
   });
   const ratings = await db.rating.findMany({
     where: { assignment: { case: { studyId } } },
-    select: { understandability: true, coherence: true, relevance: true, conciseness: true, clinicalUtility: true, outputId: true, output: { select: { systemId: true } }, assignment: { select: { raterId: true } } },
+    select: { understandability: true, coherence: true, relevance: true, conciseness: true, clinicalUtility: true, outputId: true, output: { select: { systemId: true } }, assignment: { select: { raterId: true, caseId: true } } },
   });
 
   const raters = new Map<string, RaterProgress>();
@@ -33,12 +41,15 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
   }
   for (const r of ratings) if (isComplete(r)) raters.get(r.assignment.raterId)!.ratingsDone += 1;
 
+  const scores = (systemId: string, k: CriterionKey) =>
+    ratings.flatMap((r) => (r.output.systemId === systemId && r[k] !== null ? [{ caseId: r.assignment.caseId, score: r[k]! }] : []));
+  const reference = study.systems.find((s) => s.kind === "REFERENCE");
   const systems = study.systems.map((s) => {
-    const mine = ratings.filter((r) => r.output.systemId === s.id);
-    const byCriterion = Object.fromEntries(
-      CRITERION_KEYS.map((k) => [k, summarize(mine.map((r) => r[k]).filter((v): v is number => v !== null))]),
-    ) as Record<CriterionKey, Summary>;
-    return { systemId: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, byCriterion };
+    const byCriterion = Object.fromEntries(CRITERION_KEYS.map((k) => [k, summarizeByCase(scores(s.id, k))])) as SystemResult["byCriterion"];
+    const vsReference = reference && reference.id !== s.id
+      ? (Object.fromEntries(CRITERION_KEYS.map((k) => [k, compareByCase(scores(s.id, k), scores(reference.id, k))])) as Record<CriterionKey, Comparison>)
+      : null;
+    return { systemId: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, byCriterion, vsReference };
   });
 
   // Agreement: each output rated by several raters is one unit.

@@ -30,6 +30,7 @@ export function tQuantile975(df: number): number {
   );
 }
 
+/** Summary of ratings taken as independent (see summarizeByCase for the interval to report). */
 export function summarize(scores: number[]): Summary {
   const distribution: Summary["distribution"] = [0, 0, 0, 0, 0];
   for (const s of scores) {
@@ -89,4 +90,106 @@ export function krippendorffAlphaOrdinal(units: number[][]): number | null {
     }
   }
   return 1 - ((n - 1) * observed) / expected;
+}
+
+/**
+ * Ratings of one case are not independent (the same findings, often the same raters), so the
+ * interval a journal expects treats cases as clusters: the mean of all ratings with a
+ * cluster-robust standard error, sqrt(C/(C-1) * sum over cases of (sum of residuals)^2) / N, and
+ * Student t with C-1 degrees of freedom. With one rating per case it is the ordinary t interval.
+ */
+export function summarizeByCase(ratings: { caseId: string; score: number }[]): Summary & { cases: number } {
+  const s = summarize(ratings.map((r) => r.score));
+  const residuals = new Map<string, number>();
+  for (const r of ratings) residuals.set(r.caseId, (residuals.get(r.caseId) ?? 0) + r.score - (s.mean ?? 0));
+  const cases = residuals.size;
+  if (cases < 2 || s.mean === null) return { ...s, ci95: null, cases };
+  const squares = [...residuals.values()].reduce((a, e) => a + e * e, 0);
+  const se = (Math.sqrt((cases / (cases - 1)) * squares)) / ratings.length;
+  const half = tQuantile975(cases - 1) * se;
+  return { ...s, ci95: [s.mean - half, s.mean + half], cases };
+}
+
+function caseMeans(ratings: { caseId: string; score: number }[]): Map<string, number> {
+  const sums = new Map<string, [number, number]>();
+  for (const r of ratings) {
+    const [sum, n] = sums.get(r.caseId) ?? [0, 0];
+    sums.set(r.caseId, [sum + r.score, n + 1]);
+  }
+  return new Map([...sums].map(([id, [sum, n]]) => [id, sum / n]));
+}
+
+/** Mean and 95% Student t interval of at least two values. */
+function tInterval(values: number[]): [number, number] {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
+  const half = (tQuantile975(n - 1) * sd) / Math.sqrt(n);
+  return [mean - half, mean + half];
+}
+
+export type Comparison = { cases: number; difference: number | null; ci95: [number, number] | null; p: number | null; method: "exact" | "normal" | null };
+
+/**
+ * A system against another on the cases both were rated on: the mean of the per-case
+ * differences (case mean of a minus case mean of b) with its t interval, and the two-sided
+ * Wilcoxon signed-rank p (zero differences dropped, tied magnitudes given mid-ranks; exact
+ * given the ties up to 50 non-zero differences, normal approximation with tie correction beyond).
+ */
+export function compareByCase(a: { caseId: string; score: number }[], b: { caseId: string; score: number }[]): Comparison {
+  const ma = caseMeans(a);
+  const mb = caseMeans(b);
+  const d = [...ma].filter(([id]) => mb.has(id)).map(([id, v]) => v - mb.get(id)!);
+  if (d.length === 0) return { cases: 0, difference: null, ci95: null, p: null, method: null };
+  const difference = d.reduce((x, y) => x + y, 0) / d.length;
+  const { p, method } = wilcoxonSignedRank(d);
+  return { cases: d.length, difference, ci95: d.length >= 2 ? tInterval(d) : null, p, method };
+}
+
+export function wilcoxonSignedRank(differences: number[]): { p: number | null; method: "exact" | "normal" | null } {
+  // Case means are multiples of simple fractions: round so that equal differences tie exactly.
+  const d = differences.map((x) => Math.round(x * 1e9) / 1e9).filter((x) => x !== 0);
+  const n = d.length;
+  if (n === 0) return { p: null, method: null };
+  const order = d.map((x, i) => ({ abs: Math.abs(x), i })).sort((x, y) => x.abs - y.abs);
+  // Doubled mid-ranks stay integers, so the exact distribution can be counted.
+  const rank2 = new Array<number>(n);
+  let tieTerm = 0;
+  for (let k = 0; k < n; ) {
+    let j = k;
+    while (j + 1 < n && order[j + 1].abs === order[k].abs) j++;
+    for (let m = k; m <= j; m++) rank2[order[m].i] = k + j + 2; // 2 × mean of ranks k+1..j+1
+    const t = j - k + 1;
+    tieTerm += t ** 3 - t;
+    k = j + 1;
+  }
+  const wPlus2 = d.reduce((s, x, i) => s + (x > 0 ? rank2[i] : 0), 0);
+  const total2 = rank2.reduce((a, b) => a + b, 0);
+  if (n <= 50) {
+    // Number of sign patterns giving each doubled W+: every pattern is equally likely under H0.
+    let counts = new Float64Array(total2 + 1);
+    counts[0] = 1;
+    for (const r of rank2) {
+      const next = new Float64Array(total2 + 1);
+      for (let s = 0; s <= total2; s++) if (counts[s]) { next[s] += counts[s]; next[s + r] += counts[s]; }
+      counts = next;
+    }
+    const all = 2 ** n;
+    const low = Math.min(wPlus2, total2 - wPlus2);
+    let tail = 0;
+    for (let s = 0; s <= low; s++) tail += counts[s];
+    return { p: Math.min(1, (2 * tail) / all), method: "exact" };
+  }
+  const mean = (n * (n + 1)) / 4;
+  const variance = (n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48;
+  const z = (Math.abs(wPlus2 / 2 - mean) - 0.5) / Math.sqrt(variance); // continuity-corrected
+  return { p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))), method: "normal" };
+}
+
+/** Standard normal CDF (Abramowitz & Stegun 7.1.26 erf, error < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }

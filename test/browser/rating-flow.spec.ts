@@ -128,6 +128,10 @@ test("admin sees the means change and downloads a CSV that contains the rating",
   const means = [await ref.getByTestId("mean").innerText(), await tfidf.getByTestId("mean").innerText()].sort();
   expect(means).toEqual(["2.00", "5.00"]);
   await expect(ref.getByTestId("n")).toHaveText("1");
+  // Paired with the reference on the one rated case: 2 - 5 or 5 - 2, whichever the blinded order gave.
+  const vsRef = page.locator("table[aria-label='Difference from the reference'] tr[data-system='TF-IDF baseline'] td[data-criterion=understandability]");
+  await expect(vsRef.getByTestId("difference")).toHaveText(/^[+−]3\.00$/);
+  await expect(vsRef.getByTestId("p")).toHaveText("p = 1.000, 1 case");
   await expect(page.getByTestId("ratings-progress")).toContainText(/^2 \//);
 
   const download = page.waitForEvent("download");

@@ -359,7 +359,11 @@ describe("results and export", () => {
       assert.equal(k.byCriterion[key].n, 2);
       assert.equal(k.byCriterion[key].mean, 1.5);
       assert.deepEqual(k.byCriterion[key].distribution, [1, 1, 0, 0, 0]);
+      assert.equal(k.byCriterion[key].cases, 2);
+      // Paired with the reference by case: -3 on both cases; two ties, so the exact p is 2/4.
+      assert.deepEqual(k.vsReference![key], { cases: 2, difference: -3, ci95: [-3, -3], p: 0.5, method: "exact" });
     }
+    assert.equal(ref.vsReference, null);
     assert.equal(r.totalRatings, 4);
     assert.deepEqual(r.raters.map((p) => [p.email, p.casesDone, p.cases, p.ratingsDone, p.ratingsExpected]), [[raters[2].email, 2, 2, 4, 4]]);
   });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { krippendorffAlphaOrdinal, summarize, tQuantile975 } from "../../lib/stats.ts";
+import { compareByCase, krippendorffAlphaOrdinal, normalCdf, summarize, summarizeByCase, tQuantile975, wilcoxonSignedRank } from "../../lib/stats.ts";
 
 const close = (actual: number | null, expected: number, eps = 1e-3) =>
   assert.ok(actual !== null && Math.abs(actual - expected) < eps, `expected ≈${expected}, got ${actual}`);
@@ -81,4 +81,62 @@ test("alpha is null when undefined", () => {
   assert.equal(krippendorffAlphaOrdinal([[3], [4], [5]]), null); // nothing pairable
   assert.equal(krippendorffAlphaOrdinal([[4, 4], [4, 4, 4]]), null); // no variation
   assert.throws(() => krippendorffAlphaOrdinal([[1, NaN]]), /finite/);
+});
+
+const byCase = (o: Record<string, number[]>) => Object.entries(o).flatMap(([caseId, scores]) => scores.map((score) => ({ caseId, score })));
+
+test("by case: cluster-robust interval around the mean of the ratings (hand-computed)", () => {
+  // Cases A [4, 2], B [5], C [1, 1, 1]: mean 14/6; summed residuals 4/3, 8/3, -4;
+  // se = sqrt(3/2 * 224/9) / 6 = 1.01835; t(0.975, 2) = 4.3027.
+  const s = summarizeByCase(byCase({ A: [4, 2], B: [5], C: [1, 1, 1] }));
+  assert.equal(s.n, 6);
+  assert.equal(s.cases, 3);
+  close(s.mean, 14 / 6, 1e-12);
+  close(s.ci95![0], -2.0483);
+  close(s.ci95![1], 6.7149);
+  // Taken as six independent ratings the interval would be far narrower: the reason for clusters.
+  const naive = summarize([4, 2, 5, 1, 1, 1]).ci95!;
+  assert.ok(naive[1] - naive[0] < s.ci95![1] - s.ci95![0]);
+});
+
+test("by case: one rating per case gives the ordinary t interval; one case gives none", () => {
+  const scores = [3, 5, 4, 2, 4];
+  const s = summarizeByCase(scores.map((score, i) => ({ caseId: `c${i}`, score })));
+  const t = summarize(scores);
+  close(s.ci95![0], t.ci95![0], 1e-12);
+  close(s.ci95![1], t.ci95![1], 1e-12);
+  assert.equal(summarizeByCase(byCase({ A: [4, 5, 3] })).ci95, null);
+});
+
+test("Wilcoxon signed-rank: exact p, zeros dropped, ties given mid-ranks", () => {
+  assert.deepEqual(wilcoxonSignedRank([1, 2, 3, 4, 5]), { p: 2 / 32, method: "exact" });
+  assert.deepEqual(wilcoxonSignedRank([0, 1, 2, 3, 4, 5]), { p: 2 / 32, method: "exact" });
+  assert.deepEqual(wilcoxonSignedRank([-1, 2, 3]), { p: 0.5, method: "exact" }); // P(W+ <= 1) = 2/8
+  assert.deepEqual(wilcoxonSignedRank([1, 1, -1]), { p: 1, method: "exact" });
+  assert.deepEqual(wilcoxonSignedRank([0, 0]), { p: null, method: null });
+  // 0.1 + 0.2 - 0.3 is not 0 in floating point; a case mean difference of it is a tie with 0.
+  assert.deepEqual(wilcoxonSignedRank([0.1 + 0.2 - 0.3, 1, 2, 3, 4, 5]), { p: 2 / 32, method: "exact" });
+});
+
+test("Wilcoxon beyond 50 differences: normal approximation", () => {
+  const r = wilcoxonSignedRank(Array.from({ length: 60 }, (_, i) => i + 1));
+  assert.equal(r.method, "normal");
+  // W+ = 1830, mean 915, variance 18452.5: z = 914.5 / 135.84 = 6.73.
+  assert.ok(r.p! > 1e-12 && r.p! < 1e-10, String(r.p));
+  close(normalCdf(1.959964), 0.975, 1e-6);
+  close(normalCdf(-1), 0.158655, 1e-6);
+  const balanced = wilcoxonSignedRank(Array.from({ length: 60 }, (_, i) => (i % 2 ? 1 : -1) * (i + 1)));
+  assert.ok(balanced.p! > 0.5);
+});
+
+test("paired by case: only the cases both were rated on, differences of case means", () => {
+  const a = byCase({ c1: [4, 4], c2: [3], c3: [5] });
+  const b = byCase({ c1: [2], c2: [3], c4: [1] });
+  const r = compareByCase(a, b);
+  assert.equal(r.cases, 2);
+  assert.equal(r.difference, 1);
+  close(r.ci95![0], 1 - 12.7062, 1e-4);
+  close(r.ci95![1], 1 + 12.7062, 1e-4);
+  assert.equal(r.p, 1);
+  assert.deepEqual(compareByCase(a, byCase({ c9: [3] })), { cases: 0, difference: null, ci95: null, p: null, method: null });
 });

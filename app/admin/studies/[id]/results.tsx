@@ -4,6 +4,8 @@ import type { Summary } from "@/lib/stats.ts";
 import { ProgressBar } from "@/components/ui.tsx";
 
 const fmt = (v: number | null, d = 2) => (v === null ? "—" : v.toFixed(d));
+const signed = (v: number, d = 2) => `${v > 0 ? "+" : v < 0 ? "−" : ""}${Math.abs(v).toFixed(d)}`;
+const fmtP = (p: number | null) => (p === null ? "—" : p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`);
 
 function Distribution({ s }: { s: Summary }) {
   const max = Math.max(1, ...s.distribution);
@@ -42,7 +44,39 @@ export function ResultsTable({ results }: { results: StudyResults }) {
           ))}
         </tbody>
       </table>
-      <p className="text-xs text-stone-500">Mean score (1–5) with its 95% confidence interval (Student t) and the number of ratings. Details per criterion below.</p>
+      <p className="text-xs text-stone-500">Mean score (1–5) with its 95% confidence interval and the number of ratings. The interval treats each case as a cluster (its ratings share the findings and often the raters): cluster-robust standard error, Student t with one degree of freedom fewer than the cases. Details per criterion below.</p>
+      {results.systems.some((s) => s.vsReference) && (
+        <div>
+          <table className="w-full text-sm" aria-label="Difference from the reference">
+            <caption className="mb-1 text-left font-medium">Compared with the radiologists&apos; reference</caption>
+            <thead className="text-left text-stone-500">
+              <tr><th className="py-1">System</th>{CRITERIA.map((c) => <th key={c.key}>{c.label}</th>)}</tr>
+            </thead>
+            <tbody>
+              {results.systems.filter((s) => s.vsReference).map((s) => (
+                <tr key={s.systemId} className="border-t border-stone-100" data-system={s.name}>
+                  <td className="py-1.5 font-medium">{s.name}</td>
+                  {CRITERIA.map((c) => {
+                    const v = s.vsReference![c.key];
+                    return (
+                      <td key={c.key} className="tabular-nums" data-criterion={c.key}>
+                        {v.difference === null ? "—" : (
+                          <>
+                            <span className="text-base font-semibold" data-testid="difference">{signed(v.difference)}</span>
+                            {v.ci95 && <span className="text-xs text-stone-500"> [{signed(v.ci95[0], 1)}, {signed(v.ci95[1], 1)}]</span>}
+                            <span className="block text-xs text-stone-500" data-testid="p">{fmtP(v.p)}, {v.cases} case{v.cases === 1 ? "" : "s"}</span>
+                          </>
+                        )}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="text-xs text-stone-500">Mean over the cases both were rated on of (the system&apos;s mean score for the case − the reference&apos;s), with its 95% confidence interval (Student t over cases) and the two-sided Wilcoxon signed-rank p (exact up to 50 cases with a difference). Not adjusted for multiple comparisons (five criteria, each system).</p>
+        </div>
+      )}
       {CRITERIA.map((c) => (
         <table key={c.key} className="w-full text-sm" data-criterion={c.key}>
           <caption className="mb-1 text-left font-medium">
