@@ -6,6 +6,7 @@ import type { DisplayEntry } from "./assignment.ts";
 import { CRITERIA } from "./criteria.ts";
 import { NotFoundError } from "./errors.ts";
 import { label } from "./rating.ts";
+import { studyResults } from "./results.ts";
 import type { Actor } from "./users.ts";
 
 export const EXPORT_COLUMNS = [
@@ -110,4 +111,27 @@ export function exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize
       ]);
     },
   );
+}
+
+export const SUMMARY_COLUMNS = [
+  "study", "system", "system_kind", "criterion", "ratings", "cases", "mean", "sd", "median", "ci95_low", "ci95_high",
+  "scores_1", "scores_2", "scores_3", "scores_4", "scores_5", "krippendorff_alpha_ordinal",
+  "vs_reference_difference", "vs_reference_ci95_low", "vs_reference_ci95_high", "vs_reference_cases", "vs_reference_wilcoxon_p", "vs_reference_p_method",
+] as const;
+
+/** The dashboard's numbers, one row per system × criterion, for a paper's tables. */
+export async function* exportSummaryCsv(db: Db, actor: Actor, studyId: string): AsyncGenerator<string> {
+  const results = await studyResults(db, actor, studyId);
+  const study = await db.study.findUniqueOrThrow({ where: { id: studyId }, select: { name: true } });
+  yield line([...SUMMARY_COLUMNS]);
+  for (const s of results.systems) {
+    yield CRITERIA.map(({ key }) => {
+      const v = s.byCriterion[key];
+      const c = s.vsReference?.[key];
+      return line([
+        study.name, s.name, s.kind, key, v.n, v.cases, v.mean, v.sd, v.median, v.ci95?.[0], v.ci95?.[1], ...v.distribution,
+        results.agreement[key], c?.difference, c?.ci95?.[0], c?.ci95?.[1], c?.cases, c?.p, c?.method,
+      ]);
+    }).join("");
+  }
 }

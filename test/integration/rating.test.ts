@@ -8,7 +8,7 @@ import { assignmentSeed, setStudyRaters, shuffle, type DisplayEntry } from "../.
 import { CRITERION_KEYS, type Scores } from "../../lib/criteria.ts";
 import { NotFoundError, NotReadyError, UserInputError } from "../../lib/errors.ts";
 import { addOutputs } from "../../lib/outputs.ts";
-import { csvField, EXPORT_COLUMNS, exportRatingsCsv } from "../../lib/export.ts";
+import { csvField, EXPORT_COLUMNS, exportRatingsCsv, exportSummaryCsv, SUMMARY_COLUMNS } from "../../lib/export.ts";
 import { importCases } from "../../lib/import.ts";
 import { loadCase, nextAssignmentId, raterStudies, saveRating } from "../../lib/rating.ts";
 import { studyResults } from "../../lib/results.ts";
@@ -364,6 +364,20 @@ describe("results and export", () => {
       assert.deepEqual(k.vsReference![key], { cases: 2, difference: -3, ci95: [-3, -3], p: 0.5, method: "exact" });
     }
     assert.equal(ref.vsReference, null);
+
+    // The summary export carries the same numbers, one row per system × criterion.
+    let csv = "";
+    for await (const chunk of exportSummaryCsv(db, admin, study.id)) csv += chunk;
+    const [header, ...rows] = csv.trim().split("\r\n").map((l) => l.split(","));
+    assert.deepEqual(header, [...SUMMARY_COLUMNS]);
+    assert.equal(rows.length, 2 * CRITERION_KEYS.length);
+    const row = Object.fromEntries(header.map((h, i) => [h, rows.find((r) => r[1] === "K model" && r[3] === "coherence")![i]]));
+    assert.deepEqual(
+      [row.ratings, row.cases, row.mean, row.scores_1, row.scores_2, row.vs_reference_difference, row.vs_reference_cases, row.vs_reference_wilcoxon_p, row.vs_reference_p_method],
+      ["2", "2", "1.5", "1", "1", "-3", "2", "0.5", "exact"],
+    );
+    assert.ok(rows.filter((r) => r[2] === "REFERENCE").every((r) => r[header.indexOf("vs_reference_difference")] === ""));
+    await assert.rejects(exportSummaryCsv(db, raters[2], study.id).next(), /Only study admins/);
     assert.equal(r.totalRatings, 4);
     assert.deepEqual(r.raters.map((p) => [p.email, p.casesDone, p.cases, p.ratingsDone, p.ratingsExpected]), [[raters[2].email, 2, 2, 4, 4]]);
   });

@@ -36,6 +36,7 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
       <Card title="Results" actions={
           <span className="flex gap-4">
             <a href={`/api/studies/${id}/export`} className="text-sm font-medium text-sky-800 underline" download>Download ratings (CSV)</a>
+            <a href={`/api/studies/${id}/summary`} className="text-sm font-medium text-sky-800 underline" download>Download summary (CSV)</a>
             <a href={`/api/studies/${id}/outputs`} className="text-sm font-medium text-sky-800 underline" download>Download outputs with provenance (CSV)</a>
           </span>
         }>
