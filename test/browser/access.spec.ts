@@ -18,8 +18,10 @@ test.describe("roles are enforced on the server", () => {
       expect(res?.status(), path).toBe(403);
       await expect(page.getByRole("heading", { name: /403/ })).toBeVisible();
     }
-    const exportRes = await page.request.get(`/api/studies/${study.id}/export`);
-    expect(exportRes.status()).toBe(403);
+    for (const download of ["export", "summary", "outputs"]) {
+      const res = await page.request.get(`/api/studies/${study.id}/${download}`);
+      expect(res.status(), download).toBe(403);
+    }
     const importRes = await page.request.post(`/api/studies/${study.id}/import`, { multipart: { mode: "preview", file: { name: "x.csv", mimeType: "text/csv", buffer: Buffer.from("uid,findings,impression\n1,a,b\n") } } });
     expect(importRes.status()).toBe(403);
     const systemRes = await page.request.post(`/api/studies/${study.id}/systems`, { multipart: { kind: "retrieval", name: "sneaky", library: "study" } });

@@ -142,4 +142,10 @@ test("admin sees the means change and downloads a CSV that contains the rating",
   expect(lines).toHaveLength(1 + 10);
   expect(csv).toContain(`TF-IDF baseline,RETRIEVAL,${USERS.rater.email},understandability,`);
   expect(csv).toContain("Misses the effusion.");
+
+  const summaryDownload = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download summary (CSV)" }).click();
+  const summary = fs.readFileSync(await (await summaryDownload).path(), "utf8").trim().split("\r\n");
+  expect(summary[0]).toMatch(/^study,system,system_kind,criterion,ratings,cases,mean,/);
+  expect(summary.filter((l) => l.includes(",TF-IDF baseline,RETRIEVAL,understandability,1,1,"))).toHaveLength(1);
 });
