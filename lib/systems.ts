@@ -11,6 +11,7 @@ import { extractCases, extractOutputs, guessCaseMapping, guessOutputMapping, par
 import { addOutputs, type NewOutput } from "./outputs.ts";
 import { retrieveImpressions, type LibraryCase } from "./retrieval.ts";
 import { parseInput } from "./studies.ts";
+import { normalizeText } from "./text.ts";
 import type { Actor } from "./users.ts";
 
 export const systemName = z.string().trim().min(1, "Give the system a name.").max(120);
@@ -105,4 +106,83 @@ export async function addImportedSystem(db: Db, actor: Actor, studyId: string, i
     rows,
   );
   return { system, missing: cases.length - rows.length };
+}
+
+/**
+ * Outputs for the cases a retrieval or imported system has none for (cases imported after the
+ * system was added: raters cannot see those cases until every system has its candidate).
+ * Existing outputs are never changed — raters may have seen them. All or nothing.
+ */
+export async function completeSystem(db: Db, actor: Actor, studyId: string, systemId: string, file: FileInput | null) {
+  assertAdmin(actor);
+  const system = await db.system.findFirst({ where: { id: systemId, studyId } });
+  if (!system) throw new NotFoundError("No such system in this study.");
+  if (system.kind !== "RETRIEVAL" && system.kind !== "IMPORTED") {
+    throw new UserInputError(system.kind === "REFERENCE" ? "The reference comes with each imported case." : "Generate the missing outputs of an LLM system under Generation.");
+  }
+  const missing = await db.case.findMany({ where: { studyId, outputs: { none: { systemId } } }, orderBy: { position: "asc" }, select: { id: true, sourceId: true, findings: true } });
+  if (missing.length === 0) throw new UserInputError(`Every case already has an output from ${system.name}.`);
+  const config = system.config as { library?: string; sha256?: string; mapping?: { sourceId: string; text: string } };
+  if (file && config.sha256 && system.kind === "RETRIEVAL" && sha256(file.bytes) !== config.sha256) {
+    throw new UserInputError(`This is not the library file ${system.name} was made with (its sha256 is ${config.sha256.slice(0, 12)}…). Nothing was added.`);
+  }
+  const outputs = system.kind === "RETRIEVAL" ? await retrieveMissing(db, studyId, config, missing, file) : await importMissing(db, system, missing, file, config.mapping);
+  return db.$transaction(async (tx) => {
+    const added = await addOutputs(tx, systemId, outputs);
+    await audit(tx, actor.id, "system.complete", "System", systemId, { studyId, added });
+    return { added, stillMissing: missing.length - added };
+  });
+}
+
+async function retrieveMissing(db: Db, studyId: string, config: { library?: string }, missing: { id: string; sourceId: string; findings: string }[], file: FileInput | null): Promise<NewOutput[]> {
+  let library: LibraryCase[];
+  if (config.library === "file") {
+    if (!file) throw new UserInputError("Choose the library file this system was made with.");
+    const table = parseTable(file.bytes, { fileName: file.fileName, maxBytes: file.maxBytes });
+    const guess = guessCaseMapping(table.columns);
+    const { cases: rows } = extractCases(table, { sourceId: guess.sourceId, findings: guess.findings!, impression: guess.impression!, metadata: [] });
+    library = rows.map((r) => ({ id: r.sourceId, findings: r.findings, impression: r.impression }));
+  } else {
+    // The study's cases as they are now: the new cases may be answered from each other too.
+    const cases = await studyCases(db, studyId);
+    library = cases.map((c) => ({ id: c.sourceId, findings: c.findings, impression: c.referenceImpression }));
+  }
+  const found = retrieveImpressions(missing.map((c) => ({ id: c.sourceId, findings: c.findings })), library, { leaveOneOut: true });
+  return missing.map((c) => {
+    const hit = found.get(c.sourceId)!;
+    return { caseId: c.id, text: hit.impression, provenance: { librarySourceId: hit.libraryId, cosine: Number(hit.score.toFixed(4)), addedLater: true } };
+  });
+}
+
+async function importMissing(
+  db: Db,
+  system: { id: string; name: string },
+  missing: { id: string; sourceId: string }[],
+  file: FileInput | null,
+  mapping: { sourceId: string; text: string } | undefined,
+): Promise<NewOutput[]> {
+  if (!file) throw new UserInputError("Choose a file with the outputs for the cases that have none.");
+  const table = parseTable(file.bytes, { fileName: file.fileName, maxBytes: file.maxBytes });
+  const guess = guessOutputMapping(table.columns);
+  const sourceId = mapping && table.columns.includes(mapping.sourceId) ? mapping.sourceId : guess.sourceId;
+  const text = mapping && table.columns.includes(mapping.text) ? mapping.text : guess.text;
+  if (!sourceId || !text) throw new UserInputError(`The file needs a case id and a text column (it has: ${table.columns.join(", ")}).`);
+  const { outputs, empty } = extractOutputs(table, { sourceId, text });
+  if (empty.length > 0) throw new UserInputError(`Rows ${empty.slice(0, 10).join(", ")}${empty.length > 10 ? "…" : ""} have no text. Nothing was added.`);
+  const existing = new Map((await db.output.findMany({ where: { systemId: system.id }, select: { text: true, case: { select: { sourceId: true } } } })).map((o) => [o.case.sourceId, o.text]));
+  const open = new Map(missing.map((c) => [c.sourceId, c.id]));
+  const rows: NewOutput[] = [];
+  for (const o of outputs) {
+    const had = existing.get(o.sourceId);
+    if (had !== undefined) {
+      // The whole file again is fine; a changed text is not (raters may have rated the old one).
+      if (had !== normalizeText(o.text)) throw new UserInputError(`Row ${o.row}: case "${o.sourceId}" already has a different output from ${system.name}; outputs are not changed once added. Nothing was added.`);
+      continue;
+    }
+    const caseId = open.get(o.sourceId);
+    if (!caseId) throw new UserInputError(`Row ${o.row} names a case that is not in this study ("${o.sourceId}"). Nothing was added.`);
+    rows.push({ caseId, text: o.text, provenance: { sourceRow: o.row, importedFrom: file.fileName ?? null, addedLater: true } });
+  }
+  if (rows.length === 0) throw new UserInputError(`The file has no outputs for the ${missing.length} case(s) without one.`);
+  return rows;
 }

@@ -8,7 +8,7 @@ import { importCases } from "../../lib/import.ts";
 import { extractCases, ImportFileError, parseTable } from "../../lib/import-parse.ts";
 import { tokenize } from "../../lib/retrieval.ts";
 import { createStudy } from "../../lib/studies.ts";
-import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
+import { addImportedSystem, addRetrievalSystem, completeSystem } from "../../lib/systems.ts";
 import { normalizeText } from "../../lib/text.ts";
 import type { Actor } from "../../lib/users.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
@@ -206,5 +206,61 @@ describe("imported systems", () => {
     const other = await demoStudy("Another study");
     const { system } = await addImportedSystem(db, admin, other.id, { name: "Model X", file });
     assert.equal(system.studyId, other.id);
+  });
+});
+
+describe("cases imported after a system was added", () => {
+  const first = "uid,findings,impression\na1,Heart size normal. Lungs clear.,Normal chest.\na2,Small left pleural effusion.,Left effusion.\na3,Right lower lobe consolidation.,Pneumonia.\n";
+  const second = "uid,findings,impression\nb1,Lungs clear. Heart normal in size.,No acute disease.\nb2,Large right pleural effusion.,Right effusion.\n";
+  const file = (text: string) => ({ bytes: enc(text), fileName: "outputs.csv", maxBytes: MAX });
+
+  async function lateStudy(name: string) {
+    const study = await createStudy(db, admin, { name });
+    await importCases(db, admin, study.id, { bytes: enc(first), fileName: "a.csv", maxBytes: MAX });
+    const retrieval = await addRetrievalSystem(db, admin, study.id, { name: "TF-IDF", library: null });
+    const { system: imported } = await addImportedSystem(db, admin, study.id, { name: "Other model", file: file("uid,text\na1,Normal.\na2,Effusion.\na3,Consolidation.\n") });
+    await importCases(db, admin, study.id, { bytes: enc(second), fileName: "b.csv", maxBytes: MAX });
+    return { study, retrieval, imported };
+  }
+
+  test("retrieval answers only the new cases, from the study as it is now; earlier outputs stay as they were", async () => {
+    const { study, retrieval } = await lateStudy("Late cases: retrieval");
+    const before = await db.output.findMany({ where: { systemId: retrieval.id }, orderBy: { id: "asc" } });
+    assert.equal(before.length, 3);
+    assert.deepEqual(await completeSystem(db, admin, study.id, retrieval.id, null), { added: 2, stillMissing: 0 });
+    const now = await db.output.findMany({ where: { systemId: retrieval.id }, include: { case: true } });
+    assert.equal(now.length, 5);
+    for (const o of before) assert.deepEqual(now.find((n) => n.id === o.id)?.text, o.text);
+    const b2 = now.find((o) => o.case.sourceId === "b2")!;
+    assert.equal(b2.text, "Left effusion.", "the most similar other case's impression");
+    assert.equal((b2.provenance as { addedLater?: boolean }).addedLater, true);
+    await assert.rejects(completeSystem(db, admin, study.id, retrieval.id, null), (e) => e instanceof UserInputError && /Every case already has an output from TF-IDF/.test(e.message));
+  });
+
+  test("imported outputs: the missing cases only, all or nothing; a changed text or an unknown case is refused", async () => {
+    const { study, imported } = await lateStudy("Late cases: imported");
+    const count = () => db.output.count({ where: { systemId: imported.id } });
+    const refused = async (f: ReturnType<typeof file> | null, re: RegExp) => {
+      await assert.rejects(completeSystem(db, admin, study.id, imported.id, f), (e) => e instanceof UserInputError && re.test(e.message));
+      assert.equal(await count(), 3, "nothing added");
+    };
+    await refused(null, /Choose a file/);
+    await refused(file("uid,text\nb1,Normal.\na1,Something else.\n"), /Row 2: case "a1" already has a different output/);
+    await refused(file("uid,text\nb1,Normal.\nzz,Normal.\n"), /names a case that is not in this study \("zz"\)/);
+    await refused(file("uid,text\na1,Normal.\n"), /no outputs for the 2 case\(s\) without one/);
+    // The whole file again, with the new cases: the repeated rows are the same texts, so fine.
+    assert.deepEqual(await completeSystem(db, admin, study.id, imported.id, file("uid,text\na1,Normal.\na2,Effusion.\na3,Consolidation.\nb1,Normal.\n")), { added: 1, stillMissing: 1 });
+    assert.deepEqual(await completeSystem(db, admin, study.id, imported.id, file("uid,text\nb2,Right effusion.\n")), { added: 1, stillMissing: 0 });
+    assert.equal(await count(), 5);
+  });
+
+  test("the reference, LLM systems and other studies' systems are not completed this way", async () => {
+    const { study } = await lateStudy("Late cases: others");
+    const reference = await db.system.findFirstOrThrow({ where: { studyId: study.id, kind: "REFERENCE" } });
+    await assert.rejects(completeSystem(db, admin, study.id, reference.id, null), /comes with each imported case/);
+    const other = await createStudy(db, admin, { name: "Late cases: elsewhere" });
+    await assert.rejects(completeSystem(db, admin, other.id, reference.id, null), (e) => e instanceof NotFoundError);
+    const rater = await makeUser(db, "RATER");
+    await assert.rejects(completeSystem(db, rater, study.id, reference.id, null), /Only study admins/);
   });
 });

@@ -50,7 +50,7 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
           cases={cases}
           models={listModels().map((m) => ({ file: m.file, name: m.name, role: m.role, base: m.base, note: m.note ?? m.source, size: m.size }))}
           llmDefaults={{ template: DEFAULT_TEMPLATE, settings: settingsSchema.parse({}) }}
-          systems={study.systems.map((s) => ({ id: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, createdAt: s.createdAt.toISOString() }))} />
+          systems={study.systems.map((s) => ({ id: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, createdAt: s.createdAt.toISOString(), needsFile: s.kind === "IMPORTED" || (s.config as { library?: string } | null)?.library === "file" }))} />
       </Card>
       <Card title="Generation"><GenerationPanel studyId={id} /></Card>
       <Card title="Raters">

@@ -5,7 +5,7 @@ import { buttonClass, inputClass } from "@/components/ui.tsx";
 import { useUpload } from "@/components/use-upload.ts";
 import { LlmFields, type ModelChoice } from "./llm-form.tsx";
 
-type SystemRow = { id: string; name: string; kind: string; outputs: number; createdAt: string };
+type SystemRow = { id: string; name: string; kind: string; outputs: number; createdAt: string; needsFile: boolean };
 const KIND: Record<string, string> = { REFERENCE: "Reference (radiologist)", RETRIEVAL: "Retrieval baseline", IMPORTED: "Imported outputs", LLAMA: "LLM (node-llama-cpp)", OPENAI_COMPATIBLE: "LLM (HTTP endpoint)" };
 
 export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
@@ -36,11 +36,12 @@ export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
   return (
     <div className="space-y-4 text-sm">
       <table className="w-full">
-        <thead className="text-left text-stone-500"><tr><th className="py-1">Name</th><th>Kind</th><th>Outputs</th></tr></thead>
+        <thead className="text-left text-stone-500"><tr><th className="py-1">Name</th><th>Kind</th><th>Outputs</th><th /></tr></thead>
         <tbody>
           {systems.map((s) => (
             <tr key={s.id} className="border-t border-stone-100">
               <td className="py-1 font-medium"><a href={`/admin/studies/${studyId}/systems/${s.id}`} className="text-sky-800 hover:underline">{s.name}</a></td><td>{KIND[s.kind] ?? s.kind}</td><td className="tabular-nums">{s.outputs} / {cases}</td>
+              <td>{s.outputs < cases && (s.kind === "RETRIEVAL" || s.kind === "IMPORTED") && <CompleteSystem studyId={studyId} system={s} missing={cases - s.outputs} />}</td>
             </tr>
           ))}
         </tbody>
@@ -76,5 +77,32 @@ export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
         {message && <p role="status" className="text-emerald-800">{message}</p>}
       </form>
     </div>
+  );
+}
+
+/** Outputs for cases imported after the system was added (raters see a case only when every system has one). */
+function CompleteSystem({ studyId, system, missing }: { studyId: string; system: SystemRow; missing: number }) {
+  const router = useRouter();
+  const upload = useUpload<{ added: number; stillMissing: number }>();
+  const [message, setMessage] = useState<string | null>(null);
+  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setMessage(null);
+    const r = await upload.send(`/api/studies/${studyId}/systems/${system.id}/outputs`, new FormData(e.currentTarget));
+    if (r) {
+      setMessage(`Added ${r.added}${r.stillMissing ? `; ${r.stillMissing} case(s) still have none` : ""}.`);
+      router.refresh();
+    }
+  }
+  return (
+    <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2 py-1" aria-label={`Complete ${system.name}`}>
+      <span className="text-amber-800">{missing} case(s) without an output: raters cannot see them yet.</span>
+      {system.needsFile && <input type="file" name="file" required accept=".csv,.jsonl,.ndjson" className="text-xs" aria-label={system.kind === "IMPORTED" ? "Outputs file" : "Library file"} />}
+      <button type="submit" disabled={upload.busy} className="rounded border border-stone-300 px-2 py-0.5 text-xs font-medium hover:bg-stone-50">
+        {upload.busy ? "Adding…" : system.kind === "RETRIEVAL" ? "Retrieve for them" : "Add their outputs"}
+      </button>
+      {upload.error && <span role="status" className="text-red-700">{upload.error}</span>}
+      {message && <span role="status" className="text-emerald-800">{message}</span>}
+    </form>
   );
 }

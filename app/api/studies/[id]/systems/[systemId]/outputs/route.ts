@@ -1,0 +1,17 @@
+import { assertAdmin } from "@/lib/access.ts";
+import { db } from "@/lib/db.ts";
+import { readEnv } from "@/lib/env.ts";
+import { fileField, readForm, withUser } from "@/lib/http.ts";
+import { completeSystem } from "@/lib/systems.ts";
+
+// multipart: file (the library file of a retrieval system made from one, or the outputs of an imported system)
+export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/systems/[systemId]/outputs">) {
+  return withUser(async (user) => {
+    assertAdmin(user);
+    const { id, systemId } = await ctx.params;
+    const max = readEnv().IMPORT_MAX_BYTES;
+    const form = await readForm(req, max);
+    const file = form.get("file") instanceof File && (form.get("file") as File).size > 0 ? await fileField(form, "file", max) : null;
+    return Response.json(await completeSystem(db(), user, id, systemId, file));
+  });
+}
