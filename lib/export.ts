@@ -115,7 +115,7 @@ export function exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize
 
 export const SUMMARY_COLUMNS = [
   "study", "system", "system_kind", "criterion", "ratings", "cases", "mean", "sd", "median", "ci95_low", "ci95_high",
-  "scores_1", "scores_2", "scores_3", "scores_4", "scores_5", "krippendorff_alpha_ordinal",
+  "scores_1", "scores_2", "scores_3", "scores_4", "scores_5", "criterion_alpha_all_systems",
   "vs_reference_difference", "vs_reference_ci95_low", "vs_reference_ci95_high", "vs_reference_cases", "vs_reference_wilcoxon_p", "vs_reference_p_method",
 ] as const;
 

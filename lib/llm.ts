@@ -70,9 +70,9 @@ export function engineKey(config: LlamaConfig): string {
 // in each engine's context. Radiology-Llama2 next to its base model costs one copy of the weights.
 const loadedModels = new Map<string, { model: Promise<LlamaModel>; users: number }>();
 
-/** Files whose weights are loaded now, with the engines using each. */
+/** Files whose weights are loaded now ("path@sha256"), with the engines using each. */
 export function sharedModels(): Record<string, number> {
-  return Object.fromEntries([...loadedModels].map(([file, m]) => [file, m.users]));
+  return Object.fromEntries([...loadedModels].map(([key, m]) => [key, m.users]));
 }
 
 export type Generated = {
@@ -96,7 +96,7 @@ export class Engine {
   private constructor(
     readonly config: LlamaConfig,
     private model: LlamaModel,
-    private modelPath: string,
+    private modelKey: string,
     private context: LlamaContext,
     private lanes: Lane[],
     readonly engineVersion: string,
@@ -122,33 +122,48 @@ export class Engine {
    * CPU they can be slower (radiology-mini on this project's 2-core machine: 0.9x), so the
    * engine times both on the system's own template and settings and keeps the faster.
    */
-  private async calibrate(): Promise<Calibration> {
+  private async calibrate(limitMs: number): Promise<Calibration> {
     const all = this.lanes.length;
     const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ findings: CALIBRATION_FINDINGS[(from + i) % CALIBRATION_FINDINGS.length]! }));
     const timed = async (cases: { findings: string }[]) => {
       const t = performance.now();
-      await Promise.all(cases.map((c) => this.generate(c)));
+      // Every generation ends before the next step, failed or not (the lanes must be back).
+      const settled = await Promise.allSettled(cases.map((c) => this.generate(c)));
+      const failed = settled.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
       return performance.now() - t;
     };
-    // Every sequence first holds the template (as it would after its first real case).
-    const warm = await timed(batch(0, all));
-    if (warm > CALIBRATION_MAX_CASE_MS) return { sequences: all, note: `not measured (the first cases took ${(warm / 1000).toFixed(1)} s): ${all} sequences` };
-    const cases = batch(all, 2 * all);
-    const batchedMs = await timed(cases);
-    this.useLanes(1);
-    const oneMs = await timed(cases);
-    const sequences = chooseSequences(all, oneMs, batchedMs);
-    this.useLanes(sequences);
-    const gain = (oneMs / batchedMs).toFixed(2);
-    return { sequences, oneMs: Math.round(oneMs), batchedMs: Math.round(batchedMs), note: `${all} sequences side by side measured ${gain}x one at a time: ${sequences === 1 ? "one at a time" : `${all} side by side`}` };
+    try {
+      // Every sequence first holds the template (as it would after its first real case).
+      const warm = await timed(batch(0, all));
+      if (warm > limitMs) return { sequences: all, note: `not measured (the first cases took ${(warm / 1000).toFixed(1)} s): ${all} sequences` };
+      const cases = batch(all, 2 * all);
+      const batchedMs = await timed(cases);
+      this.useLanes(1);
+      const oneMs = await timed(cases);
+      const sequences = chooseSequences(all, oneMs, batchedMs);
+      this.useLanes(sequences);
+      const gain = (oneMs / batchedMs).toFixed(2);
+      return { sequences, oneMs: Math.round(oneMs), batchedMs: Math.round(batchedMs), note: `${all} sequences side by side measured ${gain}x one at a time: ${sequences === 1 ? "one at a time" : `${all} side by side`}` };
+    } finally {
+      // Real cases start from empty sequences: nothing of the measurement stays in the context.
+      await Promise.all(this.lanes.map((l) => l.sequence.clearHistory()));
+      this.peakLent = 0;
+    }
   }
 
-  private acquire(): Promise<Lane> {
-    const lane = this.free.pop();
-    return lane ? Promise.resolve(lane) : new Promise((resolve) => this.waiting.push(resolve));
+  /** Most sequences lent at once since the engine was ready (what calibration decided, tested). */
+  peakLent = 0;
+  private lent = 0;
+
+  private async acquire(): Promise<Lane> {
+    const lane = this.free.pop() ?? (await new Promise<Lane>((resolve) => this.waiting.push(resolve)));
+    this.peakLent = Math.max(this.peakLent, ++this.lent);
+    return lane;
   }
 
   private release(lane: Lane) {
+    this.lent--;
     const next = this.waiting.shift();
     if (next) next(lane);
     else this.free.push(lane);
@@ -158,7 +173,7 @@ export class Engine {
    * Checks the files again (they may have changed since the system was set up), then loads with
    * `parallel` sequences; with `measure`, keeps them only if batching is faster (see calibrate).
    */
-  static async load(config: LlamaConfig, parallel: number, { measure = false } = {}): Promise<Engine> {
+  static async load(config: LlamaConfig, parallel: number, { measure = false, measureLimitMs = CALIBRATION_MAX_CASE_MS } = {}): Promise<Engine> {
     await checkLlamaFiles(config.model.file, config.adapters);
     for (const f of [config.model, ...config.adapters]) {
       const actual = await sha256File(resolveModelPath(f.file));
@@ -171,11 +186,13 @@ export class Engine {
       throw new Error(`SECONDREAD_GPU=${gpu || "off"}: node-llama-cpp has no ${gpu || "CPU"} backend that works on this machine (${e.message}); try "auto" or "off".`);
     });
     const modelPath = resolveModelPath(config.model.file);
-    let shared = loadedModels.get(modelPath);
+    // Keyed by content too: the file at a path may have been replaced since it was loaded.
+    const modelKey = `${modelPath}@${config.model.sha256}`;
+    let shared = loadedModels.get(modelKey);
     if (!shared) {
       shared = { model: llama.loadModel({ modelPath }), users: 0 };
-      loadedModels.set(modelPath, shared);
-      shared.model.catch(() => loadedModels.delete(modelPath));
+      loadedModels.set(modelKey, shared);
+      shared.model.catch(() => loadedModels.delete(modelKey));
     }
     shared.users++;
     let model: LlamaModel;
@@ -191,16 +208,23 @@ export class Engine {
       threads,
       lora: config.adapters.length ? { adapters: config.adapters.map((a) => ({ filePath: resolveModelPath(a.file), scale: a.scale })) } : undefined,
     }).catch(async (e: Error) => {
-      await releaseModel(modelPath);
+      await releaseModel(modelKey);
       throw e;
     });
-    const lanes = Array.from({ length: parallel }, () => {
-      const sequence = context.getSequence();
-      return { sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
-    });
-    const engine = new Engine(config, model, modelPath, context, lanes, await getModuleVersion(), llama.gpu || "cpu");
-    if (measure && parallel > 1) engine.calibration = await engine.calibrate();
-    return engine;
+    try {
+      const lanes = Array.from({ length: parallel }, () => {
+        const sequence = context.getSequence();
+        return { sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
+      });
+      const engine = new Engine(config, model, modelKey, context, lanes, await getModuleVersion(), llama.gpu || "cpu");
+      if (measure && parallel > 1) engine.calibration = await engine.calibrate(measureLimitMs);
+      return engine;
+    } catch (e) {
+      // A failed load keeps nothing: the worker tries again on the next job.
+      await context.dispose().catch(() => {});
+      await releaseModel(modelKey);
+      throw e;
+    }
   }
 
   /** The prompt for a case, its findings shortened (from the end) when they would not fit the context. */
@@ -261,14 +285,17 @@ export class Engine {
   }
 
   async dispose() {
-    await this.context.dispose();
-    await releaseModel(this.modelPath);
+    try {
+      await this.context.dispose();
+    } finally {
+      await releaseModel(this.modelKey);
+    }
   }
 }
 
-async function releaseModel(modelPath: string) {
-  const shared = loadedModels.get(modelPath);
+async function releaseModel(modelKey: string) {
+  const shared = loadedModels.get(modelKey);
   if (!shared || --shared.users > 0) return;
-  loadedModels.delete(modelPath);
+  loadedModels.delete(modelKey);
   await (await shared.model).dispose();
 }

@@ -128,9 +128,14 @@ export async function completeSystem(db: Db, actor: Actor, studyId: string, syst
   }
   const outputs = system.kind === "RETRIEVAL" ? await retrieveMissing(db, studyId, config, missing, file) : await importMissing(db, system, missing, file, config.mapping);
   return db.$transaction(async (tx) => {
-    const added = await addOutputs(tx, systemId, outputs);
+    // One completion of a system at a time; what another added meanwhile is not added twice.
+    await tx.$queryRaw`SELECT 1 FROM "System" WHERE "id" = ${systemId} FOR UPDATE`;
+    const open = new Set((await tx.case.findMany({ where: { studyId, outputs: { none: { systemId } } }, select: { id: true } })).map((c) => c.id));
+    const fresh = outputs.filter((o) => open.has(o.caseId));
+    if (fresh.length === 0) throw new UserInputError(`Every case already has an output from ${system.name}.`);
+    const added = await addOutputs(tx, systemId, fresh);
     await audit(tx, actor.id, "system.complete", "System", systemId, { studyId, added });
-    return { added, stillMissing: missing.length - added };
+    return { added, stillMissing: open.size - added };
   });
 }
 
@@ -164,8 +169,12 @@ async function importMissing(
   if (!file) throw new UserInputError("Choose a file with the outputs for the cases that have none.");
   const table = parseTable(file.bytes, { fileName: file.fileName, maxBytes: file.maxBytes });
   const guess = guessOutputMapping(table.columns);
-  const sourceId = mapping && table.columns.includes(mapping.sourceId) ? mapping.sourceId : guess.sourceId;
-  const text = mapping && table.columns.includes(mapping.text) ? mapping.text : guess.text;
+  // The columns the system was made from, so another column is never taken for the text.
+  if (mapping && !(table.columns.includes(mapping.sourceId) && table.columns.includes(mapping.text))) {
+    throw new UserInputError(`The file needs the columns "${mapping.sourceId}" and "${mapping.text}", as the file ${system.name} was made from (it has: ${table.columns.join(", ")}). Nothing was added.`);
+  }
+  const sourceId = mapping?.sourceId ?? guess.sourceId;
+  const text = mapping?.text ?? guess.text;
   if (!sourceId || !text) throw new UserInputError(`The file needs a case id and a text column (it has: ${table.columns.join(", ")}).`);
   const { outputs, empty } = extractOutputs(table, { sourceId, text });
   if (empty.length > 0) throw new UserInputError(`Rows ${empty.slice(0, 10).join(", ")}${empty.length > 10 ? "…" : ""} have no text. Nothing was added.`);

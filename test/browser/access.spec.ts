@@ -27,6 +27,9 @@ test.describe("roles are enforced on the server", () => {
     const systemRes = await page.request.post(`/api/studies/${study.id}/systems`, { multipart: { kind: "retrieval", name: "sneaky", library: "study" } });
     expect(systemRes.status()).toBe(403);
     expect(await testDb().system.count({ where: { studyId: study.id, name: "sneaky" } })).toBe(0);
+    const retrieval = await testDb().system.findFirstOrThrow({ where: { studyId: study.id, kind: "RETRIEVAL" } });
+    const completeRes = await page.request.post(`/api/studies/${study.id}/systems/${retrieval.id}/outputs`, { multipart: { note: "x" } });
+    expect(completeRes.status()).toBe(403);
 
     const other = await testDb().assignment.findFirstOrThrow({ where: { raterId: (await user("rater2")).id, case: { studyId: study.id } } });
     const res = await page.goto(`/rate/case/${other.id}`);

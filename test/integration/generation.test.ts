@@ -153,7 +153,8 @@ test("a worker generates every case once, with provenance, normalised, reproduci
       assert.ok(prov.tokensOut <= 2, `${prov.tokensOut} tokens with a limit of 2`);
     }
     assert.ok(short.some((o) => o.text !== again.get(o.caseId)));
-    assert.deepEqual(sharedModels(), { [resolveModelPath(BASE)]: 2 }, "one copy of the weights, two engines (with and without the adapter)");
+    const sha = (outputs[0].provenance as { model: { sha256: string } }).model.sha256;
+    assert.deepEqual(sharedModels(), { [`${resolveModelPath(BASE)}@${sha}`]: 2 }, "one copy of the weights, two engines (with and without the adapter)");
 
     // Findings longer than the context: shortened, with a warning on the output.
     const d = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny small context", model: BASE, settings: { ...settings, contextSize: 128, maxTokens: 16 } });

@@ -227,7 +227,10 @@ describe("cases imported after a system was added", () => {
     const { study, retrieval } = await lateStudy("Late cases: retrieval");
     const before = await db.output.findMany({ where: { systemId: retrieval.id }, orderBy: { id: "asc" } });
     assert.equal(before.length, 3);
-    assert.deepEqual(await completeSystem(db, admin, study.id, retrieval.id, null), { added: 2, stillMissing: 0 });
+    // Two admins at once: one adds both, the other is told there is nothing left; no duplicates.
+    const both = await Promise.allSettled([completeSystem(db, admin, study.id, retrieval.id, null), completeSystem(db, admin, study.id, retrieval.id, null)]);
+    assert.deepEqual(both.filter((r) => r.status === "fulfilled").map((r) => r.value), [{ added: 2, stillMissing: 0 }]);
+    assert.match(String((both.find((r) => r.status === "rejected") as PromiseRejectedResult).reason), /Every case already has an output/);
     const now = await db.output.findMany({ where: { systemId: retrieval.id }, include: { case: true } });
     assert.equal(now.length, 5);
     for (const o of before) assert.deepEqual(now.find((n) => n.id === o.id)?.text, o.text);
@@ -248,16 +251,34 @@ describe("cases imported after a system was added", () => {
     await refused(file("uid,text\nb1,Normal.\na1,Something else.\n"), /Row 2: case "a1" already has a different output/);
     await refused(file("uid,text\nb1,Normal.\nzz,Normal.\n"), /names a case that is not in this study \("zz"\)/);
     await refused(file("uid,text\na1,Normal.\n"), /no outputs for the 2 case\(s\) without one/);
+    await refused(file("id,impression\nb1,Normal.\n"), /needs the columns "uid" and "text", as the file Other model was made from/);
     // The whole file again, with the new cases: the repeated rows are the same texts, so fine.
     assert.deepEqual(await completeSystem(db, admin, study.id, imported.id, file("uid,text\na1,Normal.\na2,Effusion.\na3,Consolidation.\nb1,Normal.\n")), { added: 1, stillMissing: 1 });
     assert.deepEqual(await completeSystem(db, admin, study.id, imported.id, file("uid,text\nb2,Right effusion.\n")), { added: 1, stillMissing: 0 });
     assert.equal(await count(), 5);
   });
 
+  test("a retrieval system made from a library file needs that very file", async () => {
+    const study = await createStudy(db, admin, { name: "Late cases: library file" });
+    await importCases(db, admin, study.id, { bytes: enc(first), fileName: "a.csv", maxBytes: MAX });
+    const library = "uid,findings,impression\nx1,Heart normal. Lungs clear.,Normal.\nx2,Right pleural effusion.,Right effusion.\n";
+    const retrieval = await addRetrievalSystem(db, admin, study.id, { name: "TF-IDF file", library: file(library) });
+    await importCases(db, admin, study.id, { bytes: enc(second), fileName: "b.csv", maxBytes: MAX });
+    const count = () => db.output.count({ where: { systemId: retrieval.id } });
+    await assert.rejects(completeSystem(db, admin, study.id, retrieval.id, null), /Choose the library file/);
+    await assert.rejects(completeSystem(db, admin, study.id, retrieval.id, file(library + "x3,Other.,Other.\n")), /not the library file TF-IDF file was made with/);
+    assert.equal(await count(), 3);
+    assert.deepEqual(await completeSystem(db, admin, study.id, retrieval.id, file(library)), { added: 2, stillMissing: 0 });
+    const b2 = await db.output.findFirstOrThrow({ where: { systemId: retrieval.id, case: { sourceId: "b2" } } });
+    assert.equal(b2.text, "Right effusion.");
+  });
+
   test("the reference, LLM systems and other studies' systems are not completed this way", async () => {
     const { study } = await lateStudy("Late cases: others");
     const reference = await db.system.findFirstOrThrow({ where: { studyId: study.id, kind: "REFERENCE" } });
     await assert.rejects(completeSystem(db, admin, study.id, reference.id, null), /comes with each imported case/);
+    const llm = await db.system.create({ data: { studyId: study.id, name: "An LLM", kind: "LLAMA", config: {}, provenance: {} } });
+    await assert.rejects(completeSystem(db, admin, study.id, llm.id, null), /under Generation/);
     const other = await createStudy(db, admin, { name: "Late cases: elsewhere" });
     await assert.rejects(completeSystem(db, admin, other.id, reference.id, null), (e) => e instanceof NotFoundError);
     const rater = await makeUser(db, "RATER");

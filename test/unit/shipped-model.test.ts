@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { isNormal } from "../../lib/evaluation.ts";
-import { chooseSequences, Engine } from "../../lib/llm.ts";
+import { chooseSequences, Engine, sharedModels } from "../../lib/llm.ts";
 import { buildLlamaConfig } from "../../lib/llm-systems.ts";
 import { listModels } from "../../lib/models.ts";
 import { readReports } from "../../lib/openi-split.ts";
@@ -58,17 +58,34 @@ test("batching is used only when it beats one case at a time by the margin", () 
   assert.equal(chooseSequences(1, 400, 100), 1);
 });
 
-test("a measuring engine times both ways on its own settings, keeps the faster, and serves cases", async () => {
-  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 4, { measure: true });
+test("a measuring engine times both ways on its own settings, keeps the faster, and lends no more sequences", async () => {
+  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 4, { measure: true, measureLimitMs: 60_000 });
   try {
     const { sequences, oneMs, batchedMs, note } = engine.calibration;
     assert.ok(oneMs! > 0 && batchedMs! > 0, note);
     assert.equal(sequences, chooseSequences(4, oneMs!, batchedMs!));
-    assert.equal(engine.sequences, sequences);
     const cases = readReports(path.join(ROOT, "prisma", "demo", "indiana_reports.csv")).filter((r) => r.split === "test").slice(0, 6);
     const texts = await Promise.all(cases.map((c) => engine.generate(c)));
     assert.ok(texts.every((g) => g.text.length > 0));
+    assert.equal(engine.peakLent, Math.min(6, sequences), "six cases at once run on the chosen number of sequences");
   } finally {
     await engine.dispose();
   }
+  assert.deepEqual(sharedModels(), {}, "disposed: the weights are released");
+});
+
+test("a model too slow to measure keeps all its sequences; a load that fails keeps nothing", async () => {
+  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 3, { measure: true, measureLimitMs: 0 });
+  try {
+    assert.equal(engine.sequences, 3);
+    assert.match(engine.calibration.note, /not measured/);
+    await Promise.all([1, 2, 3, 4].map(() => engine.generate({ findings: "The lungs are clear." })));
+    assert.equal(engine.peakLent, 3);
+  } finally {
+    await engine.dispose();
+  }
+  // The measurement fails (the template alone is longer than the context): nothing stays loaded.
+  const tooLong = await buildLlamaConfig({ model: "radiology-mini.gguf", template: `Findings: {{findings}} ${"padding ".repeat(300)}`, settings: { contextSize: 128, maxTokens: 16 } });
+  await assert.rejects(Engine.load(tooLong, 2, { measure: true }), /does not fit a context of 128/);
+  assert.deepEqual(sharedModels(), {});
 });

@@ -113,6 +113,8 @@ test("Wilcoxon signed-rank: exact p, zeros dropped, ties given mid-ranks", () =>
   assert.deepEqual(wilcoxonSignedRank([0, 1, 2, 3, 4, 5]), { p: 2 / 32, method: "exact" });
   assert.deepEqual(wilcoxonSignedRank([-1, 2, 3]), { p: 0.5, method: "exact" }); // P(W+ <= 1) = 2/8
   assert.deepEqual(wilcoxonSignedRank([1, 1, -1]), { p: 1, method: "exact" });
+  // |d| 1,1,1 share rank 2, and 2,2,2 rank 5: W- = 2; P(W- <= 2) = 4/64 (no sign flip, or one of the three 1s).
+  assert.deepEqual(wilcoxonSignedRank([1, 1, -1, 2, 2, 2]), { p: 0.125, method: "exact" });
   assert.deepEqual(wilcoxonSignedRank([0, 0]), { p: null, method: null });
   // 0.1 + 0.2 - 0.3 is not 0 in floating point; a case mean difference of it is a tie with 0.
   assert.deepEqual(wilcoxonSignedRank([0.1 + 0.2 - 0.3, 1, 2, 3, 4, 5]), { p: 2 / 32, method: "exact" });
@@ -125,6 +127,12 @@ test("Wilcoxon beyond 50 differences: normal approximation", () => {
   assert.ok(r.p! > 1e-12 && r.p! < 1e-10, String(r.p));
   close(normalCdf(1.959964), 0.975, 1e-6);
   close(normalCdf(-1), 0.158655, 1e-6);
+  // 51 ties (all |d| = 1, mid-rank 26), 40 positive: W+ = 1040, mean 663,
+  // variance 51*52*103/24 - (51^3 - 51)/48 = 8619, z = (377 - 0.5) / sqrt(8619).
+  const tied = wilcoxonSignedRank(Array.from({ length: 51 }, (_, i) => (i < 40 ? 1 : -1)));
+  assert.equal(tied.method, "normal");
+  close(tied.p, 2 * (1 - normalCdf(376.5 / Math.sqrt(8619))), 1e-12);
+  close(tied.p, 5.0e-5, 0.3e-5);
   const balanced = wilcoxonSignedRank(Array.from({ length: 60 }, (_, i) => (i % 2 ? 1 : -1) * (i + 1)));
   assert.ok(balanced.p! > 0.5);
 });
