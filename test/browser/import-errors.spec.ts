@@ -33,10 +33,10 @@ test("cases imported after the systems: the admin completes the retrieval and im
   await expect(page.getByRole("form", { name: "Complete Retrieval Late cases study" })).toHaveCount(0);
 
   const imported = page.getByRole("form", { name: "Complete Secret Model Late cases study" });
-  await imported.getByLabel("Outputs file").setInputFiles({ name: "late.csv", mimeType: "text/csv", buffer: Buffer.from("uid,text\nlate-1,Clear.\nnot-a-case,Clear.\n") });
+  await imported.getByLabel("Outputs file").setInputFiles({ name: "late.csv", mimeType: "text/csv", buffer: Buffer.from("uid,output\nlate-1,Clear.\nnot-a-case,Clear.\n") });
   await imported.getByRole("button", { name: "Add their outputs" }).click();
   await expect(imported.getByText(/not in this study \("not-a-case"\)/)).toBeVisible();
-  await imported.getByLabel("Outputs file").setInputFiles({ name: "late.csv", mimeType: "text/csv", buffer: Buffer.from("uid,text\nlate-1,Clear.\nlate-2,Right effusion.\n") });
+  await imported.getByLabel("Outputs file").setInputFiles({ name: "late.csv", mimeType: "text/csv", buffer: Buffer.from("uid,output\nlate-1,Clear.\nlate-2,Right effusion.\n") });
   await imported.getByRole("button", { name: "Add their outputs" }).click();
   await expect(page.getByRole("form", { name: "Complete Secret Model Late cases study" })).toHaveCount(0);
   const systems = await testDb().system.findMany({ where: { studyId: study.id }, include: { _count: { select: { outputs: true } } } });
