@@ -50,6 +50,24 @@ export async function saveSystem(
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
+/** A retrieval library from a CSV/JSONL of reports (findings and impression columns). */
+function readLibrary(file: FileInput): LibraryCase[] {
+  const table = parseTable(file.bytes, { fileName: file.fileName, maxBytes: file.maxBytes });
+  const guess = guessCaseMapping(table.columns);
+  if (!guess.findings || !guess.impression) throw new UserInputError(`The library file needs findings and impression columns (it has: ${table.columns.join(", ")}).`);
+  const { cases: rows } = extractCases(table, { sourceId: guess.sourceId, findings: guess.findings, impression: guess.impression, metadata: [] });
+  return rows.map((r) => ({ id: r.sourceId, findings: r.findings, impression: r.impression }));
+}
+
+/** Each case's output: the impression of the most similar library case other than itself. */
+function retrieve(cases: { id: string; sourceId: string; findings: string }[], library: LibraryCase[], provenance: object = {}): NewOutput[] {
+  const found = retrieveImpressions(cases.map((c) => ({ id: c.sourceId, findings: c.findings })), library, { leaveOneOut: true });
+  return cases.map((c) => {
+    const hit = found.get(c.sourceId)!;
+    return { caseId: c.id, text: hit.impression, provenance: { librarySourceId: hit.libraryId, cosine: Number(hit.score.toFixed(4)), ...provenance } };
+  });
+}
+
 /**
  * Retrieval baseline: each case gets the impression of the most similar library case
  * (TF-IDF cosine over findings). A library case with the same source id as the query is
@@ -62,21 +80,13 @@ export async function addRetrievalSystem(db: Db, actor: Actor, studyId: string, 
   let library: LibraryCase[];
   let config: object;
   if (input.library) {
-    const table = parseTable(input.library.bytes, { fileName: input.library.fileName, maxBytes: input.library.maxBytes });
-    const guess = guessCaseMapping(table.columns);
-    if (!guess.findings || !guess.impression) throw new UserInputError(`The library file needs findings and impression columns (it has: ${table.columns.join(", ")}).`);
-    const { cases: rows } = extractCases(table, { sourceId: guess.sourceId, findings: guess.findings, impression: guess.impression, metadata: [] });
-    library = rows.map((r) => ({ id: r.sourceId, findings: r.findings, impression: r.impression }));
+    library = readLibrary(input.library);
     config = { library: "file", fileName: input.library.fileName ?? null, sha256: sha256(input.library.bytes), size: library.length };
   } else {
     library = cases.map((c) => ({ id: c.sourceId, findings: c.findings, impression: c.referenceImpression }));
     config = { library: "study", leaveOneOut: true, size: library.length };
   }
-  const found = retrieveImpressions(cases.map((c) => ({ id: c.sourceId, findings: c.findings })), library, { leaveOneOut: true });
-  const outputs = cases.map((c) => {
-    const hit = found.get(c.sourceId)!;
-    return { caseId: c.id, text: hit.impression, provenance: { librarySourceId: hit.libraryId, cosine: Number(hit.score.toFixed(4)) } };
-  });
+  const outputs = retrieve(cases, library);
   return saveSystem(db, actor, studyId, { name, kind: "RETRIEVAL", config: { method: "tfidf-cosine", ...config }, provenance: { method: "TF-IDF cosine over findings, leave-one-out by source id" } }, outputs);
 }
 
@@ -143,20 +153,13 @@ async function retrieveMissing(db: Db, studyId: string, config: { library?: stri
   let library: LibraryCase[];
   if (config.library === "file") {
     if (!file) throw new UserInputError("Choose the library file this system was made with.");
-    const table = parseTable(file.bytes, { fileName: file.fileName, maxBytes: file.maxBytes });
-    const guess = guessCaseMapping(table.columns);
-    const { cases: rows } = extractCases(table, { sourceId: guess.sourceId, findings: guess.findings!, impression: guess.impression!, metadata: [] });
-    library = rows.map((r) => ({ id: r.sourceId, findings: r.findings, impression: r.impression }));
+    library = readLibrary(file);
   } else {
     // The study's cases as they are now: the new cases may be answered from each other too.
     const cases = await studyCases(db, studyId);
     library = cases.map((c) => ({ id: c.sourceId, findings: c.findings, impression: c.referenceImpression }));
   }
-  const found = retrieveImpressions(missing.map((c) => ({ id: c.sourceId, findings: c.findings })), library, { leaveOneOut: true });
-  return missing.map((c) => {
-    const hit = found.get(c.sourceId)!;
-    return { caseId: c.id, text: hit.impression, provenance: { librarySourceId: hit.libraryId, cosine: Number(hit.score.toFixed(4)), addedLater: true } };
-  });
+  return retrieve(missing, library, { addedLater: true });
 }
 
 async function importMissing(

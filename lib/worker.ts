@@ -171,9 +171,17 @@ export class Worker {
       return this.output(job, c, engine, await engine.generate(c));
     }
     // Systems on the same model, adapters and context size share one engine; each brings its run.
-    const config = llamaConfigSchema.parse(system.config);
+    const config = this.llamaConfig(system.config);
     const engine = await this.engine(system.kind, config);
     return this.output(job, c, engine, await engine.generate(c, config), config);
+  }
+
+  private parsed = new WeakMap<object, LlamaConfig>();
+  /** Parsed once per system (configs are cached and never edited), not once per case. */
+  private llamaConfig(raw: unknown): LlamaConfig {
+    const key = raw as object;
+    if (!this.parsed.has(key)) this.parsed.set(key, llamaConfigSchema.parse(raw));
+    return this.parsed.get(key)!;
   }
 
   private output(job: PgBoss.Job<JobData>, c: { sourceId: string }, engine: AnyEngine, g: Generated, config?: LlamaConfig): NewOutput {
