@@ -116,7 +116,7 @@ export function exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize
 export const SUMMARY_COLUMNS = [
   "study", "system", "system_kind", "criterion", "ratings", "cases", "mean", "sd", "median", "ci95_low", "ci95_high",
   "scores_1", "scores_2", "scores_3", "scores_4", "scores_5", "criterion_alpha_all_systems",
-  "vs_reference_difference", "vs_reference_ci95_low", "vs_reference_ci95_high", "vs_reference_cases", "vs_reference_wilcoxon_p", "vs_reference_p_method",
+  "vs_reference_difference", "vs_reference_ci95_low", "vs_reference_ci95_high", "vs_reference_cases", "vs_reference_wilcoxon_p", "vs_reference_p_holm", "vs_reference_p_method",
 ] as const;
 
 /** The dashboard's numbers, one row per system × criterion, for a paper's tables. */
@@ -130,7 +130,7 @@ export async function* exportSummaryCsv(db: Db, actor: Actor, studyId: string): 
       const c = s.vsReference?.[key];
       return line([
         study.name, s.name, s.kind, key, v.n, v.cases, v.mean, v.sd, v.median, v.ci95?.[0], v.ci95?.[1], ...v.distribution,
-        results.agreement[key], c?.difference, c?.ci95?.[0], c?.ci95?.[1], c?.cases, c?.p, c?.method,
+        results.agreement[key], c?.difference, c?.ci95?.[0], c?.ci95?.[1], c?.cases, c?.p, c?.pHolm, c?.method,
       ]);
     }).join("");
   }

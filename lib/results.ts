@@ -3,7 +3,7 @@ import type { Db } from "./db.ts";
 import { assertAdmin } from "./access.ts";
 import { CRITERIA, CRITERION_KEYS, isComplete, type CriterionKey } from "./criteria.ts";
 import { NotFoundError } from "./errors.ts";
-import { compareByCase, krippendorffAlphaOrdinal, summarizeByCase, type Comparison, type Summary } from "./stats.ts";
+import { compareByCase, holm, krippendorffAlphaOrdinal, summarizeByCase, type Comparison, type Summary } from "./stats.ts";
 import type { Actor } from "./users.ts";
 
 export type RaterProgress = { raterId: string; email: string; casesDone: number; cases: number; ratingsDone: number; ratingsExpected: number };
@@ -14,7 +14,7 @@ export type SystemResult = {
   outputs: number;
   byCriterion: Record<CriterionKey, Summary & { cases: number }>;
   /** Paired by case against the radiologists' reference (null for the reference itself, or without one). */
-  vsReference: Record<CriterionKey, Comparison> | null;
+  vsReference: Record<CriterionKey, Comparison & { pHolm: number | null }> | null;
 };
 export type StudyResults = { raters: RaterProgress[]; systems: SystemResult[]; agreement: Record<CriterionKey, number | null>; totalRatings: number };
 
@@ -47,10 +47,13 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
   const systems = study.systems.map((s) => {
     const byCriterion = Object.fromEntries(CRITERION_KEYS.map((k) => [k, summarizeByCase(scores(s.id, k))])) as SystemResult["byCriterion"];
     const vsReference = reference && reference.id !== s.id
-      ? (Object.fromEntries(CRITERION_KEYS.map((k) => [k, compareByCase(scores(s.id, k), scores(reference.id, k))])) as Record<CriterionKey, Comparison>)
+      ? (Object.fromEntries(CRITERION_KEYS.map((k) => [k, { ...compareByCase(scores(s.id, k), scores(reference.id, k)), pHolm: null }])) as SystemResult["vsReference"])
       : null;
-    return { systemId: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, byCriterion, vsReference };
+    return { systemId: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, byCriterion, vsReference } satisfies SystemResult;
   });
+  // The study's family of tests: every system against the reference on every criterion.
+  const family = systems.flatMap((s) => (s.vsReference ? CRITERION_KEYS.map((k) => s.vsReference![k]) : []));
+  holm(family.map((c) => c.p)).forEach((p, i) => (family[i].pHolm = p));
 
   // Agreement: each output rated by several raters is one unit.
   const agreement = Object.fromEntries(

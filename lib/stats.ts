@@ -193,3 +193,15 @@ export function normalCdf(z: number): number {
   const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
+
+/** Holm's step-down adjustment over a family of p values (nulls stay null and do not count). */
+export function holm(ps: (number | null)[]): (number | null)[] {
+  const order = ps.flatMap((p, i) => (p === null ? [] : [{ p, i }])).sort((a, b) => a.p - b.p);
+  const adjusted: (number | null)[] = ps.map(() => null);
+  let running = 0;
+  order.forEach(({ p, i }, k) => {
+    running = Math.max(running, Math.min(1, (order.length - k) * p));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}

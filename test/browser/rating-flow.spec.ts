@@ -132,6 +132,7 @@ test("admin sees the means change and downloads a CSV that contains the rating",
   const vsRef = page.locator("table[aria-label='Difference from the reference'] tr[data-system='TF-IDF baseline'] td[data-criterion=understandability]");
   await expect(vsRef.getByTestId("difference")).toHaveText(/^[+−]3\.00$/);
   await expect(vsRef.getByTestId("p")).toHaveText("p = 1.000, 1 case");
+  await expect(vsRef.getByTestId("p-holm")).toHaveText("Holm-adjusted p = 1.000");
   await expect(page.getByTestId("ratings-progress")).toContainText(/^2 \//);
 
   const download = page.waitForEvent("download");

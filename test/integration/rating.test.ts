@@ -361,7 +361,8 @@ describe("results and export", () => {
       assert.deepEqual(k.byCriterion[key].distribution, [1, 1, 0, 0, 0]);
       assert.equal(k.byCriterion[key].cases, 2);
       // Paired with the reference by case: -3 on both cases; two ties, so the exact p is 2/4.
-      assert.deepEqual(k.vsReference![key], { cases: 2, difference: -3, ci95: [-3, -3], p: 0.5, method: "exact" });
+      // Holm over the five criteria: 5 × 0.5, capped at 1.
+      assert.deepEqual(k.vsReference![key], { cases: 2, difference: -3, ci95: [-3, -3], p: 0.5, method: "exact", pHolm: 1 });
     }
     assert.equal(ref.vsReference, null);
 
@@ -373,8 +374,8 @@ describe("results and export", () => {
     assert.equal(rows.length, 2 * CRITERION_KEYS.length);
     const row = Object.fromEntries(header.map((h, i) => [h, rows.find((r) => r[1] === "K model" && r[3] === "coherence")![i]]));
     assert.deepEqual(
-      [row.ratings, row.cases, row.mean, row.scores_1, row.scores_2, row.vs_reference_difference, row.vs_reference_cases, row.vs_reference_wilcoxon_p, row.vs_reference_p_method],
-      ["2", "2", "1.5", "1", "1", "-3", "2", "0.5", "exact"],
+      [row.ratings, row.cases, row.mean, row.scores_1, row.scores_2, row.vs_reference_difference, row.vs_reference_cases, row.vs_reference_wilcoxon_p, row.vs_reference_p_holm, row.vs_reference_p_method],
+      ["2", "2", "1.5", "1", "1", "-3", "2", "0.5", "1", "exact"],
     );
     assert.ok(rows.filter((r) => r[2] === "REFERENCE").every((r) => r[header.indexOf("vs_reference_difference")] === ""));
     await assert.rejects(exportSummaryCsv(db, raters[2], study.id).next(), /Only study admins/);

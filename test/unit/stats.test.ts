@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compareByCase, krippendorffAlphaOrdinal, normalCdf, summarize, summarizeByCase, tQuantile975, wilcoxonSignedRank } from "../../lib/stats.ts";
+import { compareByCase, holm, krippendorffAlphaOrdinal, normalCdf, summarize, summarizeByCase, tQuantile975, wilcoxonSignedRank } from "../../lib/stats.ts";
 
 const close = (actual: number | null, expected: number, eps = 1e-3) =>
   assert.ok(actual !== null && Math.abs(actual - expected) < eps, `expected ≈${expected}, got ${actual}`);
@@ -147,4 +147,15 @@ test("paired by case: only the cases both were rated on, differences of case mea
   close(r.ci95![1], 1 + 12.7062, 1e-4);
   assert.equal(r.p, 1);
   assert.deepEqual(compareByCase(a, byCase({ c9: [3] })), { cases: 0, difference: null, ci95: null, p: null, method: null });
+});
+
+test("Holm: step-down, monotone, capped at 1, nulls left out of the family", () => {
+  // Sorted 0.01, 0.03, 0.04 -> 3 × 0.01, 2 × 0.03, max(0.06, 1 × 0.04).
+  const [a, b, c, d] = holm([0.01, 0.04, 0.03, null]);
+  close(a, 0.03, 1e-12);
+  close(b, 0.06, 1e-12);
+  close(c, 0.06, 1e-12);
+  assert.equal(d, null);
+  assert.deepEqual(holm([0.5, 0.9]), [1, 1]);
+  assert.deepEqual(holm([]), []);
 });

@@ -65,6 +65,7 @@ export function ResultsTable({ results }: { results: StudyResults }) {
                             <span className="text-base font-semibold" data-testid="difference">{signed(v.difference)}</span>
                             {v.ci95 && <span className="text-xs text-stone-500"> [{signed(v.ci95[0], 1)}, {signed(v.ci95[1], 1)}]</span>}
                             <span className="block text-xs text-stone-500" data-testid="p">{fmtP(v.p)}, {v.cases} case{v.cases === 1 ? "" : "s"}</span>
+                            {v.pHolm !== null && <span className="block text-xs text-stone-500" data-testid="p-holm">{fmtP(v.pHolm).replace(/^p/, "Holm-adjusted p")}</span>}
                           </>
                         )}
                       </td>
@@ -74,7 +75,7 @@ export function ResultsTable({ results }: { results: StudyResults }) {
               ))}
             </tbody>
           </table>
-          <p className="text-xs text-stone-500">Mean over the cases both were rated on of (the system&apos;s mean score for the case − the reference&apos;s), with its 95% confidence interval (Student t over cases) and the two-sided Wilcoxon signed-rank p (exact up to 50 cases with a difference). Not adjusted for multiple comparisons (five criteria, each system).</p>
+          <p className="text-xs text-stone-500">Mean over the cases both were rated on of (the system&apos;s mean score for the case − the reference&apos;s), with its 95% confidence interval (Student t over cases) and the two-sided Wilcoxon signed-rank p (exact up to 50 cases with a difference); below it, p adjusted by Holm&apos;s method over every system and criterion in this table.</p>
         </div>
       )}
       {CRITERIA.map((c) => (
