@@ -180,12 +180,12 @@ export class Engine {
       if (actual !== f.sha256) throw new Error(`${path.basename(f.file)} changed since the system was set up (sha256 ${actual.slice(0, 12)}…, expected ${f.sha256.slice(0, 12)}…).`);
     }
     const { getLlama, LlamaCompletion, getModuleVersion, LlamaLogLevel } = await import("node-llama-cpp");
-    const threads = threadCount(fs.statSync(resolveModelPath(config.model.file)).size);
+    const modelPath = resolveModelPath(config.model.file);
+    const threads = threadCount(fs.statSync(modelPath).size);
     const gpu = gpuOption();
     const llama = await getLlama({ gpu, build: "never", maxThreads: threadCount(), logLevel: LlamaLogLevel.error }).catch((e: Error) => {
       throw new Error(`SECONDREAD_GPU=${gpu || "off"}: node-llama-cpp has no ${gpu || "CPU"} backend that works on this machine (${e.message}); try "auto" or "off".`);
     });
-    const modelPath = resolveModelPath(config.model.file);
     // Keyed by content too: the file at a path may have been replaced since it was loaded.
     const modelKey = `${modelPath}@${config.model.sha256}`;
     let shared = loadedModels.get(modelKey);

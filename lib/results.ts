@@ -41,8 +41,14 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
   }
   for (const r of ratings) if (isComplete(r)) raters.get(r.assignment.raterId)!.ratingsDone += 1;
 
+  const bySystem = new Map<string, typeof ratings>();
+  for (const r of ratings) {
+    const list = bySystem.get(r.output.systemId);
+    if (list) list.push(r);
+    else bySystem.set(r.output.systemId, [r]);
+  }
   const scores = (systemId: string, k: CriterionKey) =>
-    ratings.flatMap((r) => (r.output.systemId === systemId && r[k] !== null ? [{ caseId: r.assignment.caseId, score: r[k]! }] : []));
+    (bySystem.get(systemId) ?? []).flatMap((r) => (r[k] !== null ? [{ caseId: r.assignment.caseId, score: r[k]! }] : []));
   const reference = study.systems.find((s) => s.kind === "REFERENCE");
   const systems = study.systems.map((s) => {
     const byCriterion = Object.fromEntries(CRITERION_KEYS.map((k) => [k, summarizeByCase(scores(s.id, k))])) as SystemResult["byCriterion"];

@@ -45,9 +45,8 @@ export function summarize(scores: number[]): Summary {
   const mid = n >> 1;
   const median = n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   if (n < 2) return { n, mean, sd: null, median, ci95: null, distribution };
-  const sd = Math.sqrt(scores.reduce((a, s) => a + (s - mean) ** 2, 0) / (n - 1));
-  const half = (tQuantile975(n - 1) * sd) / Math.sqrt(n);
-  return { n, mean, sd, median, ci95: [mean - half, mean + half], distribution };
+  const { sd, ci95 } = tInterval(scores);
+  return { n, mean, sd, median, ci95, distribution };
 }
 
 /**
@@ -119,13 +118,13 @@ function caseMeans(ratings: { caseId: string; score: number }[]): Map<string, nu
   return new Map([...sums].map(([id, [sum, n]]) => [id, sum / n]));
 }
 
-/** Mean and 95% Student t interval of at least two values. */
-function tInterval(values: number[]): [number, number] {
+/** Sample SD and 95% Student t interval of the mean of at least two values. */
+function tInterval(values: number[]): { sd: number; ci95: [number, number] } {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
   const half = (tQuantile975(n - 1) * sd) / Math.sqrt(n);
-  return [mean - half, mean + half];
+  return { sd, ci95: [mean - half, mean + half] };
 }
 
 export type Comparison = { cases: number; difference: number | null; ci95: [number, number] | null; p: number | null; method: "exact" | "normal" | null };
@@ -143,7 +142,7 @@ export function compareByCase(a: { caseId: string; score: number }[], b: { caseI
   if (d.length === 0) return { cases: 0, difference: null, ci95: null, p: null, method: null };
   const difference = d.reduce((x, y) => x + y, 0) / d.length;
   const { p, method } = wilcoxonSignedRank(d);
-  return { cases: d.length, difference, ci95: d.length >= 2 ? tInterval(d) : null, p, method };
+  return { cases: d.length, difference, ci95: d.length >= 2 ? tInterval(d).ci95 : null, p, method };
 }
 
 export function wilcoxonSignedRank(differences: number[]): { p: number | null; method: "exact" | "normal" | null } {

@@ -215,19 +215,18 @@ export class Worker {
   }
 
   /** One engine per model, adapters and context size (or per endpoint configuration), reused by every job. */
-  private engine(kind: string, rawConfig: unknown) {
-    const key = `${kind}:${kind === "LLAMA" ? engineKey(rawConfig as LlamaConfig) : JSON.stringify(rawConfig)}:${parallelSequences()}`;
+  private engine(kind: string, config: unknown) {
+    const key = `${kind}:${kind === "LLAMA" ? engineKey(config as LlamaConfig) : JSON.stringify(config)}:${parallelSequences()}`;
     if (!this.engines.has(key)) {
       const loading: Promise<AnyEngine> =
-        kind === "OPENAI_COMPATIBLE" ? Promise.resolve().then(() => new OpenAiEngine(openAiConfigSchema.parse(rawConfig))) : this.loadLlama(rawConfig);
+        kind === "OPENAI_COMPATIBLE" ? Promise.resolve().then(() => new OpenAiEngine(openAiConfigSchema.parse(config))) : this.loadLlama(config as LlamaConfig);
       loading.catch(() => this.engines.delete(key)); // a fixed file can be retried
       this.engines.set(key, loading);
     }
     return this.engines.get(key)!;
   }
 
-  private async loadLlama(rawConfig: unknown) {
-    const config = llamaConfigSchema.parse(rawConfig);
+  private async loadLlama(config: LlamaConfig) {
     const engine = await Engine.load(config, parallelSequences(), { measure: configuredParallel() === null });
     this.log(`loaded ${config.model.file} (${engine.backend}): ${engine.calibration.note}`);
     return engine;

@@ -110,6 +110,8 @@ test("a worker generates every case once, with provenance, normalised, reproduci
       assert.equal(prov.adapters[0].file, LORA);
       assert.equal(prov.adapters[0].scale, 1);
       assert.equal(prov.seed, 7);
+      assert.equal(prov.backend, "cpu");
+      assert.equal(prov.parallelSequences, 2, "SECONDREAD_PARALLEL set: used as given, not measured");
       assert.equal(prov.settings.maxTokens, 24);
       assert.ok(prov.prompt.includes(o.case.findings), "the rendered prompt holds the findings");
       assert.ok(prov.tokensIn > 10 && prov.tokensOut > 0 && prov.tokensOut <= 24 && prov.ms >= 0);
