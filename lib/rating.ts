@@ -116,10 +116,15 @@ export const ratingInput = z.object({
   assignmentId: z.string().min(1).max(64),
   handle: z.string().min(1).max(64),
   scores: z.object(Object.fromEntries(CRITERION_KEYS.map((k) => [k, score])) as Record<keyof Scores, typeof score>),
-  comment: z.string().max(2000).default(""),
+  // PostgreSQL cannot store NUL, and other control characters have no place in a note: refused here
+  // (a clear, final error), never left to the database (which the form would take for a hiccup).
+  comment: z.string().max(2000).regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, "must not contain control characters").default(""),
   // Capped rather than refused: a page left open overnight must not cost the rater a score.
-  timeSpentMs: z.number().int().min(0).default(0).transform((ms) => Math.min(ms, 24 * 3600 * 1000)),
+  // saveRating caps it again by the time that really passed (the client's clock is not trusted).
+  timeSpentMs: z.number().int().min(0).default(0).transform((ms) => Math.min(ms, MAX_TIME_MS)),
 });
+
+const MAX_TIME_MS = 24 * 3600 * 1000;
 
 /**
  * Saves one candidate's scores. Idempotent: one row per assignment × candidate, written with
@@ -134,16 +139,21 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
   const order = a.displayOrder as DisplayEntry[];
   const entry = order.find((e) => e.handle === handle);
   if (!entry) throw new NotFoundError("This candidate is not part of the case any more; reload the page.");
+  // A first save cannot count more time than has passed since the case was first shown.
+  const shownFor = Math.max(0, Date.now() - (a.firstShownAt?.getTime() ?? Date.now()));
   return db.$transaction(async (tx) => {
     // One save per assignment at a time, so the completeness read below sees every rating.
     await tx.$queryRaw`SELECT 1 FROM "Assignment" WHERE "id" = ${assignmentId} FOR UPDATE`;
     await tx.$executeRaw`
       INSERT INTO "Rating" ("id", "assignmentId", "outputId", "understandability", "coherence", "relevance", "conciseness", "clinicalUtility", "comment", "timeSpentMs", "createdAt", "updatedAt")
-      VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${scores.understandability}, ${scores.coherence}, ${scores.relevance}, ${scores.conciseness}, ${scores.clinicalUtility}, ${comment}, ${timeSpentMs}, now(), now())
+      VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${scores.understandability}, ${scores.coherence}, ${scores.relevance}, ${scores.conciseness}, ${scores.clinicalUtility}, ${comment},
+        ${Math.min(timeSpentMs, shownFor)}, timezone('UTC', now()), timezone('UTC', now()))
       ON CONFLICT ("assignmentId", "outputId") DO UPDATE SET
         "understandability" = EXCLUDED."understandability", "coherence" = EXCLUDED."coherence", "relevance" = EXCLUDED."relevance",
         "conciseness" = EXCLUDED."conciseness", "clinicalUtility" = EXCLUDED."clinicalUtility", "comment" = EXCLUDED."comment",
-        "timeSpentMs" = GREATEST("Rating"."timeSpentMs", EXCLUDED."timeSpentMs"), "updatedAt" = now()`;
+        -- grows by at most the time since this rating was last saved: the page cannot have been open longer
+        "timeSpentMs" = GREATEST("Rating"."timeSpentMs", LEAST(${timeSpentMs}::int, "Rating"."timeSpentMs" + (extract(epoch FROM timezone('UTC', now()) - "Rating"."updatedAt") * 1000)::int)),
+        "updatedAt" = timezone('UTC', now())`;
     // Complete means every candidate the case has now, not only those in the order last shown.
     const [ratings, outputs] = await Promise.all([tx.rating.findMany({ where: { assignmentId } }), tx.output.findMany({ where: { caseId: a.caseId }, select: { id: true } })]);
     const complete = outputs.every((o) => {
@@ -153,4 +163,21 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
     await tx.assignment.update({ where: { id: assignmentId }, data: { completedAt: complete ? (a.completedAt ?? new Date()) : null } });
     return { complete };
   });
+}
+
+export type SaveResult = { ok: true; complete: boolean } | { ok: false; error: string; retry: boolean };
+
+/**
+ * saveRating for the rating form: every failure comes back as a value. Only what may pass later
+ * (the server or database in trouble) says retry; bad input and a changed case never do, or the
+ * form would retry them for ever.
+ */
+export async function saveRatingResult(db: Db, raterId: string, input: z.input<typeof ratingInput>): Promise<SaveResult> {
+  try {
+    return { ok: true, ...(await saveRating(db, raterId, input)) };
+  } catch (e) {
+    if (e instanceof NotFoundError || e instanceof UserInputError) return { ok: false, error: e.message, retry: false };
+    console.error(e);
+    return { ok: false, error: "The server could not save this score yet.", retry: true };
+  }
 }

@@ -10,7 +10,7 @@ import { NotFoundError, NotReadyError, UserInputError } from "../../lib/errors.t
 import { addOutputs } from "../../lib/outputs.ts";
 import { csvField, EXPORT_COLUMNS, exportRatingsCsv, exportSummaryCsv, SUMMARY_COLUMNS } from "../../lib/export.ts";
 import { importCases } from "../../lib/import.ts";
-import { loadCase, nextAssignmentId, raterStudies, saveRating } from "../../lib/rating.ts";
+import { loadCase, nextAssignmentId, raterStudies, saveRating, saveRatingResult } from "../../lib/rating.ts";
 import { studyResults } from "../../lib/results.ts";
 import { createStudy } from "../../lib/studies.ts";
 import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
@@ -44,6 +44,11 @@ before(async () => {
 after(async () => {
   await t?.close();
 });
+
+/** Pretends the case was first shown `ms` ago. */
+async function shownAgo(assignmentId: string, ms: number) {
+  await db.assignment.update({ where: { id: assignmentId }, data: { firstShownAt: new Date(Date.now() - ms) } });
+}
 
 async function assignmentsByCase() {
   const cases = await db.case.findMany({ where: { studyId }, orderBy: { position: "asc" }, include: { assignments: true } });
@@ -210,10 +215,12 @@ describe("saving scores", () => {
     const view = await loadCase(db, raters[0].id, a.id);
     const handle = view.candidates[0].handle;
     const input = { assignmentId: a.id, handle, scores: all(4), comment: "fine", timeSpentMs: 1000 };
+    await shownAgo(a.id, 3600_000); // so that the time that really passed does not cap these figures
     assert.deepEqual(await saveRating(db, raters[0].id, input), { complete: false });
     assert.deepEqual(await saveRating(db, raters[0].id, input), { complete: false });
     assert.equal(await db.rating.count({ where: { assignmentId: a.id } }), 1);
 
+    await db.$executeRaw`UPDATE "Rating" SET "updatedAt" = "updatedAt" - interval '1 hour' WHERE "assignmentId" = ${a.id}`;
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) => saveRating(db, raters[0].id, { ...input, scores: all(1 + (i % 5)), timeSpentMs: 2000 + i })),
     );
@@ -224,6 +231,40 @@ describe("saving scores", () => {
     const after = await loadCase(db, raters[0].id, a.id);
     assert.deepEqual(after.candidates[0].scores, all(rows[0].understandability));
     assert.equal(after.candidates[0].comment, "fine");
+  });
+
+  test("time spent grows at most by the time that really passed", async () => {
+    const [, , a] = await mine(raters[0].id);
+    const view = await loadCase(db, raters[0].id, a.id);
+    const handle = view.candidates[0].handle;
+    const started = Date.now();
+    await shownAgo(a.id, 0); // the rater opens the case now
+    await saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(3), timeSpentMs: 1e12 });
+    const first = await db.rating.findFirstOrThrow({ where: { assignmentId: a.id } });
+    assert.ok(first.timeSpentMs <= Date.now() - started + 1000, `a first save counted ${first.timeSpentMs} ms`);
+    await saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(4), timeSpentMs: 1e12 });
+    const second = await db.rating.findFirstOrThrow({ where: { assignmentId: a.id } });
+    assert.ok(second.timeSpentMs - first.timeSpentMs <= Date.now() - started + 1000, `a second save added ${second.timeSpentMs - first.timeSpentMs} ms`);
+    // An hour later (the case shown an hour ago, the rating last saved then), the hour counts.
+    await db.$executeRaw`UPDATE "Rating" SET "updatedAt" = "updatedAt" - interval '1 hour' WHERE "assignmentId" = ${a.id}`;
+    await saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(4), timeSpentMs: second.timeSpentMs + 3000_000 });
+    assert.equal((await db.rating.findFirstOrThrow({ where: { assignmentId: a.id } })).timeSpentMs, second.timeSpentMs + 3000_000);
+  });
+
+  test("a comment with a NUL or other control character is refused, named, never retried, and nothing is written", async () => {
+    const [a] = await mine(raters[0].id);
+    const view = await loadCase(db, raters[0].id, a.id);
+    const handle = view.candidates[2].handle;
+    const before = await db.rating.findMany({ where: { assignmentId: a.id }, orderBy: { id: "asc" } });
+    for (const comment of ["a\u0000b", "bell\u0007", "esc\u001b[31m"]) {
+      const res = await saveRatingResult(db, raters[0].id, { assignmentId: a.id, handle, scores: all(2), comment });
+      assert.equal(res.ok, false);
+      assert.ok(!res.ok && res.retry === false, "the form must not retry it");
+      assert.match(!res.ok ? res.error : "", /comment/);
+    }
+    assert.deepEqual(await db.rating.findMany({ where: { assignmentId: a.id }, orderBy: { id: "asc" } }), before);
+    // Line breaks and tabs are ordinary text in a note.
+    assert.deepEqual(await saveRatingResult(db, raters[0].id, { assignmentId: a.id, handle, scores: all(2), comment: "line one\n\tline two" }), { ok: true, complete: false });
   });
 
   test("scores out of range or not whole numbers are refused with UserInputError", async () => {
