@@ -43,7 +43,9 @@ export async function seedDemo(db: Db, url: string, save: (c: DemoCredentials) =
   const rater = await createUser(db, admin.id, { email: creds.rater.email, name: "Demo Rater", role: "RATER", password: creds.rater.password });
   const study = await createStudy(db, admin, {
     name: DEMO_STUDY,
-    description: "Twenty OpenI (Indiana University) chest X-ray reports from the test split, ten normal and ten abnormal. Candidates: the radiologist's impression, a TF-IDF retrieval baseline and radiology-mini, a small Llama-style model trained on the OpenI train split and run by SecondRead's worker.",
+    raterInstructions:
+      "Each case shows the findings of a chest X-ray report and several candidate impressions, labelled A, B, C in an order of their own. Some were written by radiologists, some by software. Judge each impression as a report you would sign: score it 1 (poor) to 5 (excellent) on understandability, coherence, relevance to the findings, conciseness and clinical utility. Keys 1-5 score the focused criterion; every score is saved as you give it.",
+    adminNotes: "Twenty OpenI (Indiana University) chest X-ray reports from the test split, ten normal and ten abnormal. Candidates: the radiologist's impression, a TF-IDF retrieval baseline and radiology-mini, a small Llama-style model trained on the OpenI train split and run by SecondRead's worker.",
     ratersPerCase: 1,
   });
   await importCases(db, admin, study.id, { bytes: fs.readFileSync(path.join(DEMO_DIR, DEMO_CASES)), fileName: DEMO_CASES, maxBytes: MAX });

@@ -20,10 +20,10 @@ async function readyCaseIds(db: Db, studyId: string, onlyCase: string | null = n
   return new Set(rows.map((r) => r.id));
 }
 
-export type RaterStudy = { id: string; name: string; description: string; total: number; done: number; preparing: number };
+export type RaterStudy = { id: string; name: string; instructions: string; total: number; done: number; preparing: number };
 
 export async function raterStudies(db: Db, raterId: string): Promise<RaterStudy[]> {
-  const memberships = await db.studyRater.findMany({ where: { userId: raterId }, include: { study: { select: { id: true, name: true, description: true } } }, orderBy: { addedAt: "asc" } });
+  const memberships = await db.studyRater.findMany({ where: { userId: raterId }, include: { study: { select: { id: true, name: true, raterInstructions: true } } }, orderBy: { addedAt: "asc" } });
   return Promise.all(
     memberships.map(async ({ study }) => {
       const [mine, ready] = await Promise.all([
@@ -31,7 +31,8 @@ export async function raterStudies(db: Db, raterId: string): Promise<RaterStudy[
         readyCaseIds(db, study.id),
       ]);
       const done = mine.filter((a) => a.completedAt && ready.has(a.caseId)).length;
-      return { ...study, total: mine.length, done, preparing: mine.filter((a) => !ready.has(a.caseId)).length };
+      // Built field by field: nothing of the study beyond these reaches a rater (admin notes name systems).
+      return { id: study.id, name: study.name, instructions: study.raterInstructions, total: mine.length, done, preparing: mine.filter((a) => !ready.has(a.caseId)).length };
     }),
   );
 }

@@ -8,7 +8,8 @@ import type { Actor } from "./users.ts";
 
 export const studyInput = z.object({
   name: z.string().trim().min(1, "Give the study a name.").max(200),
-  description: z.string().trim().max(5000).default(""),
+  raterInstructions: z.string().trim().max(10_000, "Instructions for raters: at most 10,000 characters.").default(""),
+  adminNotes: z.string().trim().max(10_000, "Notes for admins: at most 10,000 characters.").default(""),
   ratersPerCase: z.coerce.number().int().min(1, "Each case needs at least one rater.").max(50).default(1),
 });
 
@@ -29,6 +30,20 @@ export async function createStudy(db: Db, actor: Actor, input: z.input<typeof st
     await audit(tx, actor.id, "study.create", "Study", study.id, data);
     return study;
   }).catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));
+}
+
+export const studyTextsInput = studyInput.pick({ raterInstructions: true, adminNotes: true });
+
+/** Rewrites what raters read and the admins' notes (audited: raters may have read the old text). */
+export async function updateStudyTexts(db: Db, actor: Actor, studyId: string, input: z.input<typeof studyTextsInput>) {
+  assertAdmin(actor);
+  const data = parseInput(studyTextsInput, input);
+  return db.$transaction(async (tx) => {
+    const study = await tx.study.updateMany({ where: { id: studyId }, data });
+    if (study.count === 0) throw new NotFoundError("No such study.");
+    await audit(tx, actor.id, "study.texts", "Study", studyId, data);
+    return data;
+  });
 }
 
 export async function listStudies(db: Db, actor: Actor) {

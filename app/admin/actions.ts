@@ -5,13 +5,18 @@ import { setStudyRaters } from "@/lib/assignment.ts";
 import { requireAdmin } from "@/lib/auth.ts";
 import { db } from "@/lib/db.ts";
 import { generatePassword } from "@/lib/passwords.ts";
-import { createStudy } from "@/lib/studies.ts";
+import { createStudy, updateStudyTexts } from "@/lib/studies.ts";
 import { createUser } from "@/lib/users.ts";
 
 export async function createStudyAction(_: unknown, form: FormData) {
   const admin = await requireAdmin();
   return toResult(async () => {
-    const study = await createStudy(db(), admin, { name: String(form.get("name") ?? ""), description: String(form.get("description") ?? ""), ratersPerCase: Number(form.get("ratersPerCase") ?? 1) });
+    const study = await createStudy(db(), admin, {
+      name: String(form.get("name") ?? ""),
+      raterInstructions: String(form.get("raterInstructions") ?? ""),
+      adminNotes: String(form.get("adminNotes") ?? ""),
+      ratersPerCase: Number(form.get("ratersPerCase") ?? 1),
+    });
     revalidatePath("/admin");
     return { id: study.id };
   });
@@ -26,6 +31,15 @@ export async function createUserAction(_: unknown, form: FormData) {
     const user = await createUser(db(), admin.id, { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), role, password });
     revalidatePath("/admin/users");
     return { email: user.email, password };
+  });
+}
+
+export async function updateStudyTextsAction(studyId: string, _: unknown, form: FormData) {
+  const admin = await requireAdmin();
+  return toResult(async () => {
+    const texts = await updateStudyTexts(db(), admin, studyId, { raterInstructions: String(form.get("raterInstructions") ?? ""), adminNotes: String(form.get("adminNotes") ?? "") });
+    revalidatePath(`/admin/studies/${studyId}`);
+    return texts;
   });
 }
 

@@ -15,7 +15,7 @@ export default async function RaterHome() {
       {studies.length === 0 && <Card><p className="text-stone-600">No studies are assigned to you yet.</p></Card>}
       {studies.map((s) => (
         <Card key={s.id} title={s.name}>
-          {s.description && <p className="mb-3 text-sm text-stone-600">{s.description}</p>}
+          {s.instructions && <p className="mb-3 whitespace-pre-line text-sm text-stone-600" data-testid="rater-instructions">{s.instructions}</p>}
           {s.preparing > 0 && <p className="mb-3 text-sm text-stone-500">{s.preparing} of your cases are still being prepared and will appear when ready.</p>}
           <div className="flex items-center gap-4">
             <div className="flex-1"><ProgressBar done={s.done} total={s.total} label={`Progress in ${s.name}`} /></div>

@@ -10,6 +10,7 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
   const outputs = await db.output.findMany({ where: { system: { studyId: study.id } }, select: { id: true } });
   const forbidden = [
     ...systems.flatMap((s) => [s.name, s.id]),
+    study.adminNotes,
     ...outputs.map((o) => o.id),
     "REFERENCE", "RETRIEVAL", "IMPORTED", "OPENAI_COMPATIBLE", "systemId", "outputId", "Reference (radiologist)",
   ];
@@ -25,6 +26,8 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
 
   await login(page, "rater");
   await page.goto("/rate");
+  // The study list shows the instructions written for raters (the admins' notes are in `forbidden`).
+  await expect(page.locator("section", { hasText: "Blinding study" }).getByTestId("rater-instructions")).toHaveText("Score each impression as a report you would sign.");
   await page.locator("section", { hasText: "Blinding study" }).getByRole("link", { name: "Start" }).click();
   const rater = await user("rater");
   const total = await db.assignment.count({ where: { raterId: rater.id, case: { studyId: study.id } } });

@@ -33,7 +33,8 @@ export async function user(who: keyof typeof USERS) {
 export async function seedStudy(name: string, raters: (keyof typeof USERS)[]) {
   const db = testDb();
   const admin = await user("admin");
-  const study = await createStudy(db, admin, { name, ratersPerCase: 1 });
+  // Admin notes name the systems, as real ones do: the blinding crawl checks they never reach a rater.
+  const study = await createStudy(db, admin, { name, ratersPerCase: 1, raterInstructions: "Score each impression as a report you would sign.", adminNotes: `Compares Secret Model ${name} with Retrieval ${name}.` });
   await importCases(db, admin, study.id, { bytes: fs.readFileSync(path.join(DEMO_DIR, "openi-demo-20.csv")), fileName: "demo.csv", maxBytes: 1e8 });
   await addRetrievalSystem(db, admin, study.id, { name: `Retrieval ${name}`, library: null });
   const cases = await db.case.findMany({ where: { studyId: study.id } });

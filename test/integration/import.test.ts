@@ -46,7 +46,7 @@ const csvFile = (text: string, fileName = "cases.csv") => ({ bytes: enc(text), f
 
 describe("studies", () => {
   test("an admin creates a study; it comes with the reference system and an audit record", async () => {
-    const study = await createStudy(db, admin, { name: "  Study A  ", description: "first", ratersPerCase: 2 });
+    const study = await createStudy(db, admin, { name: "  Study A  ", adminNotes: "first", ratersPerCase: 2 });
     assert.equal(study.name, "Study A");
     assert.equal(study.ratersPerCase, 2);
     assert.match(study.seed, /^[0-9a-f]{16}$/);

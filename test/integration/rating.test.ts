@@ -125,7 +125,7 @@ describe("assignment", () => {
 
   test("raters see their studies with progress", async () => {
     const [s] = await raterStudies(db, raters[0].id);
-    assert.deepEqual(s, { id: studyId, name: "Rating study", description: "", total: 18, done: 0, preparing: 0 });
+    assert.deepEqual(s, { id: studyId, name: "Rating study", instructions: "", total: 18, done: 0, preparing: 0 });
   });
 });
 

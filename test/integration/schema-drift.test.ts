@@ -267,7 +267,7 @@ test("the comparison reports drift: an extra column, a changed type, a lost inde
     try {
       await c.query(`ALTER TABLE "Case" ADD COLUMN "extra" text`);
       assert.deepEqual(await schemaDifferences(other.url), [`column "Case"."extra" has no field in model Case`]);
-      await c.query(`ALTER TABLE "Study" ALTER COLUMN "description" DROP NOT NULL`);
+      await c.query(`ALTER TABLE "Study" ALTER COLUMN "adminNotes" DROP NOT NULL`);
       await c.query(`ALTER TABLE "Output" ALTER COLUMN "createdAt" TYPE timestamptz(3)`);
       await c.query(`DROP INDEX "Assignment_raterId_idx"`);
       await c.query(`DROP INDEX "Case_studyId_position_key"`);
@@ -279,7 +279,7 @@ test("the comparison reports drift: an extra column, a changed type, a lost inde
     const diffs = await schemaDifferences(other.url);
     const expect = [
       /"Case"\."extra" has no field/,
-      /"Study"\."description" is nullable but the field is required/,
+      /"Study"\."adminNotes" is nullable but the field is required/,
       /"Output"\."createdAt" is timestamp with time zone/,
       /"Assignment" has no index on \(raterId\)/,
       /"Case" has no unique index on \(studyId, position\)/,

@@ -8,6 +8,7 @@ import { Card } from "@/components/ui.tsx";
 import { ImportPanel } from "./import-panel.tsx";
 import { SystemsPanel } from "./systems-panel.tsx";
 import { RatersPanel } from "./raters-panel.tsx";
+import { TextsPanel } from "./texts-panel.tsx";
 import { ProgressTable, ResultsTable } from "./results.tsx";
 import { GenerationPanel } from "./generation-panel.tsx";
 import { listModels } from "@/lib/models.ts";
@@ -28,7 +29,7 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">{study.name}</h1>
-        {study.description && <p className="mt-1 max-w-3xl text-stone-600">{study.description}</p>}
+        {study.adminNotes && <p className="mt-1 max-w-3xl whitespace-pre-line text-stone-600">{study.adminNotes}</p>}
         <p className="mt-2 text-sm text-stone-500">
           {cases} cases · {study.systems.length} systems · {study.raters.length} raters · {study.ratersPerCase} rater(s) per case
         </p>
@@ -53,6 +54,7 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
           systems={study.systems.map((s) => ({ id: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, createdAt: s.createdAt.toISOString(), needsFile: s.kind === "IMPORTED" || (s.config as { library?: string } | null)?.library === "file" }))} />
       </Card>
       <Card title="Generation"><GenerationPanel studyId={id} /></Card>
+      <Card title="Texts"><TextsPanel studyId={id} raterInstructions={study.raterInstructions} adminNotes={study.adminNotes} /></Card>
       <Card title="Raters">
         <RatersPanel studyId={id} ratersPerCase={study.ratersPerCase} raters={raters} assigned={study.raters.map((r) => r.userId)} />
       </Card>
