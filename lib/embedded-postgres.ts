@@ -144,6 +144,8 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   database: string;
   log?: Log;
+  /** Own process group: a terminal's Ctrl+C then reaches only the caller, which stops it last. */
+  detached?: boolean;
 }): Promise<EmbeddedServer> {
   const log = opts.log ?? ((l) => console.log(`[postgres] ${l}`));
   const root = path.resolve(opts.dataDir);
@@ -175,7 +177,7 @@ export async function startEmbeddedPostgres(opts: {
   const child: ChildProcess = spawn(
     bin.postgres,
     ["-D", dataDir, "-p", String(opts.port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=`],
-    { ...ids, stdio: ["ignore", "ignore", "pipe"] },
+    { ...ids, stdio: ["ignore", "ignore", "pipe"], detached: opts.detached ?? false },
   );
   let stderr = "";
   child.stderr!.on("data", (c: Buffer) => {

@@ -23,6 +23,7 @@ export async function openDatabase(env: Env, opts: { name?: string; log?: (l: st
       port: env.EMBEDDED_PG_PORT,
       database: opts.name ?? "secondread",
       log: (l) => log(`[postgres] ${l}`),
+      detached: true, // npm start and npm run worker stop it themselves, after what uses it
     });
     db = { url: server.url, embedded: true, stop: server.stop };
   }

@@ -93,6 +93,9 @@ export class Worker {
     });
   }
 
+  /** Jobs fetched but not started when the worker stopped, handed back to the queue. */
+  returned = 0;
+
   async stop() {
     this.stopping = true;
     this.wakeAll();
@@ -211,7 +214,7 @@ export class Worker {
     }
     // Fetched but not started (the worker is stopping): back to the queue for any worker.
     const back = results.filter((r) => r.giveBack).map((r) => r.claimed.job.id);
-    if (back.length) await this.boss!.cancel(QUEUE, back).then(() => this.boss!.resume(QUEUE, back)).catch(() => {});
+    if (back.length) await this.boss!.cancel(QUEUE, back).then(() => this.boss!.resume(QUEUE, back)).then(() => (this.returned += back.length)).catch(() => {});
   }
 
   /** One engine per model, adapters and context size (or per endpoint configuration), reused by every job. */

@@ -29,18 +29,28 @@ process.on("SIGTERM", () => void shutdown(0));
 let web: ReturnType<typeof spawn> | null = null;
 let worker: ReturnType<typeof spawn> | null = null;
 let stopping = false;
+// Ctrl+C reaches this process only (the children run in process groups of their own), and it
+// stops them in order: the worker while the database still serves it (fetched jobs go back to the
+// queue), then the web server, then the database. One line per step.
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  for (const child of [web, worker]) {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    }
+  await stopChild(worker); // prints its own "[worker] stopped; …" line
+  if (await stopChild(web)) console.log("[web] stopped");
+  if (database) {
+    await database.stop();
+    console.log("[database] stopped");
   }
-  await database?.stop();
   console.log("SecondRead stopped.");
   process.exit(code);
+}
+
+async function stopChild(child: ReturnType<typeof spawn> | null) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return false;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+  return true;
 }
 
 database = await openDatabase(env);
@@ -66,7 +76,7 @@ const childEnv = {
   NEXT_TELEMETRY_DISABLED: "1",
 };
 function startWorker() {
-  worker = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/worker.ts")], { cwd: PROJECT_DIR, stdio: "inherit", env: childEnv });
+  worker = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/worker.ts")], { cwd: PROJECT_DIR, stdio: ["ignore", "inherit", "inherit"], env: childEnv, detached: true });
   worker.once("exit", (code, signal) => {
     if (stopping) return;
     console.error(`The generation worker stopped (${signal ?? `exit ${code}`}); restarting it in 2 s.`);
@@ -79,6 +89,7 @@ const url = `http://localhost:${env.PORT}`;
 web = spawn(path.join(PROJECT_DIR, "node_modules/.bin/next"), ["start", "-p", String(env.PORT)], {
   cwd: PROJECT_DIR,
   stdio: ["ignore", "pipe", "inherit"],
+  detached: true, // its own process group: a terminal's Ctrl+C reaches start.ts, which stops it in order
   env: { ...childEnv, NODE_ENV: "production", AUTH_SECRET: authSecret(env), NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url },
 });
 web.stdout!.on("data", (chunk: Buffer) => {

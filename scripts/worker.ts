@@ -20,10 +20,12 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
-  await Promise.race([worker.stop(), new Promise((r) => setTimeout(r, 10_000))]); // an unfinished job is retried elsewhere
+  // The case being generated finishes; fetched ones go back. Past 10 s an unfinished job is retried elsewhere.
+  const done = await Promise.race([worker.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
   await closeQueues();
   await db.$disconnect();
   await database.stop();
+  console.log(`[worker] stopped${done ? "" : " (a case was still generating: it runs again after GENERATION_JOB_TIMEOUT_S)"}; ${worker.returned} fetched case(s) went back to the queue`);
   process.exit(0);
 }
 process.on("SIGINT", () => void stop());

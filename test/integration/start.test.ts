@@ -18,6 +18,7 @@ function start(): Run {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: "", AUTH_SECRET: "", SECONDREAD_DATA_DIR: DATA, PORT: String(PORT), EMBEDDED_PG_PORT: String(PG_PORT) },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // a process group of its own, as a terminal gives `npm start`: Ctrl+C goes to the whole group
   });
   let out = "";
   child.stdout!.on("data", (c) => (out += c));
@@ -75,7 +76,16 @@ test("npm start serves the demo, stops cleanly, restarts without reseeding, and 
   await until(() => third.output().includes("SecondRead is ready at"), "start after kill -9");
   assert.match(third.output(), /orphaned PostgreSQL server/);
   assert.ok(await serving());
-  third.child.kill("SIGINT");
+  // Ctrl+C in a terminal signals the whole foreground process group, not only start.ts.
+  const before = third.output().length;
+  process.kill(-third.child.pid!, "SIGINT");
   assert.equal(await third.exited, 0);
   assert.deepEqual(postgresPids(), []);
+  const stopLines = third.output().slice(before).split("\n").map((l) => l.trim()).filter(Boolean);
+  assert.deepEqual(
+    stopLines.map((l) => l.replace(/^\[worker\] stopped.*$/, "[worker] stopped")),
+    ["[worker] stopped", "[web] stopped", "[database] stopped", "SecondRead stopped."],
+    `stopped in order, one line per step, nothing else:\n${stopLines.join("\n")}`,
+  );
+  assert.match(stopLines[0], /fetched case\(s\) went back to the queue/);
 });
