@@ -37,7 +37,8 @@ test("admin creates a study, imports an OpenI sample, adds the retrieval baselin
   await login(page, "admin");
   await expect(page).toHaveURL(/\/admin$/);
   await page.getByLabel("Name").fill(STUDY);
-  await page.getByLabel("Description").fill("Browser test");
+  await page.getByLabel("Instructions for raters").fill("Score every impression.");
+  await page.getByLabel("Notes for admins").fill("Browser test: TF-IDF against the reference.");
   await page.getByRole("button", { name: "Create study" }).click();
   await page.getByRole("link", { name: /Study created/ }).click();
   await expect(page.getByRole("heading", { name: STUDY })).toBeVisible();
@@ -85,6 +86,8 @@ test("rater rates a case with the keyboard and the mouse; a reload keeps every s
   await login(page, "rater");
   await expect(page).toHaveURL(/\/rate$/);
   const card = page.locator("section", { hasText: STUDY });
+  await expect(card.getByTestId("rater-instructions")).toHaveText("Score every impression.");
+  await expect(card).not.toContainText("TF-IDF");
   await card.getByRole("link", { name: "Start" }).click();
   await expect(page.getByRole("heading", { name: /^Case 1 of/ })).toBeVisible();
   const candidates = page.getByTestId("candidate");
