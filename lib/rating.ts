@@ -116,7 +116,8 @@ const score = z.number().int().min(1).max(5).nullable();
 export const ratingInput = z.object({
   assignmentId: z.string().min(1).max(64),
   handle: z.string().min(1).max(64),
-  scores: z.object(Object.fromEntries(CRITERION_KEYS.map((k) => [k, score])) as Record<keyof Scores, typeof score>),
+  // Strict: a criterion the study does not have is refused, never silently dropped.
+  scores: z.strictObject(Object.fromEntries(CRITERION_KEYS.map((k) => [k, score])) as Record<keyof Scores, typeof score>),
   // PostgreSQL cannot store NUL, and other control characters have no place in a note: refused here
   // (a clear, final error), never left to the database (which the form would take for a hiccup).
   comment: z.string().max(2000).regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, "must not contain control characters").default(""),
