@@ -48,10 +48,17 @@ test("cases wait for every system's candidate; a candidate added while a case is
 });
 
 test("time spent is capped, not refused: a page left open overnight keeps its score", async () => {
-  const a = await t.db.assignment.findFirstOrThrow({ where: { displayOrder: { not: [] } } });
-  const [entry] = a.displayOrder as { handle: string }[];
-  const r = await t.db.assignment.findUniqueOrThrow({ where: { id: a.id }, include: { rater: true } });
-  await saveRating(t.db, r.raterId, { assignmentId: a.id, handle: entry.handle, scores: all(5), timeSpentMs: 3 * 24 * 3600 * 1000 });
-  const rating = await t.db.rating.findFirstOrThrow({ where: { assignmentId: a.id, understandability: 5 } });
+  const admin = await makeUser(t.db, "ADMIN");
+  const rater = await makeUser(t.db, "RATER");
+  const study = await createStudy(t.db, admin, { name: "Overnight" });
+  await importCases(t.db, admin, study.id, { bytes: enc("uid,findings,impression\n1,Findings.,Impression.\n"), maxBytes: MAX, fileName: "c.csv" });
+  await setStudyRaters(t.db, admin, study.id, { raterIds: [rater.id], ratersPerCase: 1 });
+  const a = await t.db.assignment.findFirstOrThrow({ where: { raterId: rater.id } });
+  const view = await loadCase(t.db, rater.id, a.id);
+  // Shown two days ago and left open: three days claimed, one day (the cap) kept, the score saved.
+  await t.db.assignment.update({ where: { id: a.id }, data: { firstShownAt: new Date(Date.now() - 2 * 24 * 3600 * 1000) } });
+  await saveRating(t.db, rater.id, { assignmentId: a.id, handle: view.candidates[0].handle, scores: all(5), timeSpentMs: 3 * 24 * 3600 * 1000 });
+  const rating = await t.db.rating.findFirstOrThrow({ where: { assignmentId: a.id } });
+  assert.equal(rating.understandability, 5);
   assert.equal(rating.timeSpentMs, 24 * 3600 * 1000);
 });
