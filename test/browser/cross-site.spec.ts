@@ -66,7 +66,7 @@ test("a foreign or missing Origin gets 403 from every state-changing route and a
   const studies = await db.study.count();
   const systems = await db.system.count({ where: { studyId: study.id } });
   for (const [name, call] of Object.entries(calls)) {
-    for (const headers of [{ Origin: "http://localhost:1" }, { Origin: "null" }, { Origin: ORIGIN, "Sec-Fetch-Site": "same-site" }, {}]) {
+    for (const headers of [{ Origin: "http://localhost:1" }, { Origin: "null" }, { Origin: ORIGIN, "Sec-Fetch-Site": "same-site" }, {}] as Record<string, string>[]) {
       const res = await call(headers);
       expect(res.status(), `${name} with ${JSON.stringify(headers)}`).toBe(403);
       expect((await res.json()).error, name).toMatch(/nothing was changed/);
