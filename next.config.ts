@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_CSP, COMMON_HEADERS, HSTS } from "./lib/security-headers.ts";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -8,16 +9,14 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   // forbidden() gives raters a real 403 on admin pages and actions.
   experimental: { authInterrupts: true },
+  // Pages get their Content-Security-Policy (with a nonce) and HSTS from proxy.ts. API routes stay
+  // out of the proxy (it would buffer uploads), so their headers come from here; these rules are
+  // fixed at build time, so HSTS on API answers follows X-Forwarded-Proto only.
   async headers() {
     return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "same-origin" },
-        ],
-      },
+      { source: "/:path*", headers: COMMON_HEADERS },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
+      { source: "/api/:path*", has: [{ type: "header", key: "x-forwarded-proto", value: "https" }], headers: [{ key: "Strict-Transport-Security", value: HSTS }] },
     ];
   },
 };

@@ -1,8 +1,33 @@
-import { withAuth } from "next-auth/middleware";
+import { withAuth, type NextRequestWithAuth } from "next-auth/middleware";
+import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
+import { refuseCrossOrigin } from "./lib/same-origin.ts";
+import { HSTS, pageCsp, servedOverHttps } from "./lib/security-headers.ts";
 
 // Signed-out visitors go to the login page. Roles are checked on the server by each page,
 // action and route (lib/auth.ts, lib/access.ts), not here. API routes answer 401 themselves
 // and stay out of the proxy, which would buffer (and cap) large uploads.
-export default withAuth({ pages: { signIn: "/login" }, secret: process.env.AUTH_SECRET });
+const auth = withAuth({ pages: { signIn: "/login" }, secret: process.env.AUTH_SECRET });
 
-export const config = { matcher: ["/((?!login|api/|_next/static|_next/image|favicon.ico).*)"] };
+export default async function proxy(req: NextRequest, event: NextFetchEvent) {
+  // Anything but GET/HEAD to a page is a server action (Next-Action header, or a form posting
+  // $ACTION_ID_…). Next.js only answers a foreign Origin with a 500 and lets a missing one through.
+  const refused = refuseCrossOrigin(req);
+  if (refused) return refused;
+
+  // withAuth leaves /login alone and redirects signed-out visitors elsewhere.
+  const redirect = await auth(req as NextRequestWithAuth, event);
+  if (redirect) return redirect;
+
+  const nonce = btoa(crypto.randomUUID());
+  const https = servedOverHttps(req.headers);
+  const csp = pageCsp(nonce, { dev: process.env.NODE_ENV === "development", https });
+  // Next.js reads the nonce from the request's policy and puts it on its own scripts.
+  const headers = new Headers(req.headers);
+  headers.set("Content-Security-Policy", csp);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set("Content-Security-Policy", csp);
+  if (https) res.headers.set("Strict-Transport-Security", HSTS);
+  return res;
+}
+
+export const config = { matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"] };

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import "./globals.css";
 import { currentUser } from "@/lib/auth.ts";
 import { SignOutButton } from "@/components/sign-out-button.tsx";
@@ -7,6 +8,8 @@ import { SignOutButton } from "@/components/sign-out-button.tsx";
 export const metadata: Metadata = { title: "SecondRead", description: "Blinded expert rating of radiology impressions" };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request: Next.js puts the nonce of the request's CSP (proxy.ts) on its scripts.
+  await connection();
   const user = await currentUser();
   return (
     <html lang="en">

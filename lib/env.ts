@@ -7,6 +7,9 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL")
     .optional(),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional(),
+  // The address users open (behind an https proxy: its https:// address). Sign-in links and the
+  // same-origin rule for changes (lib/same-origin.ts) use it; `npm start` defaults it to localhost.
+  NEXTAUTH_URL: z.url({ protocol: /^https?$/, message: "must be the http(s):// address users open, e.g. https://secondread.example.org" }).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   SECONDREAD_DATA_DIR: z.string().min(1).default(".data"),

@@ -2,6 +2,7 @@ import "server-only";
 import { currentUser, type SessionUser } from "./auth.ts";
 import { ForbiddenError, NotFoundError, UserInputError } from "./errors.ts";
 import { ImportFileError } from "./import-parse.ts";
+import { refuseBodyType, refuseCrossOrigin, type BodyKind } from "./same-origin.ts";
 
 /** Maps domain errors to HTTP answers for route handlers; anything else is a 500 with no details. */
 export function errorResponse(e: unknown): Response {
@@ -21,6 +22,20 @@ export async function withUser(fn: (user: SessionUser) => Promise<Response>): Pr
   } catch (e) {
     return errorResponse(e);
   }
+}
+
+/**
+ * The body of every state-changing route handler (test/unit/mutation-routes.test.ts checks):
+ * 403 unless the request comes from SecondRead's own origin, 415 unless its body is `body`,
+ * both before anything is read; then as withUser.
+ */
+export async function mutation(req: Request, body: BodyKind, fn: (user: SessionUser) => Promise<Response>): Promise<Response> {
+  return refuseCrossOrigin(req) ?? refuseBodyType(req, body) ?? withUser(fn);
+}
+
+/** For a handler that checks its own body and session (next-auth's): only the origin rule. */
+export async function sameOrigin(req: Request, fn: () => Promise<Response>): Promise<Response> {
+  return refuseCrossOrigin(req) ?? fn();
 }
 
 /** Parses a multipart body, refusing one over the limit before reading it. */

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { login, seedStudy, testDb, user } from "./helpers.ts";
+import { expect, test } from "./fixtures.ts";
+import { actionForm, actionId, FROM_SECONDREAD, login, seedStudy, testDb, user } from "./helpers.ts";
 
 test.describe("roles are enforced on the server", () => {
   test("signed-out visitors are sent to the login page and get 401 from the API", async ({ page, request }) => {
@@ -22,13 +22,13 @@ test.describe("roles are enforced on the server", () => {
       const res = await page.request.get(`/api/studies/${study.id}/${download}`);
       expect(res.status(), download).toBe(403);
     }
-    const importRes = await page.request.post(`/api/studies/${study.id}/import`, { multipart: { mode: "preview", file: { name: "x.csv", mimeType: "text/csv", buffer: Buffer.from("uid,findings,impression\n1,a,b\n") } } });
+    const importRes = await page.request.post(`/api/studies/${study.id}/import`, { headers: FROM_SECONDREAD, multipart: { mode: "preview", file: { name: "x.csv", mimeType: "text/csv", buffer: Buffer.from("uid,findings,impression\n1,a,b\n") } } });
     expect(importRes.status()).toBe(403);
-    const systemRes = await page.request.post(`/api/studies/${study.id}/systems`, { multipart: { kind: "retrieval", name: "sneaky", library: "study" } });
+    const systemRes = await page.request.post(`/api/studies/${study.id}/systems`, { headers: FROM_SECONDREAD, multipart: { kind: "retrieval", name: "sneaky", library: "study" } });
     expect(systemRes.status()).toBe(403);
     expect(await testDb().system.count({ where: { studyId: study.id, name: "sneaky" } })).toBe(0);
     const retrieval = await testDb().system.findFirstOrThrow({ where: { studyId: study.id, kind: "RETRIEVAL" } });
-    const completeRes = await page.request.post(`/api/studies/${study.id}/systems/${retrieval.id}/outputs`, { multipart: { note: "x" } });
+    const completeRes = await page.request.post(`/api/studies/${study.id}/systems/${retrieval.id}/outputs`, { headers: FROM_SECONDREAD, multipart: { note: "x" } });
     expect(completeRes.status()).toBe(403);
 
     const other = await testDb().assignment.findFirstOrThrow({ where: { raterId: (await user("rater2")).id, case: { studyId: study.id } } });
@@ -40,14 +40,11 @@ test.describe("roles are enforced on the server", () => {
 });
 
 test("a rater calling an admin server action directly gets 403 and changes nothing", async ({ page }) => {
-  const fs = await import("node:fs");
-  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8"));
-  const [actionId] = Object.entries<{ exportedName: string }>(manifest.node).find(([, a]) => a.exportedName === "createStudyAction")!;
   await login(page, "rater");
   const before = await testDb().study.count();
   const res = await page.request.post("/admin", {
-    headers: { "Next-Action": actionId, Accept: "text/x-component" },
-    multipart: { "1_name": "Created by a rater", "1_ratersPerCase": "1", "0": '["$K1"]' },
+    headers: { ...FROM_SECONDREAD, "Next-Action": actionId("createStudyAction"), Accept: "text/x-component" },
+    multipart: actionForm({ name: "Created by a rater", ratersPerCase: "1" }),
   });
   expect(res.status()).toBe(403);
   expect(await testDb().study.count()).toBe(before);

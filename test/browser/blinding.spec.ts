@@ -1,4 +1,4 @@
-import { expect, test, type Response } from "@playwright/test";
+import { expect, test, type Response } from "./fixtures.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";
 
 // Blinding is a security property: crawl everything a rater's browser receives and look for

@@ -10,11 +10,31 @@ import { USERS } from "./users.ts";
 
 export const DEMO_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "demo");
 
+/** SecondRead's own origin (playwright.config.ts's baseURL): state-changing requests must carry it. */
+export const ORIGIN = `http://localhost:${Number(process.env.E2E_PORT ?? 3100)}`;
+export const FROM_SECONDREAD = { Origin: ORIGIN };
+
 let shared: Db | null = null;
 export function testDb(): Db {
   const url = process.env.E2E_DATABASE_URL;
   if (!url) throw new Error("E2E_DATABASE_URL is not set: run the browser tests with `npm test`.");
   return (shared ??= createDb(url));
+}
+
+/** The id Next.js gave a server action in this build (to call it the way a page does). */
+export function actionId(exportedName: string): string {
+  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8"));
+  const found = Object.entries<{ exportedName: string }>(manifest.node).find(([, a]) => a.exportedName === exportedName);
+  if (!found) throw new Error(`No server action ${exportedName} in this build.`);
+  return found[0];
+}
+
+/** React's encoding of (previous state, form), as the create-study form sends it: the root ("0") last. */
+export function actionForm(fields: Record<string, string>) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(`_1_${k}`, v);
+  form.append("0", '[null,"$K1"]');
+  return form;
 }
 
 export async function login(page: Page, who: keyof typeof USERS) {

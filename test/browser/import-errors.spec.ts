@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { importCases } from "../../lib/import.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";
 

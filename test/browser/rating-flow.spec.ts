@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures.ts";
 import fs from "node:fs";
 import path from "node:path";
 import { DEMO_DIR, login, testDb } from "./helpers.ts";

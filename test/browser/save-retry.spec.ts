@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";
 
 test("a score given while the network fails is retried until saved, and never doubled", async ({ page }) => {

@@ -2,7 +2,7 @@ import { assertAdmin } from "@/lib/access.ts";
 import { db } from "@/lib/db.ts";
 import { UserInputError } from "@/lib/errors.ts";
 import { cancelGeneration, generationProgress, queueFor, startGeneration } from "@/lib/generation.ts";
-import { withUser } from "@/lib/http.ts";
+import { mutation, withUser } from "@/lib/http.ts";
 
 async function generatedSystems(studyId: string) {
   return db().system.findMany({ where: { studyId, kind: { in: ["LLAMA", "OPENAI_COMPATIBLE"] } }, orderBy: { createdAt: "asc" }, select: { id: true, name: true } });
@@ -22,7 +22,7 @@ export async function GET(_req: Request, ctx: RouteContext<"/api/studies/[id]/ge
 
 /** { systemId, action: "start" | "cancel" }; "start" also retries failures (only missing outputs are queued). */
 export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/generation">) {
-  return withUser(async (user) => {
+  return mutation(req, "json", async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
     const body = (await req.json().catch(() => ({}))) as { systemId?: string; action?: string };

@@ -1,12 +1,12 @@
 import { db } from "@/lib/db.ts";
 import { readEnv } from "@/lib/env.ts";
-import { fileField, readForm, withUser } from "@/lib/http.ts";
+import { fileField, readForm, mutation } from "@/lib/http.ts";
 import { importCases, previewImport } from "@/lib/import.ts";
 import { assertAdmin } from "@/lib/access.ts";
 
 // multipart: file, mode=preview|import, findings/impression/sourceId column names, skipIncomplete=1
 export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/import">) {
-  return withUser(async (user) => {
+  return mutation(req, "multipart", async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
     const form = await readForm(req, readEnv().IMPORT_MAX_BYTES);

@@ -1,10 +1,10 @@
 import { assertAdmin } from "@/lib/access.ts";
 import { db } from "@/lib/db.ts";
-import { withUser } from "@/lib/http.ts";
+import { mutation } from "@/lib/http.ts";
 import { previewPrompt } from "@/lib/llm-systems.ts";
 
 export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/prompt-preview">) {
-  return withUser(async (user) => {
+  return mutation(req, "json", async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
     const { template } = (await req.json().catch(() => ({}))) as { template?: string };

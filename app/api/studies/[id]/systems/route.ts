@@ -2,7 +2,7 @@ import { assertAdmin } from "@/lib/access.ts";
 import { db } from "@/lib/db.ts";
 import { readEnv } from "@/lib/env.ts";
 import { UserInputError } from "@/lib/errors.ts";
-import { fileField, readForm, withUser } from "@/lib/http.ts";
+import { fileField, readForm, mutation } from "@/lib/http.ts";
 import { addLlamaSystem, addOpenAiSystem } from "@/lib/llm-systems.ts";
 import { addImportedSystem, addRetrievalSystem } from "@/lib/systems.ts";
 
@@ -10,7 +10,7 @@ import { addImportedSystem, addRetrievalSystem } from "@/lib/systems.ts";
 // for llama: model, adapter (repeated), adapterScale:<file>, template, settings (JSON);
 // for openai: baseUrl, endpointModel, apiKeyEnv, template, settings
 export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/systems">) {
-  return withUser(async (user) => {
+  return mutation(req, "multipart", async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
     const form = await readForm(req, readEnv().IMPORT_MAX_BYTES);

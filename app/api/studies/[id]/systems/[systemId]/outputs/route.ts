@@ -1,12 +1,12 @@
 import { assertAdmin } from "@/lib/access.ts";
 import { db } from "@/lib/db.ts";
 import { readEnv } from "@/lib/env.ts";
-import { fileField, readForm, withUser } from "@/lib/http.ts";
+import { fileField, readForm, mutation } from "@/lib/http.ts";
 import { completeSystem } from "@/lib/systems.ts";
 
 // multipart: file (the library file of a retrieval system made from one, or the outputs of an imported system)
 export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/systems/[systemId]/outputs">) {
-  return withUser(async (user) => {
+  return mutation(req, "multipart", async (user) => {
     assertAdmin(user);
     const { id, systemId } = await ctx.params;
     const max = readEnv().IMPORT_MAX_BYTES;
