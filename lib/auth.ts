@@ -72,12 +72,10 @@ export const authOptions: NextAuthOptions = {
     },
   },
   logger: {
+    // An ended session is routine, not an error worth a stack trace in the log.
     error(code, metadata) {
-      if ((metadata as { name?: string } | undefined)?.name === "SessionEnded") return; // routine, not an error
-      console.error(`[next-auth][error][${code}]`, metadata);
+      if ((metadata as { name?: string } | undefined)?.name !== "SessionEnded") console.error(`[next-auth][error][${code}]`, metadata);
     },
-    warn: (code) => console.warn(`[next-auth][warn][${code}]`),
-    debug: () => {},
   },
 };
 
