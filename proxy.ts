@@ -6,7 +6,7 @@ import { HSTS, pageCsp, servedOverHttps } from "./lib/security-headers.ts";
 // Signed-out visitors go to the login page. Roles are checked on the server by each page,
 // action and route (lib/auth.ts, lib/access.ts), not here. API routes answer 401 themselves
 // and stay out of the proxy, which would buffer (and cap) large uploads.
-const auth = withAuth({ pages: { signIn: "/login" }, secret: process.env.AUTH_SECRET });
+const auth = withAuth({ pages: { signIn: "/login" }, secret: process.env.AUTH_SECRET, cookies: { sessionToken: { name: "next-auth.session-token" } } });
 
 export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   // Anything but GET/HEAD to a page is a server action (Next-Action header, or a form posting

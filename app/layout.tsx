@@ -21,7 +21,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             {user?.role === "ADMIN" && <Link href="/admin/users" className="text-stone-600 hover:text-stone-900">Users</Link>}
             {user && <Link href="/rate" className="text-stone-600 hover:text-stone-900">My ratings</Link>}
             <span className="flex-1" />
-            {user && <span className="text-stone-500">{user.email}</span>}
+            {user && <Link href="/account" className="text-stone-500 hover:text-stone-900" title="Account">{user.email}</Link>}
             {user && <SignOutButton />}
           </nav>
         </header>

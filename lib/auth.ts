@@ -1,14 +1,44 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getServerSession } from "next-auth";
+import { getServerSession, type CookiesOptions } from "next-auth";
+import { encode } from "next-auth/jwt";
+import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { db } from "./db.ts";
-import { checkCredentials, type Actor } from "./users.ts";
+import { endSessions, sessionUser, sessionVersionForSignIn, type SessionUser } from "./sessions.ts";
+import { checkCredentials } from "./users.ts";
+
+const SESSION_MAX_AGE = 12 * 60 * 60;
+
+// One set of cookie names over http and https (next-auth would add __Secure-/__Host- prefixes only when
+// NEXTAUTH_URL is https), so proxy.ts finds the session cookie however the request arrived.
+export const SESSION_COOKIE = "next-auth.session-token";
+
+/** https when NEXTAUTH_URL says so, or when a proxy in front says the visitor came over https. */
+export function isHttps(requestHeaders: Pick<Headers, "get">): boolean {
+  if (process.env.NEXTAUTH_URL?.startsWith("https://")) return true;
+  return requestHeaders.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase() === "https";
+}
+
+function cookieOptions(secure: boolean): Partial<CookiesOptions> {
+  const options = { httpOnly: true, sameSite: "lax", path: "/", secure };
+  return {
+    sessionToken: { name: SESSION_COOKIE, options },
+    callbackUrl: { name: "next-auth.callback-url", options },
+    csrfToken: { name: "next-auth.csrf-token", options },
+  };
+}
+
+/** Thrown from the jwt callback: next-auth then answers no session and clears the cookie. */
+class SessionEnded extends Error {
+  name = "SessionEnded";
+}
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.AUTH_SECRET,
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
+  cookies: cookieOptions(process.env.NEXTAUTH_URL?.startsWith("https://") ?? false),
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({
@@ -22,21 +52,49 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
-    // The token carries only the user id: role and active are read from the database on every request,
-    // so demoting or disabling an account takes effect at once.
-    jwt: ({ token, user }) => (user ? { ...token, sub: user.id } : token),
-    session: ({ session, token }) => ({ ...session, userId: token.sub }),
+    // The token carries the user id and session version; role and active are read from the database
+    // on every request, and a moved-on version (sign-out, deactivation, password change) ends the session.
+    async jwt({ token, user }) {
+      if (user) {
+        const sv = await sessionVersionForSignIn(db(), user.id);
+        if (sv === null) throw new SessionEnded();
+        return { ...token, sub: user.id, sv };
+      }
+      if (!(await sessionUser(db(), token))) throw new SessionEnded();
+      return token;
+    },
+    session: ({ session, token }) => ({ ...session, userId: token.sub, sv: token.sv }),
+  },
+  events: {
+    // Signing out ends every session of the user: a copied cookie must not outlive it.
+    async signOut({ token }) {
+      if (token) await endSessions(db(), token);
+    },
+  },
+  logger: {
+    // An ended session is routine, not an error worth a stack trace in the log.
+    error(code, metadata) {
+      if ((metadata as { name?: string } | undefined)?.name !== "SessionEnded") console.error(`[next-auth][error][${code}]`, metadata);
+    },
   },
 };
 
-export type SessionUser = Actor & { email: string; name: string };
+/** The options for one request to /api/auth: cookies are Secure when it came over https. */
+export const authOptionsFor = (requestHeaders: Pick<Headers, "get">): NextAuthOptions => ({ ...authOptions, cookies: cookieOptions(isHttps(requestHeaders)) });
+
+/** After the user changed their own password: this browser's session continues under the new version. */
+export async function reissueSession(user: SessionUser, sessionVersion: number) {
+  const value = await encode({ token: { sub: user.id, name: user.name, email: user.email, sv: sessionVersion }, secret: process.env.AUTH_SECRET ?? "", maxAge: SESSION_MAX_AGE });
+  const secure = isHttps(await headers());
+  (await cookies()).set(SESSION_COOKIE, value, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: SESSION_MAX_AGE });
+}
+
+export type { SessionUser };
 
 /** The signed-in, active user, or null. */
 export async function currentUser(): Promise<SessionUser | null> {
-  const session = (await getServerSession(authOptions)) as { userId?: string } | null;
-  if (!session?.userId) return null;
-  const user = await db().user.findUnique({ where: { id: session.userId }, select: { id: true, role: true, email: true, name: true, active: true } });
-  return user?.active ? user : null;
+  const session = (await getServerSession(authOptions)) as { userId?: string; sv?: number } | null;
+  return session ? sessionUser(db(), { sub: session.userId, sv: session.sv }) : null;
 }
 
 /** For pages: redirects to the login page when signed out. */

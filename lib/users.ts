@@ -7,19 +7,40 @@ import { hashPassword, verifyPassword } from "./passwords.ts";
 
 export type Actor = Pick<User, "id" | "role">;
 
+// Control characters (NUL above all: PostgreSQL refuses it in text) have no place in a name.
+const CONTROL = /\p{Cc}/u;
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 1000;
+
+export const passwordRule = z
+  .string({ error: "required." })
+  .min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters, please.`)
+  .max(PASSWORD_MAX, `at most ${PASSWORD_MAX.toLocaleString("en")} characters, please.`);
+
 export const newUserInput = z.object({
-  email: z.string().trim().toLowerCase().email("Enter a valid email address."),
-  name: z.string().trim().max(120).default(""),
-  role: z.enum(Role),
-  password: z.string().min(10, "Passwords need at least 10 characters."),
+  // 254: the longest address SMTP can deliver to (RFC 5321); checked before the format so a huge value gets a short answer.
+  email: z.string({ error: "required." }).trim().max(254, "at most 254 characters, please.").toLowerCase().pipe(z.email("enter a valid email address.")),
+  name: z.string({ error: "must be text." }).trim().max(120, "at most 120 characters, please.").refine((s) => !CONTROL.test(s), "control characters (such as NUL, tab or line breaks) are not allowed.").default(""),
+  role: z.enum(Role, { error: "must be ADMIN (study admin) or RATER." }),
+  password: passwordRule,
 });
 
-export async function createUser(db: Db, actorId: string | null, input: z.input<typeof newUserInput>) {
+const LABELS: Record<string, string> = { email: "Email", name: "Name", role: "Role", password: "Password", currentPassword: "Current password", newPassword: "New password", repeatPassword: "Repeat new password" };
+
+/** "Email: enter a valid email address. Role: …": each message names its field. */
+export function fieldErrors(error: z.ZodError): UserInputError {
+  return new UserInputError(error.issues.map((i) => `${LABELS[String(i.path[0])] ?? String(i.path[0] ?? "Input")}: ${i.message}`).join(" "));
+}
+
+/** Raw input from a form or the CLI: everything is checked here, role included. */
+export type NewUserInput = { email: string; name?: string; role: string; password: string };
+
+export async function createUser(db: Db, actorId: string | null, input: NewUserInput) {
   const parsed = newUserInput.safeParse(input);
-  if (!parsed.success) throw new UserInputError(parsed.error.issues.map((i) => i.message).join(" "));
+  if (!parsed.success) throw fieldErrors(parsed.error);
   const { email, name, role, password } = parsed.data;
   const passwordHash = await hashPassword(password);
-  const exists = new UserInputError(`A user with email ${email} already exists.`);
+  const exists = new UserInputError(`Email: a user with email ${email} already exists.`);
   return db.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email } })) throw exists;
     const user = await tx.user.create({ data: { email, name: name || email.split("@")[0], role, passwordHash } });

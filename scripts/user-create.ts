@@ -1,4 +1,5 @@
 // npm run user:create -- --email someone@example.org --role admin|rater [--name "Dr X"]
+// npm run user:create -- --email someone@example.org --reset-password   (ends the user's sessions)
 // The password is asked for (hidden) on a terminal, or generated and printed once.
 import { parseArgs } from "node:util";
 import readline from "node:readline";
@@ -9,13 +10,16 @@ const { readEnv } = await import("../lib/env.ts");
 const { openDatabase } = await import("../lib/runtime.ts");
 const { createDb } = await import("../lib/db.ts");
 const { createUser } = await import("../lib/users.ts");
+const { resetPassword } = await import("../lib/accounts.ts");
 const { generatePassword } = await import("../lib/passwords.ts");
-const { UserInputError } = await import("../lib/errors.ts");
+const { NotFoundError, UserInputError } = await import("../lib/errors.ts");
 
-const { values } = parseArgs({ options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, generate: { type: "boolean" } } });
-const role = values.role?.toUpperCase();
-if (!values.email || (role !== "ADMIN" && role !== "RATER")) {
+const { values } = parseArgs({ options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, generate: { type: "boolean" }, "reset-password": { type: "boolean" } } });
+const reset = values["reset-password"] ?? false;
+// The role is checked by createUser, with the same message as in the web form.
+if (!values.email || (reset ? values.role !== undefined || values.name !== undefined : values.role === undefined)) {
   console.error("Usage: npm run user:create -- --email <email> --role admin|rater [--name <name>] [--generate]");
+  console.error("       npm run user:create -- --email <email> --reset-password [--generate]");
   process.exit(2);
 }
 
@@ -31,7 +35,7 @@ let generated = false;
 if (process.stdin.isTTY && !values.generate) {
   password = await askHidden("Password (at least 10 characters, empty to generate one): ");
   if (password && password !== (await askHidden("Repeat the password: "))) {
-    console.error("The passwords differ; no user was created.");
+    console.error(`The passwords differ; ${reset ? "nothing was changed" : "no user was created"}.`);
     process.exit(1);
   }
 } else password = "";
@@ -40,11 +44,16 @@ if (!password) [password, generated] = [generatePassword(), true];
 const database = await openDatabase(readEnv(), { log: () => {} });
 const db = createDb(database.url);
 try {
-  const user = await createUser(db, null, { email: values.email, name: values.name ?? "", role, password });
-  console.log(`Created ${user.role === "ADMIN" ? "study admin" : "rater"} ${user.email}.`);
+  if (reset) {
+    const { email } = await resetPassword(db, null, { email: values.email }, password);
+    console.log(`New password set for ${email}; their sessions have ended.`);
+  } else {
+    const user = await createUser(db, null, { email: values.email, name: values.name ?? "", role: values.role!.toUpperCase(), password });
+    console.log(`Created ${user.role === "ADMIN" ? "study admin" : "rater"} ${user.email}.`);
+  }
   if (generated) console.log(`Password (shown once, store it now): ${password}`);
 } catch (e) {
-  if (e instanceof UserInputError) {
+  if (e instanceof UserInputError || e instanceof NotFoundError) {
     console.error(e.message);
     process.exitCode = 1;
   } else throw e;

@@ -7,6 +7,7 @@ import { db } from "@/lib/db.ts";
 import { generatePassword } from "@/lib/passwords.ts";
 import { createStudy, updateStudyTexts } from "@/lib/studies.ts";
 import { createUser } from "@/lib/users.ts";
+import { resetPassword, setUserActive } from "@/lib/accounts.ts";
 
 export async function createStudyAction(_: unknown, form: FormData) {
   const admin = await requireAdmin();
@@ -27,8 +28,7 @@ export async function createUserAction(_: unknown, form: FormData) {
   const admin = await requireAdmin();
   return toResult(async () => {
     const password = String(form.get("password") || "") || generatePassword();
-    const role = form.get("role") === "ADMIN" ? "ADMIN" : "RATER";
-    const user = await createUser(db(), admin.id, { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), role, password });
+    const user = await createUser(db(), admin.id, { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), role: String(form.get("role") ?? ""), password });
     revalidatePath("/admin/users");
     return { email: user.email, password };
   });
@@ -50,4 +50,20 @@ export async function assignRatersAction(studyId: string, _: unknown, form: Form
     revalidatePath(`/admin/studies/${studyId}`);
     return result;
   });
+}
+
+/** Deactivating ends the user's sessions at once; reactivating lets them sign in again. */
+export async function setUserActiveAction(userId: string, active: boolean, _: unknown, _form: FormData) {
+  const admin = await requireAdmin();
+  return toResult(async () => {
+    const result = await setUserActive(db(), admin, userId, active);
+    revalidatePath("/admin/users");
+    return result;
+  });
+}
+
+/** A new generated password, shown once; the user's sessions end. */
+export async function resetPasswordAction(userId: string, _: unknown, _form: FormData) {
+  const admin = await requireAdmin();
+  return toResult(() => resetPassword(db(), admin, { id: userId }));
 }

@@ -27,13 +27,36 @@ test("creates a rater with a generated password printed once, which then signs i
   assert.equal(await checkCredentials(t.db, "dr.lee@example.org", "wrong password"), null);
 });
 
-test("refuses a duplicate email and a bad role, changing nothing", async () => {
+test("refuses a duplicate email and bad input naming the field, changing nothing", async () => {
   const before = await t.db.user.count();
   const dup = cli("--email", "dr.lee@example.org", "--role", "admin");
   assert.equal(dup.status, 1);
   assert.match(dup.stderr, /already exists/);
-  const bad = cli("--email", "x@example.org", "--role", "superuser");
-  assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /Usage: npm run user:create/);
+  for (const [args, message] of [
+    [["--email", "x@example.org", "--role", "superuser"], /^Role: must be ADMIN \(study admin\) or RATER/],
+    [["--email", "x@example.org", "--role", "rater", "--name", "Dr\u0001Ctrl"], /^Name: control characters/],
+    [["--email", `${"x".repeat(10_000)}@example.org`, "--role", "rater"], /^Email: at most 254 characters/],
+  ] as const) {
+    const r = cli(...args);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, message);
+  }
+  const usage = cli("--email", "x@example.org");
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /Usage: npm run user:create/);
   assert.equal(await t.db.user.count(), before);
+});
+
+test("--reset-password prints a new password once and ends the user's sessions", async () => {
+  const user = await t.db.user.findUniqueOrThrow({ where: { email: "dr.lee@example.org" } });
+  const r = cli("--email", "DR.LEE@example.org", "--reset-password");
+  assert.equal(r.status, 0, r.stderr);
+  const password = /Password \(shown once, store it now\): (\S+)/.exec(r.stdout)?.[1];
+  assert.ok(password, r.stdout);
+  assert.ok(await checkCredentials(t.db, "dr.lee@example.org", password));
+  const after = await t.db.user.findUniqueOrThrow({ where: { email: "dr.lee@example.org" } });
+  assert.equal(after.sessionVersion, user.sessionVersion + 1);
+  const missing = cli("--email", "nobody@example.org", "--reset-password");
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /No user has the email nobody@example.org/);
 });

@@ -15,13 +15,13 @@ export function AddUserForm() {
       )}
     >
       <div className="grid gap-3 sm:grid-cols-2">
-        <label className="block text-sm font-medium">Email<input name="email" type="email" required className={inputClass} /></label>
-        <label className="block text-sm font-medium">Name<input name="name" className={inputClass} /></label>
+        <label className="block text-sm font-medium">Email<input name="email" type="email" required maxLength={254} className={inputClass} /></label>
+        <label className="block text-sm font-medium">Name<input name="name" maxLength={120} className={inputClass} /></label>
         <label className="block text-sm font-medium">Role
           <select name="role" defaultValue="RATER" className={inputClass}><option value="RATER">Rater</option><option value="ADMIN">Study admin</option></select>
         </label>
         <label className="block text-sm font-medium">Password <span className="font-normal text-stone-500">(leave empty to generate one)</span>
-          <input name="password" type="password" minLength={10} autoComplete="new-password" className={inputClass} />
+          <input name="password" type="password" minLength={10} maxLength={1000} autoComplete="new-password" className={inputClass} />
         </label>
       </div>
     </ActionForm>

@@ -1,0 +1,18 @@
+"use server";
+import { toResult } from "@/lib/action-result.ts";
+import { changeOwnPassword } from "@/lib/accounts.ts";
+import { reissueSession, requireUser } from "@/lib/auth.ts";
+import { db } from "@/lib/db.ts";
+
+/** Every other session of the user ends; this browser's continues under a re-issued cookie. */
+export async function changePasswordAction(_: unknown, form: FormData) {
+  const user = await requireUser();
+  return toResult(async () => {
+    const { sessionVersion } = await changeOwnPassword(db(), user, {
+      currentPassword: String(form.get("currentPassword") ?? ""),
+      newPassword: String(form.get("newPassword") ?? ""),
+      repeatPassword: String(form.get("repeatPassword") ?? ""),
+    });
+    await reissueSession(user, sessionVersion);
+  });
+}
