@@ -59,9 +59,6 @@ function row(entry: string, fill: string, out: Answer, rater: Answer, other: Ans
   return { entry, fill, answers: { out, rater, other, off, admin }, send };
 }
 
-const A = "ACTION app/admin/actions.ts#";
-const R = "ACTION app/rate/actions.ts#";
-
 // prettier-ignore
 export const MATRIX: Row[] = [
   //  entry                                                  fill                         out      rater         other         off      admin      send
@@ -85,8 +82,8 @@ export const MATRIX: Row[] = [
   row("POST /api/studies/[id]/import",                       "id=study",                  401,     403,          403,          401,     200,       SEND.importCases),
   row("POST /api/studies/[id]/systems",                      "id=study",                  401,     403,          403,          401,     200,       SEND.addSystem),
   row("POST /api/studies/[id]/systems/[systemId]/outputs",   "id=study systemId=retrieval", 401,     403,        403,          401,     200,       SEND.completeSystem),
-  row(`${A}createStudyAction`,                               "",                          "login", 403,          403,          "login", 200,       SEND.createStudy),
-  row(`${A}createUserAction`,                                "",                          "login", 403,          403,          "login", 200,       SEND.createAdminUser),
-  row(`${A}assignRatersAction`,                              "id=study",                  "login", 403,          403,          "login", 200,       SEND.assignRaters),
-  row(`${R}saveRatingAction`,                                "assignmentId=raterCase",    "login", 200,          "refused",    "login", "refused", SEND.saveRating),
+  row("ACTION app/admin/actions.ts#createStudyAction",        "",                          "login", 403,          403,          "login", 200,       SEND.createStudy),
+  row("ACTION app/admin/actions.ts#createUserAction",         "",                          "login", 403,          403,          "login", 200,       SEND.createAdminUser),
+  row("ACTION app/admin/actions.ts#assignRatersAction",       "id=study",                  "login", 403,          403,          "login", 200,       SEND.assignRaters),
+  row("ACTION app/rate/actions.ts#saveRatingAction",          "assignmentId=raterCase",    "login", 200,          "refused",    "login", "refused", SEND.saveRating),
 ];
