@@ -4,6 +4,7 @@ import { importCases } from "../../lib/import.ts";
 import { addLlamaSystem } from "../../lib/llm-systems.ts";
 import { loadCase } from "../../lib/rating.ts";
 import { createStudy } from "../../lib/studies.ts";
+import { createUser } from "../../lib/users.ts";
 import { CALLERS, MATRIX, type Answer, type Body, type Caller, type Fixture, type Row } from "./access-matrix.ts";
 import { actionPage, appEntries, builtActions } from "./app-entries.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";
@@ -61,6 +62,7 @@ test.describe("access matrix", () => {
       raterHandle: view.candidates[0].handle,
       raterId: rater.id,
       otherId: (await user("rater2")).id,
+      spareUserId: (await createUser(db, admin.id, { email: `matrix-spare-${Date.now()}@e2e.secondread`, name: "Matrix spare", role: "RATER", password: "matrix-spare-password" })).id,
       genStudy: genStudy.id,
       llama: llama.id,
       session: "session",

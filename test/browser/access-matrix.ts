@@ -14,6 +14,10 @@
 // Every answer that is not 200 must leave the database as it was (checked for each call).
 // fill: how dynamic segments are filled, "segment=fixture" (fixture names: see Fixture below).
 // send: the request body of a state-changing entry (SEND below); every non-GET call carries Origin.
+//       An ACTION is posted to the page that bundles it (from the build's manifest); fill that page's segments.
+// Rows run top to bottom, callers left to right, on one seeded study: an admin call that changes
+// what later rows rely on (e.g. deactivating an account) must aim at a spare fixture (spareUserId).
+// To add an entry: copy a line; the failing coverage test prints a starting line for a missing one.
 
 export type Answer = number | "login" | "refused" | `→/${string}`;
 export const CALLERS = ["out", "rater", "other", "off", "admin"] as const;
@@ -27,6 +31,7 @@ export type Fixture = {
   raterHandle: string; // a candidate handle of that assignment
   raterId: string;
   otherId: string;
+  spareUserId: string; // a rater with no study, for admin actions on accounts (deactivate, reset password)
   genStudy: string; // a study without cases, with one generated (LLAMA) system
   llama: string; // that system
   session: string; // the literal "session", for next-auth's catch-all
