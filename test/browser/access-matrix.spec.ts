@@ -1,4 +1,4 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "./fixtures.ts";
 import { createRequire } from "node:module";
 import { importCases } from "../../lib/import.ts";
 import { addLlamaSystem } from "../../lib/llm-systems.ts";

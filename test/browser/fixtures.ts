@@ -3,7 +3,8 @@
 import { test as base, expect, type Browser, type BrowserContext } from "@playwright/test";
 
 export { expect };
-export type { Page, Response } from "@playwright/test";
+export { request } from "@playwright/test";
+export type { APIRequestContext, APIResponse, Page, Response } from "@playwright/test";
 
 // Chromium logs "Refused to … because it violates the following Content Security Policy
 // directive"; the init script below reports the DOM event too, with the directive and source.
