@@ -1,0 +1,61 @@
+// Request bodies read with a byte limit enforced while they stream: a body without
+// Content-Length (chunked) is cut off at the limit instead of being buffered whole.
+import { UserInputError } from "./errors.ts";
+
+export class BodyTooLargeError extends UserInputError {
+  override name = "BodyTooLargeError";
+}
+
+const MB = 1024 * 1024;
+const mb = (n: number) => (n >= MB ? `${+(n / MB).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
+
+/** What a refused upload is told: the limit, and the setting that raises it when there is one. */
+export function tooLarge(limit: number, setting?: string): BodyTooLargeError {
+  const where = setting ? ` (the setting ${setting})` : "";
+  return new BodyTooLargeError(`The upload is larger than ${mb(limit)}, the limit${where}. Nothing was changed.`);
+}
+
+/**
+ * The body's bytes, refused as soon as more than `limit` have arrived (or Content-Length says so):
+ * the stream is cancelled then, so the rest is never held in memory.
+ */
+export async function readBodyLimited(req: Request, limit: number, refuse: () => Error = () => tooLarge(limit)): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > limit) {
+    await req.body?.cancel().catch(() => {});
+    throw refuse();
+  }
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      chunks.length = 0;
+      await reader.cancel().catch(() => {});
+      throw refuse();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return body;
+}
+
+/** A JSON object body of at most `limit` bytes; anything else (not JSON, not an object) is `fallback`. */
+export async function readJsonLimited<T extends object>(req: Request, limit: number, fallback: T): Promise<T> {
+  const body = await readBodyLimited(req, limit);
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(body));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
