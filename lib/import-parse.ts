@@ -115,7 +115,7 @@ const PIECE_CHARS = 256 * 1024;
  * piece.line: line breaks before the piece, counted as csv-parse counts them.
  */
 function* cutPieces(text: string, limits: ImportLimits, pieces: Piece[]): Generator<void, void, void> {
-  let inQuote = false, quoteLine = 1, line = 1, recStart = 0, recLine = 1, records = 0, pieceStart = 0, pieceLine = 0;
+  let inQuote = false, quoteLine = 1, line = 1, recStart = 0, recLine = 1, records = 0, pieceStart = 0, pieceLine = 0, headerCommas = 0;
   const tooLong = () => {
     const which = records === 0 ? "The header row" : `Row ${records}`;
     const hint = inQuote ? `; if it should not be, look for an unclosed quote (") on line ${quoteLine}` : "";
@@ -126,11 +126,15 @@ function* cutPieces(text: string, limits: ImportLimits, pieces: Piece[]): Genera
     if (c === 34) {
       inQuote = !inQuote; // "" inside a field toggles twice, so it nets out.
       if (inQuote) quoteLine = line;
+    } else if (c === 44 && !inQuote && records === 0) {
+      headerCommas++;
     } else if (c === 10 || c === 13) {
       const breakAt = i;
       if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
       line++;
       if (!inQuote) {
+        // Counted here so a very wide header is refused before it is parsed.
+        if (records === 0 && breakAt > recStart && headerCommas + 1 > limits.maxColumns) throw tooManyColumns(headerCommas + 1, limits);
         if (breakAt > recStart) records++; // empty lines are skipped, not rows
         recStart = i + 1;
         recLine = line;
@@ -226,10 +230,11 @@ function openQuoteLine(text: string): number {
   return openedAt;
 }
 
+const tooManyColumns = (n: number, limits: ImportLimits) =>
+  new ImportFileError(`The header has ${num(n)} columns; the limit is ${num(limits.maxColumns)} (IMPORT_MAX_COLUMNS).`);
+
 function checkHeader(columns: string[], limits: ImportLimits): string[] {
-  if (columns.length > limits.maxColumns) {
-    throw new ImportFileError(`The header has ${num(columns.length)} columns; the limit is ${num(limits.maxColumns)} (IMPORT_MAX_COLUMNS).`);
-  }
+  if (columns.length > limits.maxColumns) throw tooManyColumns(columns.length, limits);
   const seen = new Set<string>();
   columns.forEach((c, i) => {
     if (c === "") throw new ImportFileError(`Header column ${i + 1} has no name; every column needs one.`);
