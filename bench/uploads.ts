@@ -73,15 +73,20 @@ try {
     size += row.length + 1;
   }
   const big = `uid,findings,impression\n${rows.join("\n")}\n`;
-  for (const [label, text] of [["100,000-column CSV", wide], [`${values.mb} MB CSV (${rows.length.toLocaleString("en-US")} rows)`, big]] as const) {
+  await preview("uid,findings,impression\n1,a,b\n"); // the route's first call loads its code: not what is measured
+  async function preview(text: string) {
     const form = new FormData();
     form.set("mode", "preview");
     form.set("file", new Blob([text], { type: "text/csv" }), "cases.csv");
+    const r = await fetch(`${BASE}/api/studies/${study.id}/import`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: BASE } });
+    return { status: r.status, body: await r.text() };
+  }
+  for (const [label, text] of [["100,000-column CSV", wide], [`${values.mb} MB CSV (${rows.length.toLocaleString("en-US")} rows)`, big]] as const) {
     const t = performance.now();
     let done = false;
-    const answer = fetch(`${BASE}/api/studies/${study.id}/import`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: BASE } }).then(async (r) => {
+    const answer = preview(text).then((r) => {
       done = true;
-      return { status: r.status, body: await r.text() };
+      return r;
     });
     const during: number[] = [];
     while (!done) during.push(await loginMs());
