@@ -96,3 +96,16 @@ test("a big file parses in pieces: line numbers stay right past the first piece,
   assert.equal(parsed.rows.length, 200_000);
   assert.ok(ticks >= 3, `a 1 ms timer ran ${ticks} times during the parse`);
 });
+
+test("the caps are settings: read from the environment, a wrong value names the setting", async () => {
+  const { ConfigError, readEnv } = await import("../../lib/env.ts");
+  const { importLimits } = await import("../../lib/import-parse.ts");
+  assert.deepEqual(importLimits(), { maxColumns: 200, maxRowChars: 1_000_000, maxFieldChars: 100_000, maxCells: 5_000_000, maxFindingsChars: 20_000, maxImpressionChars: 5_000 });
+  assert.throws(() => readEnv({ IMPORT_MAX_COLUMNS: "many" }), (e: unknown) => e instanceof ConfigError && /IMPORT_MAX_COLUMNS/.test(e.message));
+  process.env.IMPORT_MAX_COLUMNS = "2";
+  try {
+    rejects(() => csv("a,b,c\n1,2,3\n"), /header has 3 columns; the limit is 2 \(IMPORT_MAX_COLUMNS\)/);
+  } finally {
+    delete process.env.IMPORT_MAX_COLUMNS;
+  }
+});
