@@ -2,7 +2,7 @@ import "server-only";
 import { currentUser, type SessionUser } from "./auth.ts";
 import { ForbiddenError, NotFoundError, UserInputError } from "./errors.ts";
 import { ImportFileError } from "./import-parse.ts";
-import { readBodyLimited, tooLarge } from "./body-limit.ts";
+import { parseMultipart, readBodyLimited, tooLarge } from "./body-limit.ts";
 
 /** Maps domain errors to HTTP answers for route handlers; anything else is a 500 with no details. */
 export function errorResponse(e: unknown): Response {
@@ -31,8 +31,9 @@ export async function withUser(fn: (user: SessionUser) => Promise<Response>): Pr
 export async function readForm(req: Request, maxBytes: number): Promise<FormData> {
   // The other fields and the multipart framing come on top of the file.
   const body = await readBodyLimited(req, maxBytes + 1024 * 1024, () => tooLarge(maxBytes, "IMPORT_MAX_BYTES"));
+  const contentType = req.headers.get("content-type") ?? "";
   try {
-    return await new Response(body as BodyInit, { headers: { "content-type": req.headers.get("content-type") ?? "" } }).formData();
+    return parseMultipart(body, contentType) ?? (await new Response(body as BodyInit, { headers: { "content-type": contentType } }).formData());
   } catch {
     throw new UserInputError("The upload is not a readable form (multipart/form-data); nothing was changed.");
   }

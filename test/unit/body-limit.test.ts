@@ -2,7 +2,7 @@
 // and its stream is cancelled so the rest is never read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BodyTooLargeError, readBodyLimited, readJsonLimited } from "../../lib/body-limit.ts";
+import { BodyTooLargeError, parseMultipart, readBodyLimited, readJsonLimited } from "../../lib/body-limit.ts";
 
 function endless(chunk = new Uint8Array(64 * 1024)) {
   const seen = { pulled: 0, cancelled: false };
@@ -38,4 +38,23 @@ test("readJsonLimited: an object, or the fallback for anything else", async () =
   assert.deepEqual(await json("null"), { fallback: true });
   assert.deepEqual(await json("[1]"), { fallback: true });
   assert.deepEqual(await json("{oops"), { fallback: true });
+});
+
+test("multipart bodies parse like undici's parser does (fields, files, names with quotes, an empty file)", async () => {
+  const form = new FormData();
+  form.set("mode", "preview");
+  form.set("note", "two\r\nlines, é");
+  form.set("file", new File([new TextEncoder().encode("uid,findings\n1,a\n")], 'my "cases".csv', { type: "text/csv" }));
+  form.set("empty", new File([], "none.csv"));
+  const req = new Request("http://x/", { method: "POST", body: form });
+  const contentType = req.headers.get("content-type")!;
+  const body = new Uint8Array(await req.arrayBuffer());
+  const ours = parseMultipart(body, contentType)!;
+  const theirs = await new Response(body, { headers: { "content-type": contentType } }).formData();
+  assert.ok(ours);
+  const dump = async (f: FormData) =>
+    Promise.all([...f.entries()].map(async ([k, v]) => [k, typeof v === "string" ? v : { name: v.name, type: v.type, text: await v.text() }]));
+  assert.deepEqual(await dump(ours), await dump(theirs));
+  assert.equal(parseMultipart(body, "application/json"), null);
+  assert.equal(parseMultipart(body.subarray(0, body.length - 10), contentType), null);
 });
