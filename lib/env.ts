@@ -14,6 +14,13 @@ const schema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   SECONDREAD_DATA_DIR: z.string().min(1).default(".data"),
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  // Caps on an uploaded table's shape, so one file cannot hold the server (lib/import-parse.ts).
+  IMPORT_MAX_COLUMNS: z.coerce.number().int().positive().default(200),
+  IMPORT_MAX_ROW_CHARS: z.coerce.number().int().positive().default(1_000_000),
+  IMPORT_MAX_FIELD_CHARS: z.coerce.number().int().positive().default(100_000),
+  IMPORT_MAX_CELLS: z.coerce.number().int().positive().default(5_000_000),
+  IMPORT_MAX_FINDINGS_CHARS: z.coerce.number().int().positive().default(20_000),
+  IMPORT_MAX_IMPRESSION_CHARS: z.coerce.number().int().positive().default(5_000),
   // Local models run on the CPU unless a GPU backend is asked for ("auto": whichever works here).
   SECONDREAD_GPU: z.enum(["off", "auto", "cuda", "vulkan"], { message: 'must be "off", "auto", "cuda" or "vulkan"' }).default("off"),
 });

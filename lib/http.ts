@@ -2,12 +2,14 @@ import "server-only";
 import { currentUser, type SessionUser } from "./auth.ts";
 import { ForbiddenError, NotFoundError, UserInputError } from "./errors.ts";
 import { ImportFileError } from "./import-parse.ts";
+import { BodyTooLargeError, parseMultipart, readBodyLimited, tooLarge } from "./body-limit.ts";
 import { refuseBodyType, refuseCrossOrigin, type BodyKind } from "./same-origin.ts";
 
 /** Maps domain errors to HTTP answers for route handlers; anything else is a 500 with no details. */
 export function errorResponse(e: unknown): Response {
   if (e instanceof ForbiddenError) return Response.json({ error: e.message }, { status: 403 });
   if (e instanceof NotFoundError) return Response.json({ error: e.message }, { status: 404 });
+  if (e instanceof BodyTooLargeError) return Response.json({ error: e.message }, { status: 413 });
   if (e instanceof UserInputError || e instanceof ImportFileError) return Response.json({ error: e.message }, { status: 400 });
   console.error(e);
   return Response.json({ error: "Something went wrong on the server; nothing was changed." }, { status: 500 });
@@ -38,17 +40,25 @@ export async function sameOrigin(req: Request, fn: () => Promise<Response>): Pro
   return refuseCrossOrigin(req) ?? fn();
 }
 
-/** Parses a multipart body, refusing one over the limit before reading it. */
+/**
+ * Parses a multipart body, refusing one over the limit while it streams (with or without
+ * Content-Length): at most the limit is ever held, and the rest is not read.
+ */
 export async function readForm(req: Request, maxBytes: number): Promise<FormData> {
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > maxBytes + 1024 * 1024) throw new UserInputError(`The upload is ${(length / 1048576).toFixed(1)} MB; the limit is ${(maxBytes / 1048576).toFixed(0)} MB. Nothing was imported.`);
-  return req.formData();
+  // The other fields and the multipart framing come on top of the file.
+  const body = await readBodyLimited(req, maxBytes + 1024 * 1024, () => tooLarge(maxBytes, "IMPORT_MAX_BYTES"));
+  const contentType = req.headers.get("content-type") ?? "";
+  try {
+    return parseMultipart(body, contentType) ?? (await new Response(body as BodyInit, { headers: { "content-type": contentType } }).formData());
+  } catch {
+    throw new UserInputError("The upload is not a readable form (multipart/form-data); nothing was changed.");
+  }
 }
 
 /** Reads an uploaded file from a multipart form, refusing anything over the limit. */
 export async function fileField(form: FormData, name: string, maxBytes: number) {
   const file = form.get(name);
   if (!(file instanceof File) || file.size === 0) throw new UserInputError("Choose a file to upload (it is missing or empty).");
-  if (file.size > maxBytes) throw new UserInputError(`The file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${(maxBytes / 1048576).toFixed(0)} MB.`);
+  if (file.size > maxBytes) throw new UserInputError(`The file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${(maxBytes / 1048576).toFixed(0)} MB (the setting IMPORT_MAX_BYTES).`);
   return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name, maxBytes };
 }

@@ -4,7 +4,7 @@ import { assertAdmin } from "./access.ts";
 import { spreadAssignments } from "./assignment.ts";
 import { audit } from "./audit.ts";
 import { NotFoundError, UserInputError } from "./errors.ts";
-import { extractCases, guessCaseMapping, parseTable, type CaseMapping, type RowProblem } from "./import-parse.ts";
+import { extractCases, guessCaseMapping, parseTableAsync, type CaseMapping, type RowProblem } from "./import-parse.ts";
 import { normalizeText } from "./text.ts";
 import type { Actor } from "./users.ts";
 
@@ -15,8 +15,8 @@ export type ImportResult =
   | { status: "imported"; imported: number; skipped: RowProblem[] };
 
 /** Columns, guessed mapping and a few rows, so the admin can check the mapping before importing. */
-export function previewImport(req: Omit<ImportRequest, "skipIncomplete">) {
-  const table = parseTable(req.bytes, { fileName: req.fileName, maxBytes: req.maxBytes });
+export async function previewImport(req: Omit<ImportRequest, "skipIncomplete">) {
+  const table = await parseTableAsync(req.bytes, { fileName: req.fileName, maxBytes: req.maxBytes });
   return { format: table.format, columns: table.columns, rowCount: table.rows.length, guess: guessCaseMapping(table.columns), sample: table.rows.slice(0, 3) };
 }
 
@@ -32,7 +32,7 @@ function resolveMapping(columns: string[], given: Partial<CaseMapping> | undefin
 
 export async function importCases(db: Db, actor: Actor, studyId: string, req: ImportRequest): Promise<ImportResult> {
   assertAdmin(actor);
-  const table = parseTable(req.bytes, { fileName: req.fileName, maxBytes: req.maxBytes });
+  const table = await parseTableAsync(req.bytes, { fileName: req.fileName, maxBytes: req.maxBytes });
   const mapping = resolveMapping(table.columns, req.mapping);
   const { cases, incomplete } = extractCases(table, mapping);
   if (incomplete.length > 0 && !req.skipIncomplete) return { status: "needs-confirmation", cases: cases.length, incomplete };

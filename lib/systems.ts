@@ -7,7 +7,7 @@ import type { Db } from "./db.ts";
 import { assertAdmin } from "./access.ts";
 import { audit } from "./audit.ts";
 import { NotFoundError, UserInputError } from "./errors.ts";
-import { extractCases, extractOutputs, guessCaseMapping, guessOutputMapping, parseTable } from "./import-parse.ts";
+import { extractCases, extractOutputs, guessCaseMapping, guessOutputMapping, parseTableAsync } from "./import-parse.ts";
 import { addOutputs, type NewOutput } from "./outputs.ts";
 import { retrieveImpressions, type LibraryCase } from "./retrieval.ts";
 import { parseInput } from "./studies.ts";
@@ -51,8 +51,8 @@ export async function saveSystem(
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** A retrieval library from a CSV/JSONL of reports (findings and impression columns). */
-function readLibrary(file: FileInput): LibraryCase[] {
-  const table = parseTable(file.bytes, { fileName: file.fileName, maxBytes: file.maxBytes });
+async function readLibrary(file: FileInput): Promise<LibraryCase[]> {
+  const table = await parseTableAsync(file.bytes, { fileName: file.fileName, maxBytes: file.maxBytes });
   const guess = guessCaseMapping(table.columns);
   if (!guess.findings || !guess.impression) throw new UserInputError(`The library file needs findings and impression columns (it has: ${table.columns.join(", ")}).`);
   const { cases: rows } = extractCases(table, { sourceId: guess.sourceId, findings: guess.findings, impression: guess.impression, metadata: [] });
@@ -80,7 +80,7 @@ export async function addRetrievalSystem(db: Db, actor: Actor, studyId: string, 
   let library: LibraryCase[];
   let config: object;
   if (input.library) {
-    library = readLibrary(input.library);
+    library = await readLibrary(input.library);
     config = { library: "file", fileName: input.library.fileName ?? null, sha256: sha256(input.library.bytes), size: library.length };
   } else {
     library = cases.map((c) => ({ id: c.sourceId, findings: c.findings, impression: c.referenceImpression }));
@@ -95,7 +95,7 @@ export async function addImportedSystem(db: Db, actor: Actor, studyId: string, i
   assertAdmin(actor);
   const name = parseInput(systemName, input.name);
   const cases = await studyCases(db, studyId);
-  const table = parseTable(input.file.bytes, { fileName: input.file.fileName, maxBytes: input.file.maxBytes });
+  const table = await parseTableAsync(input.file.bytes, { fileName: input.file.fileName, maxBytes: input.file.maxBytes });
   const guess = guessOutputMapping(table.columns);
   const sourceId = input.mapping?.sourceId || guess.sourceId;
   const text = input.mapping?.text || guess.text;
@@ -153,7 +153,7 @@ async function retrieveMissing(db: Db, studyId: string, config: { library?: stri
   let library: LibraryCase[];
   if (config.library === "file") {
     if (!file) throw new UserInputError("Choose the library file this system was made with.");
-    library = readLibrary(file);
+    library = await readLibrary(file);
   } else {
     // The study's cases as they are now: the new cases may be answered from each other too.
     const cases = await studyCases(db, studyId);
@@ -170,7 +170,7 @@ async function importMissing(
   mapping: { sourceId: string; text: string } | undefined,
 ): Promise<NewOutput[]> {
   if (!file) throw new UserInputError("Choose a file with the outputs for the cases that have none.");
-  const table = parseTable(file.bytes, { fileName: file.fileName, maxBytes: file.maxBytes });
+  const table = await parseTableAsync(file.bytes, { fileName: file.fileName, maxBytes: file.maxBytes });
   const guess = guessOutputMapping(table.columns);
   // The columns the system was made from, so another column is never taken for the text.
   if (mapping && !(table.columns.includes(mapping.sourceId) && table.columns.includes(mapping.text))) {

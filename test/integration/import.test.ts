@@ -93,8 +93,8 @@ describe("importing the OpenI file", () => {
     studyId = (await createStudy(db, admin, { name: "OpenI full" })).id;
   });
 
-  test("the preview shows the columns and the guessed mapping", () => {
-    const p = previewImport({ bytes: openiBytes(), fileName: "indiana_reports.csv", maxBytes: MAX });
+  test("the preview shows the columns and the guessed mapping", async () => {
+    const p = await previewImport({ bytes: openiBytes(), fileName: "indiana_reports.csv", maxBytes: MAX });
     assert.equal(p.format, "csv");
     assert.equal(p.rowCount, 3351);
     assert.deepEqual(p.guess, { sourceId: "uid", findings: "findings", impression: "impression" });

@@ -2,6 +2,7 @@ import { assertAdmin } from "@/lib/access.ts";
 import { db } from "@/lib/db.ts";
 import { UserInputError } from "@/lib/errors.ts";
 import { cancelGeneration, generationProgress, queueFor, startGeneration } from "@/lib/generation.ts";
+import { readJsonLimited } from "@/lib/body-limit.ts";
 import { mutation, withUser } from "@/lib/http.ts";
 
 async function generatedSystems(studyId: string) {
@@ -25,7 +26,7 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/ge
   return mutation(req, "json", async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
-    const body = (await req.json().catch(() => ({}))) as { systemId?: string; action?: string };
+    const body = await readJsonLimited<{ systemId?: string; action?: string }>(req, 256 * 1024, {});
     if (!(await generatedSystems(id)).some((s) => s.id === body.systemId)) throw new UserInputError("Choose a generated system of this study.");
     const boss = await queueFor(process.env.DATABASE_URL!);
     if (body.action === "start") return Response.json(await startGeneration(db(), boss, user, body.systemId!));

@@ -11,7 +11,7 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/im
     const { id } = await ctx.params;
     const form = await readForm(req, readEnv().IMPORT_MAX_BYTES);
     const file = await fileField(form, "file", readEnv().IMPORT_MAX_BYTES);
-    if (form.get("mode") === "preview") return Response.json(previewImport(file));
+    if (form.get("mode") === "preview") return Response.json(await previewImport(file));
     const col = (k: string) => String(form.get(k) ?? "") || undefined;
     const result = await importCases(db(), user, id, {
       ...file,
