@@ -5,6 +5,9 @@ import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { db } from "./db.ts";
 import { checkCredentials, type Actor } from "./users.ts";
+import { clientAddress } from "./client-address.ts";
+import { readEnv } from "./env.ts";
+import { limitedSignIn } from "./sign-in-throttle.ts";
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.AUTH_SECRET,
@@ -14,9 +17,12 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
-        const user = await checkCredentials(db(), credentials.email, credentials.password);
+        const { email, password } = credentials;
+        // Throws SignInLimited (its message tells the login form when to try again) once limits are reached.
+        const from = { email, address: clientAddress(req?.headers ?? {}, readEnv().SECONDREAD_TRUST_PROXY) };
+        const user = await limitedSignIn(db(), from, () => checkCredentials(db(), email, password));
         return user ? { id: user.id, email: user.email, name: user.name } : null;
       },
     }),

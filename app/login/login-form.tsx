@@ -1,6 +1,7 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
+import { limitedMessage, parseLimitedCode } from "@/lib/sign-in-messages.ts";
 
 export function LoginForm() {
   const [error, setError] = useState<string | null>(null);
@@ -15,7 +16,8 @@ export function LoginForm() {
     if (res?.ok) {
       window.location.assign("/");
     } else {
-      setError("Wrong email or password.");
+      const limited = parseLimitedCode(res?.error);
+      setError(limited ? limitedMessage(limited.scope, limited.retryAfterSeconds) : "Wrong email or password.");
       setBusy(false);
     }
   }
