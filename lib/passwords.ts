@@ -1,5 +1,6 @@
 import bcrypt from "bcryptjs";
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { availableParallelism } from "node:os";
 
 // Node's own scrypt: memory-hard, no 72-byte cut like bcrypt, and the async form runs on libuv's
 // thread pool, so hashing never blocks the web server's JavaScript thread (bcryptjs did, ~460 ms a try).
@@ -8,12 +9,26 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:c
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const; // 32 MiB, ~100-200 ms on one core
 const KEY_BYTES = 32;
 
-function scryptAsync(plain: string, salt: Buffer, o: { N: number; r: number; p: number }) {
-  // maxmem must exceed 128*N*r; leave room for the parameters of stored hashes up to 4x today's.
-  const options: ScryptOptions = { ...o, maxmem: 4 * 128 * PARAMS.N * PARAMS.r + 1024 * 1024 };
-  return new Promise<Buffer>((resolve, reject) =>
-    scrypt(plain.normalize("NFC"), salt, KEY_BYTES, options, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+// At most half the cores hash at once (the rest queue here, holding nothing): a flood of sign-ins then
+// leaves CPU for the JavaScript thread, and libuv pool threads for the file reads pages need.
+const MAX_HASHING = Math.max(1, Math.floor(availableParallelism() / 2));
+let hashing = 0;
+const queue: (() => void)[] = [];
+
+async function scryptAsync(plain: string, salt: Buffer, o: { N: number; r: number; p: number }) {
+  if (hashing < MAX_HASHING) hashing++;
+  else await new Promise<void>((resolve) => queue.push(resolve)); // the slot is handed over, see below
+  try {
+    // maxmem must exceed 128*N*r; leave room for the parameters of stored hashes up to 4x today's.
+    const options: ScryptOptions = { ...o, maxmem: 4 * 128 * PARAMS.N * PARAMS.r + 1024 * 1024 };
+    return await new Promise<Buffer>((resolve, reject) =>
+      scrypt(plain.normalize("NFC"), salt, KEY_BYTES, options, (err, key) => (err ? reject(err) : resolve(key))),
+    );
+  } finally {
+    const next = queue.shift();
+    if (next) next();
+    else hashing--;
+  }
 }
 
 function parseScrypt(hash: string) {

@@ -4,6 +4,7 @@
 // returns the address's try. After `limit` failures a key is locked for `backoff`, doubling with each
 // further failure up to `backoffMax`, so an attacker can delay a real user by at most that long.
 import { createHash } from "node:crypto";
+import { availableParallelism } from "node:os";
 import type { Db } from "./db.ts";
 import { readEnv, type Env } from "./env.ts";
 import { limitedCode, type LimitScope } from "./sign-in-messages.ts";
@@ -50,17 +51,25 @@ export async function chargeSignIn(db: Db, from: SignInFrom, settings: LimitSett
   ];
   keys.sort((a, b) => (a[0] < b[0] ? -1 : 1)); // one lock order for every process: no deadlock
   const names = keys.map(([k]) => k);
-  await db.$transaction(async (tx) => {
-    await tx.$executeRaw`INSERT INTO "SignInThrottle" ("key", "failures") SELECT k, 0 FROM unnest(${names}::text[]) AS k ON CONFLICT DO NOTHING`;
-    await tx.$executeRaw`SELECT 1 FROM "SignInThrottle" WHERE "key" = ANY(${names}::text[]) ORDER BY "key" FOR UPDATE`;
-    const rows = new Map((await tx.signInThrottle.findMany({ where: { key: { in: names } } })).map((r) => [r.key, r]));
+  const refusal = (rows: { key: string; lockedUntil: Date | null }[]) => {
     let refused: SignInLimited | null = null;
     for (const [key, scope] of keys) {
-      const until = rows.get(key)?.lockedUntil;
+      const until = rows.find((r) => r.key === key)?.lockedUntil;
       const seconds = until ? Math.ceil((until.getTime() - now.getTime()) / 1000) : 0;
       if (seconds > 0 && (!refused || seconds > refused.retryAfterSeconds)) refused = new SignInLimited(scope, seconds);
     }
+    return refused;
+  };
+  // A flood mostly meets a lock: refuse it with one read, without a transaction or a row lock.
+  const early = refusal(await db.signInThrottle.findMany({ where: { key: { in: names }, lockedUntil: { gt: now } }, select: { key: true, lockedUntil: true } }));
+  if (early) throw early;
+  await db.$transaction(async (tx) => {
+    await tx.$executeRaw`INSERT INTO "SignInThrottle" ("key", "failures") SELECT k, 0 FROM unnest(${names}::text[]) AS k ON CONFLICT DO NOTHING`;
+    await tx.$executeRaw`SELECT 1 FROM "SignInThrottle" WHERE "key" = ANY(${names}::text[]) ORDER BY "key" FOR UPDATE`;
+    const found = await tx.signInThrottle.findMany({ where: { key: { in: names } } });
+    const refused = refusal(found);
     if (refused) throw refused;
+    const rows = new Map(found.map((r) => [r.key, r]));
     for (const [key, scope] of keys) {
       const row = rows.get(key)!;
       const rule = settings[scope];
@@ -90,4 +99,28 @@ export async function limitedSignIn<T>(db: Db, from: SignInFrom, check: () => Pr
   const user = await check();
   if (user) await signInSucceeded(db, from, settings);
   return user;
+}
+
+// However cheap a refused try is, ten of them at a time would still take most of the JavaScript thread
+// from everyone else: this process answers at most SLOTS sign-in requests at once (half the cores, as
+// for hashing), the rest wait in line (holding only their socket), and past QUEUE_MAX waiting, a request
+// is turned away at once.
+const SLOTS = Math.max(1, Math.floor(availableParallelism() / 2));
+const QUEUE_MAX = 100;
+let busy = 0;
+const line: (() => void)[] = [];
+
+export class SignInBusy extends Error {}
+
+export async function inSignInLine<T>(fn: () => Promise<T>): Promise<T> {
+  if (busy < SLOTS) busy++;
+  else if (line.length >= QUEUE_MAX) throw new SignInBusy("Too many sign-ins at once; try again in a few seconds.");
+  else await new Promise<void>((resolve) => line.push(resolve)); // the slot is handed over, see below
+  try {
+    return await fn();
+  } finally {
+    const next = line.shift();
+    if (next) next();
+    else busy--;
+  }
 }
