@@ -25,3 +25,16 @@ test("addresses are normalized: IPv4-mapped IPv6 as IPv4, ports dropped, IPv6 by
   assert.equal(normalizeAddress("[2001:db8::1]:443"), "2001:db8:0:0::/64");
   assert.equal(normalizeAddress("::1"), "0:0:0:0::/64");
 });
+
+test("the proxy and sign-in settings have defaults, and a wrong value names the setting", async () => {
+  const { readEnv } = await import("../../lib/env.ts");
+  const env = readEnv({});
+  assert.equal(env.SECONDREAD_TRUST_PROXY, 0);
+  assert.equal(readEnv({ SECONDREAD_TRUST_PROXY: "true" }).SECONDREAD_TRUST_PROXY, 1);
+  assert.deepEqual(
+    [env.SECONDREAD_SIGNIN_ACCOUNT_LIMIT, env.SECONDREAD_SIGNIN_ADDRESS_LIMIT, env.SECONDREAD_SIGNIN_BACKOFF_SECONDS, env.SECONDREAD_SIGNIN_BACKOFF_MAX_SECONDS, env.SECONDREAD_SIGNIN_WINDOW_SECONDS],
+    [5, 50, 60, 900, 3600],
+  );
+  assert.throws(() => readEnv({ SECONDREAD_TRUST_PROXY: "yes" }), /SECONDREAD_TRUST_PROXY/);
+  assert.throws(() => readEnv({ SECONDREAD_SIGNIN_ACCOUNT_LIMIT: "0" }), /SECONDREAD_SIGNIN_ACCOUNT_LIMIT/);
+});
