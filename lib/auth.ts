@@ -8,6 +8,9 @@ import { forbidden, redirect } from "next/navigation";
 import { db } from "./db.ts";
 import { endSessions, sessionUser, sessionVersionForSignIn, type SessionUser } from "./sessions.ts";
 import { checkCredentials } from "./users.ts";
+import { clientAddress } from "./client-address.ts";
+import { readEnv } from "./env.ts";
+import { limitedSignIn } from "./sign-in-throttle.ts";
 
 const SESSION_MAX_AGE = 12 * 60 * 60;
 
@@ -44,9 +47,12 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
-        const user = await checkCredentials(db(), credentials.email, credentials.password);
+        const { email, password } = credentials;
+        // Throws SignInLimited (its message tells the login form when to try again) once limits are reached.
+        const from = { email, address: clientAddress(req?.headers ?? {}, readEnv().SECONDREAD_TRUST_PROXY) };
+        const user = await limitedSignIn(db(), from, () => checkCredentials(db(), email, password));
         return user ? { id: user.id, email: user.email, name: user.name } : null;
       },
     }),

@@ -23,6 +23,18 @@ const schema = z.object({
   IMPORT_MAX_IMPRESSION_CHARS: z.coerce.number().int().positive().default(5_000),
   // Local models run on the CPU unless a GPU backend is asked for ("auto": whichever works here).
   SECONDREAD_GPU: z.enum(["off", "auto", "cuda", "vulkan"], { message: 'must be "off", "auto", "cuda" or "vulkan"' }).default("off"),
+  // How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect directly,
+  // so the address is the socket's; "true" = 1). See lib/client-address.ts.
+  SECONDREAD_TRUST_PROXY: z
+    .preprocess((v) => (v === "true" ? 1 : v === "false" ? 0 : v), z.coerce.number().int().min(0).max(10))
+    .default(0),
+  // Sign-in limits (lib/sign-in-throttle.ts): after LIMIT failures in a row, each further failure locks
+  // for BACKOFF seconds, doubling up to BACKOFF_MAX; failures older than WINDOW seconds are forgotten.
+  SECONDREAD_SIGNIN_ACCOUNT_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
+  SECONDREAD_SIGNIN_ADDRESS_LIMIT: z.coerce.number().int().min(1).max(100000).default(50),
+  SECONDREAD_SIGNIN_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  SECONDREAD_SIGNIN_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+  SECONDREAD_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(7 * 86400).default(3600),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -3,7 +3,7 @@ import type { Db } from "./db.ts";
 import { Role, type User } from "./generated/prisma/client.ts";
 import { audit } from "./audit.ts";
 import { isUniqueViolation, UserInputError } from "./errors.ts";
-import { hashPassword, verifyPassword } from "./passwords.ts";
+import { hashPassword, needsRehash, standInHash, verifyPassword } from "./passwords.ts";
 
 export type Actor = Pick<User, "id" | "role">;
 
@@ -49,12 +49,21 @@ export async function createUser(db: Db, actorId: string | null, input: NewUserI
   }).catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));
 }
 
-/** Returns the user for valid credentials of an active account, else null (never says which part was wrong). */
+/**
+ * Returns the user for valid credentials of an active account, else null (never says which part was wrong).
+ * Unknown and deactivated accounts are checked against a real stand-in hash, so they take as long as a
+ * wrong password. A correct password stored as bcrypt (or older scrypt parameters) is rehashed.
+ */
 export async function checkCredentials(db: Db, email: string, password: string) {
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   if (!user || !user.active) {
-    await verifyPassword(password, "$2b$12$invalidinvalidinvalidinvalidinvalidinvalidinvalidinvali"); // same cost either way
+    await verifyPassword(password, await standInHash());
     return null;
   }
-  return (await verifyPassword(password, user.passwordHash)) ? user : null;
+  if (!(await verifyPassword(password, user.passwordHash))) return null;
+  if (needsRehash(user.passwordHash)) {
+    // Only if the hash is still the one just verified (a password change in between wins).
+    await db.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash: await hashPassword(password) } });
+  }
+  return user;
 }

@@ -1,6 +1,7 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
+import { limitedMessage, parseLimitedCode } from "@/lib/sign-in-messages.ts";
 
 export function LoginForm() {
   const [error, setError] = useState<string | null>(null);
@@ -11,11 +12,18 @@ export function LoginForm() {
     setBusy(true);
     setError(null);
     const form = new FormData(e.currentTarget);
-    const res = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
-    if (res?.ok) {
+    // Rejects when the server is too busy to answer in next-auth's shape (503 from the sign-in line).
+    const res = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false }).catch(() => null);
+    if (!res) {
+      setError("Sign-in is busy; try again in a few seconds.");
+      setBusy(false);
+      return;
+    }
+    if (res.ok) {
       window.location.assign("/");
     } else {
-      setError("Wrong email or password.");
+      const limited = parseLimitedCode(res.error);
+      setError(limited ? limitedMessage(limited.scope, limited.retryAfterSeconds) : "Wrong email or password.");
       setBusy(false);
     }
   }

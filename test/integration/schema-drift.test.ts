@@ -241,7 +241,7 @@ after(async () => {
 
 test("the parser reads every model and enum of schema.prisma", () => {
   const s = parsePrismaSchema(fs.readFileSync(SCHEMA, "utf8"));
-  assert.deepEqual(s.models.map((m) => m.name).sort(), ["Assignment", "AuditLog", "Case", "Output", "Rating", "Study", "StudyRater", "System", "User"]);
+  assert.deepEqual(s.models.map((m) => m.name).sort(), ["Assignment", "AuditLog", "Case", "Output", "Rating", "SignInThrottle", "Study", "StudyRater", "System", "User"]);
   assert.deepEqual(s.enums.get("SystemKind"), ["REFERENCE", "RETRIEVAL", "IMPORTED", "LLAMA", "OPENAI_COMPATIBLE"]);
   const rating = s.models.find((m) => m.name === "Rating")!;
   assert.deepEqual(rating.fields.find((f) => f.name === "flags"), { name: "flags", type: "String", optional: false, list: true, attrs: "@default([])" });

@@ -22,7 +22,7 @@ test("creates a rater with a generated password printed once, which then signs i
   const user = await t.db.user.findUniqueOrThrow({ where: { email: "dr.lee@example.org" } });
   assert.equal(user.role, "RATER");
   assert.notEqual(user.passwordHash, password);
-  assert.match(user.passwordHash, /^\$2[aby]\$12\$/, "bcrypt, cost 12");
+  assert.match(user.passwordHash, /^scrypt\$32768\$8\$1\$/, "scrypt, N=2^15 r=8 p=1");
   assert.ok(await checkCredentials(t.db, "dr.lee@example.org", password));
   assert.equal(await checkCredentials(t.db, "dr.lee@example.org", "wrong password"), null);
 });
