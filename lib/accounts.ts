@@ -6,6 +6,8 @@ import { assertAdmin } from "./access.ts";
 import { audit } from "./audit.ts";
 import { ForbiddenError, NotFoundError, UserInputError } from "./errors.ts";
 import { generatePassword, hashPassword, verifyPassword } from "./passwords.ts";
+import { limitedMessage } from "./sign-in-messages.ts";
+import { limitedSignIn, SignInLimited } from "./sign-in-throttle.ts";
 import { fieldErrors, PASSWORD_MAX, passwordRule, type Actor } from "./users.ts";
 
 /** Deactivates or reactivates a user. An admin cannot deactivate themself, nor the last active admin. */
@@ -62,12 +64,19 @@ export const passwordChangeInput = z
  * A signed-in user changes their own password (the current one is required). Every session of
  * theirs ends; the caller re-issues the current one with the returned version.
  */
-export async function changeOwnPassword(db: Db, actor: Actor, input: { currentPassword: unknown; newPassword: unknown; repeatPassword: unknown }) {
+/**
+ * `address` is the client's (lib/client-address.ts): the current-password check counts against the
+ * same limits as signing in, so a borrowed session cannot be used to guess the password.
+ */
+export async function changeOwnPassword(db: Db, actor: Actor, input: { currentPassword: unknown; newPassword: unknown; repeatPassword: unknown }, address: string) {
   const parsed = passwordChangeInput.safeParse(input);
   if (!parsed.success) throw fieldErrors(parsed.error);
   const user = await db.user.findUnique({ where: { id: actor.id }, select: { id: true, email: true, passwordHash: true, active: true } });
   if (!user?.active) throw new ForbiddenError("Your account is not active.");
-  if (!(await verifyPassword(parsed.data.currentPassword, user.passwordHash))) throw new UserInputError("Current password: that is not your current password.");
+  const checked = await limitedSignIn(db, { email: user.email, address }, async () => ((await verifyPassword(parsed.data.currentPassword, user.passwordHash)) ? user : null)).catch((e) =>
+    Promise.reject(e instanceof SignInLimited ? new UserInputError(`Current password: ${limitedMessage(e.scope, e.retryAfterSeconds).replace("sign-in attempts", "wrong passwords")}`) : e),
+  );
+  if (!checked) throw new UserInputError("Current password: that is not your current password.");
   const passwordHash = await hashPassword(parsed.data.newPassword);
   return db.$transaction(async (tx) => {
     // Guarded by the old hash: of two changes racing from two sessions, only the first lands.

@@ -2,7 +2,10 @@
 import { toResult } from "@/lib/action-result.ts";
 import { changeOwnPassword } from "@/lib/accounts.ts";
 import { reissueSession, requireUser } from "@/lib/auth.ts";
+import { clientAddress } from "@/lib/client-address.ts";
 import { db } from "@/lib/db.ts";
+import { readEnv } from "@/lib/env.ts";
+import { headers } from "next/headers";
 
 /** Every other session of the user ends; this browser's continues under a re-issued cookie. */
 export async function changePasswordAction(_: unknown, form: FormData) {
@@ -12,7 +15,7 @@ export async function changePasswordAction(_: unknown, form: FormData) {
       currentPassword: String(form.get("currentPassword") ?? ""),
       newPassword: String(form.get("newPassword") ?? ""),
       repeatPassword: String(form.get("repeatPassword") ?? ""),
-    });
+    }, clientAddress(await headers(), readEnv().SECONDREAD_TRUST_PROXY));
     await reissueSession(user, sessionVersion);
   });
 }

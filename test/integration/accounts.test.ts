@@ -115,7 +115,7 @@ test("a user's own password change needs the current password and ends every ses
   const rater = await makeUser(t.db, "RATER");
   const token = await claims(rater.id);
   const snap = await snapshot();
-  const change = (currentPassword: string, newPassword: string, repeatPassword = newPassword) => changeOwnPassword(t.db, rater, { currentPassword, newPassword, repeatPassword });
+  const change = (currentPassword: string, newPassword: string, repeatPassword = newPassword) => changeOwnPassword(t.db, rater, { currentPassword, newPassword, repeatPassword }, "198.51.100.7");
   await assert.rejects(change("wrong password!", "a brand new password"), inputError(/^Current password: /));
   await assert.rejects(change("correct horse battery", "a brand new password", "something else"), inputError(/^Repeat new password: the two new passwords differ/));
   await assert.rejects(change("correct horse battery", "short"), inputError(/^New password: at least 10 characters/));
@@ -127,6 +127,15 @@ test("a user's own password change needs the current password and ends every ses
   assert.ok(await sessionUser(t.db, { sub: rater.id, sv: sessionVersion }), "the re-issued one works");
   assert.ok(await checkCredentials(t.db, rater.email, "a brand new password"));
   assert.equal(await t.db.auditLog.count({ where: { entityId: rater.id, action: "user.password-change" } }), 1);
+});
+
+test("guessing the current password on the Account page counts against the sign-in limits", async () => {
+  const rater = await makeUser(t.db, "RATER");
+  const change = (currentPassword: string) => changeOwnPassword(t.db, rater, { currentPassword, newPassword: "a brand new password", repeatPassword: "a brand new password" }, "198.51.100.8");
+  for (let i = 0; i < 5; i++) await assert.rejects(change(`guess number ${i}`), inputError(/^Current password: that is not your current password/));
+  // Limited now, even with the right password: the sixth guess gets no answer about the password.
+  await assert.rejects(change("correct horse battery"), inputError(/^Current password: Too many wrong passwords for this account; try again in 1 minute/));
+  assert.ok(await checkCredentials(t.db, rater.email, "correct horse battery"), "the password did not change");
 });
 
 test("bad user input is refused naming the field, and nothing is written", async () => {
