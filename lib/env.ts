@@ -11,6 +11,8 @@ const schema = z.object({
   // same-origin rule for changes (lib/same-origin.ts) use it; `npm start` defaults it to localhost.
   NEXTAUTH_URL: z.url({ protocol: /^https?$/, message: "must be the http(s):// address users open, e.g. https://secondread.example.org" }).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Where the web server listens (every interface unless set): 127.0.0.1 behind a proxy on the same host.
+  HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, "must be a host name or an IP address, e.g. 127.0.0.1").optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   SECONDREAD_DATA_DIR: z.string().min(1).default(".data"),
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),

@@ -86,7 +86,7 @@ function startWorker() {
 startWorker();
 
 const url = `http://localhost:${env.PORT}`;
-web = spawn(path.join(PROJECT_DIR, "node_modules/.bin/next"), ["start", "-p", String(env.PORT)], {
+web = spawn(path.join(PROJECT_DIR, "node_modules/.bin/next"), ["start", "-p", String(env.PORT), ...(env.HOST ? ["-H", env.HOST] : [])], {
   cwd: PROJECT_DIR,
   stdio: ["ignore", "pipe", "inherit"],
   detached: true, // its own process group: a terminal's Ctrl+C reaches start.ts, which stops it in order
