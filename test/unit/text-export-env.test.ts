@@ -30,6 +30,8 @@ test("configuration is validated with messages naming the setting", () => {
   assert.throws(() => readEnv({ DATABASE_URL: "mysql://x" }), (e: unknown) => e instanceof ConfigError && /DATABASE_URL: must be a postgres/.test(e.message));
   assert.throws(() => readEnv({ PORT: "eighty" }), (e: unknown) => e instanceof ConfigError && /PORT/.test(e.message));
   assert.throws(() => readEnv({ AUTH_SECRET: "short" }), (e: unknown) => e instanceof ConfigError && /AUTH_SECRET: must be at least 32/.test(e.message));
+  assert.equal(readEnv({ HOST: "127.0.0.1" }).HOST, "127.0.0.1");
+  assert.throws(() => readEnv({ HOST: "0.0.0.0; rm -rf" }), (e: unknown) => e instanceof ConfigError && /HOST: must be a host name/.test(e.message));
 });
 
 test("the five criteria of the paper, each with a definition and scale ends", () => {
