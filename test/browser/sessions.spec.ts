@@ -1,6 +1,6 @@
 // A session ends when it should: sign-out, deactivation and a password change end every session of
 // the user at once, even a copy of the cookie. Throwaway users, so the shared ones keep working.
-import { expect, test, type APIResponse, type Page } from "@playwright/test";
+import { expect, test, type APIResponse, type Page } from "./fixtures.ts";
 import { createUser } from "../../lib/users.ts";
 import { login, testDb } from "./helpers.ts";
 
@@ -120,7 +120,7 @@ test.describe("cookies are Secure when the visitor came over https", () => {
   const isSecure = (c: string | undefined) => c !== undefined && /;\s*secure(;|$)/i.test(c);
 
   /** Signs in with the request API, the proxy header given or not; returns the session cookie as set. */
-  async function signInRaw(request: import("@playwright/test").APIRequestContext, baseURL: string, email: string, https: boolean) {
+  async function signInRaw(request: import("./fixtures.ts").APIRequestContext, baseURL: string, email: string, https: boolean) {
     const proto: Record<string, string> = https ? { "X-Forwarded-Proto": "https" } : {};
     const csrf = await request.get("/api/auth/csrf", { headers: proto });
     const csrfCookie = cookie(csrf, "next-auth.csrf-token");

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { createUser } from "../../lib/users.ts";
 import { testDb } from "./helpers.ts";
 

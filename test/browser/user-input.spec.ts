@@ -1,6 +1,6 @@
 // The Add user form refuses what lib/users.ts refuses, naming the field, even when the page is
 // tampered with (a role the select does not offer, a NUL in the name), and creates nothing.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { login, testDb } from "./helpers.ts";
 
 test("Add user refuses an unknown role and a NUL in the name, naming the field", async ({ page }) => {
