@@ -1,5 +1,5 @@
 import { unstable_rethrow } from "next/navigation";
-import { ForbiddenError, NotFoundError, UserInputError } from "./errors.ts";
+import { ForbiddenError, isUnstorableText, NotFoundError, UNSTORABLE_TEXT, UserInputError } from "./errors.ts";
 import { ImportFileError } from "./import-parse.ts";
 
 export type ActionResult<T = undefined> = { ok: true; value: T } | { ok: false; error: string };
@@ -11,6 +11,7 @@ export async function toResult<T>(fn: () => Promise<T>): Promise<ActionResult<T>
   } catch (e) {
     unstable_rethrow(e);
     if (e instanceof UserInputError || e instanceof ImportFileError) return { ok: false, error: e.message };
+    if (isUnstorableText(e)) return { ok: false, error: UNSTORABLE_TEXT };
     const { forbidden, notFound } = await import("next/navigation");
     if (e instanceof ForbiddenError) forbidden();
     if (e instanceof NotFoundError) notFound();

@@ -7,10 +7,10 @@ import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { db } from "./db.ts";
 import { endSessions, sessionUser, sessionVersionForSignIn, type SessionUser } from "./sessions.ts";
-import { checkCredentials } from "./users.ts";
+import { checkCredentials, EMAIL_MAX, PASSWORD_MAX } from "./users.ts";
 import { clientAddress } from "./client-address.ts";
 import { readEnv } from "./env.ts";
-import { limitedSignIn } from "./sign-in-throttle.ts";
+import { limitedSignIn, SignInLimited } from "./sign-in-throttle.ts";
 
 const SESSION_MAX_AGE = 12 * 60 * 60;
 
@@ -38,6 +38,9 @@ class SessionEnded extends Error {
   name = "SessionEnded";
 }
 
+// An email no account can have (and a NUL the database would choke on) is a wrong one, checked no further.
+const plausible = (v: unknown, max: number): v is string => typeof v === "string" && v.length > 0 && v.length <= max && !/\p{Cc}/u.test(v);
+
 export const authOptions: NextAuthOptions = {
   secret: process.env.AUTH_SECRET,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
@@ -48,12 +51,20 @@ export const authOptions: NextAuthOptions = {
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, req) {
-        if (!credentials?.email || !credentials.password) return null;
-        const { email, password } = credentials;
+        const { email, password } = (credentials ?? {}) as { email?: unknown; password?: unknown };
+        if (!plausible(email, EMAIL_MAX) || typeof password !== "string" || password.length === 0 || password.length > PASSWORD_MAX) return null;
         // Throws SignInLimited (its message tells the login form when to try again) once limits are reached.
         const from = { email, address: clientAddress(req?.headers ?? {}, readEnv().SECONDREAD_TRUST_PROXY) };
-        const user = await limitedSignIn(db(), from, () => checkCredentials(db(), email, password));
-        return user ? { id: user.id, email: user.email, name: user.name } : null;
+        try {
+          const user = await limitedSignIn(db(), from, () => checkCredentials(db(), email, password));
+          // The version read with the hash that was checked: see the jwt callback.
+          return user ? { id: user.id, email: user.email, name: user.name, sv: user.sessionVersion } : null;
+        } catch (e) {
+          if (e instanceof SignInLimited) throw e;
+          // next-auth hands a thrown message to the client: never the database's.
+          console.error(e);
+          throw new Error("SignInUnavailable");
+        }
       },
     }),
   ],
@@ -62,7 +73,7 @@ export const authOptions: NextAuthOptions = {
     // on every request, and a moved-on version (sign-out, deactivation, password change) ends the session.
     async jwt({ token, user }) {
       if (user) {
-        const sv = await sessionVersionForSignIn(db(), user.id);
+        const sv = await sessionVersionForSignIn(db(), user.id, (user as { sv?: number }).sv);
         if (sv === null) throw new SessionEnded();
         return { ...token, sub: user.id, sv };
       }

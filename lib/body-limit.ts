@@ -19,7 +19,7 @@ export function tooLarge(limit: number, setting?: string): BodyTooLargeError {
  * The body's bytes, refused as soon as more than `limit` have arrived (or Content-Length says so):
  * the stream is cancelled then, so the rest is never held in memory.
  */
-export async function readBodyLimited(req: Request, limit: number, refuse: () => Error = () => tooLarge(limit)): Promise<Uint8Array> {
+export async function readBodyLimited(req: Pick<Request, "headers" | "body">, limit: number, refuse: () => Error = () => tooLarge(limit)): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > limit) {
     await req.body?.cancel().catch(() => {});

@@ -16,7 +16,10 @@ function header(headers: HeaderBag, name: string): string | undefined {
   return Array.isArray(v) ? v.join(",") : v;
 }
 
-/** IPv4-mapped IPv6 as IPv4; other IPv6 cut to its /64 (one host usually holds a whole /64). */
+/**
+ * IPv4-mapped IPv6 as IPv4; other IPv6 in full, lower case. Not grouped by /64: on a hospital LAN a
+ * whole ward shares one /64, and one host's failures must not lock the ward out.
+ */
 export function normalizeAddress(raw: string): string {
   let a = raw.trim().toLowerCase();
   if (a.startsWith("[")) a = a.slice(1, a.indexOf("]") > 0 ? a.indexOf("]") : undefined);
@@ -30,18 +33,18 @@ export function normalizeAddress(raw: string): string {
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
   const groups = tail === null ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
-  return `${groups.slice(0, 4).map((g) => (g || "0").replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  return groups.map((g) => (g || "0").replace(/^0+(?=.)/, "")).join(":");
 }
 
 /** The client's address: what the socket saw, or with `trustProxy` = N, the N-th X-Forwarded-For entry from the right. */
 export function clientAddress(headers: HeaderBag, trustProxy: number): string {
   if (trustProxy > 0) {
     const hops = (header(headers, "x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-    if (hops.length > 0) return normalizeAddress(hops[Math.max(0, hops.length - trustProxy)]);
+    // Fewer entries than proxies: the leftmost would be the client's own claim, so not used.
+    if (hops.length >= trustProxy) return normalizeAddress(hops[hops.length - trustProxy]);
   }
   const peer = header(headers, PEER_HEADER);
   if (peer) return normalizeAddress(peer);
-  // Without the hook (another server than `next start`): the last entry, which next fills from the socket.
-  const xff = (header(headers, "x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  return xff.length > 0 ? normalizeAddress(xff[xff.length - 1]) : "unknown";
+  // Without the hook's header: never a client's X-Forwarded-For (next start keeps one a client sent).
+  return "unknown";
 }

@@ -24,3 +24,14 @@ export class NotReadyError extends Error {
 
 /** A unique index refused a row: two requests raced to create the same thing. */
 export const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === "P2002";
+
+/**
+ * PostgreSQL refused a text it cannot store (a NUL byte: SQLSTATE 22021) that a check upstream
+ * missed. It is bad input, never a passing trouble: answered as such and never retried.
+ */
+export function isUnstorableText(e: unknown): boolean {
+  const cause = (e as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null)?.meta?.driverAdapterError?.cause;
+  return cause?.originalCode === "22021";
+}
+
+export const UNSTORABLE_TEXT = "The input contains a character that cannot be stored (a NUL byte); nothing was changed.";

@@ -1,6 +1,6 @@
 import "server-only";
 import { currentUser, type SessionUser } from "./auth.ts";
-import { ForbiddenError, NotFoundError, UserInputError } from "./errors.ts";
+import { ForbiddenError, isUnstorableText, NotFoundError, UNSTORABLE_TEXT, UserInputError } from "./errors.ts";
 import { ImportFileError } from "./import-parse.ts";
 import { BodyTooLargeError, parseMultipart, readBodyLimited, tooLarge } from "./body-limit.ts";
 import { refuseBodyType, refuseCrossOrigin, type BodyKind } from "./same-origin.ts";
@@ -10,6 +10,7 @@ export function errorResponse(e: unknown): Response {
   if (e instanceof ForbiddenError) return Response.json({ error: e.message }, { status: 403 });
   if (e instanceof NotFoundError) return Response.json({ error: e.message }, { status: 404 });
   if (e instanceof BodyTooLargeError) return Response.json({ error: e.message }, { status: 413 });
+  if (isUnstorableText(e)) return Response.json({ error: UNSTORABLE_TEXT }, { status: 400 });
   if (e instanceof UserInputError || e instanceof ImportFileError) return Response.json({ error: e.message }, { status: 400 });
   console.error(e);
   return Response.json({ error: "Something went wrong on the server; nothing was changed." }, { status: 500 });

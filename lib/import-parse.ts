@@ -296,6 +296,8 @@ function* parseJsonl(text: string, limits: ImportLimits): Generator<void, Parsed
       }
       const s = v === null ? "" : String(v);
       if (s.length > limits.maxFieldChars) throw fieldTooLong(`${where}, field "${key}"`, s.length, limits);
+      // "\u0000" is valid JSON but no database stores it.
+      if (s.includes("\u0000") || key.includes("\u0000")) throw new ImportFileError(`${where}, field "${key.replaceAll("\u0000", "")}": contains a NUL character (\\u0000); remove it.`);
       row.set(key, s);
       if (!known.has(key)) {
         known.add(key);
@@ -307,7 +309,7 @@ function* parseJsonl(text: string, limits: ImportLimits): Generator<void, Parsed
     }
     objects.push(row);
     checkCells(objects.length * columns.length, `line ${n}`, limits);
-    if (n % 1000 === 0) yield;
+    yield; // every line: lines may be long, and the caller decides by elapsed time whether to pause
   }
   const rows: Record<string, string>[] = [];
   for (const o of objects) {

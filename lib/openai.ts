@@ -1,10 +1,13 @@
 // Systems of kind OPENAI_COMPATIBLE: the same rendered prompt sent to an OpenAI-compatible
 // completions endpoint (vLLM, llama.cpp's server, Ollama), with retries and back-off.
+import { readBodyLimited } from "./body-limit.ts";
 import { z } from "zod";
 import { normalizeModelOutput, renderPrompt, settingsSchema, checkTemplate, DEFAULT_TEMPLATE } from "./llm-config.ts";
 import type { Generated } from "./llm.ts";
 import { UserInputError } from "./errors.ts";
 import { parseInput } from "./studies.ts";
+
+const ANSWER_MAX_BYTES = 4 * 1024 * 1024;
 
 export const openAiConfigSchema = z.object({
   baseUrl: z.string().url("The base URL must be a URL such as http://gpu-host:8000/v1.").regex(/^https?:\/\//, "The base URL must start with http:// or https://."),
@@ -53,7 +56,8 @@ export class OpenAiEngine {
     }).catch((e: Error) => {
       throw new Retryable(`cannot reach ${baseUrl}: ${e.message}`);
     });
-    const body = await res.text();
+    // A completion is a few KB: an endpoint sending more is refused before it fills the worker's memory.
+    const body = new TextDecoder().decode(await readBodyLimited(res, ANSWER_MAX_BYTES, () => new Error(`${baseUrl} sent an answer over ${ANSWER_MAX_BYTES / 1048576} MB.`)));
     if (res.status === 429 || res.status >= 500) throw new Retryable(`${baseUrl} answered ${res.status}: ${body.slice(0, 200)}`);
     if (!res.ok) throw new Error(`${baseUrl} answered ${res.status}: ${body.slice(0, 300)}`);
     const json = JSON.parse(body) as { id?: string; system_fingerprint?: string; choices?: { text?: string; finish_reason?: string }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } };

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Db } from "./db.ts";
 import { extendDisplayOrder, type DisplayEntry } from "./assignment.ts";
 import { CRITERION_KEYS, isComplete, type Scores } from "./criteria.ts";
-import { NotFoundError, NotReadyError, UserInputError } from "./errors.ts";
+import { isUnstorableText, NotFoundError, NotReadyError, UNSTORABLE_TEXT, UserInputError } from "./errors.ts";
 
 /**
  * Cases whose every system has its output. Raters see only these: a case shown with some
@@ -154,7 +154,8 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
         "understandability" = EXCLUDED."understandability", "coherence" = EXCLUDED."coherence", "relevance" = EXCLUDED."relevance",
         "conciseness" = EXCLUDED."conciseness", "clinicalUtility" = EXCLUDED."clinicalUtility", "comment" = EXCLUDED."comment",
         -- grows by at most the time since this rating was last saved: the page cannot have been open longer
-        "timeSpentMs" = GREATEST("Rating"."timeSpentMs", LEAST(${timeSpentMs}::int, "Rating"."timeSpentMs" + (extract(epoch FROM timezone('UTC', now()) - "Rating"."updatedAt") * 1000)::int)),
+        -- (in bigint: weeks since the last save would overflow an int; the result is at most 24 h)
+        "timeSpentMs" = GREATEST("Rating"."timeSpentMs", LEAST(${timeSpentMs}::bigint, "Rating"."timeSpentMs" + (extract(epoch FROM timezone('UTC', now()) - "Rating"."updatedAt") * 1000)::bigint)::int),
         "updatedAt" = timezone('UTC', now())`;
     // Complete means every candidate the case has now, not only those in the order last shown.
     const [ratings, outputs] = await Promise.all([tx.rating.findMany({ where: { assignmentId } }), tx.output.findMany({ where: { caseId: a.caseId }, select: { id: true } })]);
@@ -179,6 +180,7 @@ export async function saveRatingResult(db: Db, raterId: string, input: z.input<t
     return { ok: true, ...(await saveRating(db, raterId, input)) };
   } catch (e) {
     if (e instanceof NotFoundError || e instanceof UserInputError) return { ok: false, error: e.message, retry: false };
+    if (isUnstorableText(e)) return { ok: false, error: UNSTORABLE_TEXT, retry: false };
     console.error(e);
     return { ok: false, error: "The server could not save this score yet.", retry: true };
   }

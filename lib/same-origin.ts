@@ -45,8 +45,8 @@ export function refuseCrossOrigin(req: Request): Response | null {
   return Response.json({ error: `Refused: ${reason}. Changes must come from SecondRead's own pages; nothing was changed.` }, { status: 403 });
 }
 
-export type BodyKind = "multipart" | "json";
-const MEDIA: Record<BodyKind, string> = { multipart: "multipart/form-data", json: "application/json" };
+export type BodyKind = "multipart" | "json" | "form";
+const MEDIA: Record<BodyKind, string> = { multipart: "multipart/form-data", json: "application/json", form: "application/x-www-form-urlencoded" };
 
 /** 415 unless the body is of the kind the handler reads (a cross-site form can send text/plain). */
 export function refuseBodyType(req: Request, kind: BodyKind): Response | null {

@@ -19,9 +19,11 @@ export async function sessionUser(db: Db, claims: SessionClaims | null | undefin
 }
 
 /** The version a new session of this user gets, or null when the user may not have one. */
-export async function sessionVersionForSignIn(db: Db, userId: string): Promise<number | null> {
+export async function sessionVersionForSignIn(db: Db, userId: string, checkedVersion: number | undefined): Promise<number | null> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { active: true, sessionVersion: true } });
-  return user?.active ? user.sessionVersion : null;
+  // A password change, reset, deactivation or sign-out everywhere during the (slow) password check
+  // moved the version on: the old password must not open a session under the new version.
+  return user?.active && user.sessionVersion === checkedVersion ? user.sessionVersion : null;
 }
 
 /**

@@ -6,10 +6,12 @@ import { audit } from "./audit.ts";
 import { isUniqueViolation, NotFoundError, UserInputError } from "./errors.ts";
 import type { Actor } from "./users.ts";
 
+const NO_NUL = /^[^\u0000]*$/; // PostgreSQL cannot store it
+
 export const studyInput = z.object({
-  name: z.string().trim().min(1, "Give the study a name.").max(200),
-  raterInstructions: z.string().trim().max(10_000, "Instructions for raters: at most 10,000 characters.").default(""),
-  adminNotes: z.string().trim().max(10_000, "Notes for admins: at most 10,000 characters.").default(""),
+  name: z.string().trim().min(1, "Give the study a name.").max(200).regex(NO_NUL, "Name: must not contain a NUL character."),
+  raterInstructions: z.string().trim().max(10_000, "Instructions for raters: at most 10,000 characters.").regex(NO_NUL, "Instructions for raters: must not contain a NUL character.").default(""),
+  adminNotes: z.string().trim().max(10_000, "Notes for admins: at most 10,000 characters.").regex(NO_NUL, "Notes for admins: must not contain a NUL character.").default(""),
   ratersPerCase: z.coerce.number().int().min(1, "Each case needs at least one rater.").max(50).default(1),
 });
 

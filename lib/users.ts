@@ -11,6 +11,8 @@ export type Actor = Pick<User, "id" | "role">;
 const CONTROL = /\p{Cc}/u;
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 1000;
+// The longest address SMTP can deliver to (RFC 5321).
+export const EMAIL_MAX = 254;
 
 export const passwordRule = z
   .string({ error: "required." })
@@ -18,8 +20,8 @@ export const passwordRule = z
   .max(PASSWORD_MAX, `at most ${PASSWORD_MAX.toLocaleString("en")} characters, please.`);
 
 export const newUserInput = z.object({
-  // 254: the longest address SMTP can deliver to (RFC 5321); checked before the format so a huge value gets a short answer.
-  email: z.string({ error: "required." }).trim().max(254, "at most 254 characters, please.").toLowerCase().pipe(z.email("enter a valid email address.")),
+  // Checked before the format, so a huge value gets a short answer.
+  email: z.string({ error: "required." }).trim().max(EMAIL_MAX, `at most ${EMAIL_MAX} characters, please.`).toLowerCase().pipe(z.email("enter a valid email address.")),
   name: z.string({ error: "must be text." }).trim().max(120, "at most 120 characters, please.").refine((s) => !CONTROL.test(s), "control characters (such as NUL, tab or line breaks) are not allowed.").default(""),
   role: z.enum(Role, { error: "must be ADMIN (study admin) or RATER." }),
   password: passwordRule,

@@ -13,7 +13,7 @@ let t: TestDb;
 before(async () => (t = await freshDb()));
 after(() => t.close());
 
-const claims = async (id: string) => ({ sub: id, sv: (await sessionVersionForSignIn(t.db, id))! });
+const claims = async (id: string) => ({ sub: id, sv: (await t.db.user.findUniqueOrThrow({ where: { id } })).sessionVersion });
 const inputError = (pattern: RegExp) => (e: unknown) => e instanceof UserInputError && pattern.test(e.message);
 const snapshot = async () => ({ users: await t.db.user.findMany({ orderBy: { id: "asc" } }), audit: await t.db.auditLog.count() });
 
@@ -45,7 +45,7 @@ test("deactivation ends the user's sessions and stops sign-in; reactivation allo
   const token = await claims(rater.id);
   assert.deepEqual(await setUserActive(t.db, admin, rater.id, false), { email: rater.email, active: false });
   assert.equal(await sessionUser(t.db, token), null);
-  assert.equal(await sessionVersionForSignIn(t.db, rater.id), null, "no new session for a deactivated user");
+  assert.equal(await sessionVersionForSignIn(t.db, rater.id, (await claims(rater.id)).sv), null, "no new session for a deactivated user");
   assert.equal(await checkCredentials(t.db, rater.email, "correct horse battery"), null);
   await setUserActive(t.db, admin, rater.id, true);
   assert.equal(await sessionUser(t.db, token), null, "reactivation does not revive old sessions");
@@ -127,6 +127,17 @@ test("a user's own password change needs the current password and ends every ses
   assert.ok(await sessionUser(t.db, { sub: rater.id, sv: sessionVersion }), "the re-issued one works");
   assert.ok(await checkCredentials(t.db, rater.email, "a brand new password"));
   assert.equal(await t.db.auditLog.count({ where: { entityId: rater.id, action: "user.password-change" } }), 1);
+});
+
+test("a sign-in whose password was checked before a reset or sign-out everywhere gets no session", async () => {
+  const admin = await makeUser(t.db, "ADMIN");
+  const rater = await makeUser(t.db, "RATER");
+  // What checkCredentials read along with the hash it checked.
+  const checked = (await checkCredentials(t.db, rater.email, "correct horse battery"))!;
+  assert.equal(await sessionVersionForSignIn(t.db, rater.id, checked.sessionVersion), checked.sessionVersion, "nothing happened meanwhile");
+  await resetPassword(t.db, admin, { id: rater.id }); // lands while the slow hash was being checked
+  assert.equal(await sessionVersionForSignIn(t.db, rater.id, checked.sessionVersion), null);
+  assert.equal(await sessionVersionForSignIn(t.db, rater.id, undefined), null, "a user without a checked version");
 });
 
 test("guessing the current password on the Account page counts against the sign-in limits", async () => {

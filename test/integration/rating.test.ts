@@ -249,6 +249,12 @@ describe("saving scores", () => {
     await db.$executeRaw`UPDATE "Rating" SET "updatedAt" = "updatedAt" - interval '1 hour' WHERE "assignmentId" = ${a.id}`;
     await saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(4), timeSpentMs: second.timeSpentMs + 3000_000 });
     assert.equal((await db.rating.findFirstOrThrow({ where: { assignmentId: a.id } })).timeSpentMs, second.timeSpentMs + 3000_000);
+    // Changed a month after the last save: the elapsed time is far beyond an int of milliseconds.
+    await db.$executeRaw`UPDATE "Rating" SET "updatedAt" = "updatedAt" - interval '40 days' WHERE "assignmentId" = ${a.id}`;
+    await saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(2), timeSpentMs: 1e12 });
+    const later = await db.rating.findFirstOrThrow({ where: { assignmentId: a.id } });
+    assert.equal(later.understandability, 2);
+    assert.equal(later.timeSpentMs, 24 * 3600 * 1000);
   });
 
   test("a comment with a NUL or other control character is refused, named, never retried, and nothing is written", async () => {
@@ -262,6 +268,9 @@ describe("saving scores", () => {
       assert.ok(!res.ok && res.retry === false, "the form must not retry it");
       assert.match(!res.ok ? res.error : "", /comment/);
     }
+    // A NUL in an id reaches the database (ids are not validated beyond their length): still bad input, never retried.
+    const nulId = await saveRatingResult(db, raters[0].id, { assignmentId: `${a.id}\u0000`, handle, scores: all(2) });
+    assert.deepEqual(nulId, { ok: false, error: "The input contains a character that cannot be stored (a NUL byte); nothing was changed.", retry: false });
     assert.deepEqual(await db.rating.findMany({ where: { assignmentId: a.id }, orderBy: { id: "asc" } }), before);
     // Line breaks and tabs are ordinary text in a note.
     assert.deepEqual(await saveRatingResult(db, raters[0].id, { assignmentId: a.id, handle, scores: all(2), comment: "line one\n\tline two" }), { ok: true, complete: false });

@@ -44,6 +44,8 @@ test("admins rewrite the texts (audited); raters cannot; limits name the field a
   await assert.rejects(updateStudyTexts(db, rater, study.id, { raterInstructions: "hacked" }), ForbiddenError);
   await assert.rejects(updateStudyTexts(db, admin, "no-such-study", { raterInstructions: "x" }), NotFoundError);
   await assert.rejects(updateStudyTexts(db, admin, study.id, { raterInstructions: "x".repeat(10_001) }), (e) => e instanceof UserInputError && /Instructions for raters/.test(e.message));
+  await assert.rejects(updateStudyTexts(db, admin, study.id, { adminNotes: "a\u0000b" }), (e) => e instanceof UserInputError && /^Notes for admins: must not contain a NUL/.test(e.message));
+  await assert.rejects(createStudy(db, admin, { name: "Nul\u0000study" }), (e) => e instanceof UserInputError && /^Name: must not contain a NUL/.test(e.message));
   const now = await db.study.findUniqueOrThrow({ where: { id: study.id } });
   assert.equal(now.raterInstructions, "Read the findings first.");
   assert.equal(now.adminNotes, "X vs Y");

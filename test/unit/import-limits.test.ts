@@ -109,3 +109,8 @@ test("the caps are settings: read from the environment, a wrong value names the 
     delete process.env.IMPORT_MAX_COLUMNS;
   }
 });
+
+test("a JSONL value or field name with an escaped NUL (valid JSON, unstorable) is refused naming the line and field", () => {
+  assert.throws(() => jsonl('{"uid":"1","findings":"a","impression":"b"}\n{"uid":"2","findings":"x\\u0000y","impression":"b"}\n'), (e) => e instanceof ImportFileError && /^Line 2, field "findings": contains a NUL character/.test(e.message));
+  assert.throws(() => jsonl('{"uid":"1","find\\u0000ings":"a","impression":"b"}\n'), (e) => e instanceof ImportFileError && /^Line 1, field "findings": contains a NUL/.test(e.message));
+});

@@ -3,6 +3,7 @@ import { NextRequest } from "next/server";
 import { authOptionsFor } from "@/lib/auth.ts";
 import { readBodyLimited } from "@/lib/body-limit.ts";
 import { sameOrigin } from "@/lib/http.ts";
+import { refuseBodyType } from "@/lib/same-origin.ts";
 import { withRetryAfter } from "@/lib/sign-in-messages.ts";
 import { inSignInLine, SignInBusy } from "@/lib/sign-in-throttle.ts";
 
@@ -17,6 +18,10 @@ export { handler as GET };
 // answers with Retry-After (and 429 for the login form's JSON request).
 export async function POST(req: NextRequest, ctx: RouteContext<"/api/auth/[...nextauth]">) {
   return sameOrigin(req, async () => {
+    // Its forms post url-encoded; a JSON body would reach next-auth's own parser (a 500 when broken).
+    const [action] = (await ctx.params).nextauth;
+    const wrongType = ["signin", "callback", "signout"].includes(action) ? refuseBodyType(req, "form") : null;
+    if (wrongType) return wrongType;
     let body: Uint8Array;
     try {
       body = await readBodyLimited(req, 64 * 1024);
