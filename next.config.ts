@@ -7,11 +7,11 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["node-llama-cpp", "pg-boss"],
   // `npm test` type-checks the whole project (tsc); the build need not do it a second time.
   typescript: { ignoreBuildErrors: true },
-  // forbidden() gives raters a real 403 on admin pages and actions.
   experimental: {
     // What the proxy (proxy.ts) buffers of a POST to a page: server actions are at most 1 MB anyway,
     // and a refused cross-site post must not cost 10 MB of memory.
     proxyClientMaxBodySize: "1mb",
+    // forbidden() gives raters a real 403 on admin pages and actions.
     authInterrupts: true,
   },
   // Pages get their Content-Security-Policy (with a nonce) and HSTS from proxy.ts. API routes stay
