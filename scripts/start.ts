@@ -111,5 +111,8 @@ function announce() {
     console.log(`  demo admin: ${c.admin.email}  password: ${c.admin.password}`);
     console.log(`  demo rater: ${c.rater.email}  password: ${c.rater.password}`);
   }
+  // Changes are accepted from this one address (the same-origin rule): say so before a colleague
+  // on another machine finds every save refused.
+  if (!process.env.NEXTAUTH_URL) console.log(`  (open it as ${url}; for other machines, restart with NEXTAUTH_URL=http://<this machine's name>:${env.PORT})`);
   console.log("Press Ctrl+C to stop.\n");
 }
