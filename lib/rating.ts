@@ -149,14 +149,15 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
     await tx.$executeRaw`
       INSERT INTO "Rating" ("id", "assignmentId", "outputId", "understandability", "coherence", "relevance", "conciseness", "clinicalUtility", "comment", "timeSpentMs", "createdAt", "updatedAt")
       VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${scores.understandability}, ${scores.coherence}, ${scores.relevance}, ${scores.conciseness}, ${scores.clinicalUtility}, ${comment},
-        ${Math.min(timeSpentMs, shownFor)}, timezone('UTC', now()), timezone('UTC', now()))
+        ${Math.min(timeSpentMs, shownFor)}, timezone('UTC', clock_timestamp()), timezone('UTC', clock_timestamp()))
       ON CONFLICT ("assignmentId", "outputId") DO UPDATE SET
         "understandability" = EXCLUDED."understandability", "coherence" = EXCLUDED."coherence", "relevance" = EXCLUDED."relevance",
         "conciseness" = EXCLUDED."conciseness", "clinicalUtility" = EXCLUDED."clinicalUtility", "comment" = EXCLUDED."comment",
         -- grows by at most the time since this rating was last saved: the page cannot have been open longer
+        -- (clock_timestamp, not now(): saves queued on the row lock must not see time run backwards)
         -- (in bigint: weeks since the last save would overflow an int; the result is at most 24 h)
-        "timeSpentMs" = GREATEST("Rating"."timeSpentMs", LEAST(${timeSpentMs}::bigint, "Rating"."timeSpentMs" + (extract(epoch FROM timezone('UTC', now()) - "Rating"."updatedAt") * 1000)::bigint)::int),
-        "updatedAt" = timezone('UTC', now())`;
+        "timeSpentMs" = GREATEST("Rating"."timeSpentMs", LEAST(${timeSpentMs}::bigint, "Rating"."timeSpentMs" + (extract(epoch FROM timezone('UTC', clock_timestamp()) - "Rating"."updatedAt") * 1000)::bigint)::int),
+        "updatedAt" = timezone('UTC', clock_timestamp())`;
     // Complete means every candidate the case has now, not only those in the order last shown.
     const [ratings, outputs] = await Promise.all([tx.rating.findMany({ where: { assignmentId } }), tx.output.findMany({ where: { caseId: a.caseId }, select: { id: true } })]);
     const complete = outputs.every((o) => {

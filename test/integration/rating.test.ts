@@ -227,7 +227,9 @@ describe("saving scores", () => {
     for (const r of results) assert.equal(r.status, "fulfilled", r.status === "rejected" ? String(r.reason) : "");
     const rows = await db.rating.findMany({ where: { assignmentId: a.id } });
     assert.equal(rows.length, 1);
-    assert.equal(rows[0].timeSpentMs, 2009, "time spent only grows");
+    // Only grows: at least the first of the burst; at most the largest claim (claims beyond the time
+    // that really passed between two saves are cut back to it).
+    assert.ok(rows[0].timeSpentMs >= 2000 && rows[0].timeSpentMs <= 2009, `time spent ${rows[0].timeSpentMs}`);
     const after = await loadCase(db, raters[0].id, a.id);
     assert.deepEqual(after.candidates[0].scores, all(rows[0].understandability));
     assert.equal(after.candidates[0].comment, "fine");
