@@ -91,7 +91,7 @@ async function startWeb(databaseUrl: string, env: Record<string, string>) {
 class Client {
   cookies = new Map<string, string>();
   async fetch(p: string, init: RequestInit = {}) {
-    const res = await fetch(BASE + p, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+    const res = await fetch(BASE + p, { ...init, redirect: "manual", headers: { Origin: BASE, ...(init.headers as Record<string, string>), cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const i = pair.indexOf("=");
