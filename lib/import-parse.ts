@@ -57,7 +57,7 @@ export async function parseTableAsync(bytes: Uint8Array, opts: ParseOptions): Pr
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
-    if (performance.now() - since > 8) {
+    if (performance.now() - since > 3) {
       await new Promise((resolve) => setImmediate(resolve));
       since = performance.now();
     }
