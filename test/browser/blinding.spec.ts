@@ -1,27 +1,76 @@
-import { expect, test, type Response } from "./fixtures.ts";
+import fs from "node:fs";
+import path from "node:path";
+import { closeQueues, queueFor, startGeneration } from "../../lib/generation.ts";
+import { DEFAULT_TEMPLATE, renderPrompt } from "../../lib/llm-config.ts";
+import { addLlamaSystem, addOpenAiSystem } from "../../lib/llm-systems.ts";
+import { addOutputs } from "../../lib/outputs.ts";
+import { expect, test } from "./fixtures.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";
+
+const MODEL = "radiology-mini.gguf";
+const MODEL_SHA256 = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "..", "..", "models", "radiology-mini.json"), "utf8")).sha256 as string;
+const ENDPOINT = { baseUrl: "http://gpu-host.example.org:8000/v1", model: "radiology-llama2-7b-endpoint" };
+
+/** The seeded study plus the two kinds of systems SecondRead generates: a local GGUF model (run by the
+ * e2e worker) and an OpenAI-compatible endpoint (its outputs stored as the worker would store them). */
+async function seedWithGenerated() {
+  const db = testDb();
+  const study = await seedStudy("Blinding study", ["rater"]);
+  const admin = await user("admin");
+  const llm = await addLlamaSystem(db, admin, study.id, { name: "Local model under test", model: MODEL });
+  const boss = await queueFor(process.env.E2E_DATABASE_URL!);
+  await startGeneration(db, boss, admin, llm.id);
+  const remote = await addOpenAiSystem(db, admin, study.id, { name: "Endpoint model under test", ...ENDPOINT });
+  const cases = await db.case.findMany({ where: { studyId: study.id } });
+  await addOutputs(db, remote.id, cases.map((c) => ({
+    caseId: c.id,
+    text: `No acute cardiopulmonary process; endpoint wording for ${c.sourceId}.`,
+    provenance: { kind: "OPENAI_COMPATIBLE", ...ENDPOINT, prompt: renderPrompt(DEFAULT_TEMPLATE, c), responseId: `cmpl-${c.id}` },
+  })));
+  const deadline = Date.now() + 90_000;
+  while ((await db.output.count({ where: { systemId: llm.id } })) < cases.length) {
+    if (Date.now() > deadline) throw new Error(`the e2e worker did not generate ${cases.length} outputs of ${MODEL} within 90 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await closeQueues();
+  return study;
+}
 
 // Blinding is a security property: crawl everything a rater's browser receives and look for
 // anything that names a system or can be joined back to one.
 test("nothing a rater receives reveals which system wrote a text", async ({ page }) => {
-  const study = await seedStudy("Blinding study", ["rater"]);
+  test.setTimeout(180_000);
+  const study = await seedWithGenerated();
   const db = testDb();
   const systems = await db.system.findMany({ where: { studyId: study.id } });
+  expect(systems.map((s) => s.kind).sort()).toEqual(["IMPORTED", "LLAMA", "OPENAI_COMPATIBLE", "REFERENCE", "RETRIEVAL"]);
   const outputs = await db.output.findMany({ where: { system: { studyId: study.id } }, select: { id: true } });
+  const instruction = DEFAULT_TEMPLATE.split("\n").find((l) => l.startsWith("Derive"))!;
   const forbidden = [
     ...systems.flatMap((s) => [s.name, s.id]),
     study.adminNotes,
     ...outputs.map((o) => o.id),
-    "REFERENCE", "RETRIEVAL", "IMPORTED", "OPENAI_COMPATIBLE", "systemId", "outputId", "Reference (radiologist)",
+    "REFERENCE", "RETRIEVAL", "IMPORTED", "LLAMA", "OPENAI_COMPATIBLE", "systemId", "outputId", "Reference (radiologist)",
+    MODEL, "radiology-mini", MODEL_SHA256, ENDPOINT.baseUrl, "gpu-host", ENDPOINT.model, instruction, "### Instruction", "provenance",
   ];
 
+  // Every response passes through here before the page gets it, so every body is read (one that
+  // cannot be fetched fails the test instead of passing as a clean empty body).
   const seen: { url: string; text: string }[] = [];
-  page.on("response", async (res: Response) => {
-    const url = res.url();
-    if (url.includes("/_next/static/")) return; // build-time code, identical for every user
-    const headers = JSON.stringify(await res.allHeaders());
-    const body = await res.text().catch(() => "");
-    seen.push({ url, text: `${url}\n${headers}\n${body}` });
+  const unreadable: string[] = [];
+  await page.route("**/*", async (route) => {
+    const url = route.request().url();
+    if (url.includes("/_next/static/")) return route.continue(); // build-time code, identical for every user
+    let res;
+    try {
+      res = await route.fetch({ maxRedirects: 0 });
+    } catch (e) {
+      unreadable.push(`${url}: ${(e as Error).message}`);
+      return route.abort();
+    }
+    const body = await res.body();
+    seen.push({ url, text: `${url}\n${JSON.stringify(res.headers())}\n${body.toString("utf8")}` });
+    await route.fulfill({ response: res, body });
   });
 
   await login(page, "rater");
@@ -33,7 +82,7 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
   const total = await db.assignment.count({ where: { raterId: rater.id, case: { studyId: study.id } } });
   for (let i = 1; i <= total; i++) {
     await expect(page.getByRole("heading", { name: `Case ${i} of ${total}` })).toBeVisible();
-    await expect(page.getByTestId("candidate")).toHaveCount(3);
+    await expect(page.getByTestId("candidate")).toHaveCount(systems.length);
     if (i === 1) {
       // Saving goes through a server action: its request and answer are crawled too.
       await page.getByTestId("candidate").first().getByRole("radiogroup").first().getByText("3", { exact: true }).click();
@@ -44,6 +93,9 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
   }
   await expect(page.getByRole("heading", { name: /All done|Case 1 of/ })).toBeVisible(); // resumes at the unfinished case 1
 
+  await page.waitForLoadState("networkidle");
+  await page.unrouteAll({ behavior: "wait" }); // every handler has finished
+  expect(unreadable).toEqual([]);
   expect(seen.length).toBeGreaterThan(total);
   for (const { url, text } of seen) {
     for (const word of forbidden) expect(text.includes(word), `${url} contains "${word}"`).toBe(false);
