@@ -1,11 +1,12 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getServerSession, type CookiesOptions } from "next-auth";
-import { encode } from "next-auth/jwt";
+import type { CookiesOptions } from "next-auth";
+import { decode, encode } from "next-auth/jwt";
 import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { db } from "./db.ts";
+import { servedOverHttps } from "./security-headers.ts";
 import { endSessions, sessionUser, sessionVersionForSignIn, type SessionUser } from "./sessions.ts";
 import { checkCredentials, EMAIL_MAX, PASSWORD_MAX } from "./users.ts";
 import { clientAddress } from "./client-address.ts";
@@ -17,12 +18,6 @@ const SESSION_MAX_AGE = 12 * 60 * 60;
 // One set of cookie names over http and https (next-auth would add __Secure-/__Host- prefixes only when
 // NEXTAUTH_URL is https), so proxy.ts finds the session cookie however the request arrived.
 export const SESSION_COOKIE = "next-auth.session-token";
-
-/** https when NEXTAUTH_URL says so, or when a proxy in front says the visitor came over https. */
-export function isHttps(requestHeaders: Pick<Headers, "get">): boolean {
-  if (process.env.NEXTAUTH_URL?.startsWith("https://")) return true;
-  return requestHeaders.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase() === "https";
-}
 
 function cookieOptions(secure: boolean): Partial<CookiesOptions> {
   const options = { httpOnly: true, sameSite: "lax", path: "/", secure };
@@ -97,12 +92,12 @@ export const authOptions: NextAuthOptions = {
 };
 
 /** The options for one request to /api/auth: cookies are Secure when it came over https. */
-export const authOptionsFor = (requestHeaders: Pick<Headers, "get">): NextAuthOptions => ({ ...authOptions, cookies: cookieOptions(isHttps(requestHeaders)) });
+export const authOptionsFor = (requestHeaders: Pick<Headers, "get">): NextAuthOptions => ({ ...authOptions, cookies: cookieOptions(servedOverHttps(requestHeaders)) });
 
 /** After the user changed their own password: this browser's session continues under the new version. */
 export async function reissueSession(user: SessionUser, sessionVersion: number) {
   const value = await encode({ token: { sub: user.id, name: user.name, email: user.email, sv: sessionVersion }, secret: process.env.AUTH_SECRET ?? "", maxAge: SESSION_MAX_AGE });
-  const secure = isHttps(await headers());
+  const secure = servedOverHttps(await headers());
   (await cookies()).set(SESSION_COOKIE, value, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: SESSION_MAX_AGE });
 }
 
@@ -110,8 +105,11 @@ export type { SessionUser };
 
 /** The signed-in, active user, or null. */
 export async function currentUser(): Promise<SessionUser | null> {
-  const session = (await getServerSession(authOptions)) as { userId?: string; sv?: number } | null;
-  return session ? sessionUser(db(), { sub: session.userId, sv: session.sv }) : null;
+  // The cookie decoded here and checked once: getServerSession would run the jwt callback, which reads
+  // the user too (a second query on every page, action and route).
+  const cookie = (await cookies()).get(SESSION_COOKIE)?.value;
+  const claims = cookie ? await decode({ token: cookie, secret: process.env.AUTH_SECRET ?? "" }).catch(() => null) : null;
+  return sessionUser(db(), claims);
 }
 
 /** For pages: redirects to the login page when signed out. */

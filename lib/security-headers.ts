@@ -40,6 +40,6 @@ export function pageCsp(nonce: string, { dev = false, https = false } = {}) {
 }
 
 /** Served over https: NEXTAUTH_URL says so, or the proxy in front tells (X-Forwarded-Proto). */
-export function servedOverHttps(headers: Headers, nextauthUrl = process.env.NEXTAUTH_URL) {
-  return Boolean(nextauthUrl?.startsWith("https:")) || headers.get("x-forwarded-proto")?.split(",")[0].trim() === "https";
+export function servedOverHttps(headers: Pick<Headers, "get">, nextauthUrl = process.env.NEXTAUTH_URL) {
+  return Boolean(nextauthUrl?.startsWith("https:")) || headers.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase() === "https";
 }
