@@ -4,12 +4,12 @@
 // embedded PostgreSQL, the real sign-in endpoint with a CSRF token. Two runs: the default limits, and
 // limits raised out of reach (every try hashes a password: what moving hashing off the JS thread buys).
 // Run: npx tsx bench/login-flood.ts [--port 3390] [--pg-port 54369] [--tries 200] [--concurrency 10] [--only limits|hashing]
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureBuild } from "../scripts/build-state.ts";
+import { startWeb } from "./app.ts";
 import { setStudyRaters } from "../lib/assignment.ts";
 import { createDb } from "../lib/db.ts";
 import { startEmbeddedPostgres } from "../lib/embedded-postgres.ts";
@@ -73,20 +73,6 @@ async function freshDatabase() {
   };
 }
 
-async function startWeb(databaseUrl: string, env: Record<string, string>) {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "-p", String(PORT)], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, ...env, DATABASE_URL: databaseUrl, AUTH_SECRET: "bench-secret-bench-secret-bench-secret-xx", NEXTAUTH_URL: BASE, NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error("next start exited");
-    if (await fetch(`${BASE}/login`).then((r) => r.ok, () => false)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", () => resolve()), child.kill("SIGTERM")))) };
-}
-
 /** A cookie jar good enough for next-auth's cookies. */
 class Client {
   cookies = new Map<string, string>();
@@ -121,7 +107,7 @@ async function loadPage(rater: Client, page: string) {
 
 async function scenario(label: string, env: Record<string, string>) {
   const database = await freshDatabase();
-  const web = await startWeb(database.url, env);
+  const web = await startWeb(PORT, database.url, env);
   try {
     const rater = new Client();
     if ((await rater.signIn(RATER.email, RATER.password)).status !== 200) throw new Error("the rater could not sign in");

@@ -2,16 +2,16 @@
 // 1. /login latency while a worst-case file is previewed, as a ratio to its quiet latency;
 // 2. the server's memory (RSS before, peak, after) during a 300 MB chunked upload (no Content-Length).
 // Run: npx tsx bench/uploads.ts [--mb 20] [--upload-mb 300]   (TEST_PG_PORT, BENCH_PORT choose ports)
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ensureBuild } from "../scripts/build-state.ts";
+import { startWeb } from "./app.ts";
 
 const { values } = parseArgs({ options: { mb: { type: "string", default: "20" }, "upload-mb": { type: "string", default: "300" } } });
 const ROOT = path.resolve(import.meta.dirname, "..");
 const PORT = Number(process.env.BENCH_PORT ?? process.env.E2E_PORT ?? 3190);
-const BASE = `http://localhost:${PORT}`;
+const BASE = `http://127.0.0.1:${PORT}`; // the address startWeb gives as NEXTAUTH_URL
 
 ensureBuild();
 const { readEnv } = await import("../lib/env.ts");
@@ -37,17 +37,8 @@ const db = createDb(database.url);
 const admin = await createUser(db, null, { email: "bench@bench.secondread", name: "Bench", role: "ADMIN", password: "bench-password-1" });
 const study = await createStudy(db, admin, { name: "Upload bench" });
 
-const server = spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "-p", String(PORT)], {
-  cwd: ROOT,
-  stdio: ["ignore", "ignore", "inherit"],
-  env: { ...process.env, DATABASE_URL: database.url, AUTH_SECRET: "bench-secret-bench-secret-bench-secret", NEXTAUTH_URL: BASE, NEXT_TELEMETRY_DISABLED: "1" },
-});
+const server = await startWeb(PORT, database.url);
 try {
-  for (let i = 0; ; i++) {
-    if ((await fetch(`${BASE}/login`).catch(() => null))?.ok) break;
-    if (i > 300) throw new Error("the app did not start");
-    await sleep(100);
-  }
   const pid = pidListeningOn(PORT)!;
   const cookie = await signIn("bench@bench.secondread", "bench-password-1");
 
@@ -115,7 +106,7 @@ try {
       `server RSS before ${before.rss.toFixed(0)} MB, peak ${peak.toFixed(0)} MB (+${(peak - before.rss).toFixed(0)}), 2 s after ${after.rss.toFixed(0)} MB`,
   );
 } finally {
-  server.kill("SIGTERM");
+  await server.stop();
   await db.$disconnect();
   await database.drop();
   await stopPg();
