@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { Db } from "../../lib/db.ts";
-import { assignmentSeed, setStudyRaters, shuffle, type DisplayEntry } from "../../lib/assignment.ts";
+import { assignmentSeed, setStudyRaters, type DisplayEntry } from "../../lib/assignment.ts";
 import { CRITERION_KEYS, type Scores } from "../../lib/criteria.ts";
 import { NotFoundError, NotReadyError, UserInputError } from "../../lib/errors.ts";
 import { addOutputs } from "../../lib/outputs.ts";
@@ -17,6 +17,7 @@ import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
 import type { Actor } from "../../lib/users.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, enc, makeUser, MAX } from "../helpers/fixtures.ts";
+import { oracle } from "../helpers/oracles.ts";
 
 let t: TestDb;
 let db: Db;
@@ -130,6 +131,21 @@ describe("assignment", () => {
 });
 
 describe("the blinded case view", () => {
+  // Display orders computed outside lib/assignment.ts (test/fixtures/oracles/make_shuffle.py:
+  // mulberry32 and Fisher-Yates in Python, from their definitions). The stored seeds derive from
+  // random ids (checked above against assignmentSeed), so before any case is shown they are
+  // replaced by the fixture's: case k (by position) gets seed_pairs[k], in rater id order.
+  const fixed = oracle("shuffle.json").rating_test as { seed_pairs: number[][]; orders_of_3: Record<string, number[]>; cases: number; differing: number };
+  before(async () => {
+    const cases = await assignmentsByCase();
+    assert.equal(cases.length, fixed.cases);
+    for (const [k, c] of cases.entries()) {
+      assert.deepEqual(c.assignments.map((a) => a.displayOrder), [[], []], "not shown yet");
+      const byRater = [...c.assignments].sort((a, b) => (a.raterId < b.raterId ? -1 : 1));
+      for (const [r, a] of byRater.entries()) await db.assignment.update({ where: { id: a.id }, data: { seed: fixed.seed_pairs[k][r] } });
+    }
+  });
+
   test("candidates are labelled A, B, C and the view carries no output id, system id, name or kind", async () => {
     const studyOutputs = await db.output.findMany({ where: { case: { studyId } }, select: { id: true } });
     const systems = await db.system.findMany({ where: { studyId } });
@@ -168,7 +184,8 @@ describe("the blinded case view", () => {
         const stored = (await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).displayOrder as DisplayEntry[];
         assert.deepEqual(stored.map((e) => e.handle), first.candidates.map((x) => x.handle), "the order shown is the order stored");
         const outputIds = (await db.output.findMany({ where: { caseId: c.id }, select: { id: true } })).map((o) => o.id).sort();
-        assert.deepEqual(stored.map((e) => e.outputId), shuffle(outputIds, a.seed), "the order is the seeded shuffle");
+        const expected = fixed.orders_of_3[String(a.seed)].map((i) => outputIds[i]);
+        assert.deepEqual(stored.map((e) => e.outputId), expected, `the order is the seeded shuffle of seed ${a.seed}`);
         assert.ok((await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).firstShownAt instanceof Date);
         orders.push(stored.map((e) => e.outputId));
       }
@@ -178,7 +195,10 @@ describe("the blinded case view", () => {
       }
     }
     assert.equal(compared, 27, "the 20 cases and the 7 imported later");
-    assert.ok(differing > 0, "two raters of a case see different orders for at least some cases");
+    // 23 of the 27 seed pairs give different permutations of three (make_shuffle.py counts them;
+    // about 27 × 5/6 = 22.5 are expected of random pairs).
+    assert.equal(differing, fixed.differing, "two raters of a case see different orders");
+    assert.equal(fixed.differing, 23);
   });
 
   test("simultaneous first loads (two tabs) agree on one order", async () => {

@@ -1,7 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { assignmentSeed, extendDisplayOrder, newHandle, shuffle } from "../../lib/assignment.ts";
+import { assignmentSeed, extendDisplayOrder, newHandle, rng, shuffle } from "../../lib/assignment.ts";
 import { label } from "../../lib/rating.ts";
+import { oracle } from "../helpers/oracles.ts";
+
+// Seeds, PRNG outputs and permutations computed in Python from the definitions (sha256, mulberry32,
+// Fisher–Yates): test/fixtures/oracles/make_shuffle.py.
+const expected = oracle("shuffle.json");
 
 test("assignment seeds are reproducible and differ between raters and cases", () => {
   const s = assignmentSeed("study", "case1", "raterA");
@@ -9,6 +14,20 @@ test("assignment seeds are reproducible and differ between raters and cases", ()
   assert.notEqual(s, assignmentSeed("study", "case1", "raterB"));
   assert.notEqual(s, assignmentSeed("study", "case2", "raterA"));
   assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 31, "fits a Postgres INTEGER");
+});
+
+test("seeds, the PRNG and the shuffle match an independent implementation", () => {
+  for (const { study, case: caseId, rater, seed } of expected.assignment_seeds) assert.equal(assignmentSeed(study, caseId, rater), seed, `${study}:${caseId}:${rater}`);
+  for (const [seed, outputs] of Object.entries(expected.mulberry32 as Record<string, number[]>)) {
+    const next = rng(Number(seed));
+    assert.deepEqual(outputs.map(() => next()), outputs, `mulberry32(${seed})`);
+  }
+  for (const { seed, n, order } of expected.shuffles) {
+    assert.deepEqual(shuffle(Array.from({ length: n }, (_, i) => i), seed), order, `seed ${seed}, ${n} items`);
+  }
+  // The first display order of a case is the shuffle of its outputs sorted by id.
+  assert.deepEqual(extendDisplayOrder([], ["o3", "o1", "o2"], 0, false).map((e) => e.outputId), [1, 2, 0].map((i) => ["o1", "o2", "o3"][i]));
+  assert.deepEqual(expected.shuffles.find((s: { seed: number; n: number }) => s.seed === 0 && s.n === 3).order, [1, 2, 0]);
 });
 
 test("shuffle is a seeded permutation", () => {
