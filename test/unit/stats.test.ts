@@ -1,6 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compareByCase, holm, krippendorffAlphaOrdinal, normalCdf, summarize, summarizeByCase, tQuantile975, wilcoxonSignedRank } from "../../lib/stats.ts";
+import { oracle } from "../helpers/oracles.ts";
+
+// Values computed by SciPy 1.10.1 and by a Krippendorff's alpha written from its definition:
+// test/fixtures/oracles/make_stats.py (its header says how to run it again).
+const scipy = oracle("stats.json");
 
 const close = (actual: number | null, expected: number, eps = 1e-3) =>
   assert.ok(actual !== null && Math.abs(actual - expected) < eps, `expected ≈${expected}, got ${actual}`);
@@ -42,6 +47,9 @@ test("t quantiles: table and large-df approximation", () => {
   close(tQuantile975(40), 2.021);
   close(tQuantile975(120), 1.980);
   assert.throws(() => tQuantile975(0));
+  // Against SciPy's t.ppf(0.975, df): the table has 4 decimals, the expansion beyond df 30 an
+  // error below 1e-4.
+  for (const [df, q] of Object.entries(scipy.t975 as Record<string, number>)) close(tQuantile975(Number(df)), q, 1e-4);
 });
 
 test("alpha = 1 for perfect agreement", () => {
@@ -55,25 +63,36 @@ test("alpha matches Krippendorff (2011) 4 coders × 12 units, ordinal 0.815", ()
     [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [5, 5, 5], [1, 1], [3],
   ];
   close(krippendorffAlphaOrdinal(units), 0.815);
+  close(krippendorffAlphaOrdinal(units), scipy.alpha_ordinal.krippendorff_2011, 1e-12);
 });
 
-test("systematic disagreement gives alpha ≤ 0", () => {
-  const a = krippendorffAlphaOrdinal([[1, 5], [5, 1], [1, 5], [5, 1]]);
-  assert.ok(a !== null && a < 0, `got ${a}`);
-  const b = krippendorffAlphaOrdinal([[1, 2], [2, 1], [4, 5], [5, 4], [1, 1], [5, 5]]);
-  assert.ok(b !== null && b > 0 && b < 1);
+test("systematic disagreement gives alpha < 0; near misses a high alpha (hand-computed)", () => {
+  // Values 1 ×4 and 5 ×4, n = 8; each unit puts 1 in o(1,5) and 1 in o(5,1): o(1,5) = o(5,1) = 4.
+  // Ordinal delta²(1,5) = (4 + 4 - (4 + 4)/2)² = 16.
+  // alpha = 1 - (n - 1) × Σ o δ² / Σ n_c n_k δ² = 1 - 7 × (8 × 16) / (2 × 4 × 4 × 16) = 1 - 1.75 = -0.75.
+  close(krippendorffAlphaOrdinal([[1, 5], [5, 1], [1, 5], [5, 1]]), -0.75, 1e-12);
+  // n_1 = 4, n_2 = 2, n_4 = 2, n_5 = 4 (n = 12); o(1,2) = o(2,1) = o(4,5) = o(5,4) = 2 (plus the
+  // agreeing o(1,1) = o(5,5) = 2). delta²: (1,2) (6 - 3)² = 9, (1,4) (8 - 3)² = 25, (1,5) (12 - 4)² = 64,
+  // (2,4) (4 - 2)² = 4, (2,5) (8 - 3)² = 25, (4,5) (6 - 3)² = 9.
+  // Observed Σ (o_ck + o_kc) δ² = 4 × 9 + 4 × 9 = 72; expected Σ 2 n_c n_k δ² = 144 + 400 + 2048 + 32 + 400 + 144 = 3168.
+  // alpha = 1 - 11 × 72 / 3168 = 0.75.
+  close(krippendorffAlphaOrdinal([[1, 2], [2, 1], [4, 5], [5, 4], [1, 1], [5, 5]]), 0.75, 1e-12);
+  close(scipy.alpha_ordinal.opposed, -0.75, 1e-12);
+  close(scipy.alpha_ordinal.near_pairs, 0.75, 1e-12);
 });
 
 test("alpha is invariant to rater order within units and to unit order", () => {
   const units = [[1, 2, 2], [3, 4], [5, 5, 4], [2, 1], [4, 4, 3]];
   const shuffled = [...units].reverse().map((u) => [...u].reverse());
-  close(krippendorffAlphaOrdinal(shuffled), krippendorffAlphaOrdinal(units)!, 1e-12);
+  close(krippendorffAlphaOrdinal(units), scipy.alpha_ordinal.mixed, 1e-12);
+  close(krippendorffAlphaOrdinal(shuffled), scipy.alpha_ordinal.mixed, 1e-12);
 });
 
 test("ordinal alpha depends on rank order, not on label spacing", () => {
   const units = [[1, 2], [2, 2], [3, 4], [4, 4], [1, 1]];
   const stretched = units.map((u) => u.map((v) => v ** 2));
-  close(krippendorffAlphaOrdinal(stretched), krippendorffAlphaOrdinal(units)!, 1e-12);
+  close(krippendorffAlphaOrdinal(units), scipy.alpha_ordinal.squares, 1e-12);
+  close(krippendorffAlphaOrdinal(stretched), scipy.alpha_ordinal.squares, 1e-12);
 });
 
 test("alpha is null when undefined", () => {
@@ -102,9 +121,10 @@ test("by case: cluster-robust interval around the mean of the ratings (hand-comp
 test("by case: one rating per case gives the ordinary t interval; one case gives none", () => {
   const scores = [3, 5, 4, 2, 4];
   const s = summarizeByCase(scores.map((score, i) => ({ caseId: `c${i}`, score })));
-  const t = summarize(scores);
-  close(s.ci95![0], t.ci95![0], 1e-12);
-  close(s.ci95![1], t.ci95![1], 1e-12);
+  // SciPy: t.interval(0.95, 4, loc=3.6, scale=sem) = [2.18429, 5.01571] (the table's t has 4 decimals).
+  const [lo, hi] = scipy.t_interval["3,5,4,2,4"] as [number, number];
+  close(s.ci95![0], lo, 1e-4);
+  close(s.ci95![1], hi, 1e-4);
   assert.equal(summarizeByCase(byCase({ A: [4, 5, 3] })).ci95, null);
 });
 
@@ -123,18 +143,20 @@ test("Wilcoxon signed-rank: exact p, zeros dropped, ties given mid-ranks", () =>
 test("Wilcoxon beyond 50 differences: normal approximation", () => {
   const r = wilcoxonSignedRank(Array.from({ length: 60 }, (_, i) => i + 1));
   assert.equal(r.method, "normal");
-  // W+ = 1830, mean 915, variance 18452.5: z = 914.5 / 135.84 = 6.73.
-  assert.ok(r.p! > 1e-12 && r.p! < 1e-10, String(r.p));
-  close(normalCdf(1.959964), 0.975, 1e-6);
-  close(normalCdf(-1), 0.158655, 1e-6);
+  // W+ = 1830, mean 915, variance 18452.5: z = 914.5 / 135.84 = 6.73. SciPy's wilcoxon (approx,
+  // continuity-corrected) gives 1.671e-11; A&S 7.1.26 is within 1% of it this far in the tail.
+  close(r.p! / scipy.wilcoxon_normal.ascending_60, 1, 0.01);
+  // normalCdf against SciPy's norm.cdf, within the approximation's stated 1.5e-7.
+  for (const [z, p] of Object.entries(scipy.normal_cdf as Record<string, number>)) close(normalCdf(Number(z)), p, 1.5e-7);
   // 51 ties (all |d| = 1, mid-rank 26), 40 positive: W+ = 1040, mean 663,
   // variance 51*52*103/24 - (51^3 - 51)/48 = 8619, z = (377 - 0.5) / sqrt(8619).
   const tied = wilcoxonSignedRank(Array.from({ length: 51 }, (_, i) => (i < 40 ? 1 : -1)));
   assert.equal(tied.method, "normal");
-  close(tied.p, 2 * (1 - normalCdf(376.5 / Math.sqrt(8619))), 1e-12);
+  // SciPy's wilcoxon (zero_method="wilcox", correction=True, method="approx"): 5.00429e-5.
+  close(tied.p, scipy.wilcoxon_normal.tied_51, 1e-7);
   close(tied.p, 5.0e-5, 0.3e-5);
   const balanced = wilcoxonSignedRank(Array.from({ length: 60 }, (_, i) => (i % 2 ? 1 : -1) * (i + 1)));
-  assert.ok(balanced.p! > 0.5);
+  close(balanced.p, scipy.wilcoxon_normal.alternating_60, 3e-7); // 0.91499
 });
 
 test("paired by case: only the cases both were rated on, differences of case means", () => {
