@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { abnormalitiesNamed, formatTables, isNormal, rougeL, rougeN, rougeTokens, scoreSystem } from "../../lib/evaluation.ts";
 import { readReports, splitOf } from "../../lib/openi-split.ts";
+import { oracle } from "../helpers/oracles.ts";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} ≠ ${b}`);
 
@@ -46,16 +47,30 @@ test("scoreSystem counts per abnormality and refuses missing outputs", () => {
   assert.deepEqual(s.named.pneumothorax, { cases: 1, named: 0 });
   assert.deepEqual(s.normal, { cases: 1, normal: 1 });
   assert.equal(s.falseMentions, 0);
-  close(s.rouge1, (rougeN(cases[0]!.reference, "Left pleural effusion.", 1) + 4 / 7 + rougeN("Right pneumothorax.", "No pneumothorax.", 1)) / 3);
+  // By hand, per case (reference | output tokens):
+  //   1. small left pleural effusion | left pleural effusion: unigrams 3 of 4 and 3, F1 6/7;
+  //      bigrams "left pleural", "pleural effusion" of 3 and 2, F1 4/5; LCS 3, F1 6/7.
+  //   2. no acute cardiopulmonary abnormality | no acute disease: 4/7, 2/5, 4/7 (as above).
+  //   3. right pneumothorax | no pneumothorax: unigram 1 of 2 and 2, F1 1/2; no shared bigram, 0; LCS 1, 1/2.
+  // Means: ROUGE-1 (6/7 + 4/7 + 1/2) / 3 = (12 + 8 + 7) / 42 = 9/14; ROUGE-2 (4/5 + 2/5 + 0) / 3 = 2/5; ROUGE-L 9/14.
+  close(s.rouge1, 9 / 14);
+  close(s.rouge2, 2 / 5);
+  close(s.rougeL, 9 / 14);
   assert.match(formatTables([{ system: "model", scores: s }]), /model\s+3\s+0\.\d{4}/);
   assert.throws(() => scoreSystem(cases, new Map([["1", "x"]])), /2 case\(s\) have no output, e.g. "2"/);
 });
 
 test("the OpenI split is fixed by uid and about 80/10/10", () => {
+  // Counted from the CSV by test/fixtures/oracles/make_openi_split.py (Python's csv and hashlib,
+  // the rule as written: first byte of sha256("openi:" + uid) mod 10; 0 test, 1 dev, else train).
+  const { counts, examples } = oracle("openi_split.json");
+  // sha256("openi:19")[0] = 120 → 0, sha256("openi:1")[0] = 72 → 2, sha256("openi:457")[0] = 141 → 1.
+  assert.deepEqual(Object.fromEntries(Object.entries(examples).map(([uid, e]) => [uid, (e as { first_byte: number }).first_byte])), { 1: 72, 19: 120, 457: 141 });
   assert.equal(splitOf("19"), "test");
   assert.equal(splitOf("1"), "train");
   assert.equal(splitOf("457"), "dev");
   const reports = readReports(path.resolve(import.meta.dirname, "../../prisma/demo/indiana_reports.csv"));
   const n = (s: string) => reports.filter((r) => r.split === s).length;
-  assert.deepEqual([reports.length, n("train"), n("dev"), n("test")], [2831, 2290, 254, 287]);
+  assert.deepEqual([reports.length, n("train"), n("dev"), n("test")], [counts.reports, counts.train, counts.dev, counts.test]);
+  assert.deepEqual([counts.reports, counts.train, counts.dev, counts.test], [2831, 2290, 254, 287]);
 });
