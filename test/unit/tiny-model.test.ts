@@ -185,7 +185,9 @@ test("gguf writer: Q8_0 blocks as llama.cpp quantizes them (f16 scale, int8 roun
   const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
   assert.equal(view.getUint16(0, true), 0x3c00);
   assert.deepEqual([2, 3, 4, 5, 6].map((i) => view.getInt8(i)), [127, -3, 3, 0, 0]);
-  assert.equal(view.getUint16(34, true), float32ToFloat16Bits(0.5 / 127));
+  // f16 of 0.5 / 127 = 0.0039370 = 2^-8 × 1.007874: exponent 7 (-8 + 15), mantissa 0.007874 × 1024 =
+  // 8.06 → 8, so (7 << 10) | 8 = 0x1c08 (numpy 1.24: np.float16(np.float32(0.5) / 127).view(np.uint16)).
+  assert.equal(view.getUint16(34, true), 0x1c08);
   assert.equal(view.getInt8(36), -127);
   assert.throws(() => encodeGguf({ metadata: [], tensors: [{ name: "q", type: "Q8_0", shape: [16, 2], data: new Array(32).fill(0) }] }), /divisible by 32/);
 });
