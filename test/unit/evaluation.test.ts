@@ -19,6 +19,10 @@ test("ROUGE-1/2/L F1 on hand-computed pairs", () => {
   close(rougeN(ref, ref, 1), 1);
   close(rougeL("a b c d", "b a d c"), 2 * 2 / 8); // LCS 2 ("a c", "b d", …), not 4
   close(rougeN("the the the", "the", 1), 2 * 1 / 4); // clipped counts
+  // The other way round: the candidate's three "the" match the reference's one only once: 2 × 1 / (1 + 3).
+  close(rougeN("the", "the the the", 1), 2 * 1 / 4);
+  // Bigrams of "a b a b a b" (ab ×3, ba ×2) against "a b" (ab ×1): overlap 1 of 5 and 1, F1 2/6.
+  close(rougeN("a b", "a b a b a b", 2), 2 * 1 / 6);
   assert.equal(rougeN(ref, "", 1), 0);
   assert.equal(rougeL("", cand), 0);
 });
