@@ -67,7 +67,7 @@ test("scoreSystem counts per abnormality and refuses missing outputs", () => {
 test("the OpenI split is fixed by uid and about 80/10/10", () => {
   // Counted from the CSV by test/fixtures/oracles/make_openi_split.py (Python's csv and hashlib,
   // the rule as written: first byte of sha256("openi:" + uid) mod 10; 0 test, 1 dev, else train).
-  const { counts, examples } = oracle("openi_split.json");
+  const { counts, examples, first_test_uids: first } = oracle("openi_split.json");
   // sha256("openi:19")[0] = 120 → 0, sha256("openi:1")[0] = 72 → 2, sha256("openi:457")[0] = 141 → 1.
   assert.deepEqual(Object.fromEntries(Object.entries(examples).map(([uid, e]) => [uid, (e as { first_byte: number }).first_byte])), { 1: 72, 19: 120, 457: 141 });
   assert.equal(splitOf("19"), "test");
@@ -77,4 +77,7 @@ test("the OpenI split is fixed by uid and about 80/10/10", () => {
   const n = (s: string) => reports.filter((r) => r.split === s).length;
   assert.deepEqual([reports.length, n("train"), n("dev"), n("test")], [counts.reports, counts.train, counts.dev, counts.test]);
   assert.deepEqual([counts.reports, counts.train, counts.dev, counts.test], [2831, 2290, 254, 287]);
+  // The first test-split reports, which test/unit/eval-cli.test.ts writes outputs for.
+  assert.deepEqual(reports.filter((r) => r.split === "test").slice(0, 3).map((r) => r.uid), first);
+  assert.deepEqual(first, ["7", "19", "30"]);
 });
