@@ -1,0 +1,50 @@
+// `npm run mutation` (scripts/mutation.ts): StrykerJS breaks the modules that hold the rules one
+// small change at a time and runs the unit and integration tests that reach the changed line.
+// Not part of `npm test`: a full run takes hours on two cores (see README, "Mutation testing").
+import fs from "node:fs";
+
+const LEFT_OUT = ["tiny-model", "shipped-model", "browser-specs", "mutation-routes", "start", "user-cli", "generation", "openai", "database", "schema-drift"];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: [
+    "lib/rating.ts",
+    "lib/assignment.ts",
+    "lib/access.ts",
+    "lib/auth.ts",
+    "lib/sign-in-throttle.ts",
+    "lib/passwords.ts",
+    "lib/import.ts",
+    "lib/import-parse.ts",
+    "lib/stats.ts",
+    "lib/results.ts",
+    "lib/evaluation.ts",
+  ],
+  testRunner: "tap",
+  tap: {
+    // Each test file runs alone in `node`, as `npm test` runs it; tsx compiles TypeScript.
+    // Left out: files that reach none of the mutated modules (the model, the embedded server's
+    // life, schema drift, the static checks of routes and specs) or that start `npm` scripts,
+    // whose bootstrap would reinstall the dependencies inside Stryker's sandbox.
+    testFiles: ["unit", "integration"].flatMap((dir) =>
+      fs
+        .readdirSync(`test/${dir}`)
+        .filter((f) => f.endsWith(".test.ts") && !LEFT_OUT.includes(f.replace(".test.ts", "")))
+        .map((f) => `test/${dir}/${f}`),
+    ),
+    nodeArgs: ["-r", "{{hookFile}}", "--import", "tsx", "--test-reporter=tap", "{{testFile}}"],
+    forceBail: true,
+  },
+  coverageAnalysis: "perTest",
+  checkers: [],
+  plugins: ["@stryker-mutator/tap-runner"],
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: ".data/mutation/report.html" },
+  jsonReporter: { fileName: ".data/mutation/report.json" },
+  incrementalFile: ".data/mutation/incremental.json",
+  tempDirName: ".data/stryker-tmp",
+  ignorePatterns: [".data", ".next", "test-results", "playwright-report"],
+  concurrency: 2,
+  timeoutMS: 60000,
+  thresholds: { high: 90, low: 80, break: null },
+};
