@@ -62,7 +62,7 @@ const NEGATION = /\b(no|not|without|negative for|free of|clear of|resolved|resol
 /** The abnormalities a text affirms (named, not negated in its sentence). */
 export function abnormalitiesNamed(text: string): Set<string> {
   const found = new Set<string>();
-  for (const sentence of text.toLowerCase().split(/[.;]|\b\d+\.\s/)) {
+  for (const sentence of text.toLowerCase().split(/[.;]/)) {
     for (const a of ABNORMALITIES) {
       const m = a.pattern.exec(sentence);
       if (m && !NEGATION.test(sentence.slice(0, m.index))) found.add(a.name);
@@ -71,7 +71,7 @@ export function abnormalitiesNamed(text: string): Set<string> {
   return found;
 }
 
-const NORMAL = /\b(no acute|no active|normal|negative|no (radiographic |significant )?(evidence|abnormalit)|unremarkable|clear)\b/i;
+const NORMAL = /\b(no acute|no active|normal|negative|no (radiographic |significant )?(evidence|abnormalit(y|ies))|unremarkable|clear)\b/i;
 
 /** A normal impression: says so, and affirms none of the abnormalities. */
 export function isNormal(text: string): boolean {

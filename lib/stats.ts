@@ -74,7 +74,7 @@ export function krippendorffAlphaOrdinal(units: number[][]): number | null {
   }
   const nc = o.map((row) => row.reduce((a, b) => a + b, 0));
   const n = nc.reduce((a, b) => a + b, 0);
-  if (n < 2 || k < 2) return null;
+  if (k < 2) return null; // two values in pairable units: n >= 2 too
 
   // Ordinal distance depends on how many values lie between c and k, not on their labels.
   const cum = [0];

@@ -81,3 +81,63 @@ test("the OpenI split is fixed by uid and about 80/10/10", () => {
   assert.deepEqual(reports.filter((r) => r.split === "test").slice(0, 3).map((r) => r.uid), first);
   assert.deepEqual(first, ["7", "19", "30"]);
 });
+
+test("edges a mutation run found unguarded: token boundaries in n-grams, the last token in the LCS, every word form", () => {
+  assert.equal(rougeN("ab c", "a bc", 2), 0); // the bigrams "ab c" and "a bc" differ
+  close(rougeL("a b c", "x c"), (2 * 1) / 5); // LCS "c", the reference's last token
+  assert.equal(rougeL("a b", ""), 0);
+  assert.equal(rougeN("", "", 1), 0);
+  const forms: [string, string][] = [
+    ["Heart enlarged.", "cardiomegaly"],
+    ["Heart size is enlarged.", "cardiomegaly"],
+    ["Cardiac silhouette is moderately enlarged.", "cardiomegaly"],
+    ["Enlarged cardiac silhouette.", "cardiomegaly"],
+    ["Bilateral effusions.", "effusion"],
+    ["Bilateral pneumothoraces.", "pneumothorax"],
+    ["Consolidative opacity at the left base.", "consolidation"],
+    ["Airspace opacities at the right base.", "consolidation"],
+    ["Airspace disease.", "consolidation"],
+    ["Right upper lobe mass.", "nodule"],
+    ["Bilateral pulmonary masses.", "nodule"],
+    ["Nodular opacity.", "nodule"],
+  ];
+  for (const [text, name] of forms) assert.deepEqual([...abnormalitiesNamed(text)], [name], text);
+  for (const text of ["No evidence of active disease.", "No radiographic evidence of disease.", "No significant abnormality.", "Unremarkable chest.", "Lungs are clear."]) {
+    assert.ok(isNormal(text), text);
+  }
+});
+
+test("scoreSystem: a normal reference with an abnormal output, and abnormalities the reference does not affirm", () => {
+  const cases = [
+    { id: "1", reference: "No acute disease." },
+    { id: "2", reference: "Right pleural effusion." },
+  ];
+  const s = scoreSystem(cases, new Map([["1", "Small right pneumothorax."], ["2", "Right pleural effusion and cardiomegaly."]]));
+  assert.deepEqual(s.normal, { cases: 1, normal: 0 });
+  assert.deepEqual(s.named.effusion, { cases: 1, named: 1 });
+  assert.equal(s.falseMentions, 2); // pneumothorax in 1, cardiomegaly in 2
+});
+
+test("formatTables: the layout `npm run eval` prints, column by column", () => {
+  const scores = (n: number, r: number, eff: [number, number], normal: [number, number], falseMentions: number) => ({
+    n, rouge1: r, rouge2: r / 2, rougeL: r, falseMentions, normal: { cases: normal[0], normal: normal[1] },
+    named: { cardiomegaly: { cases: 0, named: 0 }, effusion: { cases: eff[0], named: eff[1] }, pneumothorax: { cases: 0, named: 0 }, consolidation: { cases: 0, named: 0 }, nodule: { cases: 0, named: 0 } },
+  });
+  const text = formatTables([
+    { system: "reference", scores: scores(3, 1, [2, 2], [1, 1], 0) },
+    { system: "a-long-system-name", scores: scores(3, 0.41234, [2, 1], [1, 0], 3) },
+  ]);
+  // Name column: the longest name (18) + 2 = 20; numbers right-aligned in 9; percentages under their heads.
+  const expected = [
+    "System                      n  ROUGE-1  ROUGE-2  ROUGE-L",
+    "reference                   3   1.0000   0.5000   1.0000",
+    "a-long-system-name          3   0.4123   0.2062   0.4123",
+    "",
+    "Abnormality of the reference named in the output (cases with it), normal reference → normal output, abnormalities affirmed that the reference does not:",
+    "System                cardiomegaly (0)  effusion (2)  pneumothorax (0)  consolidation (0)  nodule (0)  normal (1)  false mentions",
+    "reference                            –          100%                 –                  –           –        100%               0",
+    "a-long-system-name                   –           50%                 –                  –           –          0%               3",
+  ];
+  assert.deepEqual(text.split("\n"), expected);
+  assert.match(formatTables([]), /^System {12}n/); // no system: heads only; the name column 8 + 2 wide, then "n" right-aligned in 9
+});

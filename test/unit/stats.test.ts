@@ -181,3 +181,30 @@ test("Holm: step-down, monotone, capped at 1, nulls left out of the family", () 
   assert.deepEqual(holm([0.5, 0.9]), [1, 1]);
   assert.deepEqual(holm([]), []);
 });
+
+test("edges a mutation run found unguarded: where the t table ends, the expansion's accuracy, one and two cases", () => {
+  assert.equal(tQuantile975(30), 2.0423); // the table's value: the expansion would give 2.04227
+  // The four-term expansion is within 1.6e-8 of SciPy at df 100 and 1.6e-12 at df 1000; a
+  // wrong coefficient in its last term moves it by 4e-8 or more there.
+  close(tQuantile975(100), scipy.t975["100"], 3e-8);
+  close(tQuantile975(1000), scipy.t975["1000"], 1e-11);
+  assert.throws(() => tQuantile975(2.5), /positive integer, got 2\.5/);
+  // Two cases give an interval: A [4], B [2]: mean 3, residuals 1 and -1, se = sqrt(2/1 × 2) / 2 = 1, t(0.975, 1) = 12.7062 (the table).
+  const two = summarizeByCase(byCase({ A: [4], B: [2] }));
+  close(two.ci95![0], 3 - 12.7062, 1e-9);
+  close(two.ci95![1], 3 + 12.7062, 1e-9);
+  // One case in common: a difference, no interval; the one non-zero difference has p = 2 × 1/2 = 1.
+  assert.deepEqual(compareByCase(byCase({ c1: [4] }), byCase({ c1: [2] })), { cases: 1, difference: 2, ci95: null, p: 1, method: "exact" });
+});
+
+test("edges: Wilcoxon ranks by magnitude whatever the input order; alpha of one disagreeing pair, of a lone value", () => {
+  // |d| ranks 1..5 with only the 1 negative: W- = 1; P(W- <= 1) = 2/32 (no flip, or the 1), p = 1/8.
+  assert.deepEqual(wilcoxonSignedRank([5, -1, 4, 2, 3]), { p: 0.125, method: "exact" });
+  // One unit [1, 2]: o(1,2) = o(2,1) = 1, n = 2, n_1 = n_2 = 1, δ² = (1 + 1 - 1)² = 1:
+  // alpha = 1 - (n - 1) × 2 × 1 / (2 × 1 × 1 × 1) = 0.
+  assert.equal(krippendorffAlphaOrdinal([[1, 2]]), 0);
+  // A value given by one rater alone pairs with nothing: one value is used throughout, alpha undefined;
+  // and a lone rating is not read at all.
+  assert.equal(krippendorffAlphaOrdinal([[3, 3], [3, 3], [5]]), null);
+  assert.equal(krippendorffAlphaOrdinal([[1, 2], [NaN]]), 0);
+});
