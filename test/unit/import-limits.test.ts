@@ -15,6 +15,9 @@ const wide = (n: number) => {
   const cols = Array.from({ length: n }, (_, i) => `c${i}`);
   return `${cols.join(",")}\n${cols.map(() => "x").join(",")}\n`;
 };
+// `npm run mutation` runs this file on code instrumented with every mutant at once (StrykerJS's
+// global is there): its times say nothing about the shipped code, so only the results are checked.
+const timed = !("__stryker__" in globalThis);
 function seconds(fn: () => unknown) {
   const t = performance.now();
   fn();
@@ -25,7 +28,7 @@ test("100,000 header columns are refused at once, naming the limit and the setti
   const text = wide(100_000);
   const t = performance.now();
   rejects(() => csv(text), /header has 100,000 columns; the limit is 200 \(IMPORT_MAX_COLUMNS\)/);
-  assert.ok(performance.now() - t < 1000, `refusing took ${performance.now() - t} ms`);
+  if (timed) assert.ok(performance.now() - t < 1000, `refusing took ${performance.now() - t} ms`);
   rejects(() => jsonl(`{${Array.from({ length: 300 }, (_, i) => `"k${i}":1`).join(",")}}\n`), /Line 1 brings the number of distinct fields to 201; the limit is 200 \(IMPORT_MAX_COLUMNS\)/);
 });
 
@@ -37,7 +40,7 @@ test("parsing is linear in the number of columns (10x the columns: under 30x the
   let columns = 0;
   const t10 = seconds(() => (columns = csv(big, limits).columns.length));
   assert.equal(columns, 100_000);
-  assert.ok(t10 / t1 < 30, `10,000 columns: ${(t1 * 1000).toFixed(1)} ms, 100,000: ${(t10 * 1000).toFixed(1)} ms (ratio ${(t10 / t1).toFixed(1)})`);
+  if (timed) assert.ok(t10 / t1 < 30, `10,000 columns: ${(t1 * 1000).toFixed(1)} ms, 100,000: ${(t10 * 1000).toFixed(1)} ms (ratio ${(t10 / t1).toFixed(1)})`);
 });
 
 test("a row, a field and the whole table have caps; the message names the row, the column and the setting", () => {
