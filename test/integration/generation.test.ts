@@ -20,6 +20,7 @@ import { spawnSync } from "node:child_process";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, makeUser, MAX } from "../helpers/fixtures.ts";
 import { FIXTURE_MODELS, TINY_BASE, TINY_LORA } from "../helpers/models.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 process.env.GENERATION_JOB_TIMEOUT_S = "4"; // a killed worker's job goes back to the queue quickly
 process.env.GENERATION_MAINTENANCE_S = "1";
@@ -47,14 +48,17 @@ after(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+/** Progress once nothing is queued or running and every case is done or one failed. */
 async function waitDone(systemId: string, ms = 120_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const p = await generationProgress(t.db, systemId);
-    if (p.queued + p.running === 0 && (p.done === p.total || p.failed > 0)) return p;
-    if (Date.now() > end) throw new Error(`generation did not finish: ${JSON.stringify(p)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  const name = (await t.db.system.findUniqueOrThrow({ where: { id: systemId } })).name;
+  return waitFor(
+    `the generation of "${name}" finishing`,
+    async () => {
+      const p = await generationProgress(t.db, systemId);
+      return p.queued + p.running === 0 && (p.done === p.total || p.failed > 0) ? p : null;
+    },
+    { timeoutMs: ms, intervalMs: 300, state: () => generationProgress(t.db, systemId) },
+  );
 }
 
 const rejects = (p: Promise<unknown>, re: RegExp) => assert.rejects(p, (e: unknown) => e instanceof UserInputError && re.test(e.message));
@@ -195,11 +199,7 @@ test("kill -9 of a worker mid-study, then other workers: exactly one output per 
   const s = await addLlamaSystem(t.db, admin, studyId, { name: "Survives kill -9", model: BASE, settings: { ...settings, maxTokens: 64 } });
   await startGeneration(t.db, boss, admin, s.id);
   const first = spawnWorker();
-  const end = Date.now() + 60_000;
-  while ((await t.db.output.count({ where: { systemId: s.id } })) < 2) {
-    if (Date.now() > end) throw new Error("the first worker produced nothing");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor("the first worker writing 2 outputs", async () => (await t.db.output.count({ where: { systemId: s.id } })) >= 2, { timeoutMs: 60_000, intervalMs: 100 });
   first.kill("SIGKILL");
   const doneAtKill = await t.db.output.count({ where: { systemId: s.id } });
   assert.ok(doneAtKill < 20, "killed mid-study");
@@ -226,14 +226,15 @@ test("a model file damaged after the system was set up fails its cases with the 
   await worker.start();
   try {
     await startGeneration(t.db, await queueFor(t.url), admin, s.id);
-    for (;;) {
-      const p = await generationProgress(t.db, s.id);
-      if (p.failed === 20) {
-        assert.match(p.lastError ?? "", /copy-of-base\.gguf: the file is truncated/);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const p = await waitFor(
+      "every case of the damaged model failing",
+      async () => {
+        const p = await generationProgress(t.db, s.id);
+        return p.failed === 20 ? p : null;
+      },
+      { timeoutMs: 100_000, intervalMs: 250, state: () => generationProgress(t.db, s.id) },
+    );
+    assert.match(p.lastError ?? "", /copy-of-base\.gguf: the file is truncated/);
     assert.equal(await t.db.output.count({ where: { systemId: s.id } }), 0);
   } finally {
     await worker.stop();
