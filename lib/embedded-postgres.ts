@@ -204,7 +204,9 @@ export async function startEmbeddedPostgres(opts: {
     stop: async () => {
       if (dead) return;
       child.kill("SIGINT"); // fast shutdown: ends sessions, writes a checkpoint
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 20_000)))]);
+      clearTimeout(timer); // a pending 20 s timer would keep the caller's process alive that long
       if (!dead) child.kill("SIGKILL");
     },
   };

@@ -6,9 +6,14 @@ import path from "node:path";
 import { ensureBuild, ensureClient } from "./build-state.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+const option = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : null);
+const only = option("--only");
 const wants = (kind: string) => only === null || only === kind;
-const extra = process.argv.slice(2).filter((a, i, all) => a !== "--only" && all[i - 1] !== "--only" && a !== "--");
+// `--name <pattern>` runs only the tests whose names match the regular expression (node's
+// --test-name-pattern, Playwright's --grep), e.g. one test alone: --name '^its whole name$'.
+const name = option("--name");
+const extra = process.argv.slice(2).filter((a, i, all) => !["--only", "--name", "--"].includes(a) && !["--only", "--name"].includes(all[i - 1]));
+const nameArgs = name === null ? [] : [`--test-name-pattern=${name}`];
 
 ensureClient();
 const { readEnv } = await import("../lib/env.ts");
@@ -30,7 +35,7 @@ if (wants("unit")) {
   spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["typegen"], { cwd: ROOT, stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   run("typecheck", path.join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", "."]);
 }
-if (wants("unit")) run("unit", process.execPath, ["--import", "tsx", "--test", ...testFiles("unit")]);
+if (wants("unit")) run("unit", process.execPath, ["--import", "tsx", "--test", ...nameArgs, ...testFiles("unit")]);
 
 if (wants("integration") || wants("browser")) {
   const env = readEnv();
@@ -45,14 +50,14 @@ if (wants("integration") || wants("browser")) {
   }
   try {
     const dbEnv = { TEST_SERVER_URL: serverUrl, DATABASE_URL: "" };
-    if (wants("integration")) run("integration", process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...testFiles("integration")], dbEnv);
+    if (wants("integration")) run("integration", process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...nameArgs, ...testFiles("integration")], dbEnv);
     if (wants("browser")) {
       ensureBuild();
       process.env.TEST_SERVER_URL = serverUrl;
       const { prepareE2eDatabase } = await import("../test/browser/prepare.ts");
       const e2e = await prepareE2eDatabase();
       try {
-        run("browser", path.join(ROOT, "node_modules/.bin/playwright"), ["test", ...extra], { ...dbEnv, E2E_DATABASE_URL: e2e.url });
+        run("browser", path.join(ROOT, "node_modules/.bin/playwright"), ["test", ...(name === null ? [] : ["--grep", name]), ...extra], { ...dbEnv, E2E_DATABASE_URL: e2e.url });
       } finally {
         await e2e.drop();
       }

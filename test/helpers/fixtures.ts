@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "../../lib/db.ts";
+import { hashPassword } from "../../lib/passwords.ts";
 import { createUser } from "../../lib/users.ts";
 
 export const DEMO_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "demo");
@@ -10,6 +11,27 @@ export const MAX = 50 * 1024 * 1024;
 export const enc = (s: string) => new TextEncoder().encode(s);
 
 let n = 0;
+const PASSWORD = "correct horse battery";
 export async function makeUser(db: Db, role: "ADMIN" | "RATER", email = `${role.toLowerCase()}${++n}@test.secondread`) {
-  return createUser(db, null, { email, name: email.split("@")[0], role, password: "correct horse battery" });
+  return createUser(db, null, { email, name: email.split("@")[0], role, password: PASSWORD });
+}
+
+let hashed: Promise<string> | undefined;
+/**
+ * A user as makeUser makes it (same password), for fixtures that need many: the password is
+ * hashed once per file, not once per user (scrypt costs a few hundred ms here), and no audit
+ * record is written.
+ */
+export async function quickUser(db: Db, role: "ADMIN" | "RATER") {
+  const email = `${role.toLowerCase()}${++n}@test.secondread`;
+  return db.user.create({ data: { email, name: email.split("@")[0], role, passwordHash: await (hashed ??= hashPassword(PASSWORD)) } });
+}
+
+/**
+ * A fixture made once, by whichever test asks first, then shared: only for state the tests that
+ * share it read and never change, so that none of them depends on another having run.
+ */
+export function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
 }

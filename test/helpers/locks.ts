@@ -3,6 +3,7 @@
 // Once `waiters` sessions wait on a lock, the audit log is released and the results returned.
 import assert from "node:assert/strict";
 import pg from "pg";
+import { waitFor } from "./wait.ts";
 
 export async function whileAuditLogLocked<T>(url: string, waiters: number, calls: () => Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
   const blocker = new pg.Client({ connectionString: url });
@@ -15,7 +16,7 @@ export async function whileAuditLogLocked<T>(url: string, waiters: number, calls
       const { rows } = await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
       return rows[0].n as number;
     };
-    for (let i = 0; i < 200 && (await waiting()) < waiters; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(`${waiters} sessions waiting on the audit log's lock`, async () => (await waiting()) >= waiters, { timeoutMs: 10_000, intervalMs: 50, state: async () => `${await waiting()} waiting` });
     assert.equal(await waiting(), waiters, `expected ${waiters} sessions waiting on a lock`);
     await blocker.query("COMMIT");
     return await settled;

@@ -5,7 +5,8 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { TINY_BASE } from "./models.ts";
 
-export async function startOpenAiServer(opts: { apiKey: string; failFirst: number }) {
+/** failNext(n): the next n completions with the right key are answered 503 (a server warming up). */
+export async function startOpenAiServer(opts: { apiKey: string }) {
   const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
   const llama = await getLlama({ gpu: false, build: "never", maxThreads: 2 });
   const model = await llama.loadModel({ modelPath: TINY_BASE });
@@ -13,6 +14,7 @@ export async function startOpenAiServer(opts: { apiKey: string; failFirst: numbe
   const sequence = context.getSequence();
   const completion = new LlamaCompletion({ contextSequence: sequence });
   let requests = 0;
+  let unavailable = 0;
   let queue = Promise.resolve();
 
   const server = http.createServer((req, res) => {
@@ -26,7 +28,10 @@ export async function startOpenAiServer(opts: { apiKey: string; failFirst: numbe
       };
       if (req.method !== "POST" || req.url !== "/v1/completions") return send(404, { error: { message: "not found" } });
       if (req.headers.authorization !== `Bearer ${opts.apiKey}`) return send(401, { error: { message: "invalid api key" } });
-      if (requests <= opts.failFirst) return send(503, { error: { message: "warming up" } });
+      if (unavailable > 0) {
+        unavailable -= 1;
+        return send(503, { error: { message: "warming up" } });
+      }
       const p = JSON.parse(body);
       // One sequence: requests take turns, as a small llama.cpp server would.
       queue = queue.then(async () => {
@@ -51,6 +56,7 @@ export async function startOpenAiServer(opts: { apiKey: string; failFirst: numbe
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests: () => requests,
+    failNext: (n: number) => void (unavailable = n),
     close: async () => {
       await new Promise((r) => server.close(r));
       await context.dispose();

@@ -1,6 +1,6 @@
 // The database layer: the migration runner (lib/migrate.ts), the constraints the SQL adds on
 // top of the Prisma schema, and the embedded PostgreSQL server (lib/embedded-postgres.ts).
-import { after, before, describe, test } from "node:test";
+import { describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -10,8 +10,10 @@ import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../../lib/embedded-postgres.ts";
 import { migrate, MIGRATIONS_DIR } from "../../lib/migrate.ts";
-import { createEmptyDatabase, freshDb, type TestDb } from "../helpers/db.ts";
+import { createEmptyDatabase } from "../helpers/db.ts";
+import { fileDb } from "../helpers/file-db.ts";
 import { makeUser } from "../helpers/fixtures.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
@@ -37,13 +39,7 @@ function tempMigrations(files: Record<string, string>) {
   return dir;
 }
 
-let t: TestDb;
-before(async () => {
-  t = await freshDb();
-});
-after(async () => {
-  await t?.close();
-});
+const t = fileDb();
 
 describe("migrate()", () => {
   test("refuses a migration that was edited after it was applied, and changes nothing", async () => {
@@ -172,7 +168,7 @@ describe("constraints in the SQL", () => {
       }
     }
     await assert.rejects(t.db.rating.create({ data: { ...base, timeSpentMs: -5 } }), /Rating_timeSpentMs_check|check constraint/i);
-    assert.equal(await t.db.rating.count(), 0);
+    assert.equal(await t.db.rating.count({ where: { assignmentId: assignment.id } }), 0);
     const ok = await t.db.rating.create({ data: { ...base, understandability: 1, coherence: 5, relevance: null } });
     await assert.rejects(t.db.rating.update({ where: { id: ok.id }, data: { coherence: 6 } }), /check constraint|Rating_scores_check/i);
     assert.equal((await t.db.rating.findUniqueOrThrow({ where: { id: ok.id } })).coherence, 5);
@@ -182,17 +178,16 @@ describe("constraints in the SQL", () => {
 
 // ---- Embedded PostgreSQL -------------------------------------------------------------------
 
-async function freePort(preferred: number): Promise<number> {
-  const tryPort = (port: number) =>
-    new Promise<number | null>((resolve) => {
-      const s = net.createServer();
-      s.once("error", () => resolve(null));
-      s.listen(port, "127.0.0.1", () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
+/** A port no one listens on now, chosen by the system (so that parallel runs elsewhere do not pick it too). */
+async function freePort(): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
     });
-  return (await tryPort(preferred)) ?? (await tryPort(0))!;
+  });
 }
 
 function readPid(dataDir: string): number | null {
@@ -242,27 +237,27 @@ function childrenOf(ppid: number): number[] {
   return pids;
 }
 
-async function waitUntil(check: () => boolean, ms: number) {
-  const until = Date.now() + ms;
-  while (Date.now() < until && !check()) await new Promise((r) => setTimeout(r, 100));
-  return check();
-}
-
-describe("embedded PostgreSQL", { timeout: 240_000 }, () => {
-  const root = path.join(ROOT, ".data", `test-embedded-${process.pid}-${Date.now().toString(36)}`);
-  const dataDir = path.join(root, "pgdata");
-  let port = 0;
-  let server: EmbeddedServer | null = null;
-  const logs: string[] = [];
-  const log = (l: string) => logs.push(l);
-
-  before(async () => {
-    port = await freePort(54371);
-  });
-  after(async () => {
-    await server?.stop().catch(() => {});
+let clusters = 0;
+/**
+ * A data directory and a free port of the test's own; after the test, whatever still runs
+ * there is stopped and the directory removed.
+ */
+async function ownCluster(ctx: TestContext) {
+  const root = path.join(ROOT, ".data", `test-embedded-${process.pid}-${Date.now().toString(36)}-${++clusters}`);
+  const c = {
+    root,
+    dataDir: path.join(root, "pgdata"),
+    port: await freePort(),
+    logs: [] as string[],
+    log: (l: string) => void c.logs.push(l),
+    server: null as EmbeddedServer | null,
+    /** The URL of database `database` of a server running in this directory, whoever started it. */
+    url: (database: string) => `postgresql://postgres:${encodeURIComponent(fs.readFileSync(path.join(root, "pg-password"), "utf8").trim())}@127.0.0.1:${c.port}/${database}`,
+  };
+  ctx.after(async () => {
+    await c.server?.stop().catch(() => {});
     // Whatever happened, leave no server behind.
-    for (const pid of processesFor(dataDir)) {
+    for (const pid of processesFor(c.dataDir)) {
       try {
         process.kill(pid, "SIGKILL");
       } catch {
@@ -271,32 +266,40 @@ describe("embedded PostgreSQL", { timeout: 240_000 }, () => {
     }
     fs.rmSync(root, { recursive: true, force: true });
   });
+  return c;
+}
 
-  test("data survives a stop and a start", async () => {
-    server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log });
+describe("embedded PostgreSQL", { timeout: 240_000 }, () => {
+  test("data survives a stop and a start", async (ctx) => {
+    const c = await ownCluster(ctx);
+    const { root, dataDir, port, logs, log } = c;
+    c.server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log });
+    let server = c.server;
     assert.equal(server.dataDir, dataDir);
     assert.ok(logs.some((l) => /initialising a new database cluster/.test(l)), logs.join("\n"));
-    await withClient(server.url, async (c) => {
-      await c.query(`CREATE TABLE kept (id int PRIMARY KEY, note text)`);
-      await c.query(`INSERT INTO kept VALUES (1, 'written before the restart')`);
+    await withClient(server.url, async (db) => {
+      await db.query(`CREATE TABLE kept (id int PRIMARY KEY, note text)`);
+      await db.query(`INSERT INTO kept VALUES (1, 'written before the restart')`);
     });
     const pid = readPid(dataDir)!;
     assert.ok(pid && alive(pid));
     await server.stop();
-    server = null;
-    assert.ok(await waitUntil(() => !alive(pid), 5_000), "the server process ended");
+    c.server = null;
+    await waitFor("the server process ended", () => !alive(pid), { timeoutMs: 5_000, intervalMs: 100 });
     assert.equal(fs.existsSync(path.join(dataDir, "postmaster.pid")), false, "a clean shutdown removes the pid file");
 
     logs.length = 0;
-    server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log });
+    server = c.server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log });
     assert.ok(!logs.some((l) => /initialising/.test(l)), "the existing cluster is reused");
-    const { rows } = await withClient(server.url, (c) => c.query(`SELECT note FROM kept WHERE id = 1`));
+    const { rows } = await withClient(server.url, (db) => db.query(`SELECT note FROM kept WHERE id = 1`));
     assert.deepEqual(rows, [{ note: "written before the restart" }]);
     await server.stop();
-    server = null;
+    c.server = null;
   });
 
-  test("a server orphaned by a killed owner is stopped and replaced by the next start; stop() leaves no process", async () => {
+  test("a server orphaned by a killed owner is stopped and replaced by the next start; stop() leaves no process", async (ctx) => {
+    const c = await ownCluster(ctx);
+    const { root, dataDir, port, logs, log } = c;
     assert.deepEqual(processesFor(dataDir), [], "no server running before the test");
     const child = spawn(process.execPath, ["--import", "tsx", path.join("test", "helpers", "start-embedded-and-hang.ts"), root, String(port), "survive"], {
       cwd: ROOT,
@@ -308,10 +311,15 @@ describe("embedded PostgreSQL", { timeout: 240_000 }, () => {
     child.stderr.on("data", (b: Buffer) => (err += b.toString()));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     try {
-      assert.ok(await waitUntil(() => out.includes("ready") || child.exitCode !== null, 60_000), `child did not start: ${err}`);
+      await waitFor("the child starting its server", () => out.includes("ready") || child.exitCode !== null, { timeoutMs: 60_000, intervalMs: 100, state: () => `stderr: ${err}` });
       assert.match(out, /ready/, err);
       const orphan = readPid(dataDir)!;
       assert.ok(orphan && alive(orphan));
+      // Data written through the server that is about to lose its owner.
+      await withClient(c.url("survive"), async (db) => {
+        await db.query(`CREATE TABLE kept (id int PRIMARY KEY, note text)`);
+        await db.query(`INSERT INTO kept VALUES (1, 'written before the owner was killed')`);
+      });
 
       child.kill("SIGKILL");
       await exited;
@@ -322,20 +330,20 @@ describe("embedded PostgreSQL", { timeout: 240_000 }, () => {
       assert.deepEqual(processesFor(dataDir), [orphan]);
 
       logs.length = 0;
-      server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log });
+      const server = (c.server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log }));
       assert.ok(logs.some((l) => new RegExp(`stopping an orphaned PostgreSQL server \\(pid ${orphan}\\)`).test(l)), logs.join("\n"));
       assert.equal(alive(orphan), false, "the orphan was stopped");
       const ours = readPid(dataDir)!;
       assert.notEqual(ours, orphan);
-      const { rows } = await withClient(server.url, (c) => c.query(`SELECT note FROM kept WHERE id = 1`));
-      assert.deepEqual(rows, [{ note: "written before the restart" }]);
+      const { rows } = await withClient(server.url, (db) => db.query(`SELECT note FROM kept WHERE id = 1`));
+      assert.deepEqual(rows, [{ note: "written before the owner was killed" }]);
 
       const helpers = childrenOf(ours);
       assert.ok(helpers.length > 0, "the postmaster has its auxiliary processes");
       await server.stop();
-      server = null;
-      assert.ok(await waitUntil(() => processesFor(dataDir).length === 0, 10_000), `left running: ${processesFor(dataDir).join(", ")}`);
-      assert.ok(await waitUntil(() => helpers.every((p) => !alive(p)), 10_000), "no backend or auxiliary process remains");
+      c.server = null;
+      await waitFor("every process of the data directory ending", () => processesFor(dataDir).length === 0, { timeoutMs: 10_000, intervalMs: 100, state: () => `left running: ${processesFor(dataDir).join(", ")}` });
+      await waitFor("every backend and auxiliary process ending", () => helpers.every((p) => !alive(p)), { timeoutMs: 10_000, intervalMs: 100 });
       assert.equal(fs.existsSync(path.join(dataDir, "postmaster.pid")), false);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

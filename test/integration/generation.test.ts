@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { UserInputError } from "../../lib/errors.ts";
-import { cancelGeneration, closeQueues, generationProgress, queueFor, startGeneration } from "../../lib/generation.ts";
+import { cancelGeneration, closeQueues, generationProgress, QUEUE, queueFor, startGeneration } from "../../lib/generation.ts";
 import { importCases } from "../../lib/import.ts";
 import { exportOutputsCsv } from "../../lib/export.ts";
 import { addLlamaSystem } from "../../lib/llm-systems.ts";
@@ -20,6 +20,7 @@ import { spawnSync } from "node:child_process";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, makeUser, MAX } from "../helpers/fixtures.ts";
 import { FIXTURE_MODELS, TINY_BASE, TINY_LORA } from "../helpers/models.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 process.env.GENERATION_JOB_TIMEOUT_S = "4"; // a killed worker's job goes back to the queue quickly
 process.env.GENERATION_MAINTENANCE_S = "1";
@@ -47,14 +48,17 @@ after(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+/** Progress once nothing is queued or running and every case is done or one failed. */
 async function waitDone(systemId: string, ms = 120_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const p = await generationProgress(t.db, systemId);
-    if (p.queued + p.running === 0 && (p.done === p.total || p.failed > 0)) return p;
-    if (Date.now() > end) throw new Error(`generation did not finish: ${JSON.stringify(p)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  const name = (await t.db.system.findUniqueOrThrow({ where: { id: systemId } })).name;
+  return waitFor(
+    `the generation of "${name}" finishing`,
+    async () => {
+      const p = await generationProgress(t.db, systemId);
+      return p.queued + p.running === 0 && (p.done === p.total || p.failed > 0) ? p : null;
+    },
+    { timeoutMs: ms, intervalMs: 300, state: () => generationProgress(t.db, systemId) },
+  );
 }
 
 const rejects = (p: Promise<unknown>, re: RegExp) => assert.rejects(p, (e: unknown) => e instanceof UserInputError && re.test(e.message));
@@ -190,19 +194,53 @@ function spawnWorker(): ChildProcess {
   });
 }
 
-test("kill -9 of a worker mid-study, then other workers: exactly one output per case", { timeout: 300_000 }, async () => {
+/** The system's jobs as pg-boss holds them: the same id from the first delivery to the last. */
+function jobsOf(systemId: string) {
+  return t.db.$queryRaw<{ id: string; state: string; retryCount: number; startedOn: Date | null; caseId: string }[]>`
+    SELECT id::text, state::text, retry_count AS "retryCount", started_on AS "startedOn", data->>'caseId' AS "caseId"
+    FROM pgboss.job WHERE name = ${QUEUE} AND data->>'systemId' = ${systemId} ORDER BY id`;
+}
+/** What a worker process writes into the provenance of its outputs (lib/worker.ts: Worker.id). */
+const workerId = (child: ChildProcess) => `${os.hostname()}:${child.pid}`;
+const madeBy = (o: { provenance: unknown }) => (o.provenance as { worker: string }).worker;
+
+test("kill -9 of a worker mid-study: the jobs it had in hand go to the other workers; exactly one output per case", { timeout: 300_000 }, async () => {
   const boss = await queueFor(t.url);
   const s = await addLlamaSystem(t.db, admin, studyId, { name: "Survives kill -9", model: BASE, settings: { ...settings, maxTokens: 64 } });
   await startGeneration(t.db, boss, admin, s.id);
+  // In flight: jobs pg-boss has handed out (active) that nobody has finished (no output yet).
+  const outputsNow = () => t.db.output.findMany({ where: { systemId: s.id } });
+  const inFlight = async () => {
+    const written = new Set((await outputsNow()).map((o) => o.caseId));
+    return (await jobsOf(s.id)).filter((j) => j.state === "active" && !written.has(j.caseId));
+  };
   const first = spawnWorker();
-  const end = Date.now() + 60_000;
-  while ((await t.db.output.count({ where: { systemId: s.id } })) < 2) {
-    if (Date.now() > end) throw new Error("the first worker produced nothing");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const firstExited = new Promise((r) => first.once("exit", r));
+  let inHand: Awaited<ReturnType<typeof inFlight>> = [];
+  await waitFor("the first worker writing 2 outputs with more jobs in hand", async () => (await outputsNow()).length >= 2 && (inHand = await inFlight()).length > 0, {
+    timeoutMs: 60_000,
+    intervalMs: 100,
+    state: async () => (await jobsOf(s.id)).map((j) => j.state).join(" "),
+  });
   first.kill("SIGKILL");
-  const doneAtKill = await t.db.output.count({ where: { systemId: s.id } });
-  assert.ok(doneAtKill < 20, "killed mid-study");
+  await firstExited;
+  // A statement the worker had sent may still finish on the server: wait until none runs, so that
+  // from here on the database holds what the killed worker left.
+  await waitFor(
+    "the killed worker's last statements ending",
+    async () => (await t.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`)[0].n === 0,
+    { timeoutMs: 10_000, intervalMs: 50 },
+  );
+  const [{ killedAt }] = await t.db.$queryRaw<{ killedAt: Date }[]>`SELECT now() AS "killedAt"`;
+  const atKill = await outputsNow();
+  assert.ok(atKill.length < 20, "killed mid-study");
+  for (const o of atKill) assert.equal(madeBy(o), workerId(first), "only the first worker was running");
+  // Jobs in flight just before the kill that were still unfinished after it: in the hands of the
+  // killed worker (the only one taking jobs) when it died.
+  const written = new Set(atKill.map((o) => o.caseId));
+  const jobsAtKill = await jobsOf(s.id);
+  const killed = inHand.filter((j) => !written.has(j.caseId) && jobsAtKill.find((x) => x.id === j.id)?.state !== "completed");
+  assert.ok(killed.length > 0, `no job was in flight in the killed worker: ${jobsAtKill.map((j) => j.state).join(" ")}`);
 
   const others = [spawnWorker(), spawnWorker()]; // two workers share the rest
   try {
@@ -211,6 +249,21 @@ test("kill -9 of a worker mid-study, then other workers: exactly one output per 
     const outputs = await t.db.output.findMany({ where: { systemId: s.id } });
     assert.equal(outputs.length, 20);
     assert.equal(new Set(outputs.map((o) => o.caseId)).size, 20);
+    // Each job the killed worker held was delivered again (the same job, once more) and
+    // completed by a worker that lived, which wrote the case's one output. (The job can lag
+    // behind its output: on a busy machine a delivery may expire after writing it, and the next
+    // one only completes it.)
+    for (const j of killed) {
+      const again = await waitFor(`job ${j.id} (killed in flight) completing`, async () => (await jobsOf(s.id)).find((x) => x.id === j.id && x.state === "completed"), {
+        timeoutMs: 60_000,
+        state: async () => (await jobsOf(s.id)).find((x) => x.id === j.id),
+      });
+      assert.equal(again?.state, "completed", `job ${j.id}`);
+      assert.ok(again.retryCount > j.retryCount && again.startedOn! > killedAt, `job ${j.id} was delivered again after the kill (retry count ${j.retryCount} at the kill, ${again.retryCount} at the end; last started ${again.startedOn?.toISOString()})`);
+      const output = outputs.find((o) => o.caseId === j.caseId);
+      assert.ok(output, `case of job ${j.id} has its output`);
+      assert.ok(others.map(workerId).includes(madeBy(output)), `the output of job ${j.id} was made by ${madeBy(output)}, not by a worker that lived`);
+    }
   } finally {
     for (const w of others) w.kill("SIGTERM");
   }
@@ -226,14 +279,15 @@ test("a model file damaged after the system was set up fails its cases with the 
   await worker.start();
   try {
     await startGeneration(t.db, await queueFor(t.url), admin, s.id);
-    for (;;) {
-      const p = await generationProgress(t.db, s.id);
-      if (p.failed === 20) {
-        assert.match(p.lastError ?? "", /copy-of-base\.gguf: the file is truncated/);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const p = await waitFor(
+      "every case of the damaged model failing",
+      async () => {
+        const p = await generationProgress(t.db, s.id);
+        return p.failed === 20 ? p : null;
+      },
+      { timeoutMs: 100_000, intervalMs: 250, state: () => generationProgress(t.db, s.id) },
+    );
+    assert.match(p.lastError ?? "", /copy-of-base\.gguf: the file is truncated/);
     assert.equal(await t.db.output.count({ where: { systemId: s.id } }), 0);
   } finally {
     await worker.stop();

@@ -1,6 +1,6 @@
 // Importing cases (lib/import.ts) into studies (lib/studies.ts), against a real database.
 import { createHash } from "node:crypto";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Db } from "../../lib/db.ts";
 import { setStudyRaters } from "../../lib/assignment.ts";
@@ -13,28 +13,23 @@ import { createStudy, getStudy, listStudies } from "../../lib/studies.ts";
 import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
 import { normalizeText } from "../../lib/text.ts";
 import type { Actor } from "../../lib/users.ts";
-import { freshDb, type TestDb } from "../helpers/db.ts";
+import { fileDb } from "../helpers/file-db.ts";
 import { whileAuditLogLocked } from "../helpers/locks.ts";
-import { enc, makeUser, MAX, openiBytes } from "../helpers/fixtures.ts";
+import { enc, makeUser, MAX, once, openiBytes } from "../helpers/fixtures.ts";
 import { oracle } from "../helpers/oracles.ts";
 
 // What the OpenI file holds, read by Python's csv module (test/fixtures/oracles/make_openi_import.py),
 // not by the app's parser.
 const openi = oracle("openi_import.json");
 
-let t: TestDb;
+// Every test makes the studies it works on; the database, the admin and the rater are shared.
 let db: Db;
 let admin: Actor;
 let rater: Actor;
-
-before(async () => {
-  t = await freshDb();
-  db = t.db;
+const t = fileDb(async ({ db: made }) => {
+  db = made;
   admin = await makeUser(db, "ADMIN");
   rater = await makeUser(db, "RATER");
-});
-after(async () => {
-  await t?.close();
 });
 
 /** Everything an import may touch, to show a refused import changed nothing. */
@@ -64,7 +59,8 @@ describe("studies", () => {
   });
 
   test("study names are unique and input is validated", async () => {
-    await assert.rejects(createStudy(db, admin, { name: "Study A" }), (e) => e instanceof UserInputError && /already exists/.test(e.message));
+    await createStudy(db, admin, { name: "Study B" });
+    await assert.rejects(createStudy(db, admin, { name: "Study B" }), (e) => e instanceof UserInputError && /already exists/.test(e.message));
     await assert.rejects(createStudy(db, admin, { name: "   " }), UserInputError);
     await assert.rejects(createStudy(db, admin, { name: "zero", ratersPerCase: 0 }), UserInputError);
     assert.equal(await db.study.count({ where: { name: { in: ["zero", ""] } } }), 0);
@@ -72,7 +68,7 @@ describe("studies", () => {
   });
 
   test("a rater can do none of the admin's work: ForbiddenError, nothing written", async () => {
-    const study = await db.study.findUniqueOrThrow({ where: { name: "Study A" } });
+    const study = await createStudy(db, admin, { name: "Study C" });
     const before = await snapshot();
     const studies = await db.study.count();
     const forbidden = (e: unknown) => e instanceof ForbiddenError;
@@ -94,9 +90,12 @@ describe("studies", () => {
 });
 
 describe("importing the OpenI file", () => {
-  let studyId: string;
-  before(async () => {
-    studyId = (await createStudy(db, admin, { name: "OpenI full" })).id;
+  // The whole file imported with skipIncomplete: what one test checks and another imports again
+  // (refused, changing nothing). Made by whichever of them runs first.
+  const openiImport = once(async () => {
+    const studyId = (await createStudy(db, admin, { name: "OpenI full" })).id;
+    const r = await importCases(db, admin, studyId, { bytes: openiBytes(), fileName: "indiana_reports.csv", maxBytes: MAX, skipIncomplete: true });
+    return { studyId, r };
   });
 
   test("the preview shows the columns and the guessed mapping", async () => {
@@ -108,6 +107,7 @@ describe("importing the OpenI file", () => {
   });
 
   test("first it asks for confirmation: 520 incomplete rows, nothing imported", async () => {
+    const studyId = (await createStudy(db, admin, { name: "OpenI unconfirmed" })).id;
     const before = await snapshot();
     const r = await importCases(db, admin, studyId, { bytes: openiBytes(), fileName: "indiana_reports.csv", maxBytes: MAX });
     assert.equal(r.status, "needs-confirmation");
@@ -120,7 +120,7 @@ describe("importing the OpenI file", () => {
   });
 
   test("with skipIncomplete it imports 2,831 cases, and the reference system gets each one's normalised impression", async () => {
-    const r = await importCases(db, admin, studyId, { bytes: openiBytes(), fileName: "indiana_reports.csv", maxBytes: MAX, skipIncomplete: true });
+    const { studyId, r } = await openiImport();
     assert.equal(r.status, "imported");
     if (r.status !== "imported") return;
     assert.equal(r.imported, 2831);
@@ -158,6 +158,7 @@ describe("importing the OpenI file", () => {
   });
 
   test("malformed files are refused with a reason, and nothing changes", async () => {
+    const studyId = (await createStudy(db, admin, { name: "Malformed files" })).id;
     const before = await snapshot(studyId);
     const auditBefore = await db.auditLog.count();
     const header = "uid,findings,impression\n";
@@ -197,6 +198,7 @@ describe("importing the OpenI file", () => {
   });
 
   test("importing ids the study already has is refused as a whole: new rows in the same file are not imported either", async () => {
+    const { studyId } = await openiImport();
     const before = await snapshot(studyId);
     const file = csvFile("uid,findings,impression\nbrand-new-1,Clear lungs.,Normal.\n1,Clear lungs.,Normal.\nbrand-new-2,Clear lungs.,Normal.\n");
     await assert.rejects(importCases(db, admin, studyId, file), (e) => e instanceof UserInputError && /already has cases with these ids: 1\b/.test((e as Error).message));
@@ -252,12 +254,14 @@ describe("other files", () => {
   });
 
   test("a CSV without an id column numbers the cases by row; the same ids may exist in another study", async () => {
+    const other = await createStudy(db, admin, { name: "Ids 1 and 2" });
+    await importCases(db, admin, other.id, csvFile("uid,findings,impression\n1,f1,i1\n2,f2,i2\n"));
     const study = await createStudy(db, admin, { name: "No id column" });
     const r = await importCases(db, admin, study.id, csvFile("Findings,Impression\nf1,i1\nf2,i2\n"));
     assert.equal(r.status, "imported");
     const cases = await db.case.findMany({ where: { studyId: study.id }, orderBy: { position: "asc" } });
     assert.deepEqual(cases.map((c) => c.sourceId), ["1", "2"]);
-    // "1" and "2" are also OpenI uids in another study: ids are per study.
+    // "1" and "2" are also ids in another study: ids are per study.
     assert.ok((await db.case.count({ where: { sourceId: "1" } })) >= 2);
   });
 

@@ -10,6 +10,7 @@ import { Worker } from "../../lib/worker.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, makeUser, MAX } from "../helpers/fixtures.ts";
 import { startOpenAiServer } from "../helpers/openai-server.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 process.env.SECONDREAD_API_KEY_TEST = "test-key";
 process.env.SECONDREAD_PARALLEL = "2";
@@ -21,7 +22,7 @@ let studyId: string;
 
 before(async () => {
   t = await freshDb();
-  server = await startOpenAiServer({ apiKey: "test-key", failFirst: 2 });
+  server = await startOpenAiServer({ apiKey: "test-key" });
   admin = await makeUser(t.db, "ADMIN");
   studyId = (await createStudy(t.db, admin, { name: "Endpoint" })).id;
   await importCases(t.db, admin, studyId, { bytes: demoBytes(), fileName: "demo.csv", maxBytes: MAX });
@@ -35,12 +36,16 @@ after(async () => {
   await t.close();
 });
 
-async function finish(systemId: string) {
-  for (;;) {
-    const p = await generationProgress(t.db, systemId);
-    if (p.queued + p.running === 0) return p;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Progress once nothing is queued or running any more. */
+function finish(systemId: string, what: string, timeoutMs: number) {
+  return waitFor(
+    what,
+    async () => {
+      const p = await generationProgress(t.db, systemId);
+      return p.queued + p.running === 0 ? p : null;
+    },
+    { timeoutMs, state: () => generationProgress(t.db, systemId) },
+  );
 }
 
 test("the configuration is checked: URL, model name, key variable, template", async () => {
@@ -55,8 +60,9 @@ test("the configuration is checked: URL, model name, key variable, template", as
 
 test("generates through the endpoint with the same prompt, retrying its 503s, recording provenance", { timeout: 180_000 }, async () => {
   const s = await addOpenAiSystem(t.db, admin, studyId, { name: "Endpoint model", baseUrl: server.baseUrl + "/", model: "tiny-radiology", apiKeyEnv: "SECONDREAD_API_KEY_TEST", settings: { maxTokens: 24, seed: 3 } });
+  server.failNext(2);
   await startGeneration(t.db, await queueFor(t.url), admin, s.id);
-  const p = await finish(s.id);
+  const p = await finish(s.id, "the generation through the endpoint finishing", 150_000);
   assert.equal(p.failed, 0, p.lastError ?? "");
   const outputs = await t.db.output.findMany({ where: { systemId: s.id }, include: { case: true } });
   assert.equal(outputs.length, 20);
@@ -78,14 +84,15 @@ test("a wrong API key fails the cases with the endpoint's answer, without retryi
   const s = await addOpenAiSystem(t.db, admin, studyId, { name: "Wrong key", baseUrl: server.baseUrl, model: "tiny", apiKeyEnv: "SECONDREAD_API_KEY_WRONG" });
   const before = server.requests();
   await startGeneration(t.db, await queueFor(t.url), admin, s.id);
-  for (;;) {
-    const p = await generationProgress(t.db, s.id);
-    if (p.failed === 20) {
-      assert.match(p.lastError ?? "", /answered 401/);
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const p = await waitFor(
+    "every case failing with the wrong key",
+    async () => {
+      const p = await generationProgress(t.db, s.id);
+      return p.failed === 20 ? p : null;
+    },
+    { timeoutMs: 50_000, state: () => generationProgress(t.db, s.id) },
+  );
+  assert.match(p.lastError ?? "", /answered 401/);
   assert.ok(server.requests() - before <= 20 * 3, "at most pg-boss's own retries, no back-off loop per request");
   assert.equal(await t.db.output.count({ where: { systemId: s.id } }), 0);
 });

@@ -1,6 +1,8 @@
 // The rating workflow end to end: assignment (lib/assignment.ts), the blinded case view and
 // saving scores (lib/rating.ts), the admin's results (lib/results.ts) and the export (lib/export.ts).
-import { after, before, describe, test } from "node:test";
+// Each test makes its own study and raters (ratingStudy below, up to the stage it needs), so that
+// any one of them passes alone; only tests that merely read share one (once()).
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { Db } from "../../lib/db.ts";
@@ -15,48 +17,93 @@ import { studyResults } from "../../lib/results.ts";
 import { createStudy } from "../../lib/studies.ts";
 import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
 import type { Actor } from "../../lib/users.ts";
-import { freshDb, type TestDb } from "../helpers/db.ts";
-import { demoBytes, enc, makeUser, MAX } from "../helpers/fixtures.ts";
+import { fileDb } from "../helpers/file-db.ts";
+import { demoBytes, enc, makeUser, MAX, once, quickUser } from "../helpers/fixtures.ts";
 import { oracle } from "../helpers/oracles.ts";
 
-let t: TestDb;
 let db: Db;
 let admin: Actor;
-let raters: (Actor & { email: string })[];
-let studyId: string;
-let studySeed: string;
+fileDb(async (t) => {
+  db = t.db;
+  admin = await makeUser(db, "ADMIN");
+});
 
 const all = (v: number | null): Scores => Object.fromEntries(CRITERION_KEYS.map((k) => [k, v])) as Scores;
 
-before(async () => {
-  t = await freshDb();
-  db = t.db;
-  admin = await makeUser(db, "ADMIN");
-  raters = [await makeUser(db, "RATER"), await makeUser(db, "RATER"), await makeUser(db, "RATER")];
-  const study = await createStudy(db, admin, { name: "Rating study" });
-  studyId = study.id;
-  studySeed = study.seed;
+type Rater = Actor & { email: string };
+type Stage = "systems" | "assigned" | "late" | "rated";
+let made = 0;
+
+/**
+ * A study of its own, with three raters of its own, as far as the test needs it:
+ * - "systems": the 20 demo cases with the reference, a retrieval baseline ("Zeta retrieval")
+ *   and an imported system ("Omega model"); nobody assigned yet;
+ * - "assigned": the three raters, 2 per case (40 assignments);
+ * - "late": 7 cases imported later ("late-0" ... "late-6"), assigned at once, with a candidate
+ *   from every system (27 cases, 18 per rater);
+ * - "rated": raters[0] has scored every candidate of every case, and raters[1] one three-candidate
+ *   case by system (reference 5, retrieval 1, imported 2 with clinicalUtility empty and a
+ *   formula-looking comment).
+ */
+async function ratingStudy(stage: Stage) {
+  const raters: Rater[] = [await quickUser(db, "RATER"), await quickUser(db, "RATER"), await quickUser(db, "RATER")];
+  const study = await createStudy(db, admin, { name: `Rating study ${++made}` });
+  const studyId = study.id;
   await importCases(db, admin, studyId, { bytes: demoBytes(), fileName: "openi-demo-20.csv", maxBytes: MAX });
   await addRetrievalSystem(db, admin, studyId, { name: "Zeta retrieval", library: null });
   const cases = await db.case.findMany({ where: { studyId }, orderBy: { position: "asc" } });
   const csv = "uid,text\n" + cases.map((c) => `${c.sourceId},"Model output for case ${c.sourceId}: no acute findings."`).join("\n") + "\n";
   await addImportedSystem(db, admin, studyId, { name: "Omega model", file: { bytes: enc(csv), fileName: "omega.csv", maxBytes: MAX } });
-});
-after(async () => {
-  await t?.close();
-});
+  const s = {
+    studyId,
+    studySeed: study.seed,
+    name: study.name,
+    raters,
+    /** The rater's assignments in this study, in case order. */
+    mine: (raterId: string) => db.assignment.findMany({ where: { raterId, case: { studyId } }, orderBy: { case: { position: "asc" } }, include: { case: true } }),
+    assignmentsByCase: () => db.case.findMany({ where: { studyId }, orderBy: { position: "asc" }, include: { assignments: true } }),
+  };
+  if (stage === "systems") return s;
+
+  await setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 2 });
+  if (stage === "assigned") return s;
+
+  const rows = Array.from({ length: 7 }, (_, i) => JSON.stringify({ id: `late-${i}`, findings: `Late findings ${i}.`, impression: `Late impression ${i}.` }));
+  await importCases(db, admin, studyId, { bytes: enc(rows.join("\n")), fileName: "late.jsonl", maxBytes: MAX });
+  const late = await db.case.findMany({ where: { studyId, sourceId: { startsWith: "late-" } } });
+  for (const [i, sys] of (await db.system.findMany({ where: { studyId, kind: { not: "REFERENCE" } } })).entries()) {
+    await addOutputs(db, sys.id, late.map((c) => ({ caseId: c.id, text: `Late candidate ${i} for ${c.sourceId}.`, provenance: {} })));
+  }
+  if (stage === "late") return s;
+
+  for (const x of await s.mine(raters[0].id)) {
+    const v = await loadCase(db, raters[0].id, x.id);
+    for (const c of v.candidates) await saveRating(db, raters[0].id, { assignmentId: x.id, handle: c.handle, scores: all(3) });
+  }
+  const rater = raters[1];
+  const a = (await s.mine(rater.id)).find((x) => !x.case.sourceId.startsWith("late-"))!;
+  const view = await loadCase(db, rater.id, a.id);
+  const behind = await unblind(a.id);
+  const bySystem: Record<string, number> = { REFERENCE: 5, RETRIEVAL: 1, IMPORTED: 2 };
+  for (const c of view.candidates) {
+    const kind = behind.get(c.handle)!.system.kind;
+    await saveRating(db, rater.id, {
+      assignmentId: a.id,
+      handle: c.handle,
+      scores: { ...all(bySystem[kind]), clinicalUtility: kind === "IMPORTED" ? null : bySystem[kind] },
+      comment: kind === "IMPORTED" ? '=1+2, said "the rater"' : "",
+    });
+  }
+  return s;
+}
+type RatingStudy = Awaited<ReturnType<typeof ratingStudy>>;
 
 /** Pretends the case was first shown `ms` ago. */
 async function shownAgo(assignmentId: string, ms: number) {
   await db.assignment.update({ where: { id: assignmentId }, data: { firstShownAt: new Date(Date.now() - ms) } });
 }
 
-async function assignmentsByCase() {
-  const cases = await db.case.findMany({ where: { studyId }, orderBy: { position: "asc" }, include: { assignments: true } });
-  return cases;
-}
-
-function assertSpread(cases: Awaited<ReturnType<typeof assignmentsByCase>>, perCase: number) {
+function assertSpread(cases: Awaited<ReturnType<RatingStudy["assignmentsByCase"]>>, perCase: number, raters: Rater[]) {
   for (const c of cases) {
     assert.equal(c.assignments.length, perCase, `case ${c.sourceId} has ${c.assignments.length} assignments`);
     assert.equal(new Set(c.assignments.map((a) => a.raterId)).size, perCase, `case ${c.sourceId}: distinct raters`);
@@ -76,15 +123,14 @@ async function unblind(assignmentId: string) {
   return new Map(order.map((e) => [e.handle, byId.get(e.outputId)!]));
 }
 
-const mine = (raterId: string) => db.assignment.findMany({ where: { raterId, case: { studyId } }, orderBy: { case: { position: "asc" } }, include: { case: true } });
-
 describe("assignment", () => {
   test("3 raters, 2 per case: every case gets exactly 2, loads differ by at most 1, seeds derive from the study seed", async () => {
+    const { studyId, raters, assignmentsByCase, studySeed } = await ratingStudy("systems");
     const r = await setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 2 });
     assert.equal(r.created, 40);
     const cases = await assignmentsByCase();
     assert.equal(cases.length, 20);
-    assert.deepEqual(assertSpread(cases, 2).sort(), [13, 13, 14]);
+    assert.deepEqual(assertSpread(cases, 2, raters).sort(), [13, 13, 14]);
     for (const c of cases) for (const a of c.assignments) assert.equal(a.seed, assignmentSeed(studySeed, c.id, a.raterId));
     // Again with the same settings: nothing new.
     assert.deepEqual(await setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 2 }), { created: 0 });
@@ -92,6 +138,7 @@ describe("assignment", () => {
   });
 
   test("invalid rater settings are refused", async () => {
+    const { studyId, raters } = await ratingStudy("assigned");
     const before = await db.assignment.count();
     await assert.rejects(setStudyRaters(db, admin, studyId, { raterIds: [raters[0].id], ratersPerCase: 2 }), (e) => e instanceof UserInputError && /needs at least 2 raters/.test((e as Error).message));
     await assert.rejects(setStudyRaters(db, admin, studyId, { raterIds: [admin.id, raters[0].id], ratersPerCase: 1 }), (e) => e instanceof UserInputError && /Only active rater accounts/.test((e as Error).message));
@@ -103,12 +150,13 @@ describe("assignment", () => {
   });
 
   test("cases imported later are assigned at once, keeping the spread even", async () => {
+    const { studyId, raters, assignmentsByCase, studySeed } = await ratingStudy("assigned");
     const rows = Array.from({ length: 7 }, (_, i) => JSON.stringify({ id: `late-${i}`, findings: `Late findings ${i}.`, impression: `Late impression ${i}.` }));
     const r = await importCases(db, admin, studyId, { bytes: enc(rows.join("\n")), fileName: "late.jsonl", maxBytes: MAX });
     assert.equal(r.status, "imported");
     const cases = await assignmentsByCase();
     assert.equal(cases.length, 27);
-    assert.deepEqual(assertSpread(cases, 2), [18, 18, 18]);
+    assert.deepEqual(assertSpread(cases, 2, raters), [18, 18, 18]);
     const late = cases.filter((c) => c.sourceId.startsWith("late-"));
     for (const c of late) {
       for (const a of c.assignments) assert.equal(a.seed, assignmentSeed(studySeed, c.id, a.raterId));
@@ -125,28 +173,21 @@ describe("assignment", () => {
   });
 
   test("raters see their studies with progress", async () => {
+    const { studyId, raters, name } = await ratingStudy("late");
     const [s] = await raterStudies(db, raters[0].id);
-    assert.deepEqual(s, { id: studyId, name: "Rating study", instructions: "", total: 18, done: 0, preparing: 0 });
+    assert.deepEqual(s, { id: studyId, name, instructions: "", total: 18, done: 0, preparing: 0 });
   });
 });
 
 describe("the blinded case view", () => {
   // Display orders computed outside lib/assignment.ts (test/fixtures/oracles/make_shuffle.py:
   // mulberry32 and Fisher-Yates in Python, from their definitions). The stored seeds derive from
-  // random ids (checked above against assignmentSeed), so before any case is shown they are
-  // replaced by the fixture's: case k (by position) gets seed_pairs[k], in rater id order.
+  // random ids (checked above against assignmentSeed), so before any case is shown the test below
+  // replaces them by the fixture's: case k (by position) gets seed_pairs[k], in rater id order.
   const fixed = oracle("shuffle.json").rating_test as { seed_pairs: number[][]; orders_of_3: Record<string, number[]>; cases: number; differing: number };
-  before(async () => {
-    const cases = await assignmentsByCase();
-    assert.equal(cases.length, fixed.cases);
-    for (const [k, c] of cases.entries()) {
-      assert.deepEqual(c.assignments.map((a) => a.displayOrder), [[], []], "not shown yet");
-      const byRater = [...c.assignments].sort((a, b) => (a.raterId < b.raterId ? -1 : 1));
-      for (const [r, a] of byRater.entries()) await db.assignment.update({ where: { id: a.id }, data: { seed: fixed.seed_pairs[k][r] } });
-    }
-  });
 
   test("candidates are labelled A, B, C and the view carries no output id, system id, name or kind", async () => {
+    const { studyId, raters, mine } = await ratingStudy("late");
     const studyOutputs = await db.output.findMany({ where: { case: { studyId } }, select: { id: true } });
     const systems = await db.system.findMany({ where: { studyId } });
     assert.deepEqual(systems.map((s) => s.kind).sort(), ["IMPORTED", "REFERENCE", "RETRIEVAL"]);
@@ -172,6 +213,14 @@ describe("the blinded case view", () => {
   });
 
   test("the display order is stored, stable across loads, seeded per rater, and differs between raters", async () => {
+    const { assignmentsByCase } = await ratingStudy("late");
+    const unseen = await assignmentsByCase();
+    assert.equal(unseen.length, fixed.cases);
+    for (const [k, c] of unseen.entries()) {
+      assert.deepEqual(c.assignments.map((a) => a.displayOrder), [[], []], "not shown yet");
+      const byRater = [...c.assignments].sort((a, b) => (a.raterId < b.raterId ? -1 : 1));
+      for (const [r, a] of byRater.entries()) await db.assignment.update({ where: { id: a.id }, data: { seed: fixed.seed_pairs[k][r] } });
+    }
     let compared = 0;
     let differing = 0;
     const cases = await assignmentsByCase();
@@ -218,6 +267,7 @@ describe("the blinded case view", () => {
   });
 
   test("another rater's assignment, or one that does not exist, is not found", async () => {
+    const { studyId, raters, mine } = await ratingStudy("assigned");
     const [a0] = await mine(raters[0].id);
     const view = await loadCase(db, raters[0].id, a0.id);
     await assert.rejects(loadCase(db, raters[1].id, a0.id), NotFoundError);
@@ -225,12 +275,13 @@ describe("the blinded case view", () => {
     await assert.rejects(loadCase(db, raters[0].id, "no-such-assignment"), NotFoundError);
     await assert.rejects(saveRating(db, raters[1].id, { assignmentId: a0.id, handle: view.candidates[0].handle, scores: all(3) }), NotFoundError);
     await assert.rejects(saveRating(db, raters[0].id, { assignmentId: a0.id, handle: "not-a-handle", scores: all(3) }), NotFoundError);
-    assert.equal(await db.rating.count(), 0);
+    assert.equal(await db.rating.count({ where: { assignment: { case: { studyId } } } }), 0);
   });
 });
 
 describe("saving scores", () => {
   test("saving the same input twice, or ten times at once, leaves exactly one Rating row", async () => {
+    const { raters, mine } = await ratingStudy("assigned");
     const [a] = await mine(raters[0].id);
     const view = await loadCase(db, raters[0].id, a.id);
     const handle = view.candidates[0].handle;
@@ -256,6 +307,7 @@ describe("saving scores", () => {
   });
 
   test("time spent grows at most by the time that really passed", async () => {
+    const { raters, mine } = await ratingStudy("assigned");
     const [, , a] = await mine(raters[0].id);
     const view = await loadCase(db, raters[0].id, a.id);
     const handle = view.candidates[0].handle;
@@ -280,6 +332,7 @@ describe("saving scores", () => {
   });
 
   test("a comment with a NUL or other control character is refused, named, never retried, and nothing is written", async () => {
+    const { raters, mine } = await ratingStudy("assigned");
     const [a] = await mine(raters[0].id);
     const view = await loadCase(db, raters[0].id, a.id);
     const handle = view.candidates[2].handle;
@@ -299,6 +352,7 @@ describe("saving scores", () => {
   });
 
   test("scores out of range or not whole numbers are refused with UserInputError", async () => {
+    const { raters, mine } = await ratingStudy("assigned");
     const [a] = await mine(raters[0].id);
     const view = await loadCase(db, raters[0].id, a.id);
     const handle = view.candidates[1].handle;
@@ -317,11 +371,14 @@ describe("saving scores", () => {
   });
 
   test("rating every candidate completes the assignment and moves the rater on", async () => {
+    const { studyId, raters, mine } = await ratingStudy("late");
     const rater = raters[0];
     const [a, b] = await mine(rater.id);
     assert.equal(await nextAssignmentId(db, rater.id, studyId), a.id);
     const view = await loadCase(db, rater.id, a.id);
     assert.equal(view.candidates.length, 3);
+    // The first candidate scored already.
+    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[0].handle, scores: all(4) }), { complete: false });
     // Partly scored: not complete.
     assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[1].handle, scores: { ...all(2), relevance: null } }), { complete: false });
     assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[2].handle, scores: all(5) }), { complete: false });
@@ -351,6 +408,9 @@ describe("saving scores", () => {
   });
 
   test("a rater who has rated cannot be removed from the study", async () => {
+    const { studyId, raters, mine } = await ratingStudy("assigned");
+    const [a] = await mine(raters[0].id);
+    await saveRating(db, raters[0].id, { assignmentId: a.id, handle: (await loadCase(db, raters[0].id, a.id)).candidates[0].handle, scores: all(3) });
     const before = await db.assignment.count();
     await assert.rejects(
       setStudyRaters(db, admin, studyId, { raterIds: raters.slice(1).map((r) => r.id), ratersPerCase: 2 }),
@@ -361,25 +421,11 @@ describe("saving scores", () => {
 });
 
 describe("results and export", () => {
-  before(async () => {
-    // raters[1] rates one three-candidate case, scoring by system so the means are known.
-    const rater = raters[1];
-    const a = (await mine(rater.id)).find((x) => !x.case.sourceId.startsWith("late-"))!;
-    const view = await loadCase(db, rater.id, a.id);
-    const behind = await unblind(a.id);
-    const bySystem: Record<string, number> = { REFERENCE: 5, RETRIEVAL: 1, IMPORTED: 2 };
-    for (const c of view.candidates) {
-      const kind = behind.get(c.handle)!.system.kind;
-      await saveRating(db, rater.id, {
-        assignmentId: a.id,
-        handle: c.handle,
-        scores: { ...all(bySystem[kind]), clinicalUtility: kind === "IMPORTED" ? null : bySystem[kind] },
-        comment: kind === "IMPORTED" ? '=1+2, said "the rater"' : "",
-      });
-    }
-  });
+  // Both tests below only read it.
+  const rated = once(() => ratingStudy("rated"));
 
   test("studyResults: n and mean per system and criterion match the ratings in the database", async () => {
+    const { studyId, raters } = await rated();
     const results = await studyResults(db, admin, studyId);
     const ratings = await db.rating.findMany({ where: { assignment: { case: { studyId } } }, include: { output: { include: { system: true } } } });
     assert.equal(results.totalRatings, ratings.length);
@@ -409,17 +455,18 @@ describe("results and export", () => {
   });
 
   test("studyResults for a study with one rated case: the exact means", async () => {
+    const rater = await makeUser(db, "RATER");
     const study = await createStudy(db, admin, { name: "Small results study" });
     await importCases(db, admin, study.id, { bytes: enc("uid,findings,impression\nk1,Clear lungs.,Normal.\nk2,Effusion.,Effusion.\n"), fileName: "k.csv", maxBytes: MAX });
     await addImportedSystem(db, admin, study.id, { name: "K model", file: { bytes: enc("uid,text\nk1,Normal chest.\nk2,Small effusion.\n"), fileName: "k-out.csv", maxBytes: MAX } });
-    await setStudyRaters(db, admin, study.id, { raterIds: [raters[2].id], ratersPerCase: 1 });
-    for (const a of await db.assignment.findMany({ where: { raterId: raters[2].id, case: { studyId: study.id } } })) {
-      const view = await loadCase(db, raters[2].id, a.id);
+    await setStudyRaters(db, admin, study.id, { raterIds: [rater.id], ratersPerCase: 1 });
+    for (const a of await db.assignment.findMany({ where: { raterId: rater.id, case: { studyId: study.id } } })) {
+      const view = await loadCase(db, rater.id, a.id);
       const behind = await unblind(a.id);
       for (const c of view.candidates) {
         const ref = behind.get(c.handle)!.system.kind === "REFERENCE";
         const k1 = (await db.case.findUniqueOrThrow({ where: { id: a.caseId } })).sourceId === "k1";
-        await saveRating(db, raters[2].id, { assignmentId: a.id, handle: c.handle, scores: all(ref ? (k1 ? 5 : 4) : k1 ? 2 : 1) });
+        await saveRating(db, rater.id, { assignmentId: a.id, handle: c.handle, scores: all(ref ? (k1 ? 5 : 4) : k1 ? 2 : 1) });
       }
     }
     const r = await studyResults(db, admin, study.id);
@@ -450,12 +497,13 @@ describe("results and export", () => {
       ["2", "2", "1.5", "1", "1", "-3", "2", "0.5", "1", "exact"],
     );
     assert.ok(rows.filter((r) => r[2] === "REFERENCE").every((r) => r[header.indexOf("vs_reference_difference")] === ""));
-    await assert.rejects(exportSummaryCsv(db, raters[2], study.id).next(), /Only study admins/);
+    await assert.rejects(exportSummaryCsv(db, rater, study.id).next(), /Only study admins/);
     assert.equal(r.totalRatings, 4);
-    assert.deepEqual(r.raters.map((p) => [p.email, p.casesDone, p.cases, p.ratingsDone, p.ratingsExpected]), [[raters[2].email, 2, 2, 4, 4]]);
+    assert.deepEqual(r.raters.map((p) => [p.email, p.casesDone, p.cases, p.ratingsDone, p.ratingsExpected]), [[rater.email, 2, 2, 4, 4]]);
   });
 
   test("exportRatingsCsv: one row per rating × scored criterion, unblinded, paged without loss", async () => {
+    const { studyId, raters, name } = await rated();
     let csv = "";
     for await (const chunk of exportRatingsCsv(db, admin, studyId, 3)) csv += chunk;
     const rows = parseCsv(csv, { columns: false }) as string[][];
@@ -476,7 +524,7 @@ describe("results and export", () => {
       seen.add(key);
       const r = ratings.find((x) => x.id === rec.rating_id)!;
       assert.ok(r, `rating ${rec.rating_id} exists`);
-      assert.equal(rec.study, "Rating study");
+      assert.equal(rec.study, name);
       assert.equal(rec.system, r.output.system.name);
       assert.equal(rec.system_kind, r.output.system.kind);
       assert.equal(rec.rater_email, r.assignment.rater.email);
@@ -522,6 +570,7 @@ describe("results and export", () => {
 
 describe("a system added after rating began", () => {
   test("texts already seen keep their handles; the new candidate lands at a seeded place; finished cases reopen", async () => {
+    const { studyId, raters, mine } = await ratingStudy("rated");
     const rater = raters[1];
     const finisher = raters[0];
     assert.equal(await nextAssignmentId(db, finisher.id, studyId), null, "raters[0] had finished every case");

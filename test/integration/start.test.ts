@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { waitFor } from "../helpers/wait.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const DATA = path.join(ROOT, ".data", `it-start-${process.pid}`);
@@ -27,14 +28,7 @@ function start(): Run {
   return { child, output: () => out, exited };
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 180_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (check: () => boolean | Promise<boolean>, what: string, ms = 180_000) => waitFor(what, check, { timeoutMs: ms, intervalMs: 250 });
 
 const serving = () => fetch(`http://localhost:${PORT}/login`).then((r) => r.status === 200, () => false);
 const postgresPids = () =>
@@ -53,7 +47,7 @@ after(() => {
 
 test("npm start serves the demo, stops cleanly, restarts without reseeding, and recovers from kill -9", { timeout: 600_000 }, async () => {
   const first = start();
-  await until(() => first.output().includes("SecondRead is ready at"), "first start");
+  await until(() => first.output().includes("SecondRead is ready at"), "the first start");
   assert.match(first.output(), /Created the demo study/);
   assert.match(first.output(), /demo admin: admin@demo\.secondread {2}password: \S{16}/);
   assert.ok(await serving());
@@ -64,16 +58,16 @@ test("npm start serves the demo, stops cleanly, restarts without reseeding, and 
   assert.equal(await serving(), false);
 
   const second = start();
-  await until(() => second.output().includes("SecondRead is ready at"), "second start");
+  await until(() => second.output().includes("SecondRead is ready at"), "the second start");
   assert.doesNotMatch(second.output(), /Created the demo study/, "the demo is seeded once");
   assert.match(second.output(), /demo rater: rater@demo\.secondread/);
   second.child.kill("SIGKILL");
   await second.exited;
-  await until(async () => !(await serving()), "the web server to leave with its parent", 15_000);
+  await until(async () => !(await serving()), "the web server leaving with its parent", 15_000);
   assert.ok(postgresPids().length > 0, "kill -9 leaves an orphaned database server");
 
   const third = start();
-  await until(() => third.output().includes("SecondRead is ready at"), "start after kill -9");
+  await until(() => third.output().includes("SecondRead is ready at"), "the start after kill -9");
   assert.match(third.output(), /orphaned PostgreSQL server/);
   assert.ok(await serving());
   // Ctrl+C in a terminal signals the whole foreground process group, not only start.ts.

@@ -1,5 +1,5 @@
 // Candidate systems (lib/systems.ts): the retrieval baseline and outputs imported from a file.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { parse as parseCsv } from "csv-parse/sync";
@@ -12,22 +12,17 @@ import { createStudy } from "../../lib/studies.ts";
 import { addImportedSystem, addRetrievalSystem, completeSystem } from "../../lib/systems.ts";
 import { normalizeText } from "../../lib/text.ts";
 import type { Actor } from "../../lib/users.ts";
-import { freshDb, type TestDb } from "../helpers/db.ts";
+import { fileDb } from "../helpers/file-db.ts";
 import { whileAuditLogLocked } from "../helpers/locks.ts";
 import { demoBytes, enc, makeUser, MAX, openiBytes } from "../helpers/fixtures.ts";
 import { oracle } from "../helpers/oracles.ts";
 
-let t: TestDb;
+// Every test makes the studies it works on; the database and the admin are shared.
 let db: Db;
 let admin: Actor;
-
-before(async () => {
-  t = await freshDb();
-  db = t.db;
+const t = fileDb(async ({ db: made }) => {
+  db = made;
   admin = await makeUser(db, "ADMIN");
-});
-after(async () => {
-  await t?.close();
 });
 
 async function demoStudy(name: string) {
@@ -35,6 +30,13 @@ async function demoStudy(name: string) {
   const r = await importCases(db, admin, study.id, { bytes: demoBytes(), fileName: "openi-demo-20.csv", maxBytes: MAX });
   assert.deepEqual(r, { status: "imported", imported: 20, skipped: [] });
   return study;
+}
+
+/** A study of the 20 demo cases, and their ids in file order. */
+async function demoCases(name: string) {
+  const study = await demoStudy(name);
+  const sourceIds = (await db.case.findMany({ where: { studyId: study.id }, orderBy: { position: "asc" } })).map((c) => c.sourceId);
+  return { studyId: study.id, sourceIds };
 }
 
 async function snapshot(studyId: string) {
@@ -113,7 +115,7 @@ describe("retrieval baseline", () => {
     const empty = await createStudy(db, admin, { name: "Empty study" });
     await assert.rejects(addRetrievalSystem(db, admin, empty.id, { name: "r", library: null }), (e) => e instanceof UserInputError && /Import cases/.test((e as Error).message));
     await assert.rejects(addRetrievalSystem(db, admin, "no-such-study", { name: "r", library: null }), NotFoundError);
-    const study = await db.study.findUniqueOrThrow({ where: { name: "Retrieval over the study" } });
+    const study = await demoStudy("Retrieval refused");
     const before = await snapshot(study.id);
     await assert.rejects(
       addRetrievalSystem(db, admin, study.id, { name: "bad library", library: { bytes: enc("uid,text\n1,x\n"), fileName: "lib.csv", maxBytes: MAX } }),
@@ -126,15 +128,8 @@ describe("retrieval baseline", () => {
 });
 
 describe("imported systems", () => {
-  let studyId: string;
-  let sourceIds: string[];
-  before(async () => {
-    const study = await demoStudy("Imported outputs");
-    studyId = study.id;
-    sourceIds = (await db.case.findMany({ where: { studyId }, orderBy: { position: "asc" } })).map((c) => c.sourceId);
-  });
-
   test("a CSV of case id -> text becomes a system; texts are whitespace- and Unicode-normalised", async () => {
+    const { studyId, sourceIds } = await demoCases("Imported outputs: CSV");
     const texts = new Map<string, [string, string]>([
       [sourceIds[0], ['"No acute\r\n  cardiopulmonary   abnormality."', "No acute cardiopulmonary abnormality."]],
       [sourceIds[1], ['"  Borderline\tcardiomegaly.\n\nClear lungs.  "', "Borderline cardiomegaly. Clear lungs."]],
@@ -159,6 +154,7 @@ describe("imported systems", () => {
   });
 
   test("JSONL with an explicit mapping", async () => {
+    const { studyId, sourceIds } = await demoCases("Imported outputs: JSONL");
     const bytes = enc(sourceIds.slice(0, 5).map((id) => JSON.stringify({ study: id, gen: `Impression for ${id}.`, score: 0.5 })).join("\n"));
     const { system, missing } = await addImportedSystem(db, admin, studyId, {
       name: "Model Y",
@@ -172,6 +168,7 @@ describe("imported systems", () => {
   });
 
   test("unknown case ids are refused and nothing is created", async () => {
+    const { studyId, sourceIds } = await demoCases("Imported outputs: unknown ids");
     const before = await snapshot(studyId);
     const csv = `uid,text\n${sourceIds[0]},fine\nnot-a-case,orphan\n${sourceIds[1]},fine too\n`;
     await assert.rejects(
@@ -183,6 +180,7 @@ describe("imported systems", () => {
   });
 
   test("rows without text, duplicate ids, or no id/text columns are refused and nothing is created", async () => {
+    const { studyId, sourceIds } = await demoCases("Imported outputs: bad rows");
     const before = await snapshot(studyId);
     const file = (text: string) => ({ bytes: enc(text), fileName: "z.csv", maxBytes: MAX });
     await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Model Z", file: file(`uid,text\n${sourceIds[0]},x\n${sourceIds[1]},   \n`) }), (e) => e instanceof UserInputError && /Rows 2 have no text/.test((e as Error).message));
@@ -196,8 +194,10 @@ describe("imported systems", () => {
   });
 
   test("a system name may be used once per study (after trimming), including the reference's", async () => {
-    const before = await snapshot(studyId);
+    const { studyId, sourceIds } = await demoCases("Imported outputs: names");
     const file = { bytes: enc(`uid,text\n${sourceIds[0]},x\n`), fileName: "dup.csv", maxBytes: MAX };
+    await addImportedSystem(db, admin, studyId, { name: "Model X", file });
+    const before = await snapshot(studyId);
     await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Model X", file }), (e) => e instanceof UserInputError && /already has a system named "Model X"/.test((e as Error).message));
     await assert.rejects(addImportedSystem(db, admin, studyId, { name: "  Model X ", file }), (e) => e instanceof UserInputError && /already has a system named/.test((e as Error).message));
     await assert.rejects(addRetrievalSystem(db, admin, studyId, { name: "Model X", library: null }), (e) => e instanceof UserInputError && /already has a system named/.test((e as Error).message));

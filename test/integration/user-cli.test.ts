@@ -1,15 +1,14 @@
 // `npm run user:create`: the way the first admin of a real deployment is made.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { checkCredentials } from "../../lib/users.ts";
-import { freshDb, type TestDb } from "../helpers/db.ts";
+import { makeUser } from "../helpers/fixtures.ts";
+import { fileDb } from "../helpers/file-db.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
-let t: TestDb;
-before(async () => (t = await freshDb()));
-after(() => t.close());
+const t = fileDb();
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ["scripts/bootstrap.mjs", "user-create.ts", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.url }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -28,8 +27,9 @@ test("creates a rater with a generated password printed once, which then signs i
 });
 
 test("refuses a duplicate email and bad input naming the field, changing nothing", async () => {
+  await makeUser(t.db, "RATER", "dr.dup@example.org");
   const before = await t.db.user.count();
-  const dup = cli("--email", "dr.lee@example.org", "--role", "admin");
+  const dup = cli("--email", "Dr.Dup@Example.org", "--role", "admin");
   assert.equal(dup.status, 1);
   assert.match(dup.stderr, /already exists/);
   for (const [args, message] of [
@@ -48,13 +48,13 @@ test("refuses a duplicate email and bad input naming the field, changing nothing
 });
 
 test("--reset-password prints a new password once and ends the user's sessions", async () => {
-  const user = await t.db.user.findUniqueOrThrow({ where: { email: "dr.lee@example.org" } });
-  const r = cli("--email", "DR.LEE@example.org", "--reset-password");
+  const user = await makeUser(t.db, "RATER", "dr.reset@example.org");
+  const r = cli("--email", "DR.RESET@example.org", "--reset-password");
   assert.equal(r.status, 0, r.stderr);
   const password = /Password \(shown once, store it now\): (\S+)/.exec(r.stdout)?.[1];
   assert.ok(password, r.stdout);
-  assert.ok(await checkCredentials(t.db, "dr.lee@example.org", password));
-  const after = await t.db.user.findUniqueOrThrow({ where: { email: "dr.lee@example.org" } });
+  assert.ok(await checkCredentials(t.db, "dr.reset@example.org", password));
+  const after = await t.db.user.findUniqueOrThrow({ where: { email: "dr.reset@example.org" } });
   assert.equal(after.sessionVersion, user.sessionVersion + 1);
   const missing = cli("--email", "nobody@example.org", "--reset-password");
   assert.equal(missing.status, 1);
