@@ -1,6 +1,6 @@
 // `npm test`: unit tests, integration tests against a real PostgreSQL (embedded, or the server
 // of DATABASE_URL: a throwaway database per test file), then Playwright in Debian's chromium.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ensureBuild, ensureClient } from "./build-state.ts";
@@ -20,11 +20,14 @@ const { readEnv } = await import("../lib/env.ts");
 const { startEmbeddedPostgres } = await import("../lib/embedded-postgres.ts");
 
 const results: { kind: string; ok: boolean; seconds: number }[] = [];
-function run(kind: string, cmd: string, args: string[], env: Record<string, string> = {}) {
+// Not spawnSync: the embedded PostgreSQL's log reaches this process through a pipe, and a blocked
+// event loop lets it fill until every server process that logs waits on it (a hung test run).
+async function run(kind: string, cmd: string, args: string[], env: Record<string, string> = {}) {
   const t = Date.now();
   console.log(`\n=== ${kind} tests ===`);
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
-  results.push({ kind, ok: r.status === 0, seconds: Math.round((Date.now() - t) / 1000) });
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+  const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  results.push({ kind, ok: status === 0, seconds: Math.round((Date.now() - t) / 1000) });
 }
 // `npm run test:integration -- generation` runs the files whose names contain "generation".
 const testFiles = (dir: string) =>
@@ -33,9 +36,9 @@ const testFiles = (dir: string) =>
 if (wants("unit")) {
   // Next's route types (PageProps, RouteContext) must exist before tsc sees the app.
   spawnSync(path.join(ROOT, "node_modules/.bin/next"), ["typegen"], { cwd: ROOT, stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  run("typecheck", path.join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", "."]);
+  await run("typecheck", path.join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", "."]);
 }
-if (wants("unit")) run("unit", process.execPath, ["--import", "tsx", "--test", ...nameArgs, ...testFiles("unit")]);
+if (wants("unit")) await run("unit", process.execPath, ["--import", "tsx", "--test", ...nameArgs, ...testFiles("unit")]);
 
 if (wants("integration") || wants("browser")) {
   const env = readEnv();
@@ -50,14 +53,14 @@ if (wants("integration") || wants("browser")) {
   }
   try {
     const dbEnv = { TEST_SERVER_URL: serverUrl, DATABASE_URL: "" };
-    if (wants("integration")) run("integration", process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...nameArgs, ...testFiles("integration")], dbEnv);
+    if (wants("integration")) await run("integration", process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...nameArgs, ...testFiles("integration")], dbEnv);
     if (wants("browser")) {
       ensureBuild();
       process.env.TEST_SERVER_URL = serverUrl;
       const { prepareE2eDatabase } = await import("../test/browser/prepare.ts");
       const e2e = await prepareE2eDatabase();
       try {
-        run("browser", path.join(ROOT, "node_modules/.bin/playwright"), ["test", ...(name === null ? [] : ["--grep", name]), ...extra], { ...dbEnv, E2E_DATABASE_URL: e2e.url });
+        await run("browser", path.join(ROOT, "node_modules/.bin/playwright"), ["test", ...(name === null ? [] : ["--grep", name]), ...extra], { ...dbEnv, E2E_DATABASE_URL: e2e.url });
       } finally {
         await e2e.drop();
       }
