@@ -2,7 +2,7 @@
 // criterion, each output (one case × one candidate) a unit, the scores its raters gave it the
 // unit's values. Ratings are saved through the rater's path (loadCase, saveRating) and the alpha
 // read back from studyResults is compared with one computed by hand below.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Db } from "../../lib/db.ts";
 import { setStudyRaters, type DisplayEntry } from "../../lib/assignment.ts";
@@ -13,23 +13,18 @@ import { studyResults } from "../../lib/results.ts";
 import { createStudy } from "../../lib/studies.ts";
 import { addImportedSystem } from "../../lib/systems.ts";
 import type { Actor } from "../../lib/users.ts";
-import { freshDb, type TestDb } from "../helpers/db.ts";
+import { fileDb } from "../helpers/file-db.ts";
 import { enc, makeUser, MAX } from "../helpers/fixtures.ts";
 import { oracle } from "../helpers/oracles.ts";
 
-let t: TestDb;
 let db: Db;
 let admin: Actor;
 let raters: Actor[];
 
-before(async () => {
-  t = await freshDb();
+fileDb(async (t) => {
   db = t.db;
   admin = await makeUser(db, "ADMIN");
   raters = [await makeUser(db, "RATER"), await makeUser(db, "RATER"), await makeUser(db, "RATER")];
-});
-after(async () => {
-  await t?.close();
 });
 
 type Kind = "REFERENCE" | "IMPORTED";
