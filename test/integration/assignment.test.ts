@@ -3,7 +3,7 @@
 // for the survivors of a mutation run (issue 10 point 7).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setStudyRaters } from "../../lib/assignment.ts";
+import { assignmentSeed, setStudyRaters, shuffle } from "../../lib/assignment.ts";
 import { importCases } from "../../lib/import.ts";
 import { createStudy } from "../../lib/studies.ts";
 import { fileDb } from "../helpers/file-db.ts";
@@ -47,4 +47,25 @@ test("a rater who has not rated can be removed: their assignments go to the othe
   assert.deepEqual((await t.db.studyRater.findMany({ where: { studyId: study.id }, orderBy: { userId: "asc" } })).map((r) => r.userId), [a.id, b.id].sort());
   const log = await t.db.auditLog.findFirst({ where: { action: "study.assign", entityId: study.id }, orderBy: { id: "desc" } });
   assert.deepEqual(log?.data, { raterIds: [a.id, b.id], ratersPerCase: 2, removed: [c.id], created: 4 });
+});
+
+test("equal loads are broken by the study's seeded rater order, case by case in position order; other studies untouched", async () => {
+  const other = await studyOf(2);
+  const { admin, study } = await studyOf(6);
+  const raters = [await quickUser(t.db, "RATER"), await quickUser(t.db, "RATER"), await quickUser(t.db, "RATER")];
+  // Positions reversed, and raters listed against their id order, so that neither the table's
+  // order of cases nor the order the raters were given can pass for the rule.
+  const imported = await t.db.case.findMany({ where: { studyId: study.id }, orderBy: { position: "asc" } });
+  for (const [i, c] of imported.entries()) await t.db.case.update({ where: { id: c.id }, data: { position: 100 - i } });
+  await setStudyRaters(t.db, admin, study.id, { raterIds: raters.map((r) => r.id).reverse(), ratersPerCase: 1 });
+  // The tie order is the raters sorted by id, shuffled with the seed of (study seed, "raters", "");
+  // shuffle and assignmentSeed are pinned against Python in test/unit/assignment.test.ts.
+  const { seed } = await t.db.study.findUniqueOrThrow({ where: { id: study.id } });
+  const tieOrder = shuffle(raters.map((r) => r.id).sort(), assignmentSeed(seed, "raters", ""));
+  const cases = await t.db.case.findMany({ where: { studyId: study.id }, orderBy: { position: "asc" }, include: { assignments: true } });
+  assert.deepEqual(
+    cases.map((c) => c.assignments.map((a) => a.raterId)),
+    [0, 1, 2, 0, 1, 2].map((i) => [tieOrder[i]]),
+  );
+  assert.equal(await t.db.assignment.count({ where: { case: { studyId: other.study.id } } }), 0);
 });

@@ -80,3 +80,34 @@ test("labels run A, B, … Z and beyond", () => {
   assert.deepEqual([0, 1, 25].map(label), ["A", "B", "Z"]);
   assert.equal(label(26), "Z1");
 });
+
+test("late outputs of a shown case go to the places an independent implementation gives, in id order", () => {
+  for (const { seed, stored, new: late, order } of expected.late_inserts) {
+    const current = stored.map((outputId: string) => ({ handle: `h-${outputId}`, outputId }));
+    const extended = extendDisplayOrder(current, [...late, ...stored], seed, true);
+    assert.deepEqual(extended.map((e) => e.outputId), order, `seed ${seed}`);
+    // The same outputs listed in another order land in the same places.
+    assert.deepEqual(extendDisplayOrder(current, [...stored, ...late].reverse(), seed, true).map((e) => e.outputId), order, `seed ${seed}, reversed`);
+  }
+});
+
+test("an output that is gone leaves the order; the others keep their handles", () => {
+  const current = ["o2", "o0", "o1"].map((outputId) => ({ handle: `h-${outputId}`, outputId }));
+  // Shown: the others keep their places too.
+  assert.deepEqual(extendDisplayOrder(current, ["o1", "o2"], 7, true), [current[0], current[2]]);
+  // Not shown yet: the rest is shuffled again from the id order (seed 7, two items: Python's order).
+  const { order } = expected.shuffles.find((s: { seed: number; n: number }) => s.seed === 7 && s.n === 2);
+  const byId = [current[2], current[0]];
+  assert.deepEqual(extendDisplayOrder(current, ["o1", "o2"], 7, false), order.map((i: number) => byId[i]));
+});
+
+test("before a case is shown, an order extended by a late output is the shuffle of all outputs by id", () => {
+  // Stored for o2 and o1 (seeded, not yet shown); o0 arrives: the whole case is shuffled again
+  // from the id order, exactly as if all three had been there from the start.
+  for (const { seed, order } of expected.shuffles.filter((s: { n: number }) => s.n === 3)) {
+    const stored = [{ handle: "h2", outputId: "o2" }, { handle: "h1", outputId: "o1" }];
+    const extended = extendDisplayOrder(stored, ["o2", "o0", "o1"], seed, false);
+    assert.deepEqual(extended.map((e) => e.outputId), order.map((i: number) => `o${i}`), `seed ${seed}`);
+    assert.equal(extended.find((e) => e.outputId === "o2")?.handle, "h2", "a stored entry keeps its handle");
+  }
+});
