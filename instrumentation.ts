@@ -1,6 +1,6 @@
 // Runs once when the server starts (Next.js instrumentation hook).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { recordPeerAddress } = await import("./lib/peer-address.ts");
+  const { recordPeerAddress } = await import("./lib/platform/peer-address.ts");
   recordPeerAddress();
 }

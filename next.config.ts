@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { API_CSP, COMMON_HEADERS, HSTS } from "./lib/security-headers.ts";
+import { API_CSP, COMMON_HEADERS, HSTS } from "./lib/platform/security-headers.ts";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,

@@ -1,10 +1,10 @@
 import { withAuth, type NextRequestWithAuth } from "next-auth/middleware";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
-import { refuseCrossOrigin } from "./lib/same-origin.ts";
-import { HSTS, pageCsp, servedOverHttps } from "./lib/security-headers.ts";
+import { refuseCrossOrigin } from "./lib/platform/same-origin.ts";
+import { HSTS, pageCsp, servedOverHttps } from "./lib/platform/security-headers.ts";
 
 // Signed-out visitors go to the login page. Roles are checked on the server by each page,
-// action and route (lib/auth.ts, lib/access.ts), not here. API routes answer 401 themselves
+// action and route (lib/accounts/auth.ts, lib/accounts/access.ts), not here. API routes answer 401 themselves
 // and stay out of the proxy, which would buffer (and cap) large uploads.
 const auth = withAuth({ pages: { signIn: "/login" }, secret: process.env.AUTH_SECRET, cookies: { sessionToken: { name: "next-auth.session-token" } } });
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import "./globals.css";
-import { currentUser } from "@/lib/auth.ts";
+import { currentUser } from "@/lib/accounts/auth.ts";
 import { SignOutButton } from "@/components/sign-out-button.tsx";
 
 export const metadata: Metadata = { title: "SecondRead", description: "Blinded expert rating of radiology impressions" };

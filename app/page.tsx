@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { requireUser } from "@/lib/auth.ts";
+import { requireUser } from "@/lib/accounts/auth.ts";
 
 export default async function Home() {
   const user = await requireUser();

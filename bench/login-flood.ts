@@ -10,14 +10,14 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureBuild } from "../scripts/build-state.ts";
 import { startWeb } from "./app.ts";
-import { setStudyRaters } from "../lib/assignment.ts";
-import { createDb } from "../lib/db.ts";
-import { startEmbeddedPostgres } from "../lib/embedded-postgres.ts";
-import { importCases } from "../lib/import.ts";
-import { migrate } from "../lib/migrate.ts";
-import { createStudy } from "../lib/studies.ts";
-import { addRetrievalSystem } from "../lib/systems.ts";
-import { createUser } from "../lib/users.ts";
+import { setStudyRaters } from "../lib/rating/assignment.ts";
+import { createDb } from "../lib/platform/db.ts";
+import { startEmbeddedPostgres } from "../lib/runtime/embedded-postgres.ts";
+import { importCases } from "../lib/studies/import.ts";
+import { migrate } from "../lib/runtime/migrate.ts";
+import { createStudy } from "../lib/studies/studies.ts";
+import { addRetrievalSystem } from "../lib/systems/systems.ts";
+import { createUser } from "../lib/accounts/users.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({

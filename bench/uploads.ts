@@ -14,8 +14,8 @@ const PORT = Number(process.env.BENCH_PORT ?? process.env.E2E_PORT ?? 3190);
 const BASE = `http://127.0.0.1:${PORT}`; // the address startWeb gives as NEXTAUTH_URL
 
 ensureBuild();
-const { readEnv } = await import("../lib/env.ts");
-const { startEmbeddedPostgres } = await import("../lib/embedded-postgres.ts");
+const { readEnv } = await import("../lib/platform/env.ts");
+const { startEmbeddedPostgres } = await import("../lib/runtime/embedded-postgres.ts");
 const env = readEnv();
 let stopPg = async () => {};
 if (env.DATABASE_URL) process.env.TEST_SERVER_URL = env.DATABASE_URL;
@@ -25,10 +25,10 @@ else {
   stopPg = pg.stop;
 }
 const { createEmptyDatabase } = await import("../test/helpers/db.ts");
-const { migrate } = await import("../lib/migrate.ts");
-const { createDb } = await import("../lib/db.ts");
-const { createUser } = await import("../lib/users.ts");
-const { createStudy } = await import("../lib/studies.ts");
+const { migrate } = await import("../lib/runtime/migrate.ts");
+const { createDb } = await import("../lib/platform/db.ts");
+const { createUser } = await import("../lib/accounts/users.ts");
+const { createStudy } = await import("../lib/studies/studies.ts");
 const { chunkedUpload, memoryMb, pidListeningOn, resetPeak } = await import("../test/helpers/server-process.ts");
 
 const database = await createEmptyDatabase("bench");

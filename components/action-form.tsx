@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import type { ActionResult } from "@/lib/action-result.ts";
+import type { ActionResult } from "@/lib/web/action-result.ts";
 import { buttonClass } from "./ui.tsx";
 
 type Action<T> = (state: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;

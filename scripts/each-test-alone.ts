@@ -35,11 +35,11 @@ ensureClient();
 let serverUrl = "";
 let stop = async () => {};
 if (files.some((f) => f.includes("integration"))) {
-  const { readEnv } = await import("../lib/env.ts");
+  const { readEnv } = await import("../lib/platform/env.ts");
   const env = readEnv();
   if (env.DATABASE_URL) serverUrl = env.DATABASE_URL;
   else {
-    const { startEmbeddedPostgres } = await import("../lib/embedded-postgres.ts");
+    const { startEmbeddedPostgres } = await import("../lib/runtime/embedded-postgres.ts");
     const server = await startEmbeddedPostgres({ dataDir: path.join(ROOT, env.SECONDREAD_DATA_DIR, "test-postgres"), port: Number(process.env.TEST_PG_PORT ?? 54339), database: "postgres" });
     serverUrl = server.url;
     stop = server.stop;

@@ -4,7 +4,7 @@
 //                   [--adapter FILE.gguf[:SCALE]]… [--system NAME=OUTPUTS.csv|.jsonl]… [--limit N] [--out FILE.csv]
 //
 // Cases: a CSV with uid, findings and impression columns (default: the OpenI reports), filtered to
-// one split of the fixed uid rule (lib/openi-split.ts; default: test). Systems: the model (default
+// one split of the fixed uid rule (scripts/lib/openi-split.ts; default: test). Systems: the model (default
 // models/radiology-mini.gguf, generated here with node-llama-cpp and SecondRead's default template
 // and settings), three baselines — the constant "No acute cardiopulmonary abnormality.", TF-IDF
 // retrieval from the training split, the findings copied — and any outputs CSV (case id, text).
@@ -12,14 +12,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { extractOutputs, guessOutputMapping, parseTable } from "../lib/import-parse.ts";
-import { formatTables, scoreSystem, type SystemScores } from "../lib/evaluation.ts";
-import { Engine } from "../lib/llm.ts";
-import { buildLlamaConfig } from "../lib/llm-systems.ts";
-import { readReports, type Report } from "../lib/openi-split.ts";
-import { retrieveImpressions } from "../lib/retrieval.ts";
-import { csvField } from "../lib/export.ts";
-import { normalizeText } from "../lib/text.ts";
+import { extractOutputs, guessOutputMapping, parseTable } from "../lib/studies/import-parse.ts";
+import { formatTables, scoreSystem, type SystemScores } from "./lib/evaluation.ts";
+import { Engine } from "../lib/generation/llm.ts";
+import { buildLlamaConfig } from "../lib/systems/llm-systems.ts";
+import { readReports, type Report } from "./lib/openi-split.ts";
+import { retrieveImpressions } from "../lib/systems/retrieval.ts";
+import { csvField } from "../lib/results/export.ts";
+import { normalizeText } from "../lib/platform/text.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const CONSTANT = "No acute cardiopulmonary abnormality.";
@@ -42,7 +42,7 @@ function args() {
   };
 }
 
-/** Another system's outputs: CSV or JSONL, read like an imported system's file (lib/import-parse.ts). */
+/** Another system's outputs: CSV or JSONL, read like an imported system's file (lib/studies/import-parse.ts). */
 function readOutputs(file: string): Map<string, string> {
   const table = parseTable(fs.readFileSync(file), { fileName: file, maxBytes: 100 * 1024 * 1024 });
   const { sourceId, text } = guessOutputMapping(table.columns);

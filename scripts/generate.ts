@@ -5,11 +5,11 @@ import { parseArgs } from "node:util";
 import { ensureClient } from "./build-state.ts";
 
 ensureClient();
-const { readEnv } = await import("../lib/env.ts");
-const { openDatabase } = await import("../lib/runtime.ts");
-const { createDb } = await import("../lib/db.ts");
-const { closeQueues, generationProgress, queueFor, startGeneration } = await import("../lib/generation.ts");
-const { UserInputError, NotFoundError } = await import("../lib/errors.ts");
+const { readEnv } = await import("../lib/platform/env.ts");
+const { openDatabase } = await import("../lib/runtime/runtime.ts");
+const { createDb } = await import("../lib/platform/db.ts");
+const { closeQueues, generationProgress, queueFor, startGeneration } = await import("../lib/generation/generation.ts");
+const { UserInputError, NotFoundError } = await import("../lib/platform/errors.ts");
 
 const { values } = parseArgs({ options: { study: { type: "string" }, system: { type: "string" }, "no-wait": { type: "boolean" } } });
 if (!values.study || !values.system) {

@@ -26,7 +26,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse } from "csv-parse/sync";
-import { encodeGguf, gguf, llamaModelMetadata, type GgufTensor } from "../lib/gguf-writer.ts";
+import { encodeGguf, gguf, llamaModelMetadata, type GgufTensor } from "./lib/gguf-writer.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const DEFAULT_CSV = path.join(ROOT, "prisma", "demo", "indiana_reports.csv");
@@ -73,7 +73,7 @@ export function pretokens(text: string): string[] {
 
 /**
  * A prompt in Radiology-Llama2's Alpaca-style format (template "radiology-llama2-alpaca"; the same text
- * as DEFAULT_TEMPLATE in lib/llm-config.ts, copied so that the model files do not change when the
+ * as DEFAULT_TEMPLATE in lib/systems/llm-config.ts, copied so that the model files do not change when the
  * app's template is edited). The vocabulary is learnt from the reports laid out this way.
  */
 export function alpacaPrompt(findings: string): string {

@@ -1,7 +1,7 @@
 // `npm run mutation [-- stryker options]`: mutation testing of the modules that hold the rules
 // (test/mutation/stryker.config.mjs). The integration tests need a PostgreSQL server: a
 // dedicated embedded one, so that databases left by tests a mutant broke never reach `npm test`'s.
-// Examples: `npm run mutation -- --mutate lib/stats.ts`, `npm run mutation -- --incremental`.
+// Examples: `npm run mutation -- --mutate lib/results/stats.ts`, `npm run mutation -- --incremental`.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -9,7 +9,7 @@ import { ensureClient } from "./build-state.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 ensureClient();
-const { startEmbeddedPostgres } = await import("../lib/embedded-postgres.ts");
+const { startEmbeddedPostgres } = await import("../lib/runtime/embedded-postgres.ts");
 
 const dataDir = path.join(ROOT, ".data", "mutation-postgres");
 fs.rmSync(dataDir, { recursive: true, force: true });

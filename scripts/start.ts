@@ -5,11 +5,11 @@ import path from "node:path";
 import { ensureBuild } from "./build-state.ts";
 
 ensureBuild(); // before importing lib/, which needs the generated Prisma client
-const { ConfigError, readEnv } = await import("../lib/env.ts");
-const { authSecret, dataDir, openDatabase, PROJECT_DIR } = await import("../lib/runtime.ts");
-const { createDb } = await import("../lib/db.ts");
-const { seedDemo } = await import("../lib/demo.ts");
-const { closeQueues } = await import("../lib/generation.ts");
+const { ConfigError, readEnv } = await import("../lib/platform/env.ts");
+const { authSecret, dataDir, openDatabase, PROJECT_DIR } = await import("../lib/runtime/runtime.ts");
+const { createDb } = await import("../lib/platform/db.ts");
+const { seedDemo } = await import("../lib/demo/demo.ts");
+const { closeQueues } = await import("../lib/generation/generation.ts");
 
 let env: ReturnType<typeof readEnv>;
 try {

@@ -16,8 +16,8 @@ const extra = process.argv.slice(2).filter((a, i, all) => !["--only", "--name", 
 const nameArgs = name === null ? [] : [`--test-name-pattern=${name}`];
 
 ensureClient();
-const { readEnv } = await import("../lib/env.ts");
-const { startEmbeddedPostgres } = await import("../lib/embedded-postgres.ts");
+const { readEnv } = await import("../lib/platform/env.ts");
+const { startEmbeddedPostgres } = await import("../lib/runtime/embedded-postgres.ts");
 
 const results: { kind: string; ok: boolean; seconds: number }[] = [];
 // Not spawnSync: the embedded PostgreSQL's log reaches this process through a pipe, and a blocked

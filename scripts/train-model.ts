@@ -2,23 +2,23 @@
 //
 //   npm run train [-- --steps N] [--out DIR]     (default: models/)
 //
-// 1. Splits the OpenI reports by uid (lib/openi-split.ts) and writes the train and dev splits as
-//    prompts rendered with SecondRead's default template (lib/llm-config.ts) — the test split is
+// 1. Splits the OpenI reports by uid (scripts/lib/openi-split.ts) and writes the train and dev splits as
+//    prompts rendered with SecondRead's default template (lib/systems/llm-config.ts) — the test split is
 //    never written here.
 // 2. Runs models/training/train.py with Debian's /usr/bin/python3 (python3-torch,
 //    python3-sentencepiece, libopenblas0-openmp): tokenizer + network, fixed seed.
 // 3. Writes models/radiology-mini.gguf with the project's GGUF writer (Q8_0 matrices, F32 norms),
 //    checks that llama.cpp tokenizes like SentencePiece did in training, evaluates the model on the
-//    test split (lib/evaluation.ts) and writes the description file with the training card.
+//    test split (scripts/lib/evaluation.ts) and writes the description file with the training card.
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { encodeGguf, llamaModelMetadata, type GgufTensor } from "../lib/gguf-writer.ts";
-import { DEFAULT_TEMPLATE, renderPrompt } from "../lib/llm-config.ts";
-import { readReports, splitOf } from "../lib/openi-split.ts";
-import { formatTables } from "../lib/evaluation.ts";
+import { encodeGguf, llamaModelMetadata, type GgufTensor } from "./lib/gguf-writer.ts";
+import { DEFAULT_TEMPLATE, renderPrompt } from "../lib/systems/llm-config.ts";
+import { readReports, splitOf } from "./lib/openi-split.ts";
+import { formatTables } from "./lib/evaluation.ts";
 import { runEvaluation } from "./eval.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");

@@ -6,13 +6,13 @@ import readline from "node:readline";
 import { ensureClient } from "./build-state.ts";
 
 ensureClient();
-const { readEnv } = await import("../lib/env.ts");
-const { openDatabase } = await import("../lib/runtime.ts");
-const { createDb } = await import("../lib/db.ts");
-const { createUser } = await import("../lib/users.ts");
-const { resetPassword } = await import("../lib/accounts.ts");
-const { generatePassword } = await import("../lib/passwords.ts");
-const { NotFoundError, UserInputError } = await import("../lib/errors.ts");
+const { readEnv } = await import("../lib/platform/env.ts");
+const { openDatabase } = await import("../lib/runtime/runtime.ts");
+const { createDb } = await import("../lib/platform/db.ts");
+const { createUser } = await import("../lib/accounts/users.ts");
+const { resetPassword } = await import("../lib/accounts/accounts.ts");
+const { generatePassword } = await import("../lib/accounts/passwords.ts");
+const { NotFoundError, UserInputError } = await import("../lib/platform/errors.ts");
 
 const { values } = parseArgs({ options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, generate: { type: "boolean" }, "reset-password": { type: "boolean" } } });
 const reset = values["reset-password"] ?? false;

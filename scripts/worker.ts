@@ -10,11 +10,11 @@ process.on("SIGINT", () => askStop());
 process.on("SIGTERM", () => askStop());
 
 ensureClient();
-const { readEnv } = await import("../lib/env.ts");
-const { openDatabase } = await import("../lib/runtime.ts");
-const { createDb } = await import("../lib/db.ts");
-const { Worker } = await import("../lib/worker.ts");
-const { closeQueues } = await import("../lib/generation.ts");
+const { readEnv } = await import("../lib/platform/env.ts");
+const { openDatabase } = await import("../lib/runtime/runtime.ts");
+const { createDb } = await import("../lib/platform/db.ts");
+const { Worker } = await import("../lib/generation/worker.ts");
+const { closeQueues } = await import("../lib/generation/generation.ts");
 
 const env = readEnv();
 // Started by `npm start`, the worker is handed the database URL; alone, it opens the database itself.

@@ -1,10 +1,10 @@
 "use server";
-import { toResult } from "@/lib/action-result.ts";
-import { changeOwnPassword } from "@/lib/accounts.ts";
-import { reissueSession, requireUser } from "@/lib/auth.ts";
-import { clientAddress } from "@/lib/client-address.ts";
-import { db } from "@/lib/db.ts";
-import { readEnv } from "@/lib/env.ts";
+import { toResult } from "@/lib/web/action-result.ts";
+import { changeOwnPassword } from "@/lib/accounts/accounts.ts";
+import { reissueSession, requireUser } from "@/lib/accounts/auth.ts";
+import { clientAddress } from "@/lib/platform/client-address.ts";
+import { db } from "@/lib/platform/db.ts";
+import { readEnv } from "@/lib/platform/env.ts";
 import { headers } from "next/headers";
 
 /** Every other session of the user ends; this browser's continues under a re-issued cookie. */

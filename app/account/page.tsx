@@ -1,4 +1,4 @@
-import { requireUser } from "@/lib/auth.ts";
+import { requireUser } from "@/lib/accounts/auth.ts";
 import { Card } from "@/components/ui.tsx";
 import { ChangePasswordForm } from "./change-password-form.tsx";
 

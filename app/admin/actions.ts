@@ -1,13 +1,13 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { toResult } from "@/lib/action-result.ts";
-import { setStudyRaters } from "@/lib/assignment.ts";
-import { requireAdmin } from "@/lib/auth.ts";
-import { db } from "@/lib/db.ts";
-import { generatePassword } from "@/lib/passwords.ts";
-import { createStudy, updateStudyTexts } from "@/lib/studies.ts";
-import { createUser } from "@/lib/users.ts";
-import { resetPassword, setUserActive } from "@/lib/accounts.ts";
+import { toResult } from "@/lib/web/action-result.ts";
+import { setStudyRaters } from "@/lib/rating/assignment.ts";
+import { requireAdmin } from "@/lib/accounts/auth.ts";
+import { db } from "@/lib/platform/db.ts";
+import { generatePassword } from "@/lib/accounts/passwords.ts";
+import { createStudy, updateStudyTexts } from "@/lib/studies/studies.ts";
+import { createUser } from "@/lib/accounts/users.ts";
+import { resetPassword, setUserActive } from "@/lib/accounts/accounts.ts";
 
 export async function createStudyAction(_: unknown, form: FormData) {
   const admin = await requireAdmin();

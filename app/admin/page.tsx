@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { requireAdmin } from "@/lib/auth.ts";
-import { db } from "@/lib/db.ts";
-import { listStudies } from "@/lib/studies.ts";
+import { requireAdmin } from "@/lib/accounts/auth.ts";
+import { db } from "@/lib/platform/db.ts";
+import { listStudies } from "@/lib/studies/studies.ts";
 import { Card } from "@/components/ui.tsx";
 import { CreateStudyForm } from "./create-study-form.tsx";
 

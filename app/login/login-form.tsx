@@ -1,7 +1,7 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
-import { limitedMessage, parseLimitedCode } from "@/lib/sign-in-messages.ts";
+import { limitedMessage, parseLimitedCode } from "@/lib/accounts/sign-in-messages.ts";
 
 export function LoginForm() {
   const [error, setError] = useState<string | null>(null);

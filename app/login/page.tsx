@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { currentUser } from "@/lib/auth.ts";
+import { currentUser } from "@/lib/accounts/auth.ts";
 import { LoginForm } from "./login-form.tsx";
 
 export const metadata = { title: "Sign in — SecondRead" };

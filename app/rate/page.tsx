@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { requireUser } from "@/lib/auth.ts";
-import { db } from "@/lib/db.ts";
-import { raterStudies } from "@/lib/rating.ts";
+import { requireUser } from "@/lib/accounts/auth.ts";
+import { db } from "@/lib/platform/db.ts";
+import { raterStudies } from "@/lib/rating/rating.ts";
 import { Card, ProgressBar } from "@/components/ui.tsx";
 
 export const metadata = { title: "My ratings — SecondRead" };

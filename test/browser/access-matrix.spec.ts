@@ -1,10 +1,10 @@
 import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "./fixtures.ts";
 import { createRequire } from "node:module";
-import { importCases } from "../../lib/import.ts";
-import { addLlamaSystem } from "../../lib/llm-systems.ts";
-import { loadCase } from "../../lib/rating.ts";
-import { createStudy } from "../../lib/studies.ts";
-import { createUser } from "../../lib/users.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { addLlamaSystem } from "../../lib/systems/llm-systems.ts";
+import { loadCase } from "../../lib/rating/rating.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
+import { createUser } from "../../lib/accounts/users.ts";
 import { CALLERS, MATRIX, type Answer, type Body, type Caller, type Fixture, type Row } from "./access-matrix.ts";
 import { actionPage, appEntries, builtActions } from "./app-entries.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";

@@ -1,9 +1,9 @@
-// Requests from anywhere but SecondRead's own origin change nothing (lib/same-origin.ts).
+// Requests from anywhere but SecondRead's own origin change nothing (lib/platform/same-origin.ts).
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { createStudy } from "../../lib/studies.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
 import { expect, test } from "./fixtures.ts";
 import { actionForm, actionId, DEMO_DIR, FROM_SECONDREAD, login, ORIGIN, testDb, user } from "./helpers.ts";
 

@@ -1,9 +1,9 @@
 import { expect, test } from "./fixtures.ts";
 import fs from "node:fs";
 import path from "node:path";
-import { setStudyRaters } from "../../lib/assignment.ts";
-import { importCases } from "../../lib/import.ts";
-import { createStudy } from "../../lib/studies.ts";
+import { setStudyRaters } from "../../lib/rating/assignment.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
 import { DEMO_DIR, login, testDb, user } from "./helpers.ts";
 
 test("admin adds the bundled model (offered first), watches generation reach 100 %, and a rater rates its outputs blinded", async ({ page, browser }) => {

@@ -1,11 +1,11 @@
 import { expect, type Page } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
-import { setStudyRaters } from "../../lib/assignment.ts";
-import { createDb, type Db } from "../../lib/db.ts";
-import { importCases } from "../../lib/import.ts";
-import { createStudy } from "../../lib/studies.ts";
-import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
+import { setStudyRaters } from "../../lib/rating/assignment.ts";
+import { createDb, type Db } from "../../lib/platform/db.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
+import { addImportedSystem, addRetrievalSystem } from "../../lib/systems/systems.ts";
 import { USERS } from "./users.ts";
 
 export const DEMO_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "demo");

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures.ts";
-import { importCases } from "../../lib/import.ts";
+import { importCases } from "../../lib/studies/import.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";
 
 test("a malformed file gets a message naming the problem, and nothing is imported", async ({ page }) => {

@@ -1,7 +1,7 @@
 // The browser tests' database: fresh, migrated, with the accounts the specs sign in with.
-import { createDb } from "../../lib/db.ts";
-import { migrate } from "../../lib/migrate.ts";
-import { createUser } from "../../lib/users.ts";
+import { createDb } from "../../lib/platform/db.ts";
+import { migrate } from "../../lib/runtime/migrate.ts";
+import { createUser } from "../../lib/accounts/users.ts";
 import { createEmptyDatabase } from "../helpers/db.ts";
 import { USERS } from "./users.ts";
 

@@ -1,7 +1,7 @@
 // A session ends when it should: sign-out, deactivation and a password change end every session of
 // the user at once, even a copy of the cookie. Throwaway users, so the shared ones keep working.
 import { expect, test, type APIResponse, type Page } from "./fixtures.ts";
-import { createUser } from "../../lib/users.ts";
+import { createUser } from "../../lib/accounts/users.ts";
 import { login, testDb } from "./helpers.ts";
 
 const PASSWORD = "throwaway-password-e2e";

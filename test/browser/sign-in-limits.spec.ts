@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures.ts";
-import { createUser } from "../../lib/users.ts";
+import { createUser } from "../../lib/accounts/users.ts";
 import { testDb } from "./helpers.ts";
 
 // A throwaway account (not test/browser/users.ts), so that no other spec is locked out. Its 5 wrong

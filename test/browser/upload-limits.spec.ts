@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures.ts";
-import { createStudy } from "../../lib/studies.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
 import { chunkedUpload, memoryMb, pidListeningOn, resetPeak } from "../helpers/server-process.ts";
 import { login, testDb, user } from "./helpers.ts";
 

@@ -1,4 +1,4 @@
-// The Add user form refuses what lib/users.ts refuses, naming the field, even when the page is
+// The Add user form refuses what lib/accounts/users.ts refuses, naming the field, even when the page is
 // tampered with (a role the select does not offer, a NUL in the name), and creates nothing.
 import { expect, test } from "./fixtures.ts";
 import { login, testDb } from "./helpers.ts";

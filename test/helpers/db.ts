@@ -2,8 +2,8 @@
 // (embedded PostgreSQL, or the server of DATABASE_URL), so files never see each other's rows.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { createDb, type Db } from "../../lib/db.ts";
-import { migrate } from "../../lib/migrate.ts";
+import { createDb, type Db } from "../../lib/platform/db.ts";
+import { migrate } from "../../lib/runtime/migrate.ts";
 
 export function serverUrl(): string {
   const url = process.env.TEST_SERVER_URL;

@@ -1,7 +1,7 @@
 // One fresh database per test file, as a before/after pair (kept out of db.ts, which scripts and
 // benches import outside the test runner).
 import { after, before } from "node:test";
-import type { Db } from "../../lib/db.ts";
+import type { Db } from "../../lib/platform/db.ts";
 import { freshDb, type TestDb } from "./db.ts";
 
 /**

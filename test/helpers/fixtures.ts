@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Db } from "../../lib/db.ts";
-import { hashPassword } from "../../lib/passwords.ts";
-import { createUser } from "../../lib/users.ts";
+import type { Db } from "../../lib/platform/db.ts";
+import { hashPassword } from "../../lib/accounts/passwords.ts";
+import { createUser } from "../../lib/accounts/users.ts";
 
 export const DEMO_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "demo");
 export const openiBytes = () => fs.readFileSync(path.join(DEMO_DIR, "indiana_reports.csv"));

@@ -2,7 +2,7 @@
 // in the given data directory, says so on stdout, then waits to be killed. Killing it with
 // SIGKILL leaves the server running without its owner, as a crashed `npm start` would.
 // Usage: node --import tsx test/helpers/start-embedded-and-hang.ts <dataDir> <port> <database>
-import { startEmbeddedPostgres } from "../../lib/embedded-postgres.ts";
+import { startEmbeddedPostgres } from "../../lib/runtime/embedded-postgres.ts";
 
 const [dataDir, port, database] = process.argv.slice(2);
 if (!dataDir || !port || !database) throw new Error("usage: start-embedded-and-hang.ts <dataDir> <port> <database>");

@@ -2,10 +2,10 @@
 // functions refuse what a study admin or rater must not do, changing nothing.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { changeOwnPassword, resetPassword, setUserActive } from "../../lib/accounts.ts";
-import { ForbiddenError, UserInputError } from "../../lib/errors.ts";
-import { endSessions, sessionUser, sessionVersionForSignIn } from "../../lib/sessions.ts";
-import { checkCredentials, createUser } from "../../lib/users.ts";
+import { changeOwnPassword, resetPassword, setUserActive } from "../../lib/accounts/accounts.ts";
+import { ForbiddenError, UserInputError } from "../../lib/platform/errors.ts";
+import { endSessions, sessionUser, sessionVersionForSignIn } from "../../lib/accounts/sessions.ts";
+import { checkCredentials, createUser } from "../../lib/accounts/users.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { makeUser } from "../helpers/fixtures.ts";
 

@@ -1,18 +1,18 @@
-// The dashboard's inter-rater agreement (lib/results.ts): Krippendorff's ordinal alpha per
+// The dashboard's inter-rater agreement (lib/results/results.ts): Krippendorff's ordinal alpha per
 // criterion, each output (one case × one candidate) a unit, the scores its raters gave it the
 // unit's values. Ratings are saved through the rater's path (loadCase, saveRating) and the alpha
 // read back from studyResults is compared with one computed by hand below.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Db } from "../../lib/db.ts";
-import { setStudyRaters, type DisplayEntry } from "../../lib/assignment.ts";
-import { CRITERION_KEYS, type CriterionKey, type Scores } from "../../lib/criteria.ts";
-import { importCases } from "../../lib/import.ts";
-import { loadCase, saveRating } from "../../lib/rating.ts";
-import { studyResults } from "../../lib/results.ts";
-import { createStudy } from "../../lib/studies.ts";
-import { addImportedSystem } from "../../lib/systems.ts";
-import type { Actor } from "../../lib/users.ts";
+import type { Db } from "../../lib/platform/db.ts";
+import { setStudyRaters, type DisplayEntry } from "../../lib/rating/assignment.ts";
+import { CRITERION_KEYS, type CriterionKey, type Scores } from "../../lib/rating/criteria.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { loadCase, saveRating } from "../../lib/rating/rating.ts";
+import { studyResults } from "../../lib/results/results.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
+import { addImportedSystem } from "../../lib/systems/systems.ts";
+import type { Actor } from "../../lib/accounts/users.ts";
 import { fileDb } from "../helpers/file-db.ts";
 import { enc, makeUser, MAX } from "../helpers/fixtures.ts";
 import { oracle } from "../helpers/oracles.ts";

@@ -3,12 +3,12 @@
 // outputs and assignments written before it must all be rolled back.
 import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Db } from "../../lib/db.ts";
-import { setStudyRaters } from "../../lib/assignment.ts";
-import { importCases } from "../../lib/import.ts";
-import { createStudy } from "../../lib/studies.ts";
-import { addImportedSystem, completeSystem } from "../../lib/systems.ts";
-import type { Actor } from "../../lib/users.ts";
+import type { Db } from "../../lib/platform/db.ts";
+import { setStudyRaters } from "../../lib/rating/assignment.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
+import { addImportedSystem, completeSystem } from "../../lib/systems/systems.ts";
+import type { Actor } from "../../lib/accounts/users.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, enc, makeUser, MAX } from "../helpers/fixtures.ts";
 

@@ -1,11 +1,11 @@
-// Setting a study's raters (lib/assignment.ts setStudyRaters): the 1–50 range at its ends,
+// Setting a study's raters (lib/rating/assignment.ts setStudyRaters): the 1–50 range at its ends,
 // removing a rater who has not rated, the load spread after it, and the audit record. Written
 // for the survivors of a mutation run (issue 10 point 7).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { assignmentSeed, setStudyRaters, shuffle } from "../../lib/assignment.ts";
-import { importCases } from "../../lib/import.ts";
-import { createStudy } from "../../lib/studies.ts";
+import { assignmentSeed, setStudyRaters, shuffle } from "../../lib/rating/assignment.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
 import { fileDb } from "../helpers/file-db.ts";
 import { enc, MAX, quickUser } from "../helpers/fixtures.ts";
 

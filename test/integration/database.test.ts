@@ -1,5 +1,5 @@
-// The database layer: the migration runner (lib/migrate.ts), the constraints the SQL adds on
-// top of the Prisma schema, and the embedded PostgreSQL server (lib/embedded-postgres.ts).
+// The database layer: the migration runner (lib/runtime/migrate.ts), the constraints the SQL adds on
+// top of the Prisma schema, and the embedded PostgreSQL server (lib/runtime/embedded-postgres.ts).
 import { describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -8,8 +8,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres, type EmbeddedServer } from "../../lib/embedded-postgres.ts";
-import { migrate, MIGRATIONS_DIR } from "../../lib/migrate.ts";
+import { startEmbeddedPostgres, type EmbeddedServer } from "../../lib/runtime/embedded-postgres.ts";
+import { migrate, MIGRATIONS_DIR } from "../../lib/runtime/migrate.ts";
 import { createEmptyDatabase } from "../helpers/db.ts";
 import { fileDb } from "../helpers/file-db.ts";
 import { makeUser } from "../helpers/fixtures.ts";

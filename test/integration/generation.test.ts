@@ -6,16 +6,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { UserInputError } from "../../lib/errors.ts";
-import { cancelGeneration, closeQueues, generationProgress, QUEUE, queueFor, startGeneration } from "../../lib/generation.ts";
-import { importCases } from "../../lib/import.ts";
-import { exportOutputsCsv } from "../../lib/export.ts";
-import { addLlamaSystem } from "../../lib/llm-systems.ts";
-import { sharedModels } from "../../lib/llm.ts";
-import { resolveModelPath } from "../../lib/models.ts";
-import { createStudy } from "../../lib/studies.ts";
-import { Worker } from "../../lib/worker.ts";
-import { encodeGguf, gguf } from "../../lib/gguf-writer.ts";
+import { UserInputError } from "../../lib/platform/errors.ts";
+import { cancelGeneration, closeQueues, generationProgress, QUEUE, queueFor, startGeneration } from "../../lib/generation/generation.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { exportOutputsCsv } from "../../lib/results/export.ts";
+import { addLlamaSystem } from "../../lib/systems/llm-systems.ts";
+import { sharedModels } from "../../lib/generation/llm.ts";
+import { resolveModelPath } from "../../lib/systems/models.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
+import { Worker } from "../../lib/generation/worker.ts";
+import { encodeGguf, gguf } from "../../scripts/lib/gguf-writer.ts";
 import { spawnSync } from "node:child_process";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, makeUser, MAX } from "../helpers/fixtures.ts";
@@ -200,7 +200,7 @@ function jobsOf(systemId: string) {
     SELECT id::text, state::text, retry_count AS "retryCount", started_on AS "startedOn", data->>'caseId' AS "caseId"
     FROM pgboss.job WHERE name = ${QUEUE} AND data->>'systemId' = ${systemId} ORDER BY id`;
 }
-/** What a worker process writes into the provenance of its outputs (lib/worker.ts: Worker.id). */
+/** What a worker process writes into the provenance of its outputs (lib/generation/worker.ts: Worker.id). */
 const workerId = (child: ChildProcess) => `${os.hostname()}:${child.pid}`;
 const madeBy = (o: { provenance: unknown }) => (o.provenance as { worker: string }).worker;
 

@@ -1,18 +1,18 @@
-// Importing cases (lib/import.ts) into studies (lib/studies.ts), against a real database.
+// Importing cases (lib/studies/import.ts) into studies (lib/studies/studies.ts), against a real database.
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Db } from "../../lib/db.ts";
-import { setStudyRaters } from "../../lib/assignment.ts";
-import { ForbiddenError, NotFoundError, UserInputError } from "../../lib/errors.ts";
-import { exportRatingsCsv } from "../../lib/export.ts";
-import { importCases, previewImport } from "../../lib/import.ts";
-import { ImportFileError } from "../../lib/import-parse.ts";
-import { studyResults } from "../../lib/results.ts";
-import { createStudy, getStudy, listStudies } from "../../lib/studies.ts";
-import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
-import { normalizeText } from "../../lib/text.ts";
-import type { Actor } from "../../lib/users.ts";
+import type { Db } from "../../lib/platform/db.ts";
+import { setStudyRaters } from "../../lib/rating/assignment.ts";
+import { ForbiddenError, NotFoundError, UserInputError } from "../../lib/platform/errors.ts";
+import { exportRatingsCsv } from "../../lib/results/export.ts";
+import { importCases, previewImport } from "../../lib/studies/import.ts";
+import { ImportFileError } from "../../lib/studies/import-parse.ts";
+import { studyResults } from "../../lib/results/results.ts";
+import { createStudy, getStudy, listStudies } from "../../lib/studies/studies.ts";
+import { addImportedSystem, addRetrievalSystem } from "../../lib/systems/systems.ts";
+import { normalizeText } from "../../lib/platform/text.ts";
+import type { Actor } from "../../lib/accounts/users.ts";
 import { fileDb } from "../helpers/file-db.ts";
 import { whileAuditLogLocked } from "../helpers/locks.ts";
 import { enc, makeUser, MAX, once, openiBytes } from "../helpers/fixtures.ts";

@@ -1,12 +1,12 @@
 // Systems of kind OPENAI_COMPATIBLE against a local server that answers with the bundled model.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { UserInputError } from "../../lib/errors.ts";
-import { closeQueues, generationProgress, queueFor, startGeneration } from "../../lib/generation.ts";
-import { importCases } from "../../lib/import.ts";
-import { addOpenAiSystem } from "../../lib/llm-systems.ts";
-import { createStudy } from "../../lib/studies.ts";
-import { Worker } from "../../lib/worker.ts";
+import { UserInputError } from "../../lib/platform/errors.ts";
+import { closeQueues, generationProgress, queueFor, startGeneration } from "../../lib/generation/generation.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { addOpenAiSystem } from "../../lib/systems/llm-systems.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
+import { Worker } from "../../lib/generation/worker.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, makeUser, MAX } from "../helpers/fixtures.ts";
 import { startOpenAiServer } from "../helpers/openai-server.ts";

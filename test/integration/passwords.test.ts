@@ -1,10 +1,10 @@
-// Password storage and checking (lib/passwords.ts, checkCredentials in lib/users.ts) on a real database.
+// Password storage and checking (lib/accounts/passwords.ts, checkCredentials in lib/accounts/users.ts) on a real database.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import bcrypt from "bcryptjs";
-import type { Db } from "../../lib/db.ts";
-import { verifyPassword } from "../../lib/passwords.ts";
-import { checkCredentials, createUser } from "../../lib/users.ts";
+import type { Db } from "../../lib/platform/db.ts";
+import { verifyPassword } from "../../lib/accounts/passwords.ts";
+import { checkCredentials, createUser } from "../../lib/accounts/users.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 
 let t: TestDb;

@@ -1,9 +1,9 @@
 // Two requests creating the same thing at once: one wins, the other gets the clear message.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { UserInputError } from "../../lib/errors.ts";
-import { createStudy } from "../../lib/studies.ts";
-import { createUser } from "../../lib/users.ts";
+import { UserInputError } from "../../lib/platform/errors.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
+import { createUser } from "../../lib/accounts/users.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { makeUser } from "../helpers/fixtures.ts";
 

@@ -1,22 +1,22 @@
-// The rating workflow end to end: assignment (lib/assignment.ts), the blinded case view and
-// saving scores (lib/rating.ts), the admin's results (lib/results.ts) and the export (lib/export.ts).
+// The rating workflow end to end: assignment (lib/rating/assignment.ts), the blinded case view and
+// saving scores (lib/rating/rating.ts), the admin's results (lib/results/results.ts) and the export (lib/results/export.ts).
 // Each test makes its own study and raters (ratingStudy below, up to the stage it needs), so that
 // any one of them passes alone; only tests that merely read share one (once()).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parse as parseCsv } from "csv-parse/sync";
-import type { Db } from "../../lib/db.ts";
-import { assignmentSeed, setStudyRaters, type DisplayEntry } from "../../lib/assignment.ts";
-import { CRITERION_KEYS, type Scores } from "../../lib/criteria.ts";
-import { NotFoundError, NotReadyError, UserInputError } from "../../lib/errors.ts";
-import { addOutputs } from "../../lib/outputs.ts";
-import { csvField, EXPORT_COLUMNS, exportRatingsCsv, exportSummaryCsv, SUMMARY_COLUMNS } from "../../lib/export.ts";
-import { importCases } from "../../lib/import.ts";
-import { loadCase, nextAssignmentId, raterStudies, saveRating, saveRatingResult } from "../../lib/rating.ts";
-import { studyResults } from "../../lib/results.ts";
-import { createStudy } from "../../lib/studies.ts";
-import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
-import type { Actor } from "../../lib/users.ts";
+import type { Db } from "../../lib/platform/db.ts";
+import { assignmentSeed, setStudyRaters, type DisplayEntry } from "../../lib/rating/assignment.ts";
+import { CRITERION_KEYS, type Scores } from "../../lib/rating/criteria.ts";
+import { NotFoundError, NotReadyError, UserInputError } from "../../lib/platform/errors.ts";
+import { addOutputs } from "../../lib/systems/outputs.ts";
+import { csvField, EXPORT_COLUMNS, exportRatingsCsv, exportSummaryCsv, SUMMARY_COLUMNS } from "../../lib/results/export.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { loadCase, nextAssignmentId, raterStudies, saveRating, saveRatingResult } from "../../lib/rating/rating.ts";
+import { studyResults } from "../../lib/results/results.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
+import { addImportedSystem, addRetrievalSystem } from "../../lib/systems/systems.ts";
+import type { Actor } from "../../lib/accounts/users.ts";
 import { fileDb } from "../helpers/file-db.ts";
 import { demoBytes, enc, makeUser, MAX, once, quickUser } from "../helpers/fixtures.ts";
 import { oracle } from "../helpers/oracles.ts";
@@ -180,7 +180,7 @@ describe("assignment", () => {
 });
 
 describe("the blinded case view", () => {
-  // Display orders computed outside lib/assignment.ts (test/fixtures/oracles/make_shuffle.py:
+  // Display orders computed outside lib/rating/assignment.ts (test/fixtures/oracles/make_shuffle.py:
   // mulberry32 and Fisher-Yates in Python, from their definitions). The stored seeds derive from
   // random ids (checked above against assignmentSeed), so before any case is shown the test below
   // replaces them by the fixture's: case k (by position) gets seed_pairs[k], in rater id order.

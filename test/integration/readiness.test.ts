@@ -2,12 +2,12 @@
 // candidate added while a rater has the case open still has to be rated before it is done.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { setStudyRaters } from "../../lib/assignment.ts";
-import { NotReadyError } from "../../lib/errors.ts";
-import { importCases } from "../../lib/import.ts";
-import { loadCase, nextAssignmentId, raterStudies, saveRating } from "../../lib/rating.ts";
-import { createStudy } from "../../lib/studies.ts";
-import { addImportedSystem } from "../../lib/systems.ts";
+import { setStudyRaters } from "../../lib/rating/assignment.ts";
+import { NotReadyError } from "../../lib/platform/errors.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { loadCase, nextAssignmentId, raterStudies, saveRating } from "../../lib/rating/rating.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
+import { addImportedSystem } from "../../lib/systems/systems.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { enc, makeUser, MAX } from "../helpers/fixtures.ts";
 

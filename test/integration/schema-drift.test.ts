@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { migrate, MIGRATIONS_DIR } from "../../lib/migrate.ts";
+import { migrate, MIGRATIONS_DIR } from "../../lib/runtime/migrate.ts";
 import { createEmptyDatabase, freshDb, type TestDb } from "../helpers/db.ts";
 
 const SCHEMA = path.join(import.meta.dirname, "..", "..", "prisma", "schema.prisma");

@@ -1,11 +1,11 @@
-// Sign-in limits (lib/sign-in-throttle.ts) on a real database: per account, per address, back-off,
+// Sign-in limits (lib/accounts/sign-in-throttle.ts) on a real database: per account, per address, back-off,
 // and counters shared by separate database clients, as separate web processes would have.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDb, type Db } from "../../lib/db.ts";
-import { chargeSignIn, limitedSignIn, SignInLimited, type LimitSettings } from "../../lib/sign-in-throttle.ts";
-import { limitedMessage, parseLimitedCode } from "../../lib/sign-in-messages.ts";
-import { checkCredentials, createUser } from "../../lib/users.ts";
+import { createDb, type Db } from "../../lib/platform/db.ts";
+import { chargeSignIn, limitedSignIn, SignInLimited, type LimitSettings } from "../../lib/accounts/sign-in-throttle.ts";
+import { limitedMessage, parseLimitedCode } from "../../lib/accounts/sign-in-messages.ts";
+import { checkCredentials, createUser } from "../../lib/accounts/users.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 
 const rule = (limit: number) => ({ limit, backoffMs: 60_000, backoffMaxMs: 900_000, windowMs: 3_600_000 });

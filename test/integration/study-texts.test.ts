@@ -1,12 +1,12 @@
 // A study's texts: raters read its instructions, never the admins' notes (which name systems).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Db } from "../../lib/db.ts";
-import { DEMO_STUDY, seedDemo } from "../../lib/demo.ts";
-import { ForbiddenError, NotFoundError, UserInputError } from "../../lib/errors.ts";
-import { closeQueues } from "../../lib/generation.ts";
-import { raterStudies } from "../../lib/rating.ts";
-import { createStudy, updateStudyTexts } from "../../lib/studies.ts";
+import type { Db } from "../../lib/platform/db.ts";
+import { DEMO_STUDY, seedDemo } from "../../lib/demo/demo.ts";
+import { ForbiddenError, NotFoundError, UserInputError } from "../../lib/platform/errors.ts";
+import { closeQueues } from "../../lib/generation/generation.ts";
+import { raterStudies } from "../../lib/rating/rating.ts";
+import { createStudy, updateStudyTexts } from "../../lib/studies/studies.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { makeUser } from "../helpers/fixtures.ts";
 

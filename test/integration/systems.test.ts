@@ -1,17 +1,17 @@
-// Candidate systems (lib/systems.ts): the retrieval baseline and outputs imported from a file.
+// Candidate systems (lib/systems/systems.ts): the retrieval baseline and outputs imported from a file.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { parse as parseCsv } from "csv-parse/sync";
-import type { Db } from "../../lib/db.ts";
-import { NotFoundError, UserInputError } from "../../lib/errors.ts";
-import { importCases } from "../../lib/import.ts";
-import { ImportFileError } from "../../lib/import-parse.ts";
-import { tokenize } from "../../lib/retrieval.ts";
-import { createStudy } from "../../lib/studies.ts";
-import { addImportedSystem, addRetrievalSystem, completeSystem } from "../../lib/systems.ts";
-import { normalizeText } from "../../lib/text.ts";
-import type { Actor } from "../../lib/users.ts";
+import type { Db } from "../../lib/platform/db.ts";
+import { NotFoundError, UserInputError } from "../../lib/platform/errors.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { ImportFileError } from "../../lib/studies/import-parse.ts";
+import { tokenize } from "../../lib/systems/retrieval.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
+import { addImportedSystem, addRetrievalSystem, completeSystem } from "../../lib/systems/systems.ts";
+import { normalizeText } from "../../lib/platform/text.ts";
+import type { Actor } from "../../lib/accounts/users.ts";
 import { fileDb } from "../helpers/file-db.ts";
 import { whileAuditLogLocked } from "../helpers/locks.ts";
 import { demoBytes, enc, makeUser, MAX, openiBytes } from "../helpers/fixtures.ts";

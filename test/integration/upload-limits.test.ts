@@ -1,13 +1,13 @@
-// The caps on an uploaded table (lib/import-parse.ts) refuse the whole file: one row over a
+// The caps on an uploaded table (lib/studies/import-parse.ts) refuse the whole file: one row over a
 // limit, or a key that could reach a prototype, and nothing is written.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Db } from "../../lib/db.ts";
-import { importCases } from "../../lib/import.ts";
-import { ImportFileError } from "../../lib/import-parse.ts";
-import { createStudy } from "../../lib/studies.ts";
-import { addImportedSystem, addRetrievalSystem } from "../../lib/systems.ts";
-import type { Actor } from "../../lib/users.ts";
+import type { Db } from "../../lib/platform/db.ts";
+import { importCases } from "../../lib/studies/import.ts";
+import { ImportFileError } from "../../lib/studies/import-parse.ts";
+import { createStudy } from "../../lib/studies/studies.ts";
+import { addImportedSystem, addRetrievalSystem } from "../../lib/systems/systems.ts";
+import type { Actor } from "../../lib/accounts/users.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, enc, makeUser, MAX, openiBytes } from "../helpers/fixtures.ts";
 

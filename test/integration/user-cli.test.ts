@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { checkCredentials } from "../../lib/users.ts";
+import { checkCredentials } from "../../lib/accounts/users.ts";
 import { makeUser } from "../helpers/fixtures.ts";
 import { fileDb } from "../helpers/file-db.ts";
 

@@ -8,17 +8,17 @@ const LEFT_OUT = ["tiny-model", "shipped-model", "browser-specs", "mutation-rout
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: [
-    "lib/rating.ts",
-    "lib/assignment.ts",
-    "lib/access.ts",
-    "lib/auth.ts",
-    "lib/sign-in-throttle.ts",
-    "lib/passwords.ts",
-    "lib/import.ts",
-    "lib/import-parse.ts",
-    "lib/stats.ts",
-    "lib/results.ts",
-    "lib/evaluation.ts",
+    "lib/rating/rating.ts",
+    "lib/rating/assignment.ts",
+    "lib/accounts/access.ts",
+    "lib/accounts/auth.ts",
+    "lib/accounts/sign-in-throttle.ts",
+    "lib/accounts/passwords.ts",
+    "lib/studies/import.ts",
+    "lib/studies/import-parse.ts",
+    "lib/results/stats.ts",
+    "lib/results/results.ts",
+    "scripts/lib/evaluation.ts",
   ],
   testRunner: "tap",
   tap: {

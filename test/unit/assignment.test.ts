@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { assignmentSeed, extendDisplayOrder, newHandle, rng, shuffle } from "../../lib/assignment.ts";
-import { label } from "../../lib/rating.ts";
+import { assignmentSeed, extendDisplayOrder, newHandle, rng, shuffle } from "../../lib/rating/assignment.ts";
+import { label } from "../../lib/rating/rating.ts";
 import { oracle } from "../helpers/oracles.ts";
 
 // Seeds, PRNG outputs and permutations computed in Python from the definitions (sha256, mulberry32,

@@ -1,8 +1,8 @@
-// lib/body-limit.ts: a body is refused as soon as it passes the limit, Content-Length or not,
+// lib/platform/body-limit.ts: a body is refused as soon as it passes the limit, Content-Length or not,
 // and its stream is cancelled so the rest is never read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BodyTooLargeError, parseMultipart, readBodyLimited, readJsonLimited } from "../../lib/body-limit.ts";
+import { BodyTooLargeError, parseMultipart, readBodyLimited, readJsonLimited } from "../../lib/platform/body-limit.ts";
 
 function endless(chunk = new Uint8Array(64 * 1024)) {
   const seen = { pulled: 0, cancelled: false };

@@ -1,7 +1,7 @@
-// Which address a sign-in try is counted against (lib/client-address.ts).
+// Which address a sign-in try is counted against (lib/platform/client-address.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clientAddress, normalizeAddress, PEER_HEADER } from "../../lib/client-address.ts";
+import { clientAddress, normalizeAddress, PEER_HEADER } from "../../lib/platform/client-address.ts";
 
 test("without a trusted proxy, the socket's address counts and a client's X-Forwarded-For is ignored", () => {
   const headers = { "x-forwarded-for": "203.0.113.9", [PEER_HEADER]: "198.51.100.4" };
@@ -33,7 +33,7 @@ test("addresses are normalized: IPv4-mapped IPv6 as IPv4, ports dropped, IPv6 in
 });
 
 test("the proxy and sign-in settings have defaults, and a wrong value names the setting", async () => {
-  const { readEnv } = await import("../../lib/env.ts");
+  const { readEnv } = await import("../../lib/platform/env.ts");
   const env = readEnv({});
   assert.equal(env.SECONDREAD_TRUST_PROXY, 0);
   assert.equal(readEnv({ SECONDREAD_TRUST_PROXY: "true" }).SECONDREAD_TRUST_PROXY, 1);

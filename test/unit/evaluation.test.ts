@@ -3,8 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { abnormalitiesNamed, formatTables, isNormal, rougeL, rougeN, rougeTokens, scoreSystem } from "../../lib/evaluation.ts";
-import { readReports, splitOf } from "../../lib/openi-split.ts";
+import { abnormalitiesNamed, formatTables, isNormal, rougeL, rougeN, rougeTokens, scoreSystem } from "../../scripts/lib/evaluation.ts";
+import { readReports, splitOf } from "../../scripts/lib/openi-split.ts";
 import { oracle } from "../helpers/oracles.ts";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} ≠ ${b}`);

@@ -1,8 +1,8 @@
-// Caps on an uploaded table's shape (lib/import-parse.ts): linear parsing, limits that name
+// Caps on an uploaded table's shape (lib/studies/import-parse.ts): linear parsing, limits that name
 // the row and the column, and key names that could reach a prototype.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ImportFileError, extractCases, extractOutputs, parseTable, parseTableAsync, type ImportLimits } from "../../lib/import-parse.ts";
+import { ImportFileError, extractCases, extractOutputs, parseTable, parseTableAsync, type ImportLimits } from "../../lib/studies/import-parse.ts";
 
 const MAX = 50 * 1024 * 1024;
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -101,8 +101,8 @@ test("a big file parses in pieces: line numbers stay right past the first piece,
 });
 
 test("the caps are settings: read from the environment, a wrong value names the setting", async () => {
-  const { ConfigError, readEnv } = await import("../../lib/env.ts");
-  const { importLimits } = await import("../../lib/import-parse.ts");
+  const { ConfigError, readEnv } = await import("../../lib/platform/env.ts");
+  const { importLimits } = await import("../../lib/studies/import-parse.ts");
   assert.deepEqual(importLimits(), { maxColumns: 200, maxRowChars: 1_000_000, maxFieldChars: 100_000, maxCells: 5_000_000, maxFindingsChars: 20_000, maxImpressionChars: 5_000 });
   assert.throws(() => readEnv({ IMPORT_MAX_COLUMNS: "many" }), (e: unknown) => e instanceof ConfigError && /IMPORT_MAX_COLUMNS/.test(e.message));
   process.env.IMPORT_MAX_COLUMNS = "2";

@@ -1,6 +1,6 @@
 // A new route handler cannot forget the same-origin rule: every POST/PUT/PATCH/DELETE exported by a
 // route.ts under app/ must be a function whose first statement hands the request to
-// mutation() or sameOrigin() (lib/http.ts). Other ways of exporting those names fail here.
+// mutation() or sameOrigin() (lib/web/http.ts). Other ways of exporting those names fail here.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";

@@ -2,7 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { buildOpenAiConfig, OpenAiEngine } from "../../lib/openai.ts";
+import { OpenAiEngine } from "../../lib/generation/openai.ts";
+import { buildOpenAiConfig } from "../../lib/systems/openai-config.ts";
 
 test("an endpoint answering more than 4 MB (chunked, no Content-Length) is refused, and reading stops", async () => {
   let sent = 0;

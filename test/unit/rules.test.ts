@@ -1,12 +1,12 @@
 // Rules that only integration tests guarded, pinned here too so the fast suite catches a break.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { assertAdmin } from "../../lib/access.ts";
-import { extendDisplayOrder } from "../../lib/assignment.ts";
-import { ForbiddenError } from "../../lib/errors.ts";
-import { abnormalitiesNamed } from "../../lib/evaluation.ts";
-import { ratingInput } from "../../lib/rating.ts";
-import { wilcoxonSignedRank } from "../../lib/stats.ts";
+import { assertAdmin } from "../../lib/accounts/access.ts";
+import { extendDisplayOrder } from "../../lib/rating/assignment.ts";
+import { ForbiddenError } from "../../lib/platform/errors.ts";
+import { abnormalitiesNamed } from "../../scripts/lib/evaluation.ts";
+import { ratingInput } from "../../lib/rating/rating.ts";
+import { wilcoxonSignedRank } from "../../lib/results/stats.ts";
 
 const scores = { understandability: 3, coherence: 3, relevance: 3, conciseness: 3, clinicalUtility: 3 };
 const input = (over: Record<string, unknown> = {}) => ({ assignmentId: "a1", handle: "h1", scores, ...over });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { crossOriginReason, refuseBodyType, refuseCrossOrigin } from "../../lib/same-origin.ts";
+import { crossOriginReason, refuseBodyType, refuseCrossOrigin } from "../../lib/platform/same-origin.ts";
 
 const h = (o: Record<string, string>) => new Headers(o);
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { readEnv } from "../../lib/env.ts";
-import { pageCsp, servedOverHttps } from "../../lib/security-headers.ts";
+import { readEnv } from "../../lib/platform/env.ts";
+import { pageCsp, servedOverHttps } from "../../lib/platform/security-headers.ts";
 
 test("the page policy allows scripts only by nonce (no inline, no eval outside development)", () => {
   const csp = pageCsp("abc123");

@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { isNormal } from "../../lib/evaluation.ts";
-import { chooseSequences, Engine, sharedModels } from "../../lib/llm.ts";
-import { buildLlamaConfig } from "../../lib/llm-systems.ts";
-import { listModels } from "../../lib/models.ts";
-import { readReports } from "../../lib/openi-split.ts";
+import { isNormal } from "../../scripts/lib/evaluation.ts";
+import { chooseSequences, Engine, sharedModels } from "../../lib/generation/llm.ts";
+import { buildLlamaConfig } from "../../lib/systems/llm-systems.ts";
+import { listModels } from "../../lib/systems/models.ts";
+import { readReports } from "../../scripts/lib/openi-split.ts";
 import { tokenizerMismatches } from "../../scripts/train-model.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");

@@ -1,8 +1,8 @@
-// The per-process line for sign-in requests (lib/sign-in-throttle.ts inSignInLine).
+// The per-process line for sign-in requests (lib/accounts/sign-in-throttle.ts inSignInLine).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { availableParallelism } from "node:os";
-import { inSignInLine, SignInBusy } from "../../lib/sign-in-throttle.ts";
+import { inSignInLine, SignInBusy } from "../../lib/accounts/sign-in-throttle.ts";
 
 test("at most half the cores' worth of sign-ins run at once, in arrival order; past 100 waiting, one is turned away", async () => {
   const slots = Math.max(1, Math.floor(availableParallelism() / 2));

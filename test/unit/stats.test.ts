@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compareByCase, holm, krippendorffAlphaOrdinal, normalCdf, summarize, summarizeByCase, tQuantile975, wilcoxonSignedRank } from "../../lib/stats.ts";
+import { compareByCase, holm, krippendorffAlphaOrdinal, normalCdf, summarize, summarizeByCase, tQuantile975, wilcoxonSignedRank } from "../../lib/results/stats.ts";
 import { oracle } from "../helpers/oracles.ts";
 
 // Values computed by SciPy 1.10.1 and by a Krippendorff's alpha written from its definition:

@@ -1,10 +1,10 @@
 import os from "node:os";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { csvField } from "../../lib/export.ts";
-import { ConfigError, readEnv } from "../../lib/env.ts";
-import { normalizeText } from "../../lib/text.ts";
-import { CRITERIA, isComplete } from "../../lib/criteria.ts";
+import { csvField } from "../../lib/results/export.ts";
+import { ConfigError, readEnv } from "../../lib/platform/env.ts";
+import { normalizeText } from "../../lib/platform/text.ts";
+import { CRITERIA, isComplete } from "../../lib/rating/criteria.ts";
 
 test("every text is flattened the same way, whatever its formatting", () => {
   assert.equal(normalizeText("  No acute\r\n\tcardiopulmonary   abnormality. \n"), "No acute cardiopulmonary abnormality.");
@@ -42,12 +42,12 @@ test("the five criteria of the paper, each with a definition and scale ends", ()
 });
 
 test("prompts are rendered in one pass: findings are inserted as written", async () => {
-  const { renderPrompt } = await import("../../lib/llm-config.ts");
+  const { renderPrompt } = await import("../../lib/systems/llm-config.ts");
   assert.equal(renderPrompt("F: {{findings}} I: {{indication}}", { findings: "cost $& {{indication}}", metadata: { indication: "cough" } }), "F: cost $& {{indication}} I: cough");
 });
 
 test("threads: one for a small model, the cores for a large one, SECONDREAD_THREADS over both", async () => {
-  const { SMALL_MODEL_BYTES, threadCount } = await import("../../lib/llm.ts");
+  const { SMALL_MODEL_BYTES, threadCount } = await import("../../lib/generation/llm.ts");
   const saved = process.env.SECONDREAD_THREADS;
   try {
     delete process.env.SECONDREAD_THREADS;
@@ -63,11 +63,11 @@ test("threads: one for a small model, the cores for a large one, SECONDREAD_THRE
 });
 
 test("SECONDREAD_GPU: off by default, a backend name or auto, anything else a clear error", async () => {
-  const { readEnv, ConfigError } = await import("../../lib/env.ts");
+  const { readEnv, ConfigError } = await import("../../lib/platform/env.ts");
   assert.equal(readEnv({}).SECONDREAD_GPU, "off");
   assert.equal(readEnv({ SECONDREAD_GPU: "auto" }).SECONDREAD_GPU, "auto");
   assert.throws(() => readEnv({ SECONDREAD_GPU: "yes" }), (e: Error) => e instanceof ConfigError && /SECONDREAD_GPU: must be "off", "auto"/.test(e.message));
-  const { gpuOption } = await import("../../lib/llm.ts");
+  const { gpuOption } = await import("../../lib/generation/llm.ts");
   const saved = process.env.SECONDREAD_GPU;
   try {
     delete process.env.SECONDREAD_GPU;

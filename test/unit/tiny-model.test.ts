@@ -1,6 +1,6 @@
 // The tiny test-fixture model pair (test/fixtures/models/tiny-radiology-*.gguf): reproducible from
 // scripts/make-tiny-model.ts, readable by node-llama-cpp, and usable for real generation, with and
-// without its LoRA adapter. Also checks lib/gguf-writer.ts on its own.
+// without its LoRA adapter. Also checks scripts/lib/gguf-writer.ts on its own.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { getLlama, LlamaCompletion, readGgufFileInfo, type Llama, type LlamaModel } from "node-llama-cpp";
-import { encodeGguf, float32ToFloat16Bits, gguf, GGUF_ALIGNMENT } from "../../lib/gguf-writer.ts";
+import { encodeGguf, float32ToFloat16Bits, gguf, GGUF_ALIGNMENT } from "../../scripts/lib/gguf-writer.ts";
 import { alpacaPrompt, BASE_NAME, LORA_NAME, writeTinyModels } from "../../scripts/make-tiny-model.ts";
 
 const MODELS = path.resolve(import.meta.dirname, "../fixtures/models");

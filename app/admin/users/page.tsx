@@ -1,5 +1,5 @@
-import { requireAdmin } from "@/lib/auth.ts";
-import { db } from "@/lib/db.ts";
+import { requireAdmin } from "@/lib/accounts/auth.ts";
+import { db } from "@/lib/platform/db.ts";
 import { Card } from "@/components/ui.tsx";
 import { AddUserForm } from "./add-user-form.tsx";
 import { UserControls } from "./user-controls.tsx";

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
-import { requireUser } from "@/lib/auth.ts";
-import { db } from "@/lib/db.ts";
-import { nextAssignmentId } from "@/lib/rating.ts";
+import { requireUser } from "@/lib/accounts/auth.ts";
+import { db } from "@/lib/platform/db.ts";
+import { nextAssignmentId } from "@/lib/rating/rating.ts";
 import { Card } from "@/components/ui.tsx";
 
 /** Resumes at the first unfinished case. */

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
-import type { Progress } from "@/lib/generation.ts";
+import type { Progress } from "@/lib/generation/generation.ts";
 import { ProgressBar, buttonClass, secondaryButtonClass } from "@/components/ui.tsx";
 
 type Row = Progress & { name: string };

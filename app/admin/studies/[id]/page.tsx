@@ -1,9 +1,9 @@
 import { notFound } from "next/navigation";
-import { requireAdmin } from "@/lib/auth.ts";
-import { db } from "@/lib/db.ts";
-import { NotFoundError } from "@/lib/errors.ts";
-import { studyResults } from "@/lib/results.ts";
-import { getStudy } from "@/lib/studies.ts";
+import { requireAdmin } from "@/lib/accounts/auth.ts";
+import { db } from "@/lib/platform/db.ts";
+import { NotFoundError } from "@/lib/platform/errors.ts";
+import { studyResults } from "@/lib/results/results.ts";
+import { getStudy } from "@/lib/studies/studies.ts";
 import { Card } from "@/components/ui.tsx";
 import { ImportPanel } from "./import-panel.tsx";
 import { SystemsPanel } from "./systems-panel.tsx";
@@ -11,8 +11,8 @@ import { RatersPanel } from "./raters-panel.tsx";
 import { TextsPanel } from "./texts-panel.tsx";
 import { ProgressTable, ResultsTable } from "./results.tsx";
 import { GenerationPanel } from "./generation-panel.tsx";
-import { listModels } from "@/lib/models.ts";
-import { DEFAULT_TEMPLATE, settingsSchema } from "@/lib/llm-config.ts";
+import { listModels } from "@/lib/systems/models.ts";
+import { DEFAULT_TEMPLATE, settingsSchema } from "@/lib/systems/llm-config.ts";
 
 export const metadata = { title: "Study — SecondRead" };
 

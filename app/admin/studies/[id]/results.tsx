@@ -1,6 +1,6 @@
-import { CRITERIA } from "@/lib/criteria.ts";
-import type { RaterProgress, StudyResults } from "@/lib/results.ts";
-import type { Summary } from "@/lib/stats.ts";
+import { CRITERIA } from "@/lib/rating/criteria.ts";
+import type { RaterProgress, StudyResults } from "@/lib/results/results.ts";
+import type { Summary } from "@/lib/results/stats.ts";
 import { ProgressBar } from "@/components/ui.tsx";
 
 const fmt = (v: number | null, d = 2) => (v === null ? "—" : v.toFixed(d));

@@ -1,11 +1,11 @@
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
-import { authOptionsFor } from "@/lib/auth.ts";
-import { readBodyLimited } from "@/lib/body-limit.ts";
-import { sameOrigin } from "@/lib/http.ts";
-import { refuseBodyType } from "@/lib/same-origin.ts";
-import { withRetryAfter } from "@/lib/sign-in-messages.ts";
-import { inSignInLine, SignInBusy } from "@/lib/sign-in-throttle.ts";
+import { authOptionsFor } from "@/lib/accounts/auth.ts";
+import { readBodyLimited } from "@/lib/platform/body-limit.ts";
+import { sameOrigin } from "@/lib/web/http.ts";
+import { refuseBodyType } from "@/lib/platform/same-origin.ts";
+import { withRetryAfter } from "@/lib/accounts/sign-in-messages.ts";
+import { inSignInLine, SignInBusy } from "@/lib/accounts/sign-in-throttle.ts";
 
 // Options per request: whether the cookies it sets are Secure depends on how the request arrived.
 const handler = (req: NextRequest, ctx: RouteContext<"/api/auth/[...nextauth]">) => NextAuth(req, ctx, authOptionsFor(req.headers));

@@ -1,11 +1,11 @@
 import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth.ts";
-import { db } from "@/lib/db.ts";
+import { requireUser } from "@/lib/accounts/auth.ts";
+import { db } from "@/lib/platform/db.ts";
 import Link from "next/link";
-import { NotFoundError, NotReadyError } from "@/lib/errors.ts";
+import { NotFoundError, NotReadyError } from "@/lib/platform/errors.ts";
 import { Card } from "@/components/ui.tsx";
-import { loadCase } from "@/lib/rating.ts";
-import { CRITERIA } from "@/lib/criteria.ts";
+import { loadCase } from "@/lib/rating/rating.ts";
+import { CRITERIA } from "@/lib/rating/criteria.ts";
 import { RatingForm } from "./rating-form.tsx";
 
 // Generic on purpose: nothing about the candidates' origin may reach the browser.

@@ -2,8 +2,8 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { CriterionKey, Scores } from "@/lib/criteria.ts";
-import type { CaseView } from "@/lib/rating.ts";
+import type { CriterionKey, Scores } from "@/lib/rating/criteria.ts";
+import type { CaseView } from "@/lib/rating/rating.ts";
 import { saveRatingAction } from "../../actions.ts";
 
 type Criterion = { key: CriterionKey; label: string; definition: string; low: string; high: string };

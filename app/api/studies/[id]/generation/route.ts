@@ -1,9 +1,9 @@
-import { assertAdmin } from "@/lib/access.ts";
-import { db } from "@/lib/db.ts";
-import { UserInputError } from "@/lib/errors.ts";
-import { cancelGeneration, generationProgress, queueFor, startGeneration } from "@/lib/generation.ts";
-import { readJsonLimited } from "@/lib/body-limit.ts";
-import { mutation, withUser } from "@/lib/http.ts";
+import { assertAdmin } from "@/lib/accounts/access.ts";
+import { db } from "@/lib/platform/db.ts";
+import { UserInputError } from "@/lib/platform/errors.ts";
+import { cancelGeneration, generationProgress, queueFor, startGeneration } from "@/lib/generation/generation.ts";
+import { readJsonLimited } from "@/lib/platform/body-limit.ts";
+import { mutation, withUser } from "@/lib/web/http.ts";
 
 async function generatedSystems(studyId: string) {
   return db().system.findMany({ where: { studyId, kind: { in: ["LLAMA", "OPENAI_COMPATIBLE"] } }, orderBy: { createdAt: "asc" }, select: { id: true, name: true } });

@@ -1,8 +1,8 @@
-import { db } from "@/lib/db.ts";
-import { readEnv } from "@/lib/env.ts";
-import { fileField, readForm, mutation } from "@/lib/http.ts";
-import { importCases, previewImport } from "@/lib/import.ts";
-import { assertAdmin } from "@/lib/access.ts";
+import { db } from "@/lib/platform/db.ts";
+import { readEnv } from "@/lib/platform/env.ts";
+import { fileField, readForm, mutation } from "@/lib/web/http.ts";
+import { importCases, previewImport } from "@/lib/studies/import.ts";
+import { assertAdmin } from "@/lib/accounts/access.ts";
 
 // multipart: file, mode=preview|import, findings/impression/sourceId column names, skipIncomplete=1
 export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/import">) {

@@ -1,8 +1,8 @@
-import { assertAdmin } from "@/lib/access.ts";
-import { db } from "@/lib/db.ts";
-import { readJsonLimited } from "@/lib/body-limit.ts";
-import { mutation } from "@/lib/http.ts";
-import { previewPrompt } from "@/lib/llm-systems.ts";
+import { assertAdmin } from "@/lib/accounts/access.ts";
+import { db } from "@/lib/platform/db.ts";
+import { readJsonLimited } from "@/lib/platform/body-limit.ts";
+import { mutation } from "@/lib/web/http.ts";
+import { previewPrompt } from "@/lib/systems/llm-systems.ts";
 
 export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/prompt-preview">) {
   return mutation(req, "json", async (user) => {

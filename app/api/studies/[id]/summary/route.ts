@@ -1,8 +1,8 @@
-import { assertAdmin } from "@/lib/access.ts";
-import { csvResponse } from "@/lib/csv-response.ts";
-import { db } from "@/lib/db.ts";
-import { exportSummaryCsv } from "@/lib/export.ts";
-import { withUser } from "@/lib/http.ts";
+import { assertAdmin } from "@/lib/accounts/access.ts";
+import { csvResponse } from "@/lib/web/csv-response.ts";
+import { db } from "@/lib/platform/db.ts";
+import { exportSummaryCsv } from "@/lib/results/export.ts";
+import { withUser } from "@/lib/web/http.ts";
 
 export async function GET(_req: Request, ctx: RouteContext<"/api/studies/[id]/summary">) {
   return withUser(async (user) => {

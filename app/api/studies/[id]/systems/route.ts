@@ -1,10 +1,10 @@
-import { assertAdmin } from "@/lib/access.ts";
-import { db } from "@/lib/db.ts";
-import { readEnv } from "@/lib/env.ts";
-import { UserInputError } from "@/lib/errors.ts";
-import { fileField, readForm, mutation } from "@/lib/http.ts";
-import { addLlamaSystem, addOpenAiSystem } from "@/lib/llm-systems.ts";
-import { addImportedSystem, addRetrievalSystem } from "@/lib/systems.ts";
+import { assertAdmin } from "@/lib/accounts/access.ts";
+import { db } from "@/lib/platform/db.ts";
+import { readEnv } from "@/lib/platform/env.ts";
+import { UserInputError } from "@/lib/platform/errors.ts";
+import { fileField, readForm, mutation } from "@/lib/web/http.ts";
+import { addLlamaSystem, addOpenAiSystem } from "@/lib/systems/llm-systems.ts";
+import { addImportedSystem, addRetrievalSystem } from "@/lib/systems/systems.ts";
 
 // multipart: kind=retrieval|imported|llama, name, library=study|file, file;
 // for llama: model, adapter (repeated), adapterScale:<file>, template, settings (JSON);

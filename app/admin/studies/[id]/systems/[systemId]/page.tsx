@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requireAdmin } from "@/lib/auth.ts";
-import { db } from "@/lib/db.ts";
+import { requireAdmin } from "@/lib/accounts/auth.ts";
+import { db } from "@/lib/platform/db.ts";
 import { Card } from "@/components/ui.tsx";
 
 export const metadata = { title: "System outputs — SecondRead" };

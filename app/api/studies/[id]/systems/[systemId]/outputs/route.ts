@@ -1,8 +1,8 @@
-import { assertAdmin } from "@/lib/access.ts";
-import { db } from "@/lib/db.ts";
-import { readEnv } from "@/lib/env.ts";
-import { fileField, readForm, mutation } from "@/lib/http.ts";
-import { completeSystem } from "@/lib/systems.ts";
+import { assertAdmin } from "@/lib/accounts/access.ts";
+import { db } from "@/lib/platform/db.ts";
+import { readEnv } from "@/lib/platform/env.ts";
+import { fileField, readForm, mutation } from "@/lib/web/http.ts";
+import { completeSystem } from "@/lib/systems/systems.ts";
 
 // multipart: file (the library file of a retrieval system made from one, or the outputs of an imported system)
 export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/systems/[systemId]/outputs">) {

@@ -1,0 +1,137 @@
+// The scores in long form (one row per rating × criterion), unblinded, for analysis elsewhere.
+// Streamed page by page so a large study never sits in memory.
+import type { Db } from "../platform/db.ts";
+import { assertAdmin } from "../accounts/access.ts";
+import type { DisplayEntry } from "../rating/assignment.ts";
+import { CRITERIA } from "../rating/criteria.ts";
+import { NotFoundError } from "../platform/errors.ts";
+import { label } from "../rating/rating.ts";
+import { studyResults } from "./results.ts";
+import type { Actor } from "../accounts/users.ts";
+
+export const EXPORT_COLUMNS = [
+  "study", "case_position", "case_source_id", "system", "system_kind", "rater_email", "criterion", "score",
+  "display_position", "display_label", "comment", "flags", "time_spent_ms", "rated_at", "updated_at", "rating_id",
+] as const;
+
+export function csvField(value: unknown): string {
+  const s = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
+  // Quote when needed; neutralise leading = + - @ so spreadsheets do not run a comment as a formula.
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+const line = (values: unknown[]) => values.map(csvField).join(",") + "\r\n";
+
+/**
+ * The shape both exports share: the study must exist (checked before the first byte, so the
+ * route can still answer 404), a header line, then rows fetched page by page by id.
+ */
+async function* pagedCsv<T extends { id: string }>(
+  db: Db,
+  actor: Actor,
+  studyId: string,
+  columns: readonly string[],
+  fetchPage: (cursor: string | undefined) => Promise<T[]>,
+  toLines: (row: T, studyName: string) => string,
+): AsyncGenerator<string> {
+  assertAdmin(actor);
+  const study = await db.study.findUnique({ where: { id: studyId }, select: { name: true } });
+  if (!study) throw new NotFoundError("No such study.");
+  yield line([...columns]);
+  for (let cursor: string | undefined; ; ) {
+    const page = await fetchPage(cursor);
+    if (page.length === 0) return;
+    yield page.map((row) => toLines(row, study.name)).join("");
+    cursor = page[page.length - 1].id;
+  }
+}
+
+
+export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
+  return pagedCsv(
+    db,
+    actor,
+    studyId,
+    EXPORT_COLUMNS,
+    (cursor) =>
+      db.rating.findMany({
+        where: { assignment: { case: { studyId } } },
+        orderBy: { id: "asc" },
+        take: pageSize,
+        skip: cursor ? 1 : 0,
+        cursor: cursor ? { id: cursor } : undefined,
+        include: {
+          output: { select: { system: { select: { name: true, kind: true } } } },
+          assignment: { select: { displayOrder: true, rater: { select: { email: true } }, case: { select: { position: true, sourceId: true } } } },
+        },
+      }),
+    (r, study) => {
+      const position = (r.assignment.displayOrder as DisplayEntry[]).findIndex((e) => e.outputId === r.outputId);
+      return CRITERIA.filter((c) => r[c.key] !== null)
+        .map((c) =>
+          line([
+            study, r.assignment.case.position, r.assignment.case.sourceId, r.output.system.name, r.output.system.kind,
+            r.assignment.rater.email, c.key, r[c.key], position + 1, label(position), r.comment, r.flags.join(";"),
+            r.timeSpentMs, r.createdAt, r.updatedAt, r.id,
+          ]),
+        )
+        .join("");
+    },
+  );
+}
+
+export const OUTPUT_COLUMNS = [
+  "study", "case_position", "case_source_id", "system", "system_kind", "text", "engine", "engine_version", "model_file", "model_sha256",
+  "adapters", "seed", "settings", "tokens_in", "tokens_out", "ms", "stop_reason", "warning", "prompt", "created_at",
+] as const;
+
+/** Every candidate text with how it was made (one row per output), streamed like the ratings. */
+export function exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
+  return pagedCsv(
+    db,
+    actor,
+    studyId,
+    OUTPUT_COLUMNS,
+    (cursor) =>
+      db.output.findMany({
+        where: { case: { studyId } },
+        orderBy: { id: "asc" },
+        take: pageSize,
+        skip: cursor ? 1 : 0,
+        cursor: cursor ? { id: cursor } : undefined,
+        include: { system: { select: { name: true, kind: true } }, case: { select: { position: true, sourceId: true } } },
+      }),
+    (o, study) => {
+      const p = o.provenance as Record<string, any>;
+      const adapters = Array.isArray(p.adapters) ? p.adapters.map((a: { file: string; sha256: string; scale: number }) => `${a.file}@${a.scale} (${a.sha256})`).join("; ") : "";
+      return line([
+        study, o.case.position, o.case.sourceId, o.system.name, o.system.kind, o.text, p.engine, p.engineVersion, p.model?.file ?? p.model,
+        p.model?.sha256, adapters, p.seed, p.settings ? JSON.stringify(p.settings) : "", p.tokensIn, p.tokensOut, p.ms, p.stopReason, p.warning, p.prompt, o.createdAt,
+      ]);
+    },
+  );
+}
+
+export const SUMMARY_COLUMNS = [
+  "study", "system", "system_kind", "criterion", "ratings", "cases", "mean", "sd", "median", "ci95_low", "ci95_high",
+  "scores_1", "scores_2", "scores_3", "scores_4", "scores_5", "criterion_alpha_all_systems",
+  "vs_reference_difference", "vs_reference_ci95_low", "vs_reference_ci95_high", "vs_reference_cases", "vs_reference_wilcoxon_p", "vs_reference_p_holm", "vs_reference_p_method",
+] as const;
+
+/** The dashboard's numbers, one row per system × criterion, for a paper's tables. */
+export async function* exportSummaryCsv(db: Db, actor: Actor, studyId: string): AsyncGenerator<string> {
+  const results = await studyResults(db, actor, studyId);
+  const study = await db.study.findUniqueOrThrow({ where: { id: studyId }, select: { name: true } });
+  yield line([...SUMMARY_COLUMNS]);
+  for (const s of results.systems) {
+    yield CRITERIA.map(({ key }) => {
+      const v = s.byCriterion[key];
+      const c = s.vsReference?.[key];
+      return line([
+        study.name, s.name, s.kind, key, v.n, v.cases, v.mean, v.sd, v.median, v.ci95?.[0], v.ci95?.[1], ...v.distribution,
+        results.agreement[key], c?.difference, c?.ci95?.[0], c?.ci95?.[1], c?.cases, c?.p, c?.pHolm, c?.method,
+      ]);
+    }).join("");
+  }
+}

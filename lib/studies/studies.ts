@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "../platform/db.ts";
+import { assertAdmin } from "../accounts/access.ts";
+import { audit } from "../platform/audit.ts";
+import { isUniqueViolation, NotFoundError, UserInputError } from "../platform/errors.ts";
+import type { Actor } from "../accounts/users.ts";
+
+const NO_NUL = /^[^\u0000]*$/; // PostgreSQL cannot store it
+
+export const studyInput = z.object({
+  name: z.string().trim().min(1, "Give the study a name.").max(200).regex(NO_NUL, "Name: must not contain a NUL character."),
+  raterInstructions: z.string().trim().max(10_000, "Instructions for raters: at most 10,000 characters.").regex(NO_NUL, "Instructions for raters: must not contain a NUL character.").default(""),
+  adminNotes: z.string().trim().max(10_000, "Notes for admins: at most 10,000 characters.").regex(NO_NUL, "Notes for admins: must not contain a NUL character.").default(""),
+  ratersPerCase: z.coerce.number().int().min(1, "Each case needs at least one rater.").max(50).default(1),
+});
+
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new UserInputError(parsed.error.issues.map((i) => i.message).join(" "));
+  return parsed.data;
+}
+
+export async function createStudy(db: Db, actor: Actor, input: z.input<typeof studyInput>) {
+  assertAdmin(actor);
+  const data = parseInput(studyInput, input);
+  const exists = new UserInputError(`A study named "${data.name}" already exists.`);
+  return db.$transaction(async (tx) => {
+    if (await tx.study.findUnique({ where: { name: data.name } })) throw exists;
+    const study = await tx.study.create({ data: { ...data, seed: randomBytes(8).toString("hex") } });
+    await tx.system.create({ data: { studyId: study.id, name: "Reference (radiologist)", kind: "REFERENCE", provenance: { source: "imported reference impressions" } } });
+    await audit(tx, actor.id, "study.create", "Study", study.id, data);
+    return study;
+  }).catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));
+}
+
+export const studyTextsInput = studyInput.pick({ raterInstructions: true, adminNotes: true });
+
+/** Rewrites what raters read and the admins' notes (audited: raters may have read the old text). */
+export async function updateStudyTexts(db: Db, actor: Actor, studyId: string, input: z.input<typeof studyTextsInput>) {
+  assertAdmin(actor);
+  const data = parseInput(studyTextsInput, input);
+  return db.$transaction(async (tx) => {
+    const study = await tx.study.updateMany({ where: { id: studyId }, data });
+    if (study.count === 0) throw new NotFoundError("No such study.");
+    await audit(tx, actor.id, "study.texts", "Study", studyId, data);
+    return data;
+  });
+}
+
+export async function listStudies(db: Db, actor: Actor) {
+  assertAdmin(actor);
+  return db.study.findMany({
+    orderBy: { createdAt: "desc" },
+    include: { _count: { select: { cases: true, systems: true, raters: true } } },
+  });
+}
+
+export async function getStudy(db: Db, actor: Actor, studyId: string) {
+  assertAdmin(actor);
+  const study = await db.study.findUnique({
+    where: { id: studyId },
+    include: {
+      systems: { orderBy: { createdAt: "asc" }, include: { _count: { select: { outputs: true } } } },
+      raters: { include: { user: { select: { id: true, email: true, name: true } } }, orderBy: { addedAt: "asc" } },
+      _count: { select: { cases: true } },
+    },
+  });
+  if (!study) throw new NotFoundError("No such study.");
+  return study;
+}
