@@ -6,11 +6,17 @@ import { HSTS, pageCsp, servedOverHttps } from "./lib/platform/security-headers.
 // Signed-out visitors go to the login page. Roles are checked on the server by each page,
 // action and route (lib/accounts/auth.ts, lib/accounts/access.ts), not here. API routes answer 401 themselves
 // and stay out of the proxy, which would buffer (and cap) large uploads.
-const auth = withAuth({ pages: { signIn: "/login" }, secret: process.env.AUTH_SECRET, cookies: { sessionToken: { name: "next-auth.session-token" } } });
+const auth = withAuth({
+  pages: { signIn: "/login" },
+  secret: process.env.AUTH_SECRET,
+  cookies: { sessionToken: { name: "next-auth.session-token" } },
+});
 
 export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   // No page has a NUL in its address, and no database could look one up (it would be a 500).
-  if (/%00|\u0000/i.test(req.nextUrl.pathname)) return new NextResponse("Not found", { status: 404, headers: { "Content-Type": "text/plain" } });
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL in the address is what it refuses
+  if (/%00|\u0000/i.test(req.nextUrl.pathname))
+    return new NextResponse("Not found", { status: 404, headers: { "Content-Type": "text/plain" } });
 
   // Anything but GET/HEAD to a page is a server action (Next-Action header, or a form posting
   // $ACTION_ID_…). Next.js only answers a foreign Origin with a 500 and lets a missing one through.

@@ -40,7 +40,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 ensureBuild();
-const server = await startEmbeddedPostgres({ dataDir: path.join(ROOT, ".data", "bench-postgres"), port: Number(values["pg-port"]), database: "postgres", log: () => {} });
+const server = await startEmbeddedPostgres({
+  dataDir: path.join(ROOT, ".data", "bench-postgres"),
+  port: Number(values["pg-port"]),
+  database: "postgres",
+  log: () => {},
+});
 
 async function freshDatabase() {
   const name = `bench_${Date.now()}`;
@@ -52,14 +57,25 @@ async function freshDatabase() {
   url.pathname = `/${name}`;
   await migrate(url.toString());
   const db = createDb(url.toString());
-  const boss = await createUser(db, null, { email: "admin@bench.secondread", role: "ADMIN", password: "admin-password-bench" });
+  const boss = await createUser(db, null, {
+    email: "admin@bench.secondread",
+    role: "ADMIN",
+    password: "admin-password-bench",
+  });
   const rater = await createUser(db, null, { email: RATER.email, role: "RATER", password: RATER.password });
   await createUser(db, null, { email: VICTIM, role: "RATER", password: "victim-password-bench" });
   const study = await createStudy(db, boss, { name: "Bench", ratersPerCase: 1 });
-  await importCases(db, boss, study.id, { bytes: fs.readFileSync(path.join(ROOT, "prisma/demo/openi-demo-20.csv")), fileName: "demo.csv", maxBytes: 1e8 });
+  await importCases(db, boss, study.id, {
+    bytes: fs.readFileSync(path.join(ROOT, "prisma/demo/openi-demo-20.csv")),
+    fileName: "demo.csv",
+    maxBytes: 1e8,
+  });
   await addRetrievalSystem(db, boss, study.id, { name: "Retrieval", library: null });
   await setStudyRaters(db, boss, study.id, { raterIds: [rater.id], ratersPerCase: 1 });
-  const assignment = await db.assignment.findFirstOrThrow({ where: { raterId: rater.id }, orderBy: { case: { position: "asc" } } });
+  const assignment = await db.assignment.findFirstOrThrow({
+    where: { raterId: rater.id },
+    orderBy: { case: { position: "asc" } },
+  });
   await db.$disconnect();
   return {
     url: url.toString(),
@@ -77,7 +93,15 @@ async function freshDatabase() {
 class Client {
   cookies = new Map<string, string>();
   async fetch(p: string, init: RequestInit = {}) {
-    const res = await fetch(BASE + p, { ...init, redirect: "manual", headers: { Origin: BASE, ...(init.headers as Record<string, string>), cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+    const res = await fetch(BASE + p, {
+      ...init,
+      redirect: "manual",
+      headers: {
+        Origin: BASE,
+        ...(init.headers as Record<string, string>),
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      },
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const i = pair.indexOf("=");
@@ -110,7 +134,8 @@ async function scenario(label: string, env: Record<string, string>) {
   const web = await startWeb(PORT, database.url, env);
   try {
     const rater = new Client();
-    if ((await rater.signIn(RATER.email, RATER.password)).status !== 200) throw new Error("the rater could not sign in");
+    if ((await rater.signIn(RATER.email, RATER.password)).status !== 200)
+      throw new Error("the rater could not sign in");
     for (let i = 0; i < 5; i++) await loadPage(rater, database.page); // warm up
     const quiet: number[] = [];
     for (let i = 0; i < 20; i++) quiet.push(await loadPage(rater, database.page));
@@ -145,10 +170,16 @@ async function scenario(label: string, env: Record<string, string>) {
     }
     const ratio = median(during) / median(quiet);
     console.log(`\n== ${label}`);
-    console.log(`flood: ${TRIES} wrong passwords for one account, ${CONCURRENCY} at a time, in ${ms(floodMs)} (${((TRIES / floodMs) * 1000).toFixed(0)} tries/s); answers: ${[...statuses].map(([k, v]) => `${v}x ${k}`).join(", ")}`);
+    console.log(
+      `flood: ${TRIES} wrong passwords for one account, ${CONCURRENCY} at a time, in ${ms(floodMs)} (${((TRIES / floodMs) * 1000).toFixed(0)} tries/s); answers: ${[...statuses].map(([k, v]) => `${v}x ${k}`).join(", ")}`,
+    );
     console.log(`one try alone:     median ${ms(median(single))}`);
-    console.log(`rater page quiet:  median ${ms(median(quiet))}, worst ${ms(Math.max(...quiet))} (${quiet.length} loads)`);
-    console.log(`rater page flood:  median ${ms(median(during))}, worst ${ms(Math.max(...during))} (${during.length} loads)`);
+    console.log(
+      `rater page quiet:  median ${ms(median(quiet))}, worst ${ms(Math.max(...quiet))} (${quiet.length} loads)`,
+    );
+    console.log(
+      `rater page flood:  median ${ms(median(during))}, worst ${ms(Math.max(...during))} (${during.length} loads)`,
+    );
     console.log(`ratio flood/quiet: ${ratio.toFixed(2)}x (target <= 2x) ${ratio <= 2 ? "OK" : "OVER"}`);
     return ratio;
   } finally {
@@ -159,7 +190,11 @@ async function scenario(label: string, env: Record<string, string>) {
 
 try {
   if (values.only !== "hashing") await scenario("default limits (5 failures per account, 50 per address)", {});
-  if (values.only !== "limits") await scenario("limits out of reach: every try hashes (scrypt on the libuv pool)", { SECONDREAD_SIGNIN_ACCOUNT_LIMIT: "1000", SECONDREAD_SIGNIN_ADDRESS_LIMIT: "100000" });
+  if (values.only !== "limits")
+    await scenario("limits out of reach: every try hashes (scrypt on the libuv pool)", {
+      SECONDREAD_SIGNIN_ACCOUNT_LIMIT: "1000",
+      SECONDREAD_SIGNIN_ADDRESS_LIMIT: "100000",
+    });
 } finally {
   await server.stop();
 }

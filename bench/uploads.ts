@@ -8,7 +8,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ensureBuild } from "../scripts/build-state.ts";
 import { startWeb } from "./app.ts";
 
-const { values } = parseArgs({ options: { mb: { type: "string", default: "20" }, "upload-mb": { type: "string", default: "300" } } });
+const { values } = parseArgs({
+  options: { mb: { type: "string", default: "20" }, "upload-mb": { type: "string", default: "300" } },
+});
 const ROOT = path.resolve(import.meta.dirname, "..");
 const PORT = Number(process.env.BENCH_PORT ?? process.env.E2E_PORT ?? 3190);
 const BASE = `http://127.0.0.1:${PORT}`; // the address startWeb gives as NEXTAUTH_URL
@@ -20,7 +22,12 @@ const env = readEnv();
 let stopPg = async () => {};
 if (env.DATABASE_URL) process.env.TEST_SERVER_URL = env.DATABASE_URL;
 else {
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(ROOT, env.SECONDREAD_DATA_DIR, "test-postgres"), port: Number(process.env.TEST_PG_PORT ?? 54339), database: "postgres", log: () => {} });
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(ROOT, env.SECONDREAD_DATA_DIR, "test-postgres"),
+    port: Number(process.env.TEST_PG_PORT ?? 54339),
+    database: "postgres",
+    log: () => {},
+  });
   process.env.TEST_SERVER_URL = pg.url;
   stopPg = pg.stop;
 }
@@ -34,7 +41,12 @@ const { chunkedUpload, memoryMb, pidListeningOn, resetPeak } = await import("../
 const database = await createEmptyDatabase("bench");
 await migrate(database.url);
 const db = createDb(database.url);
-const admin = await createUser(db, null, { email: "bench@bench.secondread", name: "Bench", role: "ADMIN", password: "bench-password-1" });
+const admin = await createUser(db, null, {
+  email: "bench@bench.secondread",
+  name: "Bench",
+  role: "ADMIN",
+  password: "bench-password-1",
+});
 const study = await createStudy(db, admin, { name: "Upload bench" });
 
 const server = await startWeb(PORT, database.url);
@@ -69,10 +81,17 @@ try {
     const form = new FormData();
     form.set("mode", "preview");
     form.set("file", new Blob([text], { type: "text/csv" }), "cases.csv");
-    const r = await fetch(`${BASE}/api/studies/${study.id}/import`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: BASE } });
+    const r = await fetch(`${BASE}/api/studies/${study.id}/import`, {
+      method: "POST",
+      body: form,
+      headers: { Cookie: cookie, Origin: BASE },
+    });
     return { status: r.status, body: await r.text() };
   }
-  for (const [label, text] of [["100,000-column CSV", wide], [`${values.mb} MB CSV (${rows.length.toLocaleString("en-US")} rows)`, big]] as const) {
+  for (const [label, text] of [
+    ["100,000-column CSV", wide],
+    [`${values.mb} MB CSV (${rows.length.toLocaleString("en-US")} rows)`, big],
+  ] as const) {
     const t = performance.now();
     let done = false;
     const answer = preview(text).then((r) => {
@@ -96,7 +115,10 @@ try {
   resetPeak(pid);
   let polledPeak = before.rss;
   const poll = setInterval(() => (polledPeak = Math.max(polledPeak, memoryMb(pid).rss)), 20);
-  const up = await chunkedUpload(`${BASE}/api/studies/${study.id}/import`, { totalMb: Number(values["upload-mb"]), headers: { Cookie: cookie, Origin: BASE } });
+  const up = await chunkedUpload(`${BASE}/api/studies/${study.id}/import`, {
+    totalMb: Number(values["upload-mb"]),
+    headers: { Cookie: cookie, Origin: BASE },
+  });
   clearInterval(poll);
   const peak = Math.max(memoryMb(pid).peak, polledPeak);
   await sleep(2000);
@@ -127,7 +149,10 @@ async function signIn(email: string, password: string): Promise<string> {
     headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: jar.join("; "), Origin: BASE },
     body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
   });
-  const session = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.includes("session-token"));
+  const session = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .find((c) => c.includes("session-token"));
   if (!session) throw new Error(`sign-in failed (${res.status})`);
   return [...jar, session].join("; ");
 }

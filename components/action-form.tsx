@@ -6,7 +6,13 @@ import { buttonClass } from "./ui.tsx";
 type Action<T> = (state: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;
 
 /** A form bound to a server action, showing its error or a success message. */
-export function ActionForm<T>({ action, submit, children, success, className }: {
+export function ActionForm<T>({
+  action,
+  submit,
+  children,
+  success,
+  className,
+}: {
   action: Action<T>;
   submit: string;
   children: React.ReactNode;
@@ -18,9 +24,19 @@ export function ActionForm<T>({ action, submit, children, success, className }: 
     <form action={formAction} className={className ?? "space-y-3"}>
       {children}
       <div className="flex items-center gap-3">
-        <button type="submit" disabled={pending} className={buttonClass}>{pending ? "Working…" : submit}</button>
-        {state && !state.ok && <p role="status" className="text-sm text-red-700">{state.error}</p>}
-        {state?.ok && success && <div role="status" className="text-sm text-emerald-800">{success(state.value)}</div>}
+        <button type="submit" disabled={pending} className={buttonClass}>
+          {pending ? "Working…" : submit}
+        </button>
+        {state && !state.ok && (
+          <p role="status" className="text-sm text-red-700">
+            {state.error}
+          </p>
+        )}
+        {state?.ok && success && (
+          <div role="status" className="text-sm text-emerald-800">
+            {success(state.value)}
+          </div>
+        )}
       </div>
     </form>
   );

@@ -8,7 +8,10 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "..");
 const [script, ...args] = process.argv.slice(2);
 const installed = path.join(root, "node_modules", ".package-lock.json");
-const stale = !fs.existsSync(path.join(root, "node_modules", ".bin", "tsx")) || !fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(path.join(root, "package-lock.json")).mtimeMs;
+const stale =
+  !fs.existsSync(path.join(root, "node_modules", ".bin", "tsx")) ||
+  !fs.existsSync(installed) ||
+  fs.statSync(installed).mtimeMs < fs.statSync(path.join(root, "package-lock.json")).mtimeMs;
 
 if (stale) {
   console.log("Installing dependencies (npm ci)…");
@@ -16,7 +19,10 @@ if (stale) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", script), ...args], { cwd: root, stdio: "inherit" });
+const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", script), ...args], {
+  cwd: root,
+  stdio: "inherit",
+});
 // Ctrl+C reaches the child through the terminal; a SIGTERM sent to us alone is passed on.
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

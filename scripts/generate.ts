@@ -11,7 +11,9 @@ const { createDb } = await import("../lib/platform/db.ts");
 const { closeQueues, generationProgress, queueFor, startGeneration } = await import("../lib/generation/generation.ts");
 const { UserInputError, NotFoundError } = await import("../lib/platform/errors.ts");
 
-const { values } = parseArgs({ options: { study: { type: "string" }, system: { type: "string" }, "no-wait": { type: "boolean" } } });
+const { values } = parseArgs({
+  options: { study: { type: "string" }, system: { type: "string" }, "no-wait": { type: "boolean" } },
+});
 if (!values.study || !values.system) {
   console.error("Usage: npm run generate -- --study <study id> --system <system id> [--no-wait]");
   process.exit(2);
@@ -43,7 +45,12 @@ try {
         }
         break;
       }
-      if (Date.now() - started > 10_000 && p.running === 0 && p.done === 0) process.stdout.write(process.stdout.isTTY ? "" : "(no worker has picked the jobs up yet: is `npm start` or `npm run worker` running?)\n");
+      if (Date.now() - started > 10_000 && p.running === 0 && p.done === 0)
+        process.stdout.write(
+          process.stdout.isTTY
+            ? ""
+            : "(no worker has picked the jobs up yet: is `npm start` or `npm run worker` running?)\n",
+        );
       await new Promise((r) => setTimeout(r, 1000));
     }
   }

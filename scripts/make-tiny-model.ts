@@ -67,7 +67,8 @@ const qlog = (x: number) => Math.round(Math.log(x) * 1024) / 1024;
  */
 export function pretokens(text: string): string[] {
   const out: string[] = [];
-  for (const m of ` ${text}`.matchAll(/( *)([A-Za-z]+|[0-9]+|([^\sA-Za-z0-9])\3*)/g)) out.push((m[1] ? SPACE : "") + m[2]);
+  for (const m of ` ${text}`.matchAll(/( *)([A-Za-z]+|[0-9]+|([^\sA-Za-z0-9])\3*)/g))
+    out.push((m[1] ? SPACE : "") + m[2]);
   return out;
 }
 
@@ -85,7 +86,13 @@ export function alpacaPrompt(findings: string): string {
   );
 }
 
-interface Vocab { tokens: string[]; scores: number[]; types: number[]; wordCounts: Map<string, number>; impressionCounts: Map<string, number> }
+interface Vocab {
+  tokens: string[];
+  scores: number[];
+  types: number[];
+  wordCounts: Map<string, number>;
+  impressionCounts: Map<string, number>;
+}
 
 function buildVocab(reports: readonly { findings: string; impression: string }[]): Vocab {
   const wordCounts = new Map<string, number>();
@@ -93,7 +100,10 @@ function buildVocab(reports: readonly { findings: string; impression: string }[]
   const add = (m: Map<string, number>, w: string, n = 1) => m.set(w, (m.get(w) ?? 0) + n);
   for (const r of reports) {
     for (const w of pretokens(r.findings)) add(wordCounts, w);
-    for (const w of pretokens(r.impression)) { add(wordCounts, w); add(impressionCounts, w); }
+    for (const w of pretokens(r.impression)) {
+      add(wordCounts, w);
+      add(impressionCounts, w);
+    }
   }
   // The merges are learnt from the reports laid out as prompts: the template's words and the first
   // word after a newline (no "▁") become pieces too.
@@ -110,14 +120,26 @@ function buildVocab(reports: readonly { findings: string; impression: string }[]
     for (let k = 0; k + 1 < syms.length; k++) {
       const p = `${syms[k]}\u0000${syms[k + 1]}`;
       add(pairCounts, p, sign * n);
-      if (sign > 0) { let set = pairWords.get(p); if (!set) pairWords.set(p, (set = new Set())); set.add(i); }
+      if (sign > 0) {
+        let set = pairWords.get(p);
+        if (!set) {
+          set = new Set();
+          pairWords.set(p, set);
+        }
+        set.add(i);
+      }
     }
   };
-  words.forEach((_, i) => countPairs(i, 1));
+  for (let i = 0; i < words.length; i++) countPairs(i, 1);
   const pieces: string[] = [];
   for (let m = 0; m < HP.merges; m++) {
-    let best = "", bestN = 0;
-    for (const [p, n] of pairCounts) if (n > bestN || (n === bestN && p < best)) { best = p; bestN = n; }
+    let best = "",
+      bestN = 0;
+    for (const [p, n] of pairCounts)
+      if (n > bestN || (n === bestN && p < best)) {
+        best = p;
+        bestN = n;
+      }
     if (bestN < 2) break;
     const [l, r] = best.split("\u0000") as [string, string];
     pieces.push(l + r);
@@ -126,7 +148,10 @@ function buildVocab(reports: readonly { findings: string; impression: string }[]
       countPairs(i, -1);
       const merged: string[] = [];
       for (let k = 0; k < w.syms.length; k++) {
-        if (k + 1 < w.syms.length && w.syms[k] === l && w.syms[k + 1] === r) { merged.push(l + r); k++; } else merged.push(w.syms[k]!);
+        if (k + 1 < w.syms.length && w.syms[k] === l && w.syms[k + 1] === r) {
+          merged.push(l + r);
+          k++;
+        } else merged.push(w.syms[k]!);
       }
       w.syms = merged;
       countPairs(i, 1);
@@ -136,10 +161,18 @@ function buildVocab(reports: readonly { findings: string; impression: string }[]
 
   const tokens = ["<unk>", "<s>", "</s>"];
   const types = [2, 3, 3];
-  for (let b = 0; b < 256; b++) { tokens.push(`<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`); types.push(6); }
+  for (let b = 0; b < 256; b++) {
+    tokens.push(`<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`);
+    types.push(6);
+  }
   const ordinary = [SPACE, ...Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)), ...pieces];
   const seen = new Set<string>(tokens);
-  for (const p of ordinary) if (!seen.has(p)) { seen.add(p); tokens.push(p); types.push(1); }
+  for (const p of ordinary)
+    if (!seen.has(p)) {
+      seen.add(p);
+      tokens.push(p);
+      types.push(1);
+    }
   // Descending scores: the SPM tokenizer merges the highest-scoring pair first (earliest BPE merge).
   const scores = tokens.map((_, i) => (i < 259 ? 0 : 259 - i));
   return { tokens, scores, types, wordCounts, impressionCounts };
@@ -161,7 +194,10 @@ const randomTensor = (name: string, shape: number[], scale: number, type: "F32" 
 //   3: +C after "\n" (prompt end)        → no punctuation and no </s> as the first token;
 //   4: +C after a capitalised word        → no one-word sentences ("No.").
 const CHANNELS = 5;
-const zeroChannelRows = (t: GgufTensor): GgufTensor => { (t.data as Float32Array).fill(0, 0, CHANNELS * t.shape[0]!); return t; };
+const zeroChannelRows = (t: GgufTensor): GgufTensor => {
+  (t.data as Float32Array).fill(0, 0, CHANNELS * t.shape[0]!);
+  return t;
+};
 const normWeights = (name: string): GgufTensor => {
   const data = new Float32Array(HP.embd).fill(1);
   data.fill(0, 0, CHANNELS);
@@ -227,7 +263,8 @@ function baseTensors(vocab: Vocab): GgufTensor[] {
   const o = output.data as Float32Array;
   for (let t = 0; t < V; t++) {
     const c = classes[t]!;
-    if (c === "eos") o.fill(0, t * E, (t + 1) * E); // </s> depends on the channels only
+    if (c === "eos")
+      o.fill(0, t * E, (t + 1) * E); // </s> depends on the channels only
     // anti-correlate each word's output row with its own embedding: a word rarely follows itself
     else for (let d = CHANNELS; d < E; d++) o[t * E + d]! -= ANTI_REPEAT * e[t * E + d]!;
     o[t * E] = (prior[t]! + LOGIT_OFFSET) * BIAS_GAIN;
@@ -236,7 +273,11 @@ function baseTensors(vocab: Vocab): GgufTensor[] {
     o[t * E + 3] = (c === "punct" ? -2 * SYNTAX : c === "eos" ? -3 * SYNTAX : 0) * BIAS_GAIN;
     o[t * E + 4] = (c === "punct" ? -2 * SYNTAX : 0) * BIAS_GAIN;
   }
-  const out: GgufTensor[] = [embd, { name: "output_norm.weight", type: "F32", shape: [E], data: new Float32Array(E).fill(1) }, output];
+  const out: GgufTensor[] = [
+    embd,
+    { name: "output_norm.weight", type: "F32", shape: [E], data: new Float32Array(E).fill(1) },
+    output,
+  ];
   for (let l = 0; l < layers; l++) {
     const b = `blk.${l}`;
     out.push(
@@ -266,14 +307,18 @@ function loraTensors(vocab: Vocab): GgufTensor[] {
   for (let l = 0; l < layers; l++) {
     for (const target of ["attn_q", "attn_v"]) {
       const name = `blk.${l}.${target}.weight`;
-      out.push(randomTensor(`${name}.lora_a`, [E, r], 1 / Math.sqrt(E)), randomTensor(`${name}.lora_b`, [r, E], 0.6 / Math.sqrt(r)));
+      out.push(
+        randomTensor(`${name}.lora_a`, [E, r], 1 / Math.sqrt(E)),
+        randomTensor(`${name}.lora_b`, [r, E], 0.6 / Math.sqrt(r)),
+      );
     }
   }
   // output.weight: rank 0 reads channel 0 (the constant) and shifts the prior towards the vocabulary
   // of impressions; ranks 1..7 are random but read only the random dimensions and write only words.
   const a = randomTensor("output.weight.lora_a", [E, r], 0.5 / Math.sqrt(E));
   const b = randomTensor("output.weight.lora_b", [r, V], 0.3);
-  const ad = a.data as Float32Array, bd = b.data as Float32Array;
+  const ad = a.data as Float32Array,
+    bd = b.data as Float32Array;
   ad.fill(0, 0, E);
   ad[0] = 1;
   for (let k = 1; k < r; k++) ad.fill(0, k * E, k * E + CHANNELS);
@@ -291,7 +336,12 @@ function loraTensors(vocab: Vocab): GgufTensor[] {
 }
 
 // ---------------------------------------------------------------- files
-export interface ModelFile { fileName: string; descriptionName: string; bytes: Uint8Array; description: Record<string, unknown> }
+export interface ModelFile {
+  fileName: string;
+  descriptionName: string;
+  bytes: Uint8Array;
+  description: Record<string, unknown>;
+}
 
 const sha256 = (b: Uint8Array) => crypto.createHash("sha256").update(b).digest("hex");
 const countParams = (ts: GgufTensor[]) => ts.reduce((n, t) => n + t.data.length, 0);
@@ -309,7 +359,12 @@ export function buildTinyModels(csv: string | Buffer): ModelFile[] {
   const vocab = buildVocab(rows.map((r) => ({ findings: r.findings ?? "", impression: r.impression ?? "" })));
   const { embd: E, layers, heads, ffn, ctx } = HP;
   // mostly F16 (embeddings and output; norms and layers F32)
-  const meta = llamaModelMetadata({ name: BASE_NAME, fileType: 1, shape: { ctx, embd: E, layers, ffn, heads, ropeBase: 10000, eps: 1e-5 }, vocab });
+  const meta = llamaModelMetadata({
+    name: BASE_NAME,
+    fileType: 1,
+    shape: { ctx, embd: E, layers, ffn, heads, ropeBase: 10000, eps: 1e-5 },
+    vocab,
+  });
 
   const base = baseTensors(vocab);
   const baseBytes = encodeGguf({ metadata: meta, tensors: base });
@@ -327,17 +382,34 @@ export function buildTinyModels(csv: string | Buffer): ModelFile[] {
   });
   return [
     {
-      fileName: `${BASE_NAME}.gguf`, descriptionName: `${BASE_NAME}.json`, bytes: baseBytes,
+      fileName: `${BASE_NAME}.gguf`,
+      descriptionName: `${BASE_NAME}.json`,
+      bytes: baseBytes,
       description: {
-        name: BASE_NAME, file: `${BASE_NAME}.gguf`, sha256: sha256(baseBytes), size: baseBytes.length, role: "base",
-        ...COMMON, parameters: countParams(base), contextLength: ctx, vocabularySize: vocab.tokens.length,
+        name: BASE_NAME,
+        file: `${BASE_NAME}.gguf`,
+        sha256: sha256(baseBytes),
+        size: baseBytes.length,
+        role: "base",
+        ...COMMON,
+        parameters: countParams(base),
+        contextLength: ctx,
+        vocabularySize: vocab.tokens.length,
       },
     },
     {
-      fileName: `${LORA_NAME}.gguf`, descriptionName: `${LORA_NAME}.json`, bytes: loraBytes,
+      fileName: `${LORA_NAME}.gguf`,
+      descriptionName: `${LORA_NAME}.json`,
+      bytes: loraBytes,
       description: {
-        name: LORA_NAME, file: `${LORA_NAME}.gguf`, sha256: sha256(loraBytes), size: loraBytes.length, role: "adapter",
-        base: `${BASE_NAME}.gguf`, ...COMMON, parameters: countParams(lora),
+        name: LORA_NAME,
+        file: `${LORA_NAME}.gguf`,
+        sha256: sha256(loraBytes),
+        size: loraBytes.length,
+        role: "adapter",
+        base: `${BASE_NAME}.gguf`,
+        ...COMMON,
+        parameters: countParams(lora),
         lora: { rank: HP.loraRank, alpha: HP.loraAlpha, targets: ["attn_q", "attn_v", "output"] },
       },
     },
@@ -359,6 +431,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const i = process.argv.indexOf("--out");
   const outDir = i > 0 && process.argv[i + 1] ? path.resolve(process.argv[i + 1]!) : DEFAULT_OUT;
   for (const f of writeTinyModels(outDir)) {
-    console.log(`${f.description.sha256}  ${path.join(outDir, f.fileName)}  (${f.bytes.length} bytes, ${f.description.parameters} parameters)`);
+    console.log(
+      `${f.description.sha256}  ${path.join(outDir, f.fileName)}  (${f.bytes.length} bytes, ${f.description.parameters} parameters)`,
+    );
   }
 }

@@ -13,16 +13,24 @@ const { startEmbeddedPostgres } = await import("../lib/runtime/embedded-postgres
 
 const dataDir = path.join(ROOT, ".data", "mutation-postgres");
 fs.rmSync(dataDir, { recursive: true, force: true });
-const server = await startEmbeddedPostgres({ dataDir, port: Number(process.env.MUTATION_PG_PORT ?? 54371), database: "postgres" });
+const server = await startEmbeddedPostgres({
+  dataDir,
+  port: Number(process.env.MUTATION_PG_PORT ?? 54371),
+  database: "postgres",
+});
 let status = 1;
 try {
   // Not spawnSync: PostgreSQL's log comes through a pipe this process must keep reading, or the
   // server blocks on it (every test that makes it log an error would make that likelier).
-  const child = spawn(path.join(ROOT, "node_modules/.bin/stryker"), ["run", "test/mutation/stryker.config.mjs", ...process.argv.slice(2).filter((a) => a !== "--")], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, TEST_SERVER_URL: server.url, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  const child = spawn(
+    path.join(ROOT, "node_modules/.bin/stryker"),
+    ["run", "test/mutation/stryker.config.mjs", ...process.argv.slice(2).filter((a) => a !== "--")],
+    {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: { ...process.env, TEST_SERVER_URL: server.url, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" },
+    },
+  );
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
   status = (await new Promise<number | null>((resolve) => child.on("close", resolve))) ?? 1;
 } finally {

@@ -71,12 +71,18 @@ if (process.env.SECONDREAD_DEMO !== "0") {
 // while loading takes the worker down, never the web server. It leaves with its parent.
 const childEnv = {
   ...process.env,
-  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require "${path.join(PROJECT_DIR, "scripts/exit-with-parent.cjs")}"`.trim(),
+  NODE_OPTIONS:
+    `${process.env.NODE_OPTIONS ?? ""} --require "${path.join(PROJECT_DIR, "scripts/exit-with-parent.cjs")}"`.trim(),
   DATABASE_URL: database!.url,
   NEXT_TELEMETRY_DISABLED: "1",
 };
 function startWorker() {
-  worker = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/worker.ts")], { cwd: PROJECT_DIR, stdio: ["ignore", "inherit", "inherit"], env: childEnv, detached: true });
+  worker = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/worker.ts")], {
+    cwd: PROJECT_DIR,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: childEnv,
+    detached: true,
+  });
   worker.once("exit", (code, signal) => {
     if (stopping) return;
     console.error(`The generation worker stopped (${signal ?? `exit ${code}`}); restarting it in 2 s.`);
@@ -86,15 +92,30 @@ function startWorker() {
 startWorker();
 
 const url = `http://localhost:${env.PORT}`;
-web = spawn(path.join(PROJECT_DIR, "node_modules/.bin/next"), ["start", "-p", String(env.PORT), ...(env.HOST ? ["-H", env.HOST] : [])], {
-  cwd: PROJECT_DIR,
-  stdio: ["ignore", "pipe", "inherit"],
-  detached: true, // its own process group: a terminal's Ctrl+C reaches start.ts, which stops it in order
-  env: { ...childEnv, NODE_ENV: "production", AUTH_SECRET: authSecret(env), NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url },
-});
+web = spawn(
+  path.join(PROJECT_DIR, "node_modules/.bin/next"),
+  ["start", "-p", String(env.PORT), ...(env.HOST ? ["-H", env.HOST] : [])],
+  {
+    cwd: PROJECT_DIR,
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: true, // its own process group: a terminal's Ctrl+C reaches start.ts, which stops it in order
+    env: {
+      ...childEnv,
+      NODE_ENV: "production",
+      AUTH_SECRET: authSecret(env),
+      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
+    },
+  },
+);
 web.stdout!.on("data", (chunk: Buffer) => {
   const text = chunk.toString();
-  process.stdout.write(text.split("\n").filter((l) => l.trim()).map((l) => `[web] ${l}\n`).join(""));
+  process.stdout.write(
+    text
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => `[web] ${l}\n`)
+      .join(""),
+  );
   if (text.includes("Ready")) announce();
 });
 web.once("exit", (code) => {
@@ -113,6 +134,9 @@ function announce() {
   }
   // Changes are accepted from this one address (the same-origin rule): say so before a colleague
   // on another machine finds every save refused.
-  if (!process.env.NEXTAUTH_URL) console.log(`  (open it as ${url}; for other machines, restart with NEXTAUTH_URL=http://<this machine's name>:${env.PORT})`);
+  if (!process.env.NEXTAUTH_URL)
+    console.log(
+      `  (open it as ${url}; for other machines, restart with NEXTAUTH_URL=http://<this machine's name>:${env.PORT})`,
+    );
   console.log("Press Ctrl+C to stop.\n");
 }

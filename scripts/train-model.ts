@@ -27,7 +27,16 @@ export const MODEL_NAME = "radiology-mini";
 const PYTHON = "/usr/bin/python3";
 const APT = "python3-torch python3-sentencepiece libopenblas0-openmp";
 
-type Hp = { vocab: number; embd: number; layers: number; heads: number; ffn: number; ctx: number; rope_base: number; eps: number };
+type Hp = {
+  vocab: number;
+  embd: number;
+  layers: number;
+  heads: number;
+  ffn: number;
+  ctx: number;
+  rope_base: number;
+  eps: number;
+};
 type WeightsIndex = { hp: Hp; tensors: { name: string; shape: number[]; offset: number }[] };
 type Vocab = { pieces: string[]; scores: number[]; types: number[] };
 
@@ -39,7 +48,9 @@ export function writeSplits(dataDir: string, csvPath = REPORTS_CSV): Record<stri
   for (const split of ["train", "dev"] as const) {
     const rows = reports.filter((r) => r.split === split);
     counts[split] = rows.length;
-    const lines = rows.map((r) => JSON.stringify({ uid: r.uid, prompt: renderPrompt(DEFAULT_TEMPLATE, r), response: r.impression }));
+    const lines = rows.map((r) =>
+      JSON.stringify({ uid: r.uid, prompt: renderPrompt(DEFAULT_TEMPLATE, r), response: r.impression }),
+    );
     fs.writeFileSync(path.join(dataDir, `${split}.jsonl`), `${lines.join("\n")}\n`);
   }
   counts.test = reports.filter((r) => splitOf(r.uid) === "test").length;
@@ -62,7 +73,15 @@ export function buildGguf(runDir: string): { bytes: Uint8Array; hp: Hp; paramete
   const meta = llamaModelMetadata({
     name: MODEL_NAME,
     fileType: 7, // mostly Q8_0
-    shape: { ctx: hp.ctx, embd: hp.embd, layers: hp.layers, ffn: hp.ffn, heads: hp.heads, ropeBase: hp.rope_base, eps: hp.eps },
+    shape: {
+      ctx: hp.ctx,
+      embd: hp.embd,
+      layers: hp.layers,
+      ffn: hp.ffn,
+      heads: hp.heads,
+      ropeBase: hp.rope_base,
+      eps: hp.eps,
+    },
     vocab: { tokens: vocab.pieces, scores: vocab.scores, types: vocab.types },
     addSpacePrefix: false, // trained without SentencePiece's dummy prefix: the prompt starts "Below", not "▁Below"
   });
@@ -72,7 +91,10 @@ export function buildGguf(runDir: string): { bytes: Uint8Array; hp: Hp; paramete
 }
 
 /** Token ids llama.cpp gives each text must equal SentencePiece's in training; returns mismatches. */
-export async function tokenizerMismatches(ggufPath: string, checks: { text: string; ids: number[] }[]): Promise<string[]> {
+export async function tokenizerMismatches(
+  ggufPath: string,
+  checks: { text: string; ids: number[] }[],
+): Promise<string[]> {
   const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
   const llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath: ggufPath });
@@ -80,7 +102,10 @@ export async function tokenizerMismatches(ggufPath: string, checks: { text: stri
     const bad: string[] = [];
     for (const c of checks) {
       const got = Array.from(model.tokenize(c.text, false), Number);
-      if (got.join(",") !== c.ids.join(",")) bad.push(`${JSON.stringify(c.text.slice(0, 60))}: llama.cpp ${got.slice(0, 12).join(",")}… vs ${c.ids.slice(0, 12).join(",")}…`);
+      if (got.join(",") !== c.ids.join(","))
+        bad.push(
+          `${JSON.stringify(c.text.slice(0, 60))}: llama.cpp ${got.slice(0, 12).join(",")}… vs ${c.ids.slice(0, 12).join(",")}…`,
+        );
     }
     return bad;
   } finally {
@@ -95,13 +120,17 @@ function run(cmd: string, args: string[]): void {
 }
 
 async function main(): Promise<void> {
-  const arg = (name: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
   const outDir = path.resolve(arg("--out") ?? path.join(ROOT, "models"));
   const work = path.resolve(arg("--work") ?? path.join(ROOT, ".data", "training"));
   const runDir = path.join(work, "run");
   if (!process.argv.includes("--convert-only")) {
     const probe = spawnSync(PYTHON, ["-c", "import torch, sentencepiece"], { encoding: "utf8" });
-    if (probe.status !== 0) throw new Error(`Training needs ${PYTHON} with torch and sentencepiece: apt-get install ${APT}`);
+    if (probe.status !== 0)
+      throw new Error(`Training needs ${PYTHON} with torch and sentencepiece: apt-get install ${APT}`);
     const counts = writeSplits(work);
     console.log(`split by uid: train ${counts.train}, dev ${counts.dev}, test ${counts.test} (not written)`);
     const pass = ["--steps", "--seed", "--lr", "--batch"].flatMap((k) => (arg(k) ? [k, arg(k)!] : []));
@@ -111,33 +140,59 @@ async function main(): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const ggufPath = path.join(outDir, `${MODEL_NAME}.gguf`);
   fs.writeFileSync(ggufPath, bytes);
-  const checks = JSON.parse(fs.readFileSync(path.join(runDir, "tokenizer-check.json"), "utf8")) as { text: string; ids: number[] }[];
+  const checks = JSON.parse(fs.readFileSync(path.join(runDir, "tokenizer-check.json"), "utf8")) as {
+    text: string;
+    ids: number[];
+  }[];
   const bad = await tokenizerMismatches(ggufPath, checks);
   if (bad.length) throw new Error(`llama.cpp tokenizes differently from training:\n${bad.join("\n")}`);
   console.log(`tokenizer: llama.cpp matches SentencePiece on ${checks.length} texts`);
   // The parity texts stay in the repo: the shipped-model test re-checks them against llama.cpp.
-  fs.copyFileSync(path.join(runDir, "tokenizer-check.json"), path.join(ROOT, "models", "training", "tokenizer-check.json"));
+  fs.copyFileSync(
+    path.join(runDir, "tokenizer-check.json"),
+    path.join(ROOT, "models", "training", "tokenizer-check.json"),
+  );
   const card = JSON.parse(fs.readFileSync(path.join(runDir, "card.json"), "utf8")) as Record<string, unknown>;
 
   // The test split, used only here, after every choice was made on dev.
   process.env.SECONDREAD_MODEL_DIRS = [process.env.SECONDREAD_MODEL_DIRS, outDir].filter(Boolean).join(":");
-  const ev = await runEvaluation({ cases: REPORTS_CSV, split: "test", limit: Infinity, model: ggufPath, adapters: [], systems: [] });
+  const ev = await runEvaluation({
+    cases: REPORTS_CSV,
+    split: "test",
+    limit: Infinity,
+    model: ggufPath,
+    adapters: [],
+    systems: [],
+  });
   console.log(formatTables(ev.results));
   const evaluation = {
     test: {
-      cases: ev.cases.length, ...ev.stops,
+      cases: ev.cases.length,
+      ...ev.stops,
       ...Object.fromEntries(ev.results.map((r) => [r.system === MODEL_NAME ? "model" : r.system, r.scores])),
     },
   };
   const sha256 = crypto.createHash("sha256").update(bytes).digest("hex");
   const description = {
-    name: MODEL_NAME, file: `${MODEL_NAME}.gguf`, sha256, size: bytes.length, role: "base", architecture: "llama",
+    name: MODEL_NAME,
+    file: `${MODEL_NAME}.gguf`,
+    sha256,
+    size: bytes.length,
+    role: "base",
+    architecture: "llama",
     template: "radiology-llama2-alpaca",
     source: "trained by `npm run train` (models/training/train.py) on the OpenI train split; see models/README.md",
     licence: "Apache-2.0 (weights); trained on the Indiana University chest X-ray reports (OpenI, CC BY-NC-ND)",
     note: "A small model trained on about 2,300 OpenI reports to show the whole pipeline: it writes plausible impressions and often names the main finding, but it is not a clinical tool. See models/README.md for its evaluation.",
-    default: true, parameters, contextLength: hp.ctx, vocabularySize: hp.vocab,
-    training: { data: "prisma/demo/indiana_reports.csv (OpenI), reports with findings and impression", split: "sha256('openi:' + uid)[0] % 10: 0 test, 1 dev, else train", ...card },
+    default: true,
+    parameters,
+    contextLength: hp.ctx,
+    vocabularySize: hp.vocab,
+    training: {
+      data: "prisma/demo/indiana_reports.csv (OpenI), reports with findings and impression",
+      split: "sha256('openi:' + uid)[0] % 10: 0 test, 1 dev, else train",
+      ...card,
+    },
     evaluation,
   };
   fs.writeFileSync(path.join(outDir, `${MODEL_NAME}.json`), `${JSON.stringify(description, null, 2)}\n`);
@@ -145,5 +200,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
 }

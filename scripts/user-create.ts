@@ -14,7 +14,15 @@ const { resetPassword } = await import("../lib/accounts/accounts.ts");
 const { generatePassword } = await import("../lib/accounts/passwords.ts");
 const { NotFoundError, UserInputError } = await import("../lib/platform/errors.ts");
 
-const { values } = parseArgs({ options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, generate: { type: "boolean" }, "reset-password": { type: "boolean" } } });
+const { values } = parseArgs({
+  options: {
+    email: { type: "string" },
+    role: { type: "string" },
+    name: { type: "string" },
+    generate: { type: "boolean" },
+    "reset-password": { type: "boolean" },
+  },
+});
 const reset = values["reset-password"] ?? false;
 // The role is checked by createUser, with the same message as in the web form.
 if (!values.email || (reset ? values.role !== undefined || values.name !== undefined : values.role === undefined)) {
@@ -27,7 +35,13 @@ function askHidden(question: string): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
   const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
   out._writeToOutput = (s: string) => out.output.write(s.includes(question) ? s : "");
-  return new Promise((resolve) => rl.question(question, (a) => (rl.close(), process.stdout.write("\n"), resolve(a))));
+  return new Promise((resolve) =>
+    rl.question(question, (a) => {
+      rl.close();
+      process.stdout.write("\n");
+      resolve(a);
+    }),
+  );
 }
 
 let password: string;
@@ -48,7 +62,12 @@ try {
     const { email } = await resetPassword(db, null, { email: values.email }, password);
     console.log(`New password set for ${email}; their sessions have ended.`);
   } else {
-    const user = await createUser(db, null, { email: values.email, name: values.name ?? "", role: values.role!.toUpperCase(), password });
+    const user = await createUser(db, null, {
+      email: values.email,
+      name: values.name ?? "",
+      role: values.role!.toUpperCase(),
+      password,
+    });
     console.log(`Created ${user.role === "ADMIN" ? "study admin" : "rater"} ${user.email}.`);
   }
   if (generated) console.log(`Password (shown once, store it now): ${password}`);

@@ -25,9 +25,14 @@ await worker.start();
 
 await stopAsked;
 // The case being generated finishes; fetched ones go back. Past 10 s an unfinished job is retried elsewhere.
-const done = await Promise.race([worker.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+const done = await Promise.race([
+  worker.stop().then(() => true),
+  new Promise<boolean>((r) => setTimeout(() => r(false), 10_000)),
+]);
 await closeQueues();
 await db.$disconnect();
 await database.stop();
-console.log(`[worker] stopped${done ? "" : " (a case was still generating: it runs again after GENERATION_JOB_TIMEOUT_S)"}; ${worker.returned} fetched case(s) went back to the queue`);
+console.log(
+  `[worker] stopped${done ? "" : " (a case was still generating: it runs again after GENERATION_JOB_TIMEOUT_S)"}; ${worker.returned} fetched case(s) went back to the queue`,
+);
 process.exit(0);

@@ -11,11 +11,16 @@ import { headers } from "next/headers";
 export async function changePasswordAction(_: unknown, form: FormData) {
   const user = await requireUser();
   return toResult(async () => {
-    const { sessionVersion } = await changeOwnPassword(db(), user, {
-      currentPassword: String(form.get("currentPassword") ?? ""),
-      newPassword: String(form.get("newPassword") ?? ""),
-      repeatPassword: String(form.get("repeatPassword") ?? ""),
-    }, clientAddress(await headers(), readEnv().SECONDREAD_TRUST_PROXY));
+    const { sessionVersion } = await changeOwnPassword(
+      db(),
+      user,
+      {
+        currentPassword: String(form.get("currentPassword") ?? ""),
+        newPassword: String(form.get("newPassword") ?? ""),
+        repeatPassword: String(form.get("repeatPassword") ?? ""),
+      },
+      clientAddress(await headers(), readEnv().SECONDREAD_TRUST_PROXY),
+    );
     await reissueSession(user, sessionVersion);
   });
 }

@@ -9,7 +9,9 @@ export default async function AccountPage() {
   return (
     <div className="max-w-xl space-y-8">
       <h1 className="text-2xl font-semibold tracking-tight">Account</h1>
-      <p className="text-sm text-stone-600">Signed in as {user.email} ({user.role === "ADMIN" ? "study admin" : "rater"}).</p>
+      <p className="text-sm text-stone-600">
+        Signed in as {user.email} ({user.role === "ADMIN" ? "study admin" : "rater"}).
+      </p>
       <Card title="Change password">
         <ChangePasswordForm />
       </Card>

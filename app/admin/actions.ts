@@ -28,7 +28,12 @@ export async function createUserAction(_: unknown, form: FormData) {
   const admin = await requireAdmin();
   return toResult(async () => {
     const password = String(form.get("password") || "") || generatePassword();
-    const user = await createUser(db(), admin.id, { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), role: String(form.get("role") ?? ""), password });
+    const user = await createUser(db(), admin.id, {
+      email: String(form.get("email") ?? ""),
+      name: String(form.get("name") ?? ""),
+      role: String(form.get("role") ?? ""),
+      password,
+    });
     revalidatePath("/admin/users");
     return { email: user.email, password };
   });
@@ -37,7 +42,10 @@ export async function createUserAction(_: unknown, form: FormData) {
 export async function updateStudyTextsAction(studyId: string, _: unknown, form: FormData) {
   const admin = await requireAdmin();
   return toResult(async () => {
-    const texts = await updateStudyTexts(db(), admin, studyId, { raterInstructions: String(form.get("raterInstructions") ?? ""), adminNotes: String(form.get("adminNotes") ?? "") });
+    const texts = await updateStudyTexts(db(), admin, studyId, {
+      raterInstructions: String(form.get("raterInstructions") ?? ""),
+      adminNotes: String(form.get("adminNotes") ?? ""),
+    });
     revalidatePath(`/admin/studies/${studyId}`);
     return texts;
   });
@@ -46,7 +54,10 @@ export async function updateStudyTextsAction(studyId: string, _: unknown, form: 
 export async function assignRatersAction(studyId: string, _: unknown, form: FormData) {
   const admin = await requireAdmin();
   return toResult(async () => {
-    const result = await setStudyRaters(db(), admin, studyId, { raterIds: form.getAll("raterId").map(String), ratersPerCase: Number(form.get("ratersPerCase")) });
+    const result = await setStudyRaters(db(), admin, studyId, {
+      raterIds: form.getAll("raterId").map(String),
+      ratersPerCase: Number(form.get("ratersPerCase")),
+    });
     revalidatePath(`/admin/studies/${studyId}`);
     return result;
   });

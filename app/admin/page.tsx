@@ -19,13 +19,25 @@ export default async function AdminHome() {
         ) : (
           <table className="w-full text-sm">
             <thead className="text-left text-stone-500">
-              <tr><th className="py-2">Study</th><th>Cases</th><th>Systems</th><th>Raters</th><th>Created</th></tr>
+              <tr>
+                <th className="py-2">Study</th>
+                <th>Cases</th>
+                <th>Systems</th>
+                <th>Raters</th>
+                <th>Created</th>
+              </tr>
             </thead>
             <tbody>
               {studies.map((s) => (
                 <tr key={s.id} className="border-t border-stone-100">
-                  <td className="py-2"><Link href={`/admin/studies/${s.id}`} className="font-medium text-sky-800 hover:underline">{s.name}</Link></td>
-                  <td>{s._count.cases}</td><td>{s._count.systems}</td><td>{s._count.raters}</td>
+                  <td className="py-2">
+                    <Link href={`/admin/studies/${s.id}`} className="font-medium text-sky-800 hover:underline">
+                      {s.name}
+                    </Link>
+                  </td>
+                  <td>{s._count.cases}</td>
+                  <td>{s._count.systems}</td>
+                  <td>{s._count.raters}</td>
                   <td className="text-stone-500">{s.createdAt.toISOString().slice(0, 10)}</td>
                 </tr>
               ))}

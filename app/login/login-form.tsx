@@ -13,7 +13,11 @@ export function LoginForm() {
     setError(null);
     const form = new FormData(e.currentTarget);
     // Rejects when the server is too busy to answer in next-auth's shape (503 from the sign-in line).
-    const res = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false }).catch(() => null);
+    const res = await signIn("credentials", {
+      email: form.get("email"),
+      password: form.get("password"),
+      redirect: false,
+    }).catch(() => null);
     if (!res) {
       setError("Sign-in is busy; try again in a few seconds.");
       setBusy(false);
@@ -32,14 +36,36 @@ export function LoginForm() {
     <form onSubmit={onSubmit} className="mt-8 space-y-4">
       <label className="block text-sm font-medium">
         Email
-        <input name="email" type="email" autoComplete="username" required autoFocus className="mt-1 block w-full rounded border border-stone-300 px-3 py-2" />
+        <input
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          // biome-ignore lint/a11y/noAutofocus: the sign-in page has one job; the email field is where it starts
+          autoFocus
+          className="mt-1 block w-full rounded border border-stone-300 px-3 py-2"
+        />
       </label>
       <label className="block text-sm font-medium">
         Password
-        <input name="password" type="password" autoComplete="current-password" required className="mt-1 block w-full rounded border border-stone-300 px-3 py-2" />
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="mt-1 block w-full rounded border border-stone-300 px-3 py-2"
+        />
       </label>
-      {error && <p role="status" className="text-sm text-red-700">{error}</p>}
-      <button type="submit" disabled={busy} className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white disabled:opacity-50">
+      {error && (
+        <p role="status" className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
+      <button
+        type="submit"
+        disabled={busy}
+        className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white disabled:opacity-50"
+      >
         {busy ? "Signing in…" : "Sign in"}
       </button>
     </form>

@@ -12,15 +12,34 @@ export default async function RaterHome() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">My ratings</h1>
-      {studies.length === 0 && <Card><p className="text-stone-600">No studies are assigned to you yet.</p></Card>}
+      {studies.length === 0 && (
+        <Card>
+          <p className="text-stone-600">No studies are assigned to you yet.</p>
+        </Card>
+      )}
       {studies.map((s) => (
         <Card key={s.id} title={s.name}>
-          {s.instructions && <p className="mb-3 whitespace-pre-line text-sm text-stone-600" data-testid="rater-instructions">{s.instructions}</p>}
-          {s.preparing > 0 && <p className="mb-3 text-sm text-stone-500">{s.preparing} of your cases are still being prepared and will appear when ready.</p>}
+          {s.instructions && (
+            <p className="mb-3 whitespace-pre-line text-sm text-stone-600" data-testid="rater-instructions">
+              {s.instructions}
+            </p>
+          )}
+          {s.preparing > 0 && (
+            <p className="mb-3 text-sm text-stone-500">
+              {s.preparing} of your cases are still being prepared and will appear when ready.
+            </p>
+          )}
           <div className="flex items-center gap-4">
-            <div className="flex-1"><ProgressBar done={s.done} total={s.total} label={`Progress in ${s.name}`} /></div>
-            <span className="text-sm tabular-nums text-stone-600" data-testid="study-progress">{s.done} of {s.total} cases done</span>
-            <Link href={`/rate/${s.id}`} className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700">
+            <div className="flex-1">
+              <ProgressBar done={s.done} total={s.total} label={`Progress in ${s.name}`} />
+            </div>
+            <span className="text-sm tabular-nums text-stone-600" data-testid="study-progress">
+              {s.done} of {s.total} cases done
+            </span>
+            <Link
+              href={`/rate/${s.id}`}
+              className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700"
+            >
               {s.done === 0 ? "Start" : s.done + s.preparing === s.total ? "Review" : "Continue"}
             </Link>
           </div>

@@ -13,13 +13,20 @@ import { fieldErrors, PASSWORD_MAX, passwordRule, type Actor } from "./users.ts"
 /** Deactivates or reactivates a user. An admin cannot deactivate themself, nor the last active admin. */
 export async function setUserActive(db: Db, actor: Actor, userId: string, active: boolean) {
   assertAdmin(actor);
-  if (!active && userId === actor.id) throw new UserInputError("You cannot deactivate your own account; another study admin can.");
+  if (!active && userId === actor.id)
+    throw new UserInputError("You cannot deactivate your own account; another study admin can.");
   return db.$transaction(async (tx) => {
     // Locking every active admin serializes concurrent deactivations, so two admins deactivating
     // each other at once cannot leave the study with none.
-    const admins = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE "role" = 'ADMIN' AND "active" ORDER BY "id" FOR UPDATE`;
-    if (!admins.some((a) => a.id === actor.id)) throw new ForbiddenError("Your account is no longer an active study admin.");
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, active: true } });
+    const admins = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT "id" FROM "User" WHERE "role" = 'ADMIN' AND "active" ORDER BY "id" FOR UPDATE`;
+    if (!admins.some((a) => a.id === actor.id))
+      throw new ForbiddenError("Your account is no longer an active study admin.");
+    const user = await tx.user.findUnique({
+      where: { id: userId },
+      select: { id: true, email: true, role: true, active: true },
+    });
     if (!user) throw new NotFoundError("No such user.");
     if (user.active === active) return { email: user.email, active };
     if (!active && user.role === "ADMIN" && !admins.some((a) => a.id !== user.id)) {
@@ -35,14 +42,20 @@ export async function setUserActive(db: Db, actor: Actor, userId: string, active
  * Gives a user a new password (generated unless given) and ends their sessions; returns it to be
  * shown once. `actor` null is the operator on the server (scripts/user-create.ts --reset-password).
  */
-export async function resetPassword(db: Db, actor: Actor | null, who: { id: string } | { email: string }, password = generatePassword()) {
+export async function resetPassword(
+  db: Db,
+  actor: Actor | null,
+  who: { id: string } | { email: string },
+  password = generatePassword(),
+) {
   if (actor) assertAdmin(actor);
   const checked = z.object({ password: passwordRule }).safeParse({ password });
   if (!checked.success) throw fieldErrors(checked.error);
   const where = "id" in who ? { id: who.id } : { email: who.email.trim().toLowerCase() };
   const user = await db.user.findUnique({ where, select: { id: true, email: true } });
   if (!user) throw new NotFoundError("email" in who ? `No user has the email ${where.email}.` : "No such user.");
-  if (actor && user.id === actor.id) throw new UserInputError("Change your own password on the Account page (it asks for your current one).");
+  if (actor && user.id === actor.id)
+    throw new UserInputError("Change your own password on the Account page (it asks for your current one).");
   const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash, sessionVersion: { increment: 1 } } });
@@ -53,12 +66,21 @@ export async function resetPassword(db: Db, actor: Actor | null, who: { id: stri
 
 export const passwordChangeInput = z
   .object({
-    currentPassword: z.string({ error: "required." }).min(1, "required.").max(PASSWORD_MAX, "that is not your current password."),
+    currentPassword: z
+      .string({ error: "required." })
+      .min(1, "required.")
+      .max(PASSWORD_MAX, "that is not your current password."),
     newPassword: passwordRule,
     repeatPassword: z.string({ error: "required." }),
   })
-  .refine((v) => v.repeatPassword === v.newPassword, { path: ["repeatPassword"], message: "the two new passwords differ." })
-  .refine((v) => v.newPassword !== v.currentPassword, { path: ["newPassword"], message: "must differ from the current password." });
+  .refine((v) => v.repeatPassword === v.newPassword, {
+    path: ["repeatPassword"],
+    message: "the two new passwords differ.",
+  })
+  .refine((v) => v.newPassword !== v.currentPassword, {
+    path: ["newPassword"],
+    message: "must differ from the current password.",
+  });
 
 /**
  * A signed-in user changes their own password (the current one is required). Every session of
@@ -68,22 +90,45 @@ export const passwordChangeInput = z
  * `address` is the client's (lib/platform/client-address.ts): the current-password check counts against the
  * same limits as signing in, so a borrowed session cannot be used to guess the password.
  */
-export async function changeOwnPassword(db: Db, actor: Actor, input: { currentPassword: unknown; newPassword: unknown; repeatPassword: unknown }, address: string) {
+export async function changeOwnPassword(
+  db: Db,
+  actor: Actor,
+  input: { currentPassword: unknown; newPassword: unknown; repeatPassword: unknown },
+  address: string,
+) {
   const parsed = passwordChangeInput.safeParse(input);
   if (!parsed.success) throw fieldErrors(parsed.error);
-  const user = await db.user.findUnique({ where: { id: actor.id }, select: { id: true, email: true, passwordHash: true, active: true } });
+  const user = await db.user.findUnique({
+    where: { id: actor.id },
+    select: { id: true, email: true, passwordHash: true, active: true },
+  });
   if (!user?.active) throw new ForbiddenError("Your account is not active.");
-  const checked = await limitedSignIn(db, { email: user.email, address }, async () => ((await verifyPassword(parsed.data.currentPassword, user.passwordHash)) ? user : null)).catch((e) =>
-    Promise.reject(e instanceof SignInLimited ? new UserInputError(`Current password: ${limitedMessage(e.scope, e.retryAfterSeconds).replace("sign-in attempts", "wrong passwords")}`) : e),
+  const checked = await limitedSignIn(db, { email: user.email, address }, async () =>
+    (await verifyPassword(parsed.data.currentPassword, user.passwordHash)) ? user : null,
+  ).catch((e) =>
+    Promise.reject(
+      e instanceof SignInLimited
+        ? new UserInputError(
+            `Current password: ${limitedMessage(e.scope, e.retryAfterSeconds).replace("sign-in attempts", "wrong passwords")}`,
+          )
+        : e,
+    ),
   );
   if (!checked) throw new UserInputError("Current password: that is not your current password.");
   const passwordHash = await hashPassword(parsed.data.newPassword);
   return db.$transaction(async (tx) => {
     // Guarded by the old hash: of two changes racing from two sessions, only the first lands.
-    const { count } = await tx.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash, sessionVersion: { increment: 1 } } });
-    if (count !== 1) throw new UserInputError("Current password: your password was changed meanwhile; nothing was changed now.");
+    const { count } = await tx.user.updateMany({
+      where: { id: user.id, passwordHash: user.passwordHash },
+      data: { passwordHash, sessionVersion: { increment: 1 } },
+    });
+    if (count !== 1)
+      throw new UserInputError("Current password: your password was changed meanwhile; nothing was changed now.");
     await audit(tx, actor.id, "user.password-change", "User", user.id, {});
-    const { sessionVersion } = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { sessionVersion: true } });
+    const { sessionVersion } = await tx.user.findUniqueOrThrow({
+      where: { id: user.id },
+      select: { sessionVersion: true },
+    });
     return { sessionVersion, email: user.email };
   });
 }

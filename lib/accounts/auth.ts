@@ -34,7 +34,8 @@ class SessionEnded extends Error {
 }
 
 // An email no account can have (and a NUL the database would choke on) is a wrong one, checked no further.
-const plausible = (v: unknown, max: number): v is string => typeof v === "string" && v.length > 0 && v.length <= max && !/\p{Cc}/u.test(v);
+const plausible = (v: unknown, max: number): v is string =>
+  typeof v === "string" && v.length > 0 && v.length <= max && !/\p{Cc}/u.test(v);
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.AUTH_SECRET,
@@ -47,7 +48,13 @@ export const authOptions: NextAuthOptions = {
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, req) {
         const { email, password } = (credentials ?? {}) as { email?: unknown; password?: unknown };
-        if (!plausible(email, EMAIL_MAX) || typeof password !== "string" || password.length === 0 || password.length > PASSWORD_MAX) return null;
+        if (
+          !plausible(email, EMAIL_MAX) ||
+          typeof password !== "string" ||
+          password.length === 0 ||
+          password.length > PASSWORD_MAX
+        )
+          return null;
         // Throws SignInLimited (its message tells the login form when to try again) once limits are reached.
         const from = { email, address: clientAddress(req?.headers ?? {}, readEnv().SECONDREAD_TRUST_PROXY) };
         try {
@@ -86,19 +93,33 @@ export const authOptions: NextAuthOptions = {
   logger: {
     // An ended session is routine, not an error worth a stack trace in the log.
     error(code, metadata) {
-      if ((metadata as { name?: string } | undefined)?.name !== "SessionEnded") console.error(`[next-auth][error][${code}]`, metadata);
+      if ((metadata as { name?: string } | undefined)?.name !== "SessionEnded")
+        console.error(`[next-auth][error][${code}]`, metadata);
     },
   },
 };
 
 /** The options for one request to /api/auth: cookies are Secure when it came over https. */
-export const authOptionsFor = (requestHeaders: Pick<Headers, "get">): NextAuthOptions => ({ ...authOptions, cookies: cookieOptions(servedOverHttps(requestHeaders)) });
+export const authOptionsFor = (requestHeaders: Pick<Headers, "get">): NextAuthOptions => ({
+  ...authOptions,
+  cookies: cookieOptions(servedOverHttps(requestHeaders)),
+});
 
 /** After the user changed their own password: this browser's session continues under the new version. */
 export async function reissueSession(user: SessionUser, sessionVersion: number) {
-  const value = await encode({ token: { sub: user.id, name: user.name, email: user.email, sv: sessionVersion }, secret: process.env.AUTH_SECRET ?? "", maxAge: SESSION_MAX_AGE });
+  const value = await encode({
+    token: { sub: user.id, name: user.name, email: user.email, sv: sessionVersion },
+    secret: process.env.AUTH_SECRET ?? "",
+    maxAge: SESSION_MAX_AGE,
+  });
   const secure = servedOverHttps(await headers());
-  (await cookies()).set(SESSION_COOKIE, value, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: SESSION_MAX_AGE });
+  (await cookies()).set(SESSION_COOKIE, value, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure,
+    maxAge: SESSION_MAX_AGE,
+  });
 }
 
 export type { SessionUser };
@@ -108,7 +129,9 @@ export async function currentUser(): Promise<SessionUser | null> {
   // The cookie decoded here and checked once: getServerSession would run the jwt callback, which reads
   // the user too (a second query on every page, action and route).
   const cookie = (await cookies()).get(SESSION_COOKIE)?.value;
-  const claims = cookie ? await decode({ token: cookie, secret: process.env.AUTH_SECRET ?? "" }).catch(() => null) : null;
+  const claims = cookie
+    ? await decode({ token: cookie, secret: process.env.AUTH_SECRET ?? "" }).catch(() => null)
+    : null;
   return sessionUser(db(), claims);
 }
 

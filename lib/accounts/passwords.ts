@@ -34,7 +34,13 @@ async function scryptAsync(plain: string, salt: Buffer, o: { N: number; r: numbe
 function parseScrypt(hash: string) {
   const m = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(hash);
   if (!m) return null;
-  return { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]), salt: Buffer.from(m[4], "base64"), key: Buffer.from(m[5], "base64") };
+  return {
+    N: Number(m[1]),
+    r: Number(m[2]),
+    p: Number(m[3]),
+    salt: Buffer.from(m[4], "base64"),
+    key: Buffer.from(m[5], "base64"),
+  };
 }
 
 export async function hashPassword(plain: string): Promise<string> {
@@ -67,7 +73,8 @@ let standIn: Promise<string> | null = null;
  * account is unknown or deactivated: the same work as for a real account, so timing tells nothing.
  */
 export function standInHash(): Promise<string> {
-  return (standIn ??= hashPassword(randomBytes(16).toString("base64")));
+  standIn ??= hashPassword(randomBytes(16).toString("base64"));
+  return standIn;
 }
 
 /** 16 characters from an unambiguous alphabet: easy to read aloud, ~90 bits. */

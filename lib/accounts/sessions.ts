@@ -13,13 +13,20 @@ export type SessionClaims = { sub?: unknown; sv?: unknown };
  */
 export async function sessionUser(db: Db, claims: SessionClaims | null | undefined): Promise<SessionUser | null> {
   if (typeof claims?.sub !== "string" || typeof claims.sv !== "number") return null;
-  const user = await db.user.findUnique({ where: { id: claims.sub }, select: { id: true, role: true, email: true, name: true, active: true, sessionVersion: true } });
+  const user = await db.user.findUnique({
+    where: { id: claims.sub },
+    select: { id: true, role: true, email: true, name: true, active: true, sessionVersion: true },
+  });
   if (!user?.active || user.sessionVersion !== claims.sv) return null;
   return { id: user.id, role: user.role, email: user.email, name: user.name };
 }
 
 /** The version a new session of this user gets, or null when the user may not have one. */
-export async function sessionVersionForSignIn(db: Db, userId: string, checkedVersion: number | undefined): Promise<number | null> {
+export async function sessionVersionForSignIn(
+  db: Db,
+  userId: string,
+  checkedVersion: number | undefined,
+): Promise<number | null> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { active: true, sessionVersion: true } });
   // A password change, reset, deactivation or sign-out everywhere during the (slow) password check
   // moved the version on: the old password must not open a session under the new version.
@@ -32,6 +39,9 @@ export async function sessionVersionForSignIn(db: Db, userId: string, checkedVer
  */
 export async function endSessions(db: Db, claims: SessionClaims): Promise<boolean> {
   if (typeof claims.sub !== "string" || typeof claims.sv !== "number") return false;
-  const { count } = await db.user.updateMany({ where: { id: claims.sub, sessionVersion: claims.sv }, data: { sessionVersion: { increment: 1 } } });
+  const { count } = await db.user.updateMany({
+    where: { id: claims.sub, sessionVersion: claims.sv },
+    data: { sessionVersion: { increment: 1 } },
+  });
   return count === 1;
 }

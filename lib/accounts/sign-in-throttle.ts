@@ -34,7 +34,8 @@ export class SignInLimited extends Error {
 export type SignInFrom = { email: string; address: string };
 
 // Emails are stored hashed: people type passwords into the email field.
-const accountKey = (email: string) => `account:${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
+const accountKey = (email: string) =>
+  `account:${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
 const addressKey = (address: string) => `address:${address.slice(0, 100)}`;
 
 /** How long a key is locked after its `failures`-th failure in a row (0: not locked). */
@@ -61,7 +62,12 @@ export async function chargeSignIn(db: Db, from: SignInFrom, settings: LimitSett
     return refused;
   };
   // A flood mostly meets a lock: refuse it with one read, without a transaction or a row lock.
-  const early = refusal(await db.signInThrottle.findMany({ where: { key: { in: names }, lockedUntil: { gt: now } }, select: { key: true, lockedUntil: true } }));
+  const early = refusal(
+    await db.signInThrottle.findMany({
+      where: { key: { in: names }, lockedUntil: { gt: now } },
+      select: { key: true, lockedUntil: true },
+    }),
+  );
   if (early) throw early;
   await db.$transaction(async (tx) => {
     await tx.$executeRaw`INSERT INTO "SignInThrottle" ("key", "failures") SELECT k, 0 FROM unnest(${names}::text[]) AS k ON CONFLICT DO NOTHING`;
@@ -75,12 +81,20 @@ export async function chargeSignIn(db: Db, from: SignInFrom, settings: LimitSett
       const rule = settings[scope];
       const failures = (now.getTime() - row.lastFailureAt.getTime() > rule.windowMs ? 0 : row.failures) + 1;
       const lock = lockMs(rule, failures);
-      await tx.signInThrottle.update({ where: { key }, data: { failures, lastFailureAt: now, lockedUntil: lock ? new Date(now.getTime() + lock) : null } });
+      await tx.signInThrottle.update({
+        where: { key },
+        data: { failures, lastFailureAt: now, lockedUntil: lock ? new Date(now.getTime() + lock) : null },
+      });
     }
   });
   // Forget keys idle for longer than any window, now and then (unknown emails would pile up).
   if (Math.random() < 0.02) {
-    const idle = Math.max(settings.account.windowMs, settings.address.windowMs, settings.account.backoffMaxMs, settings.address.backoffMaxMs);
+    const idle = Math.max(
+      settings.account.windowMs,
+      settings.address.windowMs,
+      settings.account.backoffMaxMs,
+      settings.address.backoffMaxMs,
+    );
     await db.signInThrottle.deleteMany({ where: { lastFailureAt: { lt: new Date(now.getTime() - idle) } } });
   }
 }
@@ -94,7 +108,12 @@ export async function signInSucceeded(db: Db, from: SignInFrom, settings: LimitS
 }
 
 /** Runs `check` (the password check) within the limits: throws SignInLimited instead when they are reached. */
-export async function limitedSignIn<T>(db: Db, from: SignInFrom, check: () => Promise<T | null>, settings = limitSettings()): Promise<T | null> {
+export async function limitedSignIn<T>(
+  db: Db,
+  from: SignInFrom,
+  check: () => Promise<T | null>,
+  settings = limitSettings(),
+): Promise<T | null> {
   await chargeSignIn(db, from, settings);
   const user = await check();
   if (user) await signInSucceeded(db, from, settings);

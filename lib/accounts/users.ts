@@ -21,17 +21,37 @@ export const passwordRule = z
 
 export const newUserInput = z.object({
   // Checked before the format, so a huge value gets a short answer.
-  email: z.string({ error: "required." }).trim().max(EMAIL_MAX, `at most ${EMAIL_MAX} characters, please.`).toLowerCase().pipe(z.email("enter a valid email address.")),
-  name: z.string({ error: "must be text." }).trim().max(120, "at most 120 characters, please.").refine((s) => !CONTROL.test(s), "control characters (such as NUL, tab or line breaks) are not allowed.").default(""),
+  email: z
+    .string({ error: "required." })
+    .trim()
+    .max(EMAIL_MAX, `at most ${EMAIL_MAX} characters, please.`)
+    .toLowerCase()
+    .pipe(z.email("enter a valid email address.")),
+  name: z
+    .string({ error: "must be text." })
+    .trim()
+    .max(120, "at most 120 characters, please.")
+    .refine((s) => !CONTROL.test(s), "control characters (such as NUL, tab or line breaks) are not allowed.")
+    .default(""),
   role: z.enum(Role, { error: "must be ADMIN (study admin) or RATER." }),
   password: passwordRule,
 });
 
-const LABELS: Record<string, string> = { email: "Email", name: "Name", role: "Role", password: "Password", currentPassword: "Current password", newPassword: "New password", repeatPassword: "Repeat new password" };
+const LABELS: Record<string, string> = {
+  email: "Email",
+  name: "Name",
+  role: "Role",
+  password: "Password",
+  currentPassword: "Current password",
+  newPassword: "New password",
+  repeatPassword: "Repeat new password",
+};
 
 /** "Email: enter a valid email address. Role: …": each message names its field. */
 export function fieldErrors(error: z.ZodError): UserInputError {
-  return new UserInputError(error.issues.map((i) => `${LABELS[String(i.path[0])] ?? String(i.path[0] ?? "Input")}: ${i.message}`).join(" "));
+  return new UserInputError(
+    error.issues.map((i) => `${LABELS[String(i.path[0])] ?? String(i.path[0] ?? "Input")}: ${i.message}`).join(" "),
+  );
 }
 
 /** Raw input from a form or the CLI: everything is checked here, role included. */
@@ -43,12 +63,14 @@ export async function createUser(db: Db, actorId: string | null, input: NewUserI
   const { email, name, role, password } = parsed.data;
   const passwordHash = await hashPassword(password);
   const exists = new UserInputError(`Email: a user with email ${email} already exists.`);
-  return db.$transaction(async (tx) => {
-    if (await tx.user.findUnique({ where: { email } })) throw exists;
-    const user = await tx.user.create({ data: { email, name: name || email.split("@")[0], role, passwordHash } });
-    await audit(tx, actorId, "user.create", "User", user.id, { email, role });
-    return user;
-  }).catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));
+  return db
+    .$transaction(async (tx) => {
+      if (await tx.user.findUnique({ where: { email } })) throw exists;
+      const user = await tx.user.create({ data: { email, name: name || email.split("@")[0], role, passwordHash } });
+      await audit(tx, actorId, "user.create", "User", user.id, { email, role });
+      return user;
+    })
+    .catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));
 }
 
 /**
@@ -58,14 +80,17 @@ export async function createUser(db: Db, actorId: string | null, input: NewUserI
  */
 export async function checkCredentials(db: Db, email: string, password: string) {
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  if (!user || !user.active) {
+  if (!user?.active) {
     await verifyPassword(password, await standInHash());
     return null;
   }
   if (!(await verifyPassword(password, user.passwordHash))) return null;
   if (needsRehash(user.passwordHash)) {
     // Only if the hash is still the one just verified (a password change in between wins).
-    await db.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash: await hashPassword(password) } });
+    await db.user.updateMany({
+      where: { id: user.id, passwordHash: user.passwordHash },
+      data: { passwordHash: await hashPassword(password) },
+    });
   }
   return user;
 }

@@ -14,7 +14,10 @@ import { createUser } from "../accounts/users.ts";
 
 export const DEMO_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "demo");
 export const DEMO_STUDY = "Demo: OpenI chest X-ray impressions";
-export type DemoCredentials = { admin: { email: string; password: string }; rater: { email: string; password: string } };
+export type DemoCredentials = {
+  admin: { email: string; password: string };
+  rater: { email: string; password: string };
+};
 
 const MAX = 50 * 1024 * 1024;
 
@@ -28,8 +31,15 @@ export const DEMO_CASES = "openi-demo-test-20.csv";
  * start did not finish: it is removed and made again. The credentials are handed to `save`
  * before the accounts exist, so they can never be lost.
  */
-export async function seedDemo(db: Db, url: string, save: (c: DemoCredentials) => void): Promise<DemoCredentials | null> {
-  const existing = await db.study.findUnique({ where: { name: DEMO_STUDY }, include: { _count: { select: { raters: true } } } });
+export async function seedDemo(
+  db: Db,
+  url: string,
+  save: (c: DemoCredentials) => void,
+): Promise<DemoCredentials | null> {
+  const existing = await db.study.findUnique({
+    where: { name: DEMO_STUDY },
+    include: { _count: { select: { raters: true } } },
+  });
   if (existing && existing._count.raters > 0) return null;
   if (existing) await db.study.delete({ where: { id: existing.id } });
   const creds: DemoCredentials = {
@@ -39,19 +49,38 @@ export async function seedDemo(db: Db, url: string, save: (c: DemoCredentials) =
   save(creds);
   // Accounts left by a seed that was interrupted.
   await db.user.deleteMany({ where: { email: { in: [creds.admin.email, creds.rater.email] } } });
-  const admin = await createUser(db, null, { email: creds.admin.email, name: "Demo Admin", role: "ADMIN", password: creds.admin.password });
-  const rater = await createUser(db, admin.id, { email: creds.rater.email, name: "Demo Rater", role: "RATER", password: creds.rater.password });
+  const admin = await createUser(db, null, {
+    email: creds.admin.email,
+    name: "Demo Admin",
+    role: "ADMIN",
+    password: creds.admin.password,
+  });
+  const rater = await createUser(db, admin.id, {
+    email: creds.rater.email,
+    name: "Demo Rater",
+    role: "RATER",
+    password: creds.rater.password,
+  });
   const study = await createStudy(db, admin, {
     name: DEMO_STUDY,
     raterInstructions:
       "Each case shows the findings of a chest X-ray report and several candidate impressions, labelled A, B, C in an order of their own. Some were written by radiologists, some by software. Judge each impression as a report you would sign: score it 1 (poor) to 5 (excellent) on understandability, coherence, relevance to the findings, conciseness and clinical utility. Keys 1-5 score the focused criterion; every score is saved as you give it.",
-    adminNotes: "Twenty OpenI (Indiana University) chest X-ray reports from the test split, ten normal and ten abnormal. Candidates: the radiologist's impression, a TF-IDF retrieval baseline and radiology-mini, a small Llama-style model trained on the OpenI train split and run by SecondRead's worker.",
+    adminNotes:
+      "Twenty OpenI (Indiana University) chest X-ray reports from the test split, ten normal and ten abnormal. Candidates: the radiologist's impression, a TF-IDF retrieval baseline and radiology-mini, a small Llama-style model trained on the OpenI train split and run by SecondRead's worker.",
     ratersPerCase: 1,
   });
-  await importCases(db, admin, study.id, { bytes: fs.readFileSync(path.join(DEMO_DIR, DEMO_CASES)), fileName: DEMO_CASES, maxBytes: MAX });
+  await importCases(db, admin, study.id, {
+    bytes: fs.readFileSync(path.join(DEMO_DIR, DEMO_CASES)),
+    fileName: DEMO_CASES,
+    maxBytes: MAX,
+  });
   await addRetrievalSystem(db, admin, study.id, {
     name: "Retrieval baseline (TF-IDF, OpenI library)",
-    library: { bytes: fs.readFileSync(path.join(DEMO_DIR, "indiana_reports.csv")), fileName: "indiana_reports.csv", maxBytes: MAX },
+    library: {
+      bytes: fs.readFileSync(path.join(DEMO_DIR, "indiana_reports.csv")),
+      fileName: "indiana_reports.csv",
+      maxBytes: MAX,
+    },
   });
   // The worker generates its outputs with node-llama-cpp, as for any GGUF model.
   const llm = await addLlamaSystem(db, admin, study.id, { name: DEMO_MODEL.name, model: DEMO_MODEL.model });

@@ -20,7 +20,8 @@ const holder = globalThis as unknown as { secondreadBoss?: Map<string, Promise<P
 
 /** A started pg-boss for this database; the web process runs it without maintenance. */
 export function queueFor(url: string, opts: { supervise?: boolean } = {}): Promise<PgBoss> {
-  const cache = (holder.secondreadBoss ??= new Map());
+  holder.secondreadBoss ??= new Map();
+  const cache = holder.secondreadBoss;
   const key = `${url}|${opts.supervise ? "worker" : "client"}`;
   if (!cache.has(key)) {
     cache.set(
@@ -37,7 +38,14 @@ export function queueFor(url: string, opts: { supervise?: boolean } = {}): Promi
         boss.on("error", (e) => console.error("[queue]", e.message));
         await boss.start();
         // 'short': at most one queued job per case × system, whatever is clicked twice.
-        await boss.createQueue(QUEUE, { name: QUEUE, policy: "short", retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: jobTimeoutSeconds() });
+        await boss.createQueue(QUEUE, {
+          name: QUEUE,
+          policy: "short",
+          retryLimit: 2,
+          retryDelay: 2,
+          retryBackoff: true,
+          expireInSeconds: jobTimeoutSeconds(),
+        });
         return boss;
       })(),
     );
@@ -69,9 +77,19 @@ export async function startGeneration(db: Db, boss: PgBoss, actor: Actor, system
     db.output.findMany({ where: { systemId }, select: { caseId: true } }),
     jobsOf(db, systemId),
   ]);
-  const skip = new Set([...done.map((o) => o.caseId), ...jobs.filter((j) => ["created", "retry", "active"].includes(j.state)).map((j) => j.caseId)]);
+  const skip = new Set([
+    ...done.map((o) => o.caseId),
+    ...jobs.filter((j) => ["created", "retry", "active"].includes(j.state)).map((j) => j.caseId),
+  ]);
   const todo = cases.filter((c) => !skip.has(c.id));
-  await boss.insert(todo.map((c, i) => ({ name: QUEUE, data: { systemId, caseId: c.id } satisfies JobData, singletonKey: `${systemId}:${c.id}`, priority: -i })));
+  await boss.insert(
+    todo.map((c, i) => ({
+      name: QUEUE,
+      data: { systemId, caseId: c.id } satisfies JobData,
+      singletonKey: `${systemId}:${c.id}`,
+      priority: -i,
+    })),
+  );
   await db.$executeRaw`SELECT pg_notify(${JOBS_CHANNEL}, '')`; // idle workers start now, not at their next poll
   await audit(db, actor.id, "generation.start", "System", systemId, { queued: todo.length });
   return { queued: todo.length };
@@ -80,7 +98,9 @@ export async function startGeneration(db: Db, boss: PgBoss, actor: Actor, system
 export async function cancelGeneration(db: Db, boss: PgBoss, actor: Actor, systemId: string) {
   assertAdmin(actor);
   await generatedSystem(db, systemId);
-  const pending = (await jobsOf(db, systemId)).filter((j) => j.state === "created" || j.state === "retry").map((j) => j.id);
+  const pending = (await jobsOf(db, systemId))
+    .filter((j) => j.state === "created" || j.state === "retry")
+    .map((j) => j.id);
   if (pending.length) await boss.cancel(QUEUE, pending);
   await audit(db, actor.id, "generation.cancel", "System", systemId, { cancelled: pending.length });
   return { cancelled: pending.length };
@@ -106,7 +126,12 @@ export async function generationProgress(db: Db, systemId: string): Promise<Prog
   const [total, outputs, recent, jobs] = await Promise.all([
     db.case.count({ where: { studyId: system.studyId } }),
     db.output.findMany({ where: { systemId }, select: { caseId: true } }),
-    db.output.findMany({ where: { systemId }, select: { createdAt: true, provenance: true }, orderBy: { createdAt: "desc" }, take: 20 }),
+    db.output.findMany({
+      where: { systemId },
+      select: { createdAt: true, provenance: true },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+    }),
     jobsOf(db, systemId),
   ]);
   const hasOutput = new Set(outputs.map((o) => o.caseId));

@@ -101,7 +101,7 @@ export class Engine {
   }
 
   /** Lends only the first n sequences from now on (called while none is in use). */
-  private useLanes(n: number) {
+  private setLanes(n: number) {
     this.free = this.lanes.slice(0, n).reverse();
   }
 
@@ -113,7 +113,10 @@ export class Engine {
    */
   private async calibrate(limitMs: number): Promise<Calibration> {
     const all = this.lanes.length;
-    const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ findings: CALIBRATION_FINDINGS[(from + i) % CALIBRATION_FINDINGS.length]! }));
+    const batch = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        findings: CALIBRATION_FINDINGS[(from + i) % CALIBRATION_FINDINGS.length]!,
+      }));
     const timed = async (cases: { findings: string }[]) => {
       const t = performance.now();
       // Every generation ends before the next step, failed or not (the lanes must be back).
@@ -125,15 +128,24 @@ export class Engine {
     try {
       // Every sequence first holds the template (as it would after its first real case).
       const warm = await timed(batch(0, all));
-      if (warm > limitMs) return { sequences: all, note: `not measured (the first cases took ${(warm / 1000).toFixed(1)} s): ${all} sequences` };
+      if (warm > limitMs)
+        return {
+          sequences: all,
+          note: `not measured (the first cases took ${(warm / 1000).toFixed(1)} s): ${all} sequences`,
+        };
       const cases = batch(all, 2 * all);
       const batchedMs = await timed(cases);
-      this.useLanes(1);
+      this.setLanes(1);
       const oneMs = await timed(cases);
       const sequences = chooseSequences(all, oneMs, batchedMs);
-      this.useLanes(sequences);
+      this.setLanes(sequences);
       const gain = (oneMs / batchedMs).toFixed(2);
-      return { sequences, oneMs: Math.round(oneMs), batchedMs: Math.round(batchedMs), note: `${all} sequences side by side measured ${gain}x one at a time: ${sequences === 1 ? "one at a time" : `${all} side by side`}` };
+      return {
+        sequences,
+        oneMs: Math.round(oneMs),
+        batchedMs: Math.round(batchedMs),
+        note: `${all} sequences side by side measured ${gain}x one at a time: ${sequences === 1 ? "one at a time" : `${all} side by side`}`,
+      };
     } finally {
       // Real cases start from empty sequences: nothing of the measurement stays in the context.
       await Promise.all(this.lanes.map((l) => l.sequence.clearHistory()));
@@ -162,18 +174,32 @@ export class Engine {
    * Checks the files again (they may have changed since the system was set up), then loads with
    * `parallel` sequences; with `measure`, keeps them only if batching is faster (see calibrate).
    */
-  static async load(config: LlamaConfig, parallel: number, { measure = false, measureLimitMs = CALIBRATION_MAX_CASE_MS } = {}): Promise<Engine> {
+  static async load(
+    config: LlamaConfig,
+    parallel: number,
+    { measure = false, measureLimitMs = CALIBRATION_MAX_CASE_MS } = {},
+  ): Promise<Engine> {
     await checkLlamaFiles(config.model.file, config.adapters);
     for (const f of [config.model, ...config.adapters]) {
       const actual = await sha256File(resolveModelPath(f.file));
-      if (actual !== f.sha256) throw new Error(`${path.basename(f.file)} changed since the system was set up (sha256 ${actual.slice(0, 12)}…, expected ${f.sha256.slice(0, 12)}…).`);
+      if (actual !== f.sha256)
+        throw new Error(
+          `${path.basename(f.file)} changed since the system was set up (sha256 ${actual.slice(0, 12)}…, expected ${f.sha256.slice(0, 12)}…).`,
+        );
     }
     const { getLlama, LlamaCompletion, getModuleVersion, LlamaLogLevel } = await import("node-llama-cpp");
     const modelPath = resolveModelPath(config.model.file);
     const threads = threadCount(fs.statSync(modelPath).size);
     const gpu = gpuOption();
-    const llama = await getLlama({ gpu, build: "never", maxThreads: threadCount(), logLevel: LlamaLogLevel.error }).catch((e: Error) => {
-      throw new Error(`SECONDREAD_GPU=${gpu || "off"}: node-llama-cpp has no ${gpu || "CPU"} backend that works on this machine (${e.message}); try "auto" or "off".`);
+    const llama = await getLlama({
+      gpu,
+      build: "never",
+      maxThreads: threadCount(),
+      logLevel: LlamaLogLevel.error,
+    }).catch((e: Error) => {
+      throw new Error(
+        `SECONDREAD_GPU=${gpu || "off"}: node-llama-cpp has no ${gpu || "CPU"} backend that works on this machine (${e.message}); try "auto" or "off".`,
+      );
     });
     // Keyed by content too: the file at a path may have been replaced since it was loaded.
     const modelKey = `${modelPath}@${config.model.sha256}`;
@@ -191,15 +217,19 @@ export class Engine {
       shared.users--;
       throw e;
     }
-    const context = await model.createContext({
-      contextSize: config.settings.contextSize, // per sequence
-      sequences: parallel,
-      threads,
-      lora: config.adapters.length ? { adapters: config.adapters.map((a) => ({ filePath: resolveModelPath(a.file), scale: a.scale })) } : undefined,
-    }).catch(async (e: Error) => {
-      await releaseModel(modelKey);
-      throw e;
-    });
+    const context = await model
+      .createContext({
+        contextSize: config.settings.contextSize, // per sequence
+        sequences: parallel,
+        threads,
+        lora: config.adapters.length
+          ? { adapters: config.adapters.map((a) => ({ filePath: resolveModelPath(a.file), scale: a.scale })) }
+          : undefined,
+      })
+      .catch(async (e: Error) => {
+        await releaseModel(modelKey);
+        throw e;
+      });
     try {
       const lanes = Array.from({ length: parallel }, () => {
         const sequence = context.getSequence();
@@ -226,19 +256,23 @@ export class Engine {
     let hi = words.length;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      const candidate = renderPrompt(template, { ...c, findings: words.slice(0, mid).join(" ") + " …" });
+      const candidate = renderPrompt(template, { ...c, findings: `${words.slice(0, mid).join(" ")} …` });
       if (this.model.tokenize(candidate, false).length + 1 <= budget) lo = mid;
       else hi = mid - 1;
     }
-    if (lo === 0) throw new Error(`The prompt template alone does not fit a context of ${settings.contextSize} tokens with ${settings.maxTokens} to generate.`);
-    prompt = renderPrompt(template, { ...c, findings: words.slice(0, lo).join(" ") + " …" });
+    if (lo === 0)
+      throw new Error(
+        `The prompt template alone does not fit a context of ${settings.contextSize} tokens with ${settings.maxTokens} to generate.`,
+      );
+    prompt = renderPrompt(template, { ...c, findings: `${words.slice(0, lo).join(" ")} …` });
     return { prompt, truncated: true };
   }
 
   /** One case, with the engine's own template and settings or another system's (same context). */
   async generate(c: { findings: string; metadata?: unknown }, run: Run = this.config): Promise<Generated> {
     const { settings } = run;
-    if (settings.contextSize !== this.config.settings.contextSize) throw new Error("This engine was loaded for another context size.");
+    if (settings.contextSize !== this.config.settings.contextSize)
+      throw new Error("This engine was loaded for another context size.");
     const { prompt, truncated } = this.fitPrompt(c, run);
     // The sequence keeps the previous case's tokens: node-llama-cpp reuses the shared template
     // prefix and evaluates only what differs. On the CPU each row of a product is computed on

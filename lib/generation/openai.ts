@@ -10,12 +10,17 @@ const ANSWER_MAX_BYTES = 4 * 1024 * 1024;
 class Retryable extends Error {}
 
 export class OpenAiEngine {
-  constructor(readonly config: OpenAiConfig, private retries = 4, private backoffMs = 500) {}
+  constructor(
+    readonly config: OpenAiConfig,
+    private retries = 4,
+    private backoffMs = 500,
+  ) {}
 
   private async call(prompt: string) {
     const { settings, baseUrl, model, apiKeyEnv } = this.config;
     const key = apiKeyEnv ? process.env[apiKeyEnv] : undefined;
-    if (apiKeyEnv && !key) throw new Error(`The environment variable ${apiKeyEnv} (the endpoint's API key) is not set on the worker.`);
+    if (apiKeyEnv && !key)
+      throw new Error(`The environment variable ${apiKeyEnv} (the endpoint's API key) is not set on the worker.`);
     const res = await fetch(`${baseUrl}/completions`, {
       method: "POST",
       headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
@@ -36,16 +41,31 @@ export class OpenAiEngine {
       throw new Retryable(`cannot reach ${baseUrl}: ${e.message}`);
     });
     // A completion is a few KB: an endpoint sending more is refused before it fills the worker's memory.
-    const body = new TextDecoder().decode(await readBodyLimited(res, ANSWER_MAX_BYTES, () => new Error(`${baseUrl} sent an answer over ${ANSWER_MAX_BYTES / 1048576} MB.`)));
-    if (res.status === 429 || res.status >= 500) throw new Retryable(`${baseUrl} answered ${res.status}: ${body.slice(0, 200)}`);
+    const body = new TextDecoder().decode(
+      await readBodyLimited(
+        res,
+        ANSWER_MAX_BYTES,
+        () => new Error(`${baseUrl} sent an answer over ${ANSWER_MAX_BYTES / 1048576} MB.`),
+      ),
+    );
+    if (res.status === 429 || res.status >= 500)
+      throw new Retryable(`${baseUrl} answered ${res.status}: ${body.slice(0, 200)}`);
     if (!res.ok) throw new Error(`${baseUrl} answered ${res.status}: ${body.slice(0, 300)}`);
-    const json = JSON.parse(body) as { id?: string; system_fingerprint?: string; choices?: { text?: string; finish_reason?: string }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } };
+    const json = JSON.parse(body) as {
+      id?: string;
+      system_fingerprint?: string;
+      choices?: { text?: string; finish_reason?: string }[];
+      usage?: { prompt_tokens?: number; completion_tokens?: number };
+    };
     const choice = json.choices?.[0];
     if (typeof choice?.text !== "string") throw new Error(`${baseUrl} sent no completion text.`);
     return { json, choice };
   }
 
-  async generate(c: { findings: string; metadata?: unknown }): Promise<Generated & { attempts: number; responseId: string | null }> {
+  async generate(c: {
+    findings: string;
+    metadata?: unknown;
+  }): Promise<Generated & { attempts: number; responseId: string | null }> {
     const prompt = renderPrompt(this.config.template, c);
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {

@@ -55,7 +55,11 @@ export class Worker {
   private lanes: Promise<void>[] = [];
   readonly id = `${os.hostname()}:${process.pid}`;
 
-  constructor(private db: Db, private url: string, private log: Log = (l) => console.log(`[worker] ${l}`)) {}
+  constructor(
+    private db: Db,
+    private url: string,
+    private log: Log = (l) => console.log(`[worker] ${l}`),
+  ) {}
 
   /**
    * One lane per context sequence. A lane is a small pipeline: while the model generates a batch
@@ -70,7 +74,10 @@ export class Worker {
     this.listener = new pg.Client({ connectionString: this.url });
     this.listener.on("notification", () => this.wakeAll());
     this.listener.on("error", (e) => this.log(`listen: ${e.message}`));
-    await this.listener.connect().then(() => this.listener!.query(`LISTEN ${JOBS_CHANNEL}`)).catch((e: Error) => this.log(`listen: ${e.message}`));
+    await this.listener
+      .connect()
+      .then(() => this.listener!.query(`LISTEN ${JOBS_CHANNEL}`))
+      .catch((e: Error) => this.log(`listen: ${e.message}`));
     const parallel = parallelSequences();
     this.lanes = Array.from({ length: parallel }, () => this.lane());
     this.log(`ready (${this.id}, ${parallel} parallel sequences)`);
@@ -154,14 +161,24 @@ export class Worker {
       if (!jobs.length) return [];
       const missing = [...new Set(jobs.map((j) => j.data.systemId))].filter((id) => !this.systems.has(id));
       const [systems, cases] = await Promise.all([
-        missing.length ? this.db.system.findMany({ where: { id: { in: missing } }, select: { id: true, kind: true, config: true } }) : [],
-        this.db.case.findMany({ where: { id: { in: jobs.map((j) => j.data.caseId) } }, include: { outputs: { select: { systemId: true } } } }),
+        missing.length
+          ? this.db.system.findMany({ where: { id: { in: missing } }, select: { id: true, kind: true, config: true } })
+          : [],
+        this.db.case.findMany({
+          where: { id: { in: jobs.map((j) => j.data.caseId) } },
+          include: { outputs: { select: { systemId: true } } },
+        }),
       ]);
       for (const sys of systems) this.systems.set(sys.id, sys);
       const byId = new Map(cases.map((c) => [c.id, c]));
       return jobs.map((job) => {
         const c = byId.get(job.data.caseId);
-        return { job, system: this.systems.get(job.data.systemId) ?? null, case: c ?? null, done: !!c?.outputs.some((o) => o.systemId === job.data.systemId) };
+        return {
+          job,
+          system: this.systems.get(job.data.systemId) ?? null,
+          case: c ?? null,
+          done: !!c?.outputs.some((o) => o.systemId === job.data.systemId),
+        };
       });
     } catch (e) {
       this.log(`queue: ${(e as Error).message}`);
@@ -189,7 +206,13 @@ export class Worker {
     return this.parsed.get(key)!;
   }
 
-  private output(job: PgBoss.Job<JobData>, c: { sourceId: string }, engine: AnyEngine, g: Generated, config?: LlamaConfig): NewOutput {
+  private output(
+    job: PgBoss.Job<JobData>,
+    c: { sourceId: string },
+    engine: AnyEngine,
+    g: Generated,
+    config?: LlamaConfig,
+  ): NewOutput {
     if (!g.text) throw new Error(`The model wrote nothing for case ${c.sourceId} (stop reason: ${g.stopReason}).`);
     return { caseId: job.data.caseId, text: g.text, provenance: this.provenance(engine, g, config) };
   }
@@ -205,7 +228,11 @@ export class Worker {
         bySystem.set(id, [...(bySystem.get(id) ?? []), r.output]);
       }
       for (const [systemId, outputs] of bySystem) await addOutputs(this.db, systemId, outputs);
-      if (ok.length) await this.boss!.complete(QUEUE, ok.map((r) => r.claimed.job.id));
+      if (ok.length)
+        await this.boss!.complete(
+          QUEUE,
+          ok.map((r) => r.claimed.job.id),
+        );
     } catch (e) {
       for (const r of ok) r.error = (e as Error).message;
     }
@@ -216,7 +243,11 @@ export class Worker {
     }
     // Fetched but not started (the worker is stopping): back to the queue for any worker.
     const back = results.filter((r) => r.giveBack).map((r) => r.claimed.job.id);
-    if (back.length) await this.boss!.cancel(QUEUE, back).then(() => this.boss!.resume(QUEUE, back)).then(() => (this.returned += back.length)).catch(() => {});
+    if (back.length)
+      await this.boss!.cancel(QUEUE, back)
+        .then(() => this.boss!.resume(QUEUE, back))
+        .then(() => (this.returned += back.length))
+        .catch(() => {});
   }
 
   /** One engine per model, adapters and context size (or per endpoint configuration), reused by every job. */
@@ -224,7 +255,9 @@ export class Worker {
     const key = `${kind}:${kind === "LLAMA" ? engineKey(config as LlamaConfig) : JSON.stringify(config)}:${parallelSequences()}`;
     if (!this.engines.has(key)) {
       const loading: Promise<AnyEngine> =
-        kind === "OPENAI_COMPATIBLE" ? Promise.resolve().then(() => new OpenAiEngine(openAiConfigSchema.parse(config))) : this.loadLlama(config as LlamaConfig);
+        kind === "OPENAI_COMPATIBLE"
+          ? Promise.resolve().then(() => new OpenAiEngine(openAiConfigSchema.parse(config)))
+          : this.loadLlama(config as LlamaConfig);
       loading.catch(() => this.engines.delete(key)); // a fixed file can be retried
       this.engines.set(key, loading);
     }
@@ -238,7 +271,11 @@ export class Worker {
   }
 
   /** What an output records about how it was made (shown to admins, exported). */
-  private provenance(engine: AnyEngine, g: Generated & { attempts?: number; responseId?: string | null }, config?: LlamaConfig) {
+  private provenance(
+    engine: AnyEngine,
+    g: Generated & { attempts?: number; responseId?: string | null },
+    config?: LlamaConfig,
+  ) {
     const settings = (config ?? engine.config).settings;
     const common = {
       settings,
@@ -254,10 +291,25 @@ export class Worker {
     };
     if (engine instanceof OpenAiEngine) {
       const { baseUrl, model } = engine.config;
-      return { engine: "openai-compatible", endpoint: baseUrl, model, responseId: g.responseId ?? null, attempts: g.attempts ?? 1, ...common };
+      return {
+        engine: "openai-compatible",
+        endpoint: baseUrl,
+        model,
+        responseId: g.responseId ?? null,
+        attempts: g.attempts ?? 1,
+        ...common,
+      };
     }
     // Sequences decoded side by side change llama.cpp's arithmetic slightly: part of the recipe.
     const { model, adapters } = config ?? engine.config;
-    return { engine: "node-llama-cpp", engineVersion: engine.engineVersion, backend: engine.backend, model, adapters, parallelSequences: engine.sequences, ...common };
+    return {
+      engine: "node-llama-cpp",
+      engineVersion: engine.engineVersion,
+      backend: engine.backend,
+      model,
+      adapters,
+      parallelSequences: engine.sequences,
+      ...common,
+    };
   }
 }

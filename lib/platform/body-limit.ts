@@ -19,7 +19,11 @@ export function tooLarge(limit: number, setting?: string): BodyTooLargeError {
  * The body's bytes, refused as soon as more than `limit` have arrived (or Content-Length says so):
  * the stream is cancelled then, so the rest is never held in memory.
  */
-export async function readBodyLimited(req: Pick<Request, "headers" | "body">, limit: number, refuse: () => Error = () => tooLarge(limit)): Promise<Uint8Array> {
+export async function readBodyLimited(
+  req: Pick<Request, "headers" | "body">,
+  limit: number,
+  refuse: () => Error = () => tooLarge(limit),
+): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > limit) {
     await req.body?.cancel().catch(() => {});
@@ -86,9 +90,9 @@ export function parseMultipart(body: Uint8Array, contentType: string): FormData 
     const content = buf.subarray(headEnd + 4, next);
     const fileName = /;\s*filename="([^"]*)"/i.exec(disposition!)?.[1];
     const type = /^content-type:\s*(.+)$/im.exec(head)?.[1]?.trim() ?? "";
-    const unescape = (s: string) => s.replace(/%22/g, '"').replace(/%0D/gi, "\r").replace(/%0A/gi, "\n");
-    if (fileName === undefined) form.append(unescape(name), content.toString("utf8"));
-    else form.append(unescape(name), new File([content as Uint8Array<ArrayBuffer>], unescape(fileName), { type }));
+    const unquote = (s: string) => s.replace(/%22/g, '"').replace(/%0D/gi, "\r").replace(/%0A/gi, "\n");
+    if (fileName === undefined) form.append(unquote(name), content.toString("utf8"));
+    else form.append(unquote(name), new File([content as Uint8Array<ArrayBuffer>], unquote(fileName), { type }));
     at = next + 2;
   }
 }

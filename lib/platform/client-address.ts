@@ -32,14 +32,18 @@ export function normalizeAddress(raw: string): string {
   const [head, tail] = a.includes("::") ? a.split("::") : [a, null];
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
-  const groups = tail === null ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  const groups =
+    tail === null ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
   return groups.map((g) => (g || "0").replace(/^0+(?=.)/, "")).join(":");
 }
 
 /** The client's address: what the socket saw, or with `trustProxy` = N, the N-th X-Forwarded-For entry from the right. */
 export function clientAddress(headers: HeaderBag, trustProxy: number): string {
   if (trustProxy > 0) {
-    const hops = (header(headers, "x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const hops = (header(headers, "x-forwarded-for") ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     // Fewer entries than proxies: the leftmost would be the client's own claim, so not used.
     if (hops.length >= trustProxy) return normalizeAddress(hops[hops.length - trustProxy]);
   }

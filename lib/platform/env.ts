@@ -9,13 +9,25 @@ const schema = z.object({
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional(),
   // The address users open (behind an https proxy: its https:// address). Sign-in links and the
   // same-origin rule for changes (lib/platform/same-origin.ts) use it; `npm start` defaults it to localhost.
-  NEXTAUTH_URL: z.url({ protocol: /^https?$/, message: "must be the http(s):// address users open, e.g. https://secondread.example.org" }).optional(),
+  NEXTAUTH_URL: z
+    .url({
+      protocol: /^https?$/,
+      message: "must be the http(s):// address users open, e.g. https://secondread.example.org",
+    })
+    .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   // Where the web server listens (every interface unless set): 127.0.0.1 behind a proxy on the same host.
-  HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, "must be a host name or an IP address, e.g. 127.0.0.1").optional(),
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]+$/, "must be a host name or an IP address, e.g. 127.0.0.1")
+    .optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   SECONDREAD_DATA_DIR: z.string().min(1).default(".data"),
-  IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
   // Caps on an uploaded table's shape, so one file cannot hold the server (lib/studies/import-parse.ts).
   IMPORT_MAX_COLUMNS: z.coerce.number().int().positive().default(200),
   IMPORT_MAX_ROW_CHARS: z.coerce.number().int().positive().default(1_000_000),
@@ -24,7 +36,9 @@ const schema = z.object({
   IMPORT_MAX_FINDINGS_CHARS: z.coerce.number().int().positive().default(20_000),
   IMPORT_MAX_IMPRESSION_CHARS: z.coerce.number().int().positive().default(5_000),
   // Local models run on the CPU unless a GPU backend is asked for ("auto": whichever works here).
-  SECONDREAD_GPU: z.enum(["off", "auto", "cuda", "vulkan"], { message: 'must be "off", "auto", "cuda" or "vulkan"' }).default("off"),
+  SECONDREAD_GPU: z
+    .enum(["off", "auto", "cuda", "vulkan"], { message: 'must be "off", "auto", "cuda" or "vulkan"' })
+    .default("off"),
   // How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect directly,
   // so the address is the socket's; "true" = 1). See lib/platform/client-address.ts.
   SECONDREAD_TRUST_PROXY: z
@@ -36,7 +50,12 @@ const schema = z.object({
   SECONDREAD_SIGNIN_ADDRESS_LIMIT: z.coerce.number().int().min(1).max(100000).default(50),
   SECONDREAD_SIGNIN_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   SECONDREAD_SIGNIN_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
-  SECONDREAD_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(7 * 86400).default(3600),
+  SECONDREAD_SIGNIN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86400)
+    .default(3600),
 });
 
 export type Env = z.infer<typeof schema>;

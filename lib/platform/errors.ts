@@ -17,7 +17,9 @@ export class UserInputError extends Error {}
 
 /** A rater's case whose candidates are not all there yet (a system is still generating). */
 export class NotReadyError extends Error {
-  constructor(message = "This case is still being prepared: its candidates are not all ready yet. Please come back to it later.") {
+  constructor(
+    message = "This case is still being prepared: its candidates are not all ready yet. Please come back to it later.",
+  ) {
     super(message);
   }
 }
@@ -30,8 +32,10 @@ export const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)
  * missed. It is bad input, never a passing trouble: answered as such and never retried.
  */
 export function isUnstorableText(e: unknown): boolean {
-  const cause = (e as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null)?.meta?.driverAdapterError?.cause;
+  const cause = (e as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null)?.meta
+    ?.driverAdapterError?.cause;
   return cause?.originalCode === "22021";
 }
 
-export const UNSTORABLE_TEXT = "The input contains a character that cannot be stored (a NUL byte); nothing was changed.";
+export const UNSTORABLE_TEXT =
+  "The input contains a character that cannot be stored (a NUL byte); nothing was changed.";

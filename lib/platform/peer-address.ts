@@ -10,7 +10,9 @@ const marked = Symbol.for("secondread.peerAddress");
  * instrumentation.ts, inside the `next start` process.
  */
 export function recordPeerAddress() {
-  for (const proto of [http.Server.prototype, https.Server.prototype] as unknown as (EventEmitterLike & { [marked]?: true })[]) {
+  for (const proto of [http.Server.prototype, https.Server.prototype] as unknown as (EventEmitterLike & {
+    [marked]?: true;
+  })[]) {
     if (proto[marked]) continue;
     const emit = proto.emit;
     proto.emit = function (this: unknown, event: string | symbol, ...args: unknown[]) {

@@ -42,15 +42,25 @@ export function refuseCrossOrigin(req: Request): Response | null {
   if (!isStateChanging(req.method)) return null;
   const reason = crossOriginReason(req.headers);
   if (!reason) return null;
-  return Response.json({ error: `Refused: ${reason}. Changes must come from SecondRead's own pages; nothing was changed.` }, { status: 403 });
+  return Response.json(
+    { error: `Refused: ${reason}. Changes must come from SecondRead's own pages; nothing was changed.` },
+    { status: 403 },
+  );
 }
 
 export type BodyKind = "multipart" | "json" | "form";
-const MEDIA: Record<BodyKind, string> = { multipart: "multipart/form-data", json: "application/json", form: "application/x-www-form-urlencoded" };
+const MEDIA: Record<BodyKind, string> = {
+  multipart: "multipart/form-data",
+  json: "application/json",
+  form: "application/x-www-form-urlencoded",
+};
 
 /** 415 unless the body is of the kind the handler reads (a cross-site form can send text/plain). */
 export function refuseBodyType(req: Request, kind: BodyKind): Response | null {
   const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type === MEDIA[kind]) return null;
-  return Response.json({ error: `Content-Type must be ${MEDIA[kind]} (got ${type || "none"}); nothing was changed.` }, { status: 415 });
+  return Response.json(
+    { error: `Content-Type must be ${MEDIA[kind]} (got ${type || "none"}); nothing was changed.` },
+    { status: 415 },
+  );
 }

@@ -2,7 +2,21 @@
 // the pages' Content-Security-Policy (proxy.ts, with a fresh nonce per request). No imports:
 // next.config.ts and proxy.ts load it.
 
-export const PERMISSIONS_POLICY = ["camera", "microphone", "geolocation", "payment", "usb", "serial", "hid", "bluetooth", "midi", "display-capture", "browsing-topics"].map((f) => `${f}=()`).join(", ");
+export const PERMISSIONS_POLICY = [
+  "camera",
+  "microphone",
+  "geolocation",
+  "payment",
+  "usb",
+  "serial",
+  "hid",
+  "bluetooth",
+  "midi",
+  "display-capture",
+  "browsing-topics",
+]
+  .map((f) => `${f}=()`)
+  .join(", ");
 
 export const COMMON_HEADERS = [
   { key: "X-Frame-Options", value: "DENY" },
@@ -41,5 +55,8 @@ export function pageCsp(nonce: string, { dev = false, https = false } = {}) {
 
 /** Served over https: NEXTAUTH_URL says so, or the proxy in front tells (X-Forwarded-Proto). */
 export function servedOverHttps(headers: Pick<Headers, "get">, nextauthUrl = process.env.NEXTAUTH_URL) {
-  return Boolean(nextauthUrl?.startsWith("https:")) || headers.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase() === "https";
+  return (
+    Boolean(nextauthUrl?.startsWith("https:")) ||
+    headers.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase() === "https"
+  );
 }

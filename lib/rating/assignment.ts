@@ -46,13 +46,25 @@ export const newHandle = () => randomBytes(9).toString("base64url");
  * texts already shown keep their handles and the new ones go to seeded random places, so a
  * late system is not always the last label.
  */
-export function extendDisplayOrder(current: DisplayEntry[], outputIds: string[], seed: number, shown: boolean): DisplayEntry[] {
+export function extendDisplayOrder(
+  current: DisplayEntry[],
+  outputIds: string[],
+  seed: number,
+  shown: boolean,
+): DisplayEntry[] {
   const known = new Set(current.map((e) => e.outputId));
   const live = new Set(outputIds);
   const kept = current.filter((e) => live.has(e.outputId));
-  const added = [...outputIds].sort().filter((id) => !known.has(id)).map((outputId) => ({ handle: newHandle(), outputId }));
+  const added = [...outputIds]
+    .sort()
+    .filter((id) => !known.has(id))
+    .map((outputId) => ({ handle: newHandle(), outputId }));
   if (added.length === 0 && kept.length === current.length) return current;
-  if (!shown) return shuffle([...kept, ...added].sort((a, b) => (a.outputId < b.outputId ? -1 : 1)), seed);
+  if (!shown)
+    return shuffle(
+      [...kept, ...added].sort((a, b) => (a.outputId < b.outputId ? -1 : 1)),
+      seed,
+    );
   const next = rng(seed ^ current.length);
   const order = [...kept];
   for (const entry of added) order.splice(Math.floor(next() * (order.length + 1)), 0, entry);
@@ -64,18 +76,28 @@ export function extendDisplayOrder(current: DisplayEntry[], outputIds: string[],
  * assignments and choosing, for each case, the least-loaded raters not already on it.
  */
 export async function spreadAssignments(tx: Tx, studyId: string) {
-  const study = await tx.study.findUniqueOrThrow({ where: { id: studyId }, include: { raters: { orderBy: { userId: "asc" } } } });
+  const study = await tx.study.findUniqueOrThrow({
+    where: { id: studyId },
+    include: { raters: { orderBy: { userId: "asc" } } },
+  });
   const raterIds = study.raters.map((r) => r.userId);
   if (raterIds.length === 0) return 0;
   const n = Math.min(study.ratersPerCase, raterIds.length);
-  const cases = await tx.case.findMany({ where: { studyId }, orderBy: { position: "asc" }, select: { id: true, assignments: { select: { raterId: true } } } });
+  const cases = await tx.case.findMany({
+    where: { studyId },
+    orderBy: { position: "asc" },
+    select: { id: true, assignments: { select: { raterId: true } } },
+  });
   const load = new Map(raterIds.map((id) => [id, 0]));
-  for (const c of cases) for (const a of c.assignments) if (load.has(a.raterId)) load.set(a.raterId, load.get(a.raterId)! + 1);
+  for (const c of cases)
+    for (const a of c.assignments) if (load.has(a.raterId)) load.set(a.raterId, load.get(a.raterId)! + 1);
   const tieOrder = new Map(shuffle(raterIds, assignmentSeed(study.seed, "raters", "")).map((id, i) => [id, i]));
   const rows: Prisma.AssignmentCreateManyInput[] = [];
   for (const c of cases) {
     const onCase = new Set(c.assignments.map((a) => a.raterId).filter((id) => load.has(id)));
-    const candidates = raterIds.filter((id) => !onCase.has(id)).sort((a, b) => load.get(a)! - load.get(b)! || tieOrder.get(a)! - tieOrder.get(b)!);
+    const candidates = raterIds
+      .filter((id) => !onCase.has(id))
+      .sort((a, b) => load.get(a)! - load.get(b)! || tieOrder.get(a)! - tieOrder.get(b)!);
     for (const raterId of candidates.slice(0, Math.max(0, n - onCase.size))) {
       rows.push({ caseId: c.id, raterId, seed: assignmentSeed(study.seed, c.id, raterId) });
       load.set(raterId, load.get(raterId)! + 1);
@@ -86,22 +108,38 @@ export async function spreadAssignments(tx: Tx, studyId: string) {
 }
 
 /** Sets the study's raters and N, then spreads the cases. Raters who already rated something are kept. */
-export async function setStudyRaters(db: Db, actor: Actor, studyId: string, input: { raterIds: string[]; ratersPerCase: number }) {
+export async function setStudyRaters(
+  db: Db,
+  actor: Actor,
+  studyId: string,
+  input: { raterIds: string[]; ratersPerCase: number },
+) {
   assertAdmin(actor);
   const n = input.ratersPerCase;
-  if (!Number.isInteger(n) || n < 1 || n > 50) throw new UserInputError("Raters per case must be a whole number from 1 to 50.");
+  if (!Number.isInteger(n) || n < 1 || n > 50)
+    throw new UserInputError("Raters per case must be a whole number from 1 to 50.");
   const raterIds = [...new Set(input.raterIds)];
   return db.$transaction(
     async (tx) => {
       const study = await tx.study.findUnique({ where: { id: studyId }, include: { raters: true } });
       if (!study) throw new NotFoundError("No such study.");
-      const users = await tx.user.findMany({ where: { id: { in: raterIds }, role: "RATER", active: true }, select: { id: true } });
+      const users = await tx.user.findMany({
+        where: { id: { in: raterIds }, role: "RATER", active: true },
+        select: { id: true },
+      });
       if (users.length !== raterIds.length) throw new UserInputError("Only active rater accounts can be assigned.");
-      if (raterIds.length < n) throw new UserInputError(`${n} raters per case needs at least ${n} raters; ${raterIds.length} chosen.`);
+      if (raterIds.length < n)
+        throw new UserInputError(`${n} raters per case needs at least ${n} raters; ${raterIds.length} chosen.`);
       const removed = study.raters.map((r) => r.userId).filter((id) => !raterIds.includes(id));
       if (removed.length > 0) {
-        const rated = await tx.rating.findFirst({ where: { assignment: { raterId: { in: removed }, case: { studyId } } }, include: { assignment: { include: { rater: true } } } });
-        if (rated) throw new UserInputError(`${rated.assignment.rater.email} has already rated cases in this study and cannot be removed.`);
+        const rated = await tx.rating.findFirst({
+          where: { assignment: { raterId: { in: removed }, case: { studyId } } },
+          include: { assignment: { include: { rater: true } } },
+        });
+        if (rated)
+          throw new UserInputError(
+            `${rated.assignment.rater.email} has already rated cases in this study and cannot be removed.`,
+          );
         await tx.assignment.deleteMany({ where: { raterId: { in: removed }, case: { studyId } } });
         await tx.studyRater.deleteMany({ where: { studyId, userId: { in: removed } } });
       }

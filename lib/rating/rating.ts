@@ -20,19 +20,40 @@ async function readyCaseIds(db: Db, studyId: string, onlyCase: string | null = n
   return new Set(rows.map((r) => r.id));
 }
 
-export type RaterStudy = { id: string; name: string; instructions: string; total: number; done: number; preparing: number };
+export type RaterStudy = {
+  id: string;
+  name: string;
+  instructions: string;
+  total: number;
+  done: number;
+  preparing: number;
+};
 
 export async function raterStudies(db: Db, raterId: string): Promise<RaterStudy[]> {
-  const memberships = await db.studyRater.findMany({ where: { userId: raterId }, include: { study: { select: { id: true, name: true, raterInstructions: true } } }, orderBy: { addedAt: "asc" } });
+  const memberships = await db.studyRater.findMany({
+    where: { userId: raterId },
+    include: { study: { select: { id: true, name: true, raterInstructions: true } } },
+    orderBy: { addedAt: "asc" },
+  });
   return Promise.all(
     memberships.map(async ({ study }) => {
       const [mine, ready] = await Promise.all([
-        db.assignment.findMany({ where: { raterId, case: { studyId: study.id } }, select: { caseId: true, completedAt: true } }),
+        db.assignment.findMany({
+          where: { raterId, case: { studyId: study.id } },
+          select: { caseId: true, completedAt: true },
+        }),
         readyCaseIds(db, study.id),
       ]);
       const done = mine.filter((a) => a.completedAt && ready.has(a.caseId)).length;
       // Built field by field: nothing of the study beyond these reaches a rater (admin notes name systems).
-      return { id: study.id, name: study.name, instructions: study.raterInstructions, total: mine.length, done, preparing: mine.filter((a) => !ready.has(a.caseId)).length };
+      return {
+        id: study.id,
+        name: study.name,
+        instructions: study.raterInstructions,
+        total: mine.length,
+        done,
+        preparing: mine.filter((a) => !ready.has(a.caseId)).length,
+      };
     }),
   );
 }
@@ -40,13 +61,24 @@ export async function raterStudies(db: Db, raterId: string): Promise<RaterStudy[
 /** Where a rater resumes: the first ready case (in study order) not yet finished, or null. */
 export async function nextAssignmentId(db: Db, raterId: string, studyId: string): Promise<string | null> {
   const [open, ready] = await Promise.all([
-    db.assignment.findMany({ where: { raterId, completedAt: null, case: { studyId } }, orderBy: { case: { position: "asc" } }, select: { id: true, caseId: true } }),
+    db.assignment.findMany({
+      where: { raterId, completedAt: null, case: { studyId } },
+      orderBy: { case: { position: "asc" } },
+      select: { id: true, caseId: true },
+    }),
     readyCaseIds(db, studyId),
   ]);
   return open.find((a) => ready.has(a.caseId))?.id ?? null;
 }
 
-export type CandidateView = { handle: string; label: string; text: string; scores: Scores; comment: string; timeSpentMs: number };
+export type CandidateView = {
+  handle: string;
+  label: string;
+  text: string;
+  scores: Scores;
+  comment: string;
+  timeSpentMs: number;
+};
 export type CaseView = {
   assignmentId: string;
   studyId: string;
@@ -62,7 +94,10 @@ export type CaseView = {
 export const label = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : `Z${i - 25}`);
 
 async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
-  const a = await db.assignment.findUnique({ where: { id: assignmentId }, include: { case: { include: { study: true, outputs: { select: { id: true } } } }, ratings: true } });
+  const a = await db.assignment.findUnique({
+    where: { id: assignmentId },
+    include: { case: { include: { study: true, outputs: { select: { id: true } } } }, ratings: true },
+  });
   // Someone else's assignment looks exactly like a missing one.
   if (!a || a.raterId !== raterId) throw new NotFoundError("No such case in your assignments.");
   return a;
@@ -71,11 +106,20 @@ async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
 /** Fixes the display order (first view, or new candidates since) and returns it. */
 async function settleOrder(db: Db, a: Awaited<ReturnType<typeof ownAssignment>>): Promise<DisplayEntry[]> {
   const current = a.displayOrder as DisplayEntry[];
-  const order = extendDisplayOrder(current, a.case.outputs.map((o) => o.id), a.seed, a.firstShownAt !== null);
+  const order = extendDisplayOrder(
+    current,
+    a.case.outputs.map((o) => o.id),
+    a.seed,
+    a.firstShownAt !== null,
+  );
   if (order !== current || !a.firstShownAt) {
     // Conditional on the order we read: two tabs opening the case at once agree on one order.
-    const changed = await db.assignment.updateMany({ where: { id: a.id, displayOrder: { equals: current } }, data: { displayOrder: order, firstShownAt: a.firstShownAt ?? new Date() } });
-    if (changed.count === 0) return (await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).displayOrder as DisplayEntry[];
+    const changed = await db.assignment.updateMany({
+      where: { id: a.id, displayOrder: { equals: current } },
+      data: { displayOrder: order, firstShownAt: a.firstShownAt ?? new Date() },
+    });
+    if (changed.count === 0)
+      return (await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).displayOrder as DisplayEntry[];
   }
   return order;
 }
@@ -84,10 +128,17 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
   const a = await ownAssignment(db, raterId, assignmentId);
   if (!(await readyCaseIds(db, a.case.studyId, a.caseId)).has(a.caseId)) throw new NotReadyError(); // this case only: the page is a hot path
   const order = await settleOrder(db, a);
-  const outputs = await db.output.findMany({ where: { id: { in: order.map((e) => e.outputId) } }, select: { id: true, text: true } });
+  const outputs = await db.output.findMany({
+    where: { id: { in: order.map((e) => e.outputId) } },
+    select: { id: true, text: true },
+  });
   const text = new Map(outputs.map((o) => [o.id, o.text]));
   const rating = new Map(a.ratings.map((r) => [r.outputId, r]));
-  const siblings = await db.assignment.findMany({ where: { raterId, case: { studyId: a.case.studyId } }, orderBy: { case: { position: "asc" } }, select: { id: true } });
+  const siblings = await db.assignment.findMany({
+    where: { raterId, case: { studyId: a.case.studyId } },
+    orderBy: { case: { position: "asc" } },
+    select: { id: true },
+  });
   const index = siblings.findIndex((s) => s.id === a.id);
   return {
     assignmentId: a.id,
@@ -117,13 +168,25 @@ export const ratingInput = z.object({
   assignmentId: z.string().min(1).max(64),
   handle: z.string().min(1).max(64),
   // Strict: a criterion the study does not have is refused, never silently dropped.
-  scores: z.strictObject(Object.fromEntries(CRITERION_KEYS.map((k) => [k, score])) as Record<keyof Scores, typeof score>),
+  scores: z.strictObject(
+    Object.fromEntries(CRITERION_KEYS.map((k) => [k, score])) as Record<keyof Scores, typeof score>,
+  ),
   // PostgreSQL cannot store NUL, and other control characters have no place in a note: refused here
   // (a clear, final error), never left to the database (which the form would take for a hiccup).
-  comment: z.string().max(2000).regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, "must not contain control characters").default(""),
+  comment: z
+    .string()
+    .max(2000)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+    .regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, "must not contain control characters")
+    .default(""),
   // Capped rather than refused: a page left open overnight must not cost the rater a score.
   // saveRating caps it again by the time that really passed (the client's clock is not trusted).
-  timeSpentMs: z.number().int().min(0).default(0).transform((ms) => Math.min(ms, MAX_TIME_MS)),
+  timeSpentMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .transform((ms) => Math.min(ms, MAX_TIME_MS)),
 });
 
 const MAX_TIME_MS = 24 * 3600 * 1000;
@@ -135,7 +198,8 @@ const MAX_TIME_MS = 24 * 3600 * 1000;
  */
 export async function saveRating(db: Db, raterId: string, input: z.input<typeof ratingInput>) {
   const parsed = ratingInput.safeParse(input);
-  if (!parsed.success) throw new UserInputError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  if (!parsed.success)
+    throw new UserInputError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const { assignmentId, handle, scores, comment, timeSpentMs } = parsed.data;
   const a = await ownAssignment(db, raterId, assignmentId);
   const order = a.displayOrder as DisplayEntry[];
@@ -159,12 +223,18 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
         "timeSpentMs" = GREATEST("Rating"."timeSpentMs", LEAST(${timeSpentMs}::bigint, "Rating"."timeSpentMs" + (extract(epoch FROM timezone('UTC', clock_timestamp()) - "Rating"."updatedAt") * 1000)::bigint)::int),
         "updatedAt" = timezone('UTC', clock_timestamp())`;
     // Complete means every candidate the case has now, not only those in the order last shown.
-    const [ratings, outputs] = await Promise.all([tx.rating.findMany({ where: { assignmentId } }), tx.output.findMany({ where: { caseId: a.caseId }, select: { id: true } })]);
+    const [ratings, outputs] = await Promise.all([
+      tx.rating.findMany({ where: { assignmentId } }),
+      tx.output.findMany({ where: { caseId: a.caseId }, select: { id: true } }),
+    ]);
     const complete = outputs.every((o) => {
       const r = ratings.find((x) => x.outputId === o.id);
       return r !== undefined && isComplete(r);
     });
-    await tx.assignment.update({ where: { id: assignmentId }, data: { completedAt: complete ? (a.completedAt ?? new Date()) : null } });
+    await tx.assignment.update({
+      where: { id: assignmentId },
+      data: { completedAt: complete ? (a.completedAt ?? new Date()) : null },
+    });
     return { complete };
   });
 }
@@ -176,7 +246,11 @@ export type SaveResult = { ok: true; complete: boolean } | { ok: false; error: s
  * (the server or database in trouble) says retry; bad input and a changed case never do, or the
  * form would retry them for ever.
  */
-export async function saveRatingResult(db: Db, raterId: string, input: z.input<typeof ratingInput>): Promise<SaveResult> {
+export async function saveRatingResult(
+  db: Db,
+  raterId: string,
+  input: z.input<typeof ratingInput>,
+): Promise<SaveResult> {
   try {
     return { ok: true, ...(await saveRating(db, raterId, input)) };
   } catch (e) {

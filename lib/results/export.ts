@@ -10,8 +10,22 @@ import { studyResults } from "./results.ts";
 import type { Actor } from "../accounts/users.ts";
 
 export const EXPORT_COLUMNS = [
-  "study", "case_position", "case_source_id", "system", "system_kind", "rater_email", "criterion", "score",
-  "display_position", "display_label", "comment", "flags", "time_spent_ms", "rated_at", "updated_at", "rating_id",
+  "study",
+  "case_position",
+  "case_source_id",
+  "system",
+  "system_kind",
+  "rater_email",
+  "criterion",
+  "score",
+  "display_position",
+  "display_label",
+  "comment",
+  "flags",
+  "time_spent_ms",
+  "rated_at",
+  "updated_at",
+  "rating_id",
 ] as const;
 
 export function csvField(value: unknown): string {
@@ -21,7 +35,7 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-const line = (values: unknown[]) => values.map(csvField).join(",") + "\r\n";
+const line = (values: unknown[]) => `${values.map(csvField).join(",")}\r\n`;
 
 /**
  * The shape both exports share: the study must exist (checked before the first byte, so the
@@ -47,7 +61,6 @@ async function* pagedCsv<T extends { id: string }>(
   }
 }
 
-
 export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
   return pagedCsv(
     db,
@@ -63,7 +76,13 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
         cursor: cursor ? { id: cursor } : undefined,
         include: {
           output: { select: { system: { select: { name: true, kind: true } } } },
-          assignment: { select: { displayOrder: true, rater: { select: { email: true } }, case: { select: { position: true, sourceId: true } } } },
+          assignment: {
+            select: {
+              displayOrder: true,
+              rater: { select: { email: true } },
+              case: { select: { position: true, sourceId: true } },
+            },
+          },
         },
       }),
     (r, study) => {
@@ -71,9 +90,22 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
       return CRITERIA.filter((c) => r[c.key] !== null)
         .map((c) =>
           line([
-            study, r.assignment.case.position, r.assignment.case.sourceId, r.output.system.name, r.output.system.kind,
-            r.assignment.rater.email, c.key, r[c.key], position + 1, label(position), r.comment, r.flags.join(";"),
-            r.timeSpentMs, r.createdAt, r.updatedAt, r.id,
+            study,
+            r.assignment.case.position,
+            r.assignment.case.sourceId,
+            r.output.system.name,
+            r.output.system.kind,
+            r.assignment.rater.email,
+            c.key,
+            r[c.key],
+            position + 1,
+            label(position),
+            r.comment,
+            r.flags.join(";"),
+            r.timeSpentMs,
+            r.createdAt,
+            r.updatedAt,
+            r.id,
           ]),
         )
         .join("");
@@ -82,8 +114,26 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
 }
 
 export const OUTPUT_COLUMNS = [
-  "study", "case_position", "case_source_id", "system", "system_kind", "text", "engine", "engine_version", "model_file", "model_sha256",
-  "adapters", "seed", "settings", "tokens_in", "tokens_out", "ms", "stop_reason", "warning", "prompt", "created_at",
+  "study",
+  "case_position",
+  "case_source_id",
+  "system",
+  "system_kind",
+  "text",
+  "engine",
+  "engine_version",
+  "model_file",
+  "model_sha256",
+  "adapters",
+  "seed",
+  "settings",
+  "tokens_in",
+  "tokens_out",
+  "ms",
+  "stop_reason",
+  "warning",
+  "prompt",
+  "created_at",
 ] as const;
 
 /** Every candidate text with how it was made (one row per output), streamed like the ratings. */
@@ -100,23 +150,70 @@ export function exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize
         take: pageSize,
         skip: cursor ? 1 : 0,
         cursor: cursor ? { id: cursor } : undefined,
-        include: { system: { select: { name: true, kind: true } }, case: { select: { position: true, sourceId: true } } },
+        include: {
+          system: { select: { name: true, kind: true } },
+          case: { select: { position: true, sourceId: true } },
+        },
       }),
     (o, study) => {
+      // biome-ignore lint/suspicious/noExplicitAny: provenance gets a schema per system kind (issue 11 point 2)
       const p = o.provenance as Record<string, any>;
-      const adapters = Array.isArray(p.adapters) ? p.adapters.map((a: { file: string; sha256: string; scale: number }) => `${a.file}@${a.scale} (${a.sha256})`).join("; ") : "";
+      const adapters = Array.isArray(p.adapters)
+        ? p.adapters
+            .map((a: { file: string; sha256: string; scale: number }) => `${a.file}@${a.scale} (${a.sha256})`)
+            .join("; ")
+        : "";
       return line([
-        study, o.case.position, o.case.sourceId, o.system.name, o.system.kind, o.text, p.engine, p.engineVersion, p.model?.file ?? p.model,
-        p.model?.sha256, adapters, p.seed, p.settings ? JSON.stringify(p.settings) : "", p.tokensIn, p.tokensOut, p.ms, p.stopReason, p.warning, p.prompt, o.createdAt,
+        study,
+        o.case.position,
+        o.case.sourceId,
+        o.system.name,
+        o.system.kind,
+        o.text,
+        p.engine,
+        p.engineVersion,
+        p.model?.file ?? p.model,
+        p.model?.sha256,
+        adapters,
+        p.seed,
+        p.settings ? JSON.stringify(p.settings) : "",
+        p.tokensIn,
+        p.tokensOut,
+        p.ms,
+        p.stopReason,
+        p.warning,
+        p.prompt,
+        o.createdAt,
       ]);
     },
   );
 }
 
 export const SUMMARY_COLUMNS = [
-  "study", "system", "system_kind", "criterion", "ratings", "cases", "mean", "sd", "median", "ci95_low", "ci95_high",
-  "scores_1", "scores_2", "scores_3", "scores_4", "scores_5", "criterion_alpha_all_systems",
-  "vs_reference_difference", "vs_reference_ci95_low", "vs_reference_ci95_high", "vs_reference_cases", "vs_reference_wilcoxon_p", "vs_reference_p_holm", "vs_reference_p_method",
+  "study",
+  "system",
+  "system_kind",
+  "criterion",
+  "ratings",
+  "cases",
+  "mean",
+  "sd",
+  "median",
+  "ci95_low",
+  "ci95_high",
+  "scores_1",
+  "scores_2",
+  "scores_3",
+  "scores_4",
+  "scores_5",
+  "criterion_alpha_all_systems",
+  "vs_reference_difference",
+  "vs_reference_ci95_low",
+  "vs_reference_ci95_high",
+  "vs_reference_cases",
+  "vs_reference_wilcoxon_p",
+  "vs_reference_p_holm",
+  "vs_reference_p_method",
 ] as const;
 
 /** The dashboard's numbers, one row per system × criterion, for a paper's tables. */
@@ -129,8 +226,26 @@ export async function* exportSummaryCsv(db: Db, actor: Actor, studyId: string): 
       const v = s.byCriterion[key];
       const c = s.vsReference?.[key];
       return line([
-        study.name, s.name, s.kind, key, v.n, v.cases, v.mean, v.sd, v.median, v.ci95?.[0], v.ci95?.[1], ...v.distribution,
-        results.agreement[key], c?.difference, c?.ci95?.[0], c?.ci95?.[1], c?.cases, c?.p, c?.pHolm, c?.method,
+        study.name,
+        s.name,
+        s.kind,
+        key,
+        v.n,
+        v.cases,
+        v.mean,
+        v.sd,
+        v.median,
+        v.ci95?.[0],
+        v.ci95?.[1],
+        ...v.distribution,
+        results.agreement[key],
+        c?.difference,
+        c?.ci95?.[0],
+        c?.ci95?.[1],
+        c?.cases,
+        c?.p,
+        c?.pHolm,
+        c?.method,
       ]);
     }).join("");
   }

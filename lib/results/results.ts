@@ -3,10 +3,24 @@ import type { Db } from "../platform/db.ts";
 import { assertAdmin } from "../accounts/access.ts";
 import { CRITERIA, CRITERION_KEYS, isComplete, type CriterionKey } from "../rating/criteria.ts";
 import { NotFoundError } from "../platform/errors.ts";
-import { compareByCase, holm, krippendorffAlphaOrdinal, summarizeByCase, type Comparison, type Summary } from "./stats.ts";
+import {
+  compareByCase,
+  holm,
+  krippendorffAlphaOrdinal,
+  summarizeByCase,
+  type Comparison,
+  type Summary,
+} from "./stats.ts";
 import type { Actor } from "../accounts/users.ts";
 
-export type RaterProgress = { raterId: string; email: string; casesDone: number; cases: number; ratingsDone: number; ratingsExpected: number };
+export type RaterProgress = {
+  raterId: string;
+  email: string;
+  casesDone: number;
+  cases: number;
+  ratingsDone: number;
+  ratingsExpected: number;
+};
 export type SystemResult = {
   systemId: string;
   name: string;
@@ -16,24 +30,53 @@ export type SystemResult = {
   /** Paired by case against the radiologists' reference (null for the reference itself, or without one). */
   vsReference: Record<CriterionKey, Comparison & { pHolm: number | null }> | null;
 };
-export type StudyResults = { raters: RaterProgress[]; systems: SystemResult[]; agreement: Record<CriterionKey, number | null>; totalRatings: number };
+export type StudyResults = {
+  raters: RaterProgress[];
+  systems: SystemResult[];
+  agreement: Record<CriterionKey, number | null>;
+  totalRatings: number;
+};
 
 export async function studyResults(db: Db, actor: Actor, studyId: string): Promise<StudyResults> {
   assertAdmin(actor);
-  const study = await db.study.findUnique({ where: { id: studyId }, include: { systems: { orderBy: { createdAt: "asc" }, include: { _count: { select: { outputs: true } } } } } });
+  const study = await db.study.findUnique({
+    where: { id: studyId },
+    include: { systems: { orderBy: { createdAt: "asc" }, include: { _count: { select: { outputs: true } } } } },
+  });
   if (!study) throw new NotFoundError("No such study.");
   const assignments = await db.assignment.findMany({
     where: { case: { studyId } },
-    select: { raterId: true, completedAt: true, rater: { select: { email: true } }, case: { select: { _count: { select: { outputs: true } } } } },
+    select: {
+      raterId: true,
+      completedAt: true,
+      rater: { select: { email: true } },
+      case: { select: { _count: { select: { outputs: true } } } },
+    },
   });
   const ratings = await db.rating.findMany({
     where: { assignment: { case: { studyId } } },
-    select: { understandability: true, coherence: true, relevance: true, conciseness: true, clinicalUtility: true, outputId: true, output: { select: { systemId: true } }, assignment: { select: { raterId: true, caseId: true } } },
+    select: {
+      understandability: true,
+      coherence: true,
+      relevance: true,
+      conciseness: true,
+      clinicalUtility: true,
+      outputId: true,
+      output: { select: { systemId: true } },
+      assignment: { select: { raterId: true, caseId: true } },
+    },
   });
 
   const raters = new Map<string, RaterProgress>();
   for (const a of assignments) {
-    const p = raters.get(a.raterId) ?? { raterId: a.raterId, email: a.rater.email, casesDone: 0, cases: 0, ratingsDone: 0, ratingsExpected: 0 };
+    const p = raters.get(a.raterId) ?? {
+      raterId: a.raterId,
+      email: a.rater.email,
+      casesDone: 0,
+      cases: 0,
+      ratingsDone: 0,
+      ratingsExpected: 0,
+    };
     p.cases += 1;
     p.casesDone += a.completedAt ? 1 : 0;
     p.ratingsExpected += a.case._count.outputs;
@@ -48,18 +91,32 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
     else bySystem.set(r.output.systemId, [r]);
   }
   const scores = (systemId: string, k: CriterionKey) =>
-    (bySystem.get(systemId) ?? []).flatMap((r) => (r[k] !== null ? [{ caseId: r.assignment.caseId, score: r[k]! }] : []));
+    (bySystem.get(systemId) ?? []).flatMap((r) =>
+      r[k] !== null ? [{ caseId: r.assignment.caseId, score: r[k]! }] : [],
+    );
   const reference = study.systems.find((s) => s.kind === "REFERENCE");
   const systems = study.systems.map((s) => {
-    const byCriterion = Object.fromEntries(CRITERION_KEYS.map((k) => [k, summarizeByCase(scores(s.id, k))])) as SystemResult["byCriterion"];
-    const vsReference = reference && reference.id !== s.id
-      ? (Object.fromEntries(CRITERION_KEYS.map((k) => [k, { ...compareByCase(scores(s.id, k), scores(reference.id, k)), pHolm: null }])) as SystemResult["vsReference"])
-      : null;
-    return { systemId: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, byCriterion, vsReference } satisfies SystemResult;
+    const byCriterion = Object.fromEntries(
+      CRITERION_KEYS.map((k) => [k, summarizeByCase(scores(s.id, k))]),
+    ) as SystemResult["byCriterion"];
+    const vsReference =
+      reference && reference.id !== s.id
+        ? (Object.fromEntries(
+            CRITERION_KEYS.map((k) => [k, { ...compareByCase(scores(s.id, k), scores(reference.id, k)), pHolm: null }]),
+          ) as SystemResult["vsReference"])
+        : null;
+    return {
+      systemId: s.id,
+      name: s.name,
+      kind: s.kind,
+      outputs: s._count.outputs,
+      byCriterion,
+      vsReference,
+    } satisfies SystemResult;
   });
   // The study's family of tests: every system against the reference on every criterion.
   const family = systems.flatMap((s) => (s.vsReference ? CRITERION_KEYS.map((k) => s.vsReference![k]) : []));
-  holm(family.map((c) => c.p)).forEach((p, i) => (family[i].pHolm = p));
+  for (const [i, p] of holm(family.map((c) => c.p)).entries()) family[i].pHolm = p;
 
   // Agreement: each output rated by several raters is one unit.
   const agreement = Object.fromEntries(
@@ -70,5 +127,10 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
     }),
   ) as Record<CriterionKey, number | null>;
 
-  return { raters: [...raters.values()].sort((a, b) => a.email.localeCompare(b.email)), systems, agreement, totalRatings: ratings.length };
+  return {
+    raters: [...raters.values()].sort((a, b) => a.email.localeCompare(b.email)),
+    systems,
+    agreement,
+    totalRatings: ratings.length,
+  };
 }

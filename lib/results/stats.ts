@@ -11,9 +11,8 @@ export type Summary = {
 
 // Two-sided 95% Student t quantiles t(0.975, df) for df = 1..30.
 const T975 = [
-  12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.306, 2.2622, 2.2281, 2.201, 2.1788,
-  2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.093, 2.086, 2.0796, 2.0739, 2.0687, 2.0639,
-  2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
+  12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.306, 2.2622, 2.2281, 2.201, 2.1788, 2.1604, 2.1448, 2.1314,
+  2.1199, 2.1098, 2.1009, 2.093, 2.086, 2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
 ];
 
 /** t(0.975, df): table for small df, Cornish–Fisher expansion beyond (error < 1e-4 for df > 30). */
@@ -21,7 +20,9 @@ export function tQuantile975(df: number): number {
   if (!Number.isInteger(df) || df < 1) throw new Error(`Degrees of freedom must be a positive integer, got ${df}`);
   if (df <= T975.length) return T975[df - 1];
   const z = 1.959963984540054;
-  const z3 = z ** 3, z5 = z ** 5, z7 = z ** 7;
+  const z3 = z ** 3,
+    z5 = z ** 5,
+    z7 = z ** 7;
   return (
     z +
     (z3 + z) / (4 * df) +
@@ -104,7 +105,7 @@ export function summarizeByCase(ratings: { caseId: string; score: number }[]): S
   const cases = residuals.size;
   if (cases < 2 || s.mean === null) return { ...s, ci95: null, cases };
   const squares = [...residuals.values()].reduce((a, e) => a + e * e, 0);
-  const se = (Math.sqrt((cases / (cases - 1)) * squares)) / ratings.length;
+  const se = Math.sqrt((cases / (cases - 1)) * squares) / ratings.length;
   const half = tQuantile975(cases - 1) * se;
   return { ...s, ci95: [s.mean - half, s.mean + half], cases };
 }
@@ -127,7 +128,13 @@ function tInterval(values: number[]): { sd: number; ci95: [number, number] } {
   return { sd, ci95: [mean - half, mean + half] };
 }
 
-export type Comparison = { cases: number; difference: number | null; ci95: [number, number] | null; p: number | null; method: "exact" | "normal" | null };
+export type Comparison = {
+  cases: number;
+  difference: number | null;
+  ci95: [number, number] | null;
+  p: number | null;
+  method: "exact" | "normal" | null;
+};
 
 /**
  * A system against another on the cases both were rated on: the mean of the per-case
@@ -135,7 +142,10 @@ export type Comparison = { cases: number; difference: number | null; ci95: [numb
  * Wilcoxon signed-rank p (zero differences dropped, tied magnitudes given mid-ranks; exact
  * given the ties up to 50 non-zero differences, normal approximation with tie correction beyond).
  */
-export function compareByCase(a: { caseId: string; score: number }[], b: { caseId: string; score: number }[]): Comparison {
+export function compareByCase(
+  a: { caseId: string; score: number }[],
+  b: { caseId: string; score: number }[],
+): Comparison {
   const ma = caseMeans(a);
   const mb = caseMeans(b);
   const d = [...ma].filter(([id]) => mb.has(id)).map(([id, v]) => v - mb.get(id)!);
@@ -170,7 +180,11 @@ export function wilcoxonSignedRank(differences: number[]): { p: number | null; m
     counts[0] = 1;
     for (const r of rank2) {
       const next = new Float64Array(total2 + 1);
-      for (let s = 0; s <= total2; s++) if (counts[s]) { next[s] += counts[s]; next[s + r] += counts[s]; }
+      for (let s = 0; s <= total2; s++)
+        if (counts[s]) {
+          next[s] += counts[s];
+          next[s + r] += counts[s];
+        }
       counts = next;
     }
     const all = 2 ** n;
@@ -189,7 +203,9 @@ export function wilcoxonSignedRank(differences: number[]): { p: number | null; m
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 

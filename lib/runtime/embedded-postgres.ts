@@ -171,7 +171,9 @@ export async function startEmbeddedPostgres(opts: {
     return { url, port: opts.port, dataDir, stop: async () => {} };
   }
   if (await canConnect(serverUrl)) {
-    throw new Error(`Port ${opts.port} is already used by another PostgreSQL server. Set EMBEDDED_PG_PORT to a free port.`);
+    throw new Error(
+      `Port ${opts.port} is already used by another PostgreSQL server. Set EMBEDDED_PG_PORT to a free port.`,
+    );
   }
 
   const child: ChildProcess = spawn(
@@ -214,7 +216,10 @@ export async function startEmbeddedPostgres(opts: {
 
 /** As root, PostgreSQL runs as the `postgres` system user, created when missing. */
 function postgresIds(): { uid: number; gid: number } {
-  const read = () => ({ uid: Number(execFileSync("id", ["-u", "postgres"]).toString()), gid: Number(execFileSync("id", ["-g", "postgres"]).toString()) });
+  const read = () => ({
+    uid: Number(execFileSync("id", ["-u", "postgres"]).toString()),
+    gid: Number(execFileSync("id", ["-g", "postgres"]).toString()),
+  });
   try {
     return read();
   } catch {
@@ -223,7 +228,11 @@ function postgresIds(): { uid: number; gid: number } {
     } catch {
       // the group may exist without the user
     }
-    execFileSync("useradd", ["--system", "--gid", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], { stdio: "ignore" });
+    execFileSync(
+      "useradd",
+      ["--system", "--gid", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"],
+      { stdio: "ignore" },
+    );
     return read();
   }
 }
@@ -235,15 +244,28 @@ async function initdb(initdbBin: string, dataDir: string, passwordFile: string, 
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (ids.uid !== undefined) fs.chownSync(dataDir, ids.uid, ids.gid!);
   const pwfile = path.join(path.dirname(dataDir), ".initdb-password");
-  fs.writeFileSync(pwfile, password + "\n", { mode: 0o600 });
+  fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (ids.uid !== undefined) fs.chownSync(pwfile, ids.uid, ids.gid!);
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(initdbBin, [`--pgdata=${dataDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"], { ...ids, stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(
+        initdbBin,
+        [
+          `--pgdata=${dataDir}`,
+          "--auth=scram-sha-256",
+          "--username=postgres",
+          `--pwfile=${pwfile}`,
+          "--encoding=UTF8",
+          "--locale=C",
+        ],
+        { ...ids, stdio: ["ignore", "ignore", "pipe"] },
+      );
       let err = "";
       child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
       child.once("error", reject);
-      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (exit ${code}):\n${err.trim()}`))));
+      child.once("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`initdb failed (exit ${code}):\n${err.trim()}`)),
+      );
     });
   } finally {
     fs.rmSync(pwfile, { force: true });

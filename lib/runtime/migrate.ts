@@ -41,22 +41,30 @@ export async function migrate(url: string, opts: { dir?: string; log?: (l: strin
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0
     )`);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`);
     const known = new Map(rows.filter((r) => r.rolled_back_at === null).map((r) => [r.migration_name, r]));
     for (const row of known.values()) {
       if (row.finished_at === null) {
-        throw new Error(`Migration ${row.migration_name} failed earlier and was not resolved; fix the database by hand, then mark it rolled back.`);
+        throw new Error(
+          `Migration ${row.migration_name} failed earlier and was not resolved; fix the database by hand, then mark it rolled back.`,
+        );
       }
       if (!migrations.some((m) => m.name === row.migration_name)) {
-        throw new Error(`The database has migration ${row.migration_name}, which this version of SecondRead does not know. Is it older than the database?`);
+        throw new Error(
+          `The database has migration ${row.migration_name}, which this version of SecondRead does not know. Is it older than the database?`,
+        );
       }
     }
     for (const m of migrations) {
       const row = known.get(m.name);
       if (row) {
-        if (row.checksum !== m.checksum) throw new Error(`Migration ${m.name} was changed after it was applied (checksum differs).`);
+        if (row.checksum !== m.checksum)
+          throw new Error(`Migration ${m.name} was changed after it was applied (checksum differs).`);
         continue;
       }
       // DDL is transactional in PostgreSQL: a migration applies whole or not at all.

@@ -12,7 +12,10 @@ export const dataDir = (env: Env) => path.resolve(PROJECT_DIR, env.SECONDREAD_DA
 export type Database = { url: string; embedded: boolean; stop: () => Promise<void> };
 
 /** DATABASE_URL when set; otherwise the embedded server in the project's data directory. */
-export async function openDatabase(env: Env, opts: { name?: string; log?: (l: string) => void } = {}): Promise<Database> {
+export async function openDatabase(
+  env: Env,
+  opts: { name?: string; log?: (l: string) => void } = {},
+): Promise<Database> {
   const log = opts.log ?? ((l: string) => console.log(l));
   let db: Database;
   if (env.DATABASE_URL) {

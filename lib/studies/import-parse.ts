@@ -39,7 +39,12 @@ const num = (n: number) => n.toLocaleString("en-US");
 // Names that mean something to JavaScript objects: as keys they could reach a prototype.
 const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
 
-export type ParseOptions = { fileName?: string; maxBytes: number; format?: TableFormat; limits?: Partial<ImportLimits> };
+export type ParseOptions = {
+  fileName?: string;
+  maxBytes: number;
+  format?: TableFormat;
+  limits?: Partial<ImportLimits>;
+};
 
 /** Parses in one go (scripts, tests). The server uses parseTableAsync. */
 export function parseTable(bytes: Uint8Array, opts: ParseOptions): ParsedTable {
@@ -84,13 +89,15 @@ function formatFromName(fileName: string | undefined): TableFormat | undefined {
   if (ext === "jsonl" || ext === "ndjson") return "jsonl";
   // Better to say so than to parse a spreadsheet or a tab-separated file into one odd column.
   if (ext === "tsv" || ext === "xls" || ext === "xlsx") {
-    throw new ImportFileError(`.${ext} files are not supported; export the sheet as CSV (UTF-8, comma-separated) or JSONL.`);
+    throw new ImportFileError(
+      `.${ext} files are not supported; export the sheet as CSV (UTF-8, comma-separated) or JSONL.`,
+    );
   }
   return undefined;
 }
 
 function* decodeUtf8(bytes: Uint8Array): Generator<void, string, void> {
-  const resave = "Re-save it as UTF-8 (e.g. \"CSV UTF-8\" in Excel) and upload again.";
+  const resave = 'Re-save it as UTF-8 (e.g. "CSV UTF-8" in Excel) and upload again.';
   const utf16 = () => new ImportFileError(`The file is UTF-16 (or binary), not UTF-8. ${resave}`);
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) throw utf16();
   try {
@@ -123,11 +130,21 @@ const PIECE_CHARS = 32 * 1024; // csv-parse takes ~10 ms for this much: a slice 
  * piece.line: line breaks before the piece, counted as csv-parse counts them.
  */
 function* cutPieces(text: string, limits: ImportLimits, pieces: Piece[]): Generator<void, void, void> {
-  let inQuote = false, quoteLine = 1, line = 1, recStart = 0, recLine = 1, records = 0, pieceStart = 0, pieceLine = 0, headerCommas = 0;
+  let inQuote = false,
+    quoteLine = 1,
+    line = 1,
+    recStart = 0,
+    recLine = 1,
+    records = 0,
+    pieceStart = 0,
+    pieceLine = 0,
+    headerCommas = 0;
   const tooLong = () => {
     const which = records === 0 ? "The header row" : `Row ${records}`;
     const hint = inQuote ? `; if it should not be, look for an unclosed quote (") on line ${quoteLine}` : "";
-    return new ImportFileError(`${which} (from line ${recLine}) is longer than ${num(limits.maxRowChars)} characters, the limit (IMPORT_MAX_ROW_CHARS)${hint}.`);
+    return new ImportFileError(
+      `${which} (from line ${recLine}) is longer than ${num(limits.maxRowChars)} characters, the limit (IMPORT_MAX_ROW_CHARS)${hint}.`,
+    );
   };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -142,7 +159,8 @@ function* cutPieces(text: string, limits: ImportLimits, pieces: Piece[]): Genera
       line++;
       if (!inQuote) {
         // Counted here so a very wide header is refused before it is parsed.
-        if (records === 0 && breakAt > recStart && headerCommas + 1 > limits.maxColumns) throw tooManyColumns(headerCommas + 1, limits);
+        if (records === 0 && breakAt > recStart && headerCommas + 1 > limits.maxColumns)
+          throw tooManyColumns(headerCommas + 1, limits);
         if (breakAt > recStart) records++; // empty lines are skipped, not rows
         recStart = i + 1;
         recLine = line;
@@ -152,8 +170,7 @@ function* cutPieces(text: string, limits: ImportLimits, pieces: Piece[]): Genera
           pieceLine = line - 1;
         }
       }
-    }
-    else if (i - recStart > limits.maxRowChars) throw tooLong();
+    } else if (i - recStart > limits.maxRowChars) throw tooLong();
     if ((i & 0xffff) === 0) yield;
   }
   if (pieceStart < text.length) pieces.push({ start: pieceStart, end: text.length, line: pieceLine });
@@ -175,11 +192,19 @@ function* parseCsvTable(text: string, limits: ImportLimits): Generator<void, Par
     }
     // Line numbers only for a message: the piece is parsed again with them (less garbage meanwhile).
     const lineOf = (k: number) => () => {
-      const withInfo = parseCsv(pieceText, { relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as { info: { lines: number } }[];
+      const withInfo = parseCsv(pieceText, {
+        relax_column_count: true,
+        skip_empty_lines: true,
+        info: true,
+      }) as unknown as { info: { lines: number } }[];
       return piece.line + withInfo[k].info.lines;
     };
     records.forEach((record, k) => {
-      if (columns === null) columns = checkHeader(record.map((c) => c.trim()), limits);
+      if (columns === null)
+        columns = checkHeader(
+          record.map((c) => c.trim()),
+          limits,
+        );
       else rows.push(csvRow(record, columns, rows.length + 1, lineOf(k), limits));
     });
     yield;
@@ -189,29 +214,41 @@ function* parseCsvTable(text: string, limits: ImportLimits): Generator<void, Par
   return { format: "csv", columns, rows };
 }
 
-function csvRow(record: string[], columns: string[], row: number, line: () => number, limits: ImportLimits): Record<string, string> {
+function csvRow(
+  record: string[],
+  columns: string[],
+  row: number,
+  line: () => number,
+  limits: ImportLimits,
+): Record<string, string> {
   if (record.length !== columns.length) {
     throw new ImportFileError(
       `Row ${row} (near line ${line()}) has ${record.length} fields but the header has ${columns.length}; ` +
         "check for an unquoted comma or a missing field.",
     );
   }
-  if (row * columns.length > limits.maxCells) checkCells(row * columns.length, `row ${row} (near line ${line()})`, limits);
+  if (row * columns.length > limits.maxCells)
+    checkCells(row * columns.length, `row ${row} (near line ${line()})`, limits);
   const out: Record<string, string> = {};
   for (let j = 0; j < columns.length; j++) {
-    if (record[j].length > limits.maxFieldChars) throw fieldTooLong(`Row ${row} (near line ${line()}), column "${columns[j]}"`, record[j].length, limits);
+    if (record[j].length > limits.maxFieldChars)
+      throw fieldTooLong(`Row ${row} (near line ${line()}), column "${columns[j]}"`, record[j].length, limits);
     out[columns[j]] = record[j]; // safe: checkHeader refused the names that reach a prototype
   }
   return out;
 }
 
 const fieldTooLong = (where: string, length: number, limits: ImportLimits) =>
-  new ImportFileError(`${where} has ${num(length)} characters; the limit is ${num(limits.maxFieldChars)} (IMPORT_MAX_FIELD_CHARS).`);
+  new ImportFileError(
+    `${where} has ${num(length)} characters; the limit is ${num(limits.maxFieldChars)} (IMPORT_MAX_FIELD_CHARS).`,
+  );
 
 /** Rows times columns: what the parsed table costs in memory, whatever the file's size. */
 function checkCells(cells: number, where: string, limits: ImportLimits) {
   if (cells > limits.maxCells) {
-    throw new ImportFileError(`The file has more than ${num(limits.maxCells)} values (rows × columns), the limit (IMPORT_MAX_CELLS); it was reached at ${where}.`);
+    throw new ImportFileError(
+      `The file has more than ${num(limits.maxCells)} values (rows × columns), the limit (IMPORT_MAX_CELLS); it was reached at ${where}.`,
+    );
   }
 }
 
@@ -224,16 +261,22 @@ function csvError(err: unknown, text: string, lineOffset: number): Error {
     return new ImportFileError(`CSV is malformed near line ${openQuoteLine(text)}: unclosed quote.`);
   }
   if (e.code === "CSV_INVALID_CLOSING_QUOTE") {
-    return new ImportFileError(`CSV is malformed near line ${line}: a quote inside a quoted field must be doubled ("").`);
+    return new ImportFileError(
+      `CSV is malformed near line ${line}: a quote inside a quoted field must be doubled ("").`,
+    );
   }
   if (e.code === "INVALID_OPENING_QUOTE") {
-    return new ImportFileError(`CSV is malformed near line ${line}: a field containing quotes must itself be quoted, with inner quotes doubled ("").`);
+    return new ImportFileError(
+      `CSV is malformed near line ${line}: a field containing quotes must itself be quoted, with inner quotes doubled ("").`,
+    );
   }
   return new ImportFileError(`CSV is malformed near line ${line}: ${e.message}`);
 }
 
 function openQuoteLine(text: string): number {
-  let line = 1, inQuote = false, openedAt = 1;
+  let line = 1,
+    inQuote = false,
+    openedAt = 1;
   for (const ch of text) {
     if (ch === "\n") line++;
     else if (ch === '"') {
@@ -252,7 +295,10 @@ function checkHeader(columns: string[], limits: ImportLimits): string[] {
   const seen = new Set<string>();
   columns.forEach((c, i) => {
     if (c === "") throw new ImportFileError(`Header column ${i + 1} has no name; every column needs one.`);
-    if (RESERVED.has(c)) throw new ImportFileError(`Header column ${i + 1} is named "${c}", which is not allowed as a column name; rename it.`);
+    if (RESERVED.has(c))
+      throw new ImportFileError(
+        `Header column ${i + 1} is named "${c}", which is not allowed as a column name; rename it.`,
+      );
     if (c.length > limits.maxFieldChars) throw fieldTooLong(`Header column ${i + 1}`, c.length, limits);
     if (seen.has(c)) throw new ImportFileError(`The header names column "${c}" twice; column names must be unique.`);
     seen.add(c);
@@ -273,7 +319,9 @@ function* parseJsonl(text: string, limits: ImportLimits): Generator<void, Parsed
     start = end + 1;
     const where = `Line ${n}`;
     if (raw.length > limits.maxRowChars) {
-      throw new ImportFileError(`${where} is ${num(raw.length)} characters long; the limit is ${num(limits.maxRowChars)} (IMPORT_MAX_ROW_CHARS).`);
+      throw new ImportFileError(
+        `${where} is ${num(raw.length)} characters long; the limit is ${num(limits.maxRowChars)} (IMPORT_MAX_ROW_CHARS).`,
+      );
     }
     const line = raw.trim();
     if (line === "") continue;
@@ -290,20 +338,28 @@ function* parseJsonl(text: string, limits: ImportLimits): Generator<void, Parsed
     const row = new Map<string, string>();
     for (const [key, v] of Object.entries(value)) {
       if (key.trim() === "") throw new ImportFileError(`${where} has a field with an empty name.`);
-      if (RESERVED.has(key)) throw new ImportFileError(`${where}: the field name "${key}" is not allowed; rename the field.`);
+      if (RESERVED.has(key))
+        throw new ImportFileError(`${where}: the field name "${key}" is not allowed; rename the field.`);
       if (typeof v === "object" && v !== null) {
-        throw new ImportFileError(`${where}: field "${key}" is ${Array.isArray(v) ? "an array" : "an object"}; values must be text, numbers or booleans.`);
+        throw new ImportFileError(
+          `${where}: field "${key}" is ${Array.isArray(v) ? "an array" : "an object"}; values must be text, numbers or booleans.`,
+        );
       }
       const s = v === null ? "" : String(v);
       if (s.length > limits.maxFieldChars) throw fieldTooLong(`${where}, field "${key}"`, s.length, limits);
       // "\u0000" is valid JSON but no database stores it.
-      if (s.includes("\u0000") || key.includes("\u0000")) throw new ImportFileError(`${where}, field "${key.replaceAll("\u0000", "")}": contains a NUL character (\\u0000); remove it.`);
+      if (s.includes("\u0000") || key.includes("\u0000"))
+        throw new ImportFileError(
+          `${where}, field "${key.replaceAll("\u0000", "")}": contains a NUL character (\\u0000); remove it.`,
+        );
       row.set(key, s);
       if (!known.has(key)) {
         known.add(key);
         columns.push(key);
         if (columns.length > limits.maxColumns) {
-          throw new ImportFileError(`${where} brings the number of distinct fields to ${num(columns.length)}; the limit is ${num(limits.maxColumns)} (IMPORT_MAX_COLUMNS).`);
+          throw new ImportFileError(
+            `${where} brings the number of distinct fields to ${num(columns.length)}; the limit is ${num(limits.maxColumns)} (IMPORT_MAX_COLUMNS).`,
+          );
         }
       }
     }
@@ -324,7 +380,11 @@ function* parseJsonl(text: string, limits: ImportLimits): Generator<void, Parsed
 const ID_NAMES = ["uid", "id", "case_id", "caseid", "study_id", "accession"];
 
 function guess(columns: string[], names: string[]): string | undefined {
-  const norm = (c: string) => c.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  const norm = (c: string) =>
+    c
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, "_");
   for (const name of names) {
     const hit = columns.find((c) => norm(c) === name);
     if (hit !== undefined) return hit;
@@ -349,7 +409,13 @@ export function guessOutputMapping(columns: string[]): { sourceId?: string; text
 
 /** sourceId absent: the row number is the id. metadata: extra columns kept (default: all others). */
 export type CaseMapping = { sourceId?: string; findings: string; impression: string; metadata?: string[] };
-export type CaseRow = { row: number; sourceId: string; findings: string; impression: string; metadata: Record<string, string> };
+export type CaseRow = {
+  row: number;
+  sourceId: string;
+  findings: string;
+  impression: string;
+  metadata: Record<string, string>;
+};
 export type RowProblem = { row: number; sourceId: string; missing: ("findings" | "impression")[] };
 export type OutputRow = { row: number; sourceId: string; text: string };
 
@@ -377,43 +443,61 @@ function rowIds(table: ParsedTable, idColumn: string | undefined): string[] {
 /** A text over its cap refuses the whole file (all or nothing), naming the row, its id and the setting. */
 function checkLength(row: number, id: string, what: string, text: string, max: number, setting: string) {
   if (text.length > max) {
-    throw new ImportFileError(`Row ${row} (id "${id}"): the ${what} has ${num(text.length)} characters; the limit is ${num(max)} (${setting}).`);
+    throw new ImportFileError(
+      `Row ${row} (id "${id}"): the ${what} has ${num(text.length)} characters; the limit is ${num(max)} (${setting}).`,
+    );
   }
 }
 
-export function extractCases(table: ParsedTable, mapping: CaseMapping, limits: Pick<ImportLimits, "maxFindingsChars" | "maxImpressionChars"> = importLimits()): { cases: CaseRow[]; incomplete: RowProblem[] } {
+export function extractCases(
+  table: ParsedTable,
+  mapping: CaseMapping,
+  limits: Pick<ImportLimits, "maxFindingsChars" | "maxImpressionChars"> = importLimits(),
+): { cases: CaseRow[]; incomplete: RowProblem[] } {
   requireColumns(table, [mapping.sourceId, mapping.findings, mapping.impression, ...(mapping.metadata ?? [])]);
   if (mapping.findings === mapping.impression) {
-    throw new ImportFileError(`Findings and impression are both mapped to column "${mapping.findings}"; pick two different columns.`);
+    throw new ImportFileError(
+      `Findings and impression are both mapped to column "${mapping.findings}"; pick two different columns.`,
+    );
   }
   const mapped = [mapping.sourceId, mapping.findings, mapping.impression];
   const metaCols = mapping.metadata ?? table.columns.filter((c) => !mapped.includes(c));
   const ids = rowIds(table, mapping.sourceId);
   const cases: CaseRow[] = [];
   const incomplete: RowProblem[] = [];
-  table.rows.forEach((r, i) => {
+  for (const [i, r] of table.rows.entries()) {
     const findings = (r[mapping.findings] ?? "").trim();
     const impression = (r[mapping.impression] ?? "").trim();
     const missing = [...(findings ? [] : ["findings" as const]), ...(impression ? [] : ["impression" as const])];
-    if (missing.length > 0) return void incomplete.push({ row: i + 1, sourceId: ids[i], missing });
+    if (missing.length > 0) {
+      incomplete.push({ row: i + 1, sourceId: ids[i], missing });
+      continue;
+    }
     checkLength(i + 1, ids[i], "findings text", findings, limits.maxFindingsChars, "IMPORT_MAX_FINDINGS_CHARS");
     checkLength(i + 1, ids[i], "impression", impression, limits.maxImpressionChars, "IMPORT_MAX_IMPRESSION_CHARS");
     const metadata = Object.fromEntries(metaCols.map((c) => [c, (r[c] ?? "").trim()]));
     cases.push({ row: i + 1, sourceId: ids[i], findings, impression, metadata });
-  });
+  }
   return { cases, incomplete };
 }
 
-export function extractOutputs(table: ParsedTable, mapping: { sourceId: string; text: string }, limits: Pick<ImportLimits, "maxImpressionChars"> = importLimits()): { outputs: OutputRow[]; empty: number[] } {
+export function extractOutputs(
+  table: ParsedTable,
+  mapping: { sourceId: string; text: string },
+  limits: Pick<ImportLimits, "maxImpressionChars"> = importLimits(),
+): { outputs: OutputRow[]; empty: number[] } {
   requireColumns(table, [mapping.sourceId, mapping.text]);
   const ids = rowIds(table, mapping.sourceId);
   const outputs: OutputRow[] = [];
   const empty: number[] = [];
-  table.rows.forEach((r, i) => {
+  for (const [i, r] of table.rows.entries()) {
     const text = (r[mapping.text] ?? "").trim();
-    if (text === "") return void empty.push(i + 1);
+    if (text === "") {
+      empty.push(i + 1);
+      continue;
+    }
     checkLength(i + 1, ids[i], "output text", text, limits.maxImpressionChars, "IMPORT_MAX_IMPRESSION_CHARS");
     outputs.push({ row: i + 1, sourceId: ids[i], text });
-  });
+  }
   return { outputs, empty };
 }

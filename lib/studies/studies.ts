@@ -6,12 +6,28 @@ import { audit } from "../platform/audit.ts";
 import { isUniqueViolation, NotFoundError, UserInputError } from "../platform/errors.ts";
 import type { Actor } from "../accounts/users.ts";
 
-const NO_NUL = /^[^\u0000]*$/; // PostgreSQL cannot store it
+// biome-ignore lint/suspicious/noControlCharactersInRegex: PostgreSQL cannot store a NUL
+const NO_NUL = /^[^\u0000]*$/;
 
 export const studyInput = z.object({
-  name: z.string().trim().min(1, "Give the study a name.").max(200).regex(NO_NUL, "Name: must not contain a NUL character."),
-  raterInstructions: z.string().trim().max(10_000, "Instructions for raters: at most 10,000 characters.").regex(NO_NUL, "Instructions for raters: must not contain a NUL character.").default(""),
-  adminNotes: z.string().trim().max(10_000, "Notes for admins: at most 10,000 characters.").regex(NO_NUL, "Notes for admins: must not contain a NUL character.").default(""),
+  name: z
+    .string()
+    .trim()
+    .min(1, "Give the study a name.")
+    .max(200)
+    .regex(NO_NUL, "Name: must not contain a NUL character."),
+  raterInstructions: z
+    .string()
+    .trim()
+    .max(10_000, "Instructions for raters: at most 10,000 characters.")
+    .regex(NO_NUL, "Instructions for raters: must not contain a NUL character.")
+    .default(""),
+  adminNotes: z
+    .string()
+    .trim()
+    .max(10_000, "Notes for admins: at most 10,000 characters.")
+    .regex(NO_NUL, "Notes for admins: must not contain a NUL character.")
+    .default(""),
   ratersPerCase: z.coerce.number().int().min(1, "Each case needs at least one rater.").max(50).default(1),
 });
 
@@ -25,13 +41,22 @@ export async function createStudy(db: Db, actor: Actor, input: z.input<typeof st
   assertAdmin(actor);
   const data = parseInput(studyInput, input);
   const exists = new UserInputError(`A study named "${data.name}" already exists.`);
-  return db.$transaction(async (tx) => {
-    if (await tx.study.findUnique({ where: { name: data.name } })) throw exists;
-    const study = await tx.study.create({ data: { ...data, seed: randomBytes(8).toString("hex") } });
-    await tx.system.create({ data: { studyId: study.id, name: "Reference (radiologist)", kind: "REFERENCE", provenance: { source: "imported reference impressions" } } });
-    await audit(tx, actor.id, "study.create", "Study", study.id, data);
-    return study;
-  }).catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));
+  return db
+    .$transaction(async (tx) => {
+      if (await tx.study.findUnique({ where: { name: data.name } })) throw exists;
+      const study = await tx.study.create({ data: { ...data, seed: randomBytes(8).toString("hex") } });
+      await tx.system.create({
+        data: {
+          studyId: study.id,
+          name: "Reference (radiologist)",
+          kind: "REFERENCE",
+          provenance: { source: "imported reference impressions" },
+        },
+      });
+      await audit(tx, actor.id, "study.create", "Study", study.id, data);
+      return study;
+    })
+    .catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));
 }
 
 export const studyTextsInput = studyInput.pick({ raterInstructions: true, adminNotes: true });

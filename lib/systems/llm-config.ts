@@ -21,7 +21,12 @@ export const settingsSchema = z.object({
   topK: z.coerce.number().int().min(0).max(1000).default(40),
   topP: z.coerce.number().min(0).max(1).default(0.95),
   repeatPenalty: z.coerce.number().min(0.5).max(2).default(1),
-  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
   stop: z.array(z.string().min(1).max(100)).max(10).default(["###", "\n\n\n"]),
   contextSize: z.coerce.number().int().min(128).max(32768).default(512),
 });
@@ -38,9 +43,14 @@ export type LlamaConfig = z.output<typeof llamaConfigSchema>;
 
 /** Fails early on a template that would send the model nothing about the case. */
 export function checkTemplate(template: string): string | null {
-  if (!template.includes("{{findings}}")) return "The template must contain {{findings}}, where the case's findings go.";
-  const unknown = [...template.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].map((m) => m[1]).filter((n) => !["findings", "indication"].includes(n));
-  return unknown.length ? `Unknown placeholder(s): ${unknown.map((n) => `{{${n}}}`).join(", ")}. Use {{findings}} and {{indication}}.` : null;
+  if (!template.includes("{{findings}}"))
+    return "The template must contain {{findings}}, where the case's findings go.";
+  const unknown = [...template.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)]
+    .map((m) => m[1])
+    .filter((n) => !["findings", "indication"].includes(n));
+  return unknown.length
+    ? `Unknown placeholder(s): ${unknown.map((n) => `{{${n}}}`).join(", ")}. Use {{findings}} and {{indication}}.`
+    : null;
 }
 
 export function renderPrompt(template: string, c: { findings: string; metadata?: unknown }): string {

@@ -25,13 +25,18 @@ export async function buildLlamaConfig(input: Omit<LlamaSystemInput, "name">): P
   const settings = parseInput(settingsSchema, input.settings ?? {});
   const files = await checkLlamaFiles(input.model, input.adapters ?? []);
   if (files.base.contextLength && settings.contextSize > files.base.contextLength) {
-    throw new UserInputError(`Context size ${settings.contextSize} is larger than the model's ${files.base.contextLength} tokens.`);
+    throw new UserInputError(
+      `Context size ${settings.contextSize} is larger than the model's ${files.base.contextLength} tokens.`,
+    );
   }
-  if (settings.maxTokens >= settings.contextSize) throw new UserInputError("Max tokens must be smaller than the context size.");
+  if (settings.maxTokens >= settings.contextSize)
+    throw new UserInputError("Max tokens must be smaller than the context size.");
   const ref = async (p: string, name: string) => ({ file: p, sha256: await sha256File(resolveModelPath(p)), name });
   return {
     model: await ref(input.model, files.base.name),
-    adapters: await Promise.all(files.adapters.map(async (a, i) => ({ ...(await ref(input.adapters![i].file, a.info.name)), scale: a.scale }))),
+    adapters: await Promise.all(
+      files.adapters.map(async (a, i) => ({ ...(await ref(input.adapters![i].file, a.info.name)), scale: a.scale })),
+    ),
     template,
     settings,
   };
@@ -40,10 +45,17 @@ export async function buildLlamaConfig(input: Omit<LlamaSystemInput, "name">): P
 export async function addLlamaSystem(db: Db, actor: Actor, studyId: string, input: LlamaSystemInput) {
   assertAdmin(actor);
   const name = parseInput(systemName, input.name);
-  if (!(await db.study.findUnique({ where: { id: studyId }, select: { id: true } }))) throw new NotFoundError("No such study.");
+  if (!(await db.study.findUnique({ where: { id: studyId }, select: { id: true } })))
+    throw new NotFoundError("No such study.");
   const config = await buildLlamaConfig(input);
   const { getModuleVersion } = await import("node-llama-cpp");
-  return saveSystem(db, actor, studyId, { name, kind: "LLAMA", config, provenance: { engine: "node-llama-cpp", engineVersion: await getModuleVersion() } }, []);
+  return saveSystem(
+    db,
+    actor,
+    studyId,
+    { name, kind: "LLAMA", config, provenance: { engine: "node-llama-cpp", engineVersion: await getModuleVersion() } },
+    [],
+  );
 }
 
 /** The prompt as the model will see it, rendered on a real case of the study. */
@@ -57,10 +69,34 @@ export async function previewPrompt(db: Db, actor: Actor, studyId: string, templ
 }
 
 /** A system whose texts come from an OpenAI-compatible endpoint (vLLM, llama.cpp server, Ollama). */
-export async function addOpenAiSystem(db: Db, actor: Actor, studyId: string, input: { name: string; baseUrl: string; model: string; apiKeyEnv?: string; template?: string; settings?: Record<string, unknown> }) {
+export async function addOpenAiSystem(
+  db: Db,
+  actor: Actor,
+  studyId: string,
+  input: {
+    name: string;
+    baseUrl: string;
+    model: string;
+    apiKeyEnv?: string;
+    template?: string;
+    settings?: Record<string, unknown>;
+  },
+) {
   assertAdmin(actor);
   const name = parseInput(systemName, input.name);
-  if (!(await db.study.findUnique({ where: { id: studyId }, select: { id: true } }))) throw new NotFoundError("No such study.");
+  if (!(await db.study.findUnique({ where: { id: studyId }, select: { id: true } })))
+    throw new NotFoundError("No such study.");
   const config = buildOpenAiConfig(input);
-  return saveSystem(db, actor, studyId, { name, kind: "OPENAI_COMPATIBLE", config, provenance: { engine: "openai-compatible", endpoint: config.baseUrl, model: config.model } }, []);
+  return saveSystem(
+    db,
+    actor,
+    studyId,
+    {
+      name,
+      kind: "OPENAI_COMPATIBLE",
+      config,
+      provenance: { engine: "openai-compatible", endpoint: config.baseUrl, model: config.model },
+    },
+    [],
+  );
 }

@@ -46,7 +46,13 @@ export function listModels(dir = MODELS_DIR): ModelDescription[] {
 
 /** Folders models may be read from: models/ and those listed in SECONDREAD_MODEL_DIRS (":"-separated). */
 export function modelDirs(): string[] {
-  return [MODELS_DIR, ...(process.env.SECONDREAD_MODEL_DIRS ?? "").split(":").filter(Boolean).map((d) => path.resolve(d))];
+  return [
+    MODELS_DIR,
+    ...(process.env.SECONDREAD_MODEL_DIRS ?? "")
+      .split(":")
+      .filter(Boolean)
+      .map((d) => path.resolve(d)),
+  ];
 }
 
 /** A file name from the catalogue, or an absolute path the admin typed. */
@@ -66,7 +72,10 @@ function assertInModelDirs(p: string, label: string) {
     const rel = path.relative(fs.existsSync(d) ? fs.realpathSync(d) : d, real);
     return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
   });
-  if (!inside) throw new UserInputError(`${label}: models are read only from the model folders (models/, or folders listed in SECONDREAD_MODEL_DIRS).`);
+  if (!inside)
+    throw new UserInputError(
+      `${label}: models are read only from the model folders (models/, or folders listed in SECONDREAD_MODEL_DIRS).`,
+    );
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -77,9 +86,26 @@ export async function sha256File(file: string): Promise<string> {
 
 // Bytes per block and elements per block of the ggml tensor types a GGUF may hold.
 const TYPE_SIZES: Record<number, [bytes: number, elements: number]> = {
-  0: [4, 1], 1: [2, 1], 2: [18, 32], 3: [20, 32], 6: [22, 32], 7: [24, 32], 8: [34, 32], 9: [36, 32],
-  10: [84, 256], 11: [110, 256], 12: [144, 256], 13: [176, 256], 14: [210, 256], 15: [292, 256],
-  24: [1, 1], 25: [2, 1], 26: [4, 1], 27: [8, 1], 28: [8, 1], 30: [2, 1],
+  0: [4, 1],
+  1: [2, 1],
+  2: [18, 32],
+  3: [20, 32],
+  6: [22, 32],
+  7: [24, 32],
+  8: [34, 32],
+  9: [36, 32],
+  10: [84, 256],
+  11: [110, 256],
+  12: [144, 256],
+  13: [176, 256],
+  14: [210, 256],
+  15: [292, 256],
+  24: [1, 1],
+  25: [2, 1],
+  26: [4, 1],
+  27: [8, 1],
+  28: [8, 1],
+  30: [2, 1],
 };
 
 export type GgufSummary = {
@@ -118,16 +144,21 @@ export async function inspectGguf(file: string): Promise<GgufSummary> {
   } finally {
     if (fd !== null) fs.closeSync(fd);
   }
-  if (magic.toString("latin1") !== "GGUF") throw new UserInputError(`${label}: not a GGUF file (it does not start with the GGUF signature).`);
+  if (magic.toString("latin1") !== "GGUF")
+    throw new UserInputError(`${label}: not a GGUF file (it does not start with the GGUF signature).`);
 
   const { readGgufFileInfo } = await import("node-llama-cpp");
   let info: Awaited<ReturnType<typeof readGgufFileInfo>>;
   try {
     info = await readGgufFileInfo(p, { readTensorInfo: true, logWarnings: false });
   } catch (e) {
-    throw new UserInputError(`${label}: the GGUF header cannot be read (${(e as Error).message}). The file may be truncated or damaged.`);
+    throw new UserInputError(
+      `${label}: the GGUF header cannot be read (${(e as Error).message}). The file may be truncated or damaged.`,
+    );
   }
-  const meta = info.metadata as unknown as { general?: { architecture?: string; name?: string; type?: string } } & Record<string, Record<string, unknown>>;
+  const meta = info.metadata as unknown as {
+    general?: { architecture?: string; name?: string; type?: string };
+  } & Record<string, Record<string, unknown>>;
   const architecture = meta.general?.architecture;
   if (!architecture) throw new UserInputError(`${label}: the GGUF metadata has no general.architecture.`);
 
@@ -141,7 +172,10 @@ export async function inspectGguf(file: string): Promise<GgufSummary> {
     const elements = dims.reduce((a, b) => a * b, 1);
     end = Math.max(end, Number(t.fileOffset) + (elements / size[1]) * size[0]);
   }
-  if (end > stat.size) throw new UserInputError(`${label}: the file is truncated (${stat.size} bytes, its tensors need ${end}). Download or copy it again.`);
+  if (end > stat.size)
+    throw new UserInputError(
+      `${label}: the file is truncated (${stat.size} bytes, its tensors need ${end}). Download or copy it again.`,
+    );
 
   const archMeta = meta[architecture] ?? {};
   return {
@@ -160,14 +194,16 @@ export function checkAdapterFits(base: GgufSummary, adapter: GgufSummary): strin
   const label = path.basename(adapter.path);
   if (adapter.type !== "adapter") return `${label} is a model, not a LoRA adapter.`;
   if (base.type !== "model") return `${path.basename(base.path)} is an adapter, not a base model.`;
-  if (adapter.architecture !== base.architecture) return `${label} is for ${adapter.architecture} models; the base is ${base.architecture}.`;
+  if (adapter.architecture !== base.architecture)
+    return `${label} is for ${adapter.architecture} models; the base is ${base.architecture}.`;
   for (const [name, dims] of adapter.tensors) {
     const m = /^(.*)\.lora_([ab])$/.exec(name);
     if (!m) continue;
     const target = base.tensors.get(m[1]);
     if (!target) return `${label} adapts ${m[1]}, which the base model does not have: it was made for another base.`;
     const fits = m[2] === "a" ? dims[0] === target[0] : dims[1] === target[1];
-    if (!fits) return `${label} does not fit the base: ${name} has shape [${dims}] but ${m[1]} is [${target}]. It was made for another base.`;
+    if (!fits)
+      return `${label} does not fit the base: ${name} has shape [${dims}] but ${m[1]} is [${target}]. It was made for another base.`;
   }
   return null;
 }
@@ -175,10 +211,14 @@ export function checkAdapterFits(base: GgufSummary, adapter: GgufSummary): strin
 /** Everything about the files that can be checked without loading them. */
 export async function checkLlamaFiles(model: string, adapters: { file: string; scale: number }[]) {
   const base = await inspectGguf(model);
-  if (base.type !== "model") throw new UserInputError(`${path.basename(base.path)} is a LoRA adapter; choose a base model and add the adapter below it.`);
+  if (base.type !== "model")
+    throw new UserInputError(
+      `${path.basename(base.path)} is a LoRA adapter; choose a base model and add the adapter below it.`,
+    );
   const checked = [];
   for (const a of adapters) {
-    if (!Number.isFinite(a.scale) || a.scale < -4 || a.scale > 4) throw new UserInputError(`The scale of ${a.file} must be a number from -4 to 4.`);
+    if (!Number.isFinite(a.scale) || a.scale < -4 || a.scale > 4)
+      throw new UserInputError(`The scale of ${a.file} must be a number from -4 to 4.`);
     const info = await inspectGguf(a.file);
     const misfit = checkAdapterFits(base, info);
     if (misfit) throw new UserInputError(misfit);

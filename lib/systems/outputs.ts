@@ -12,7 +12,9 @@ export type NewOutput = { caseId: string; text: string; provenance: Prisma.Input
  */
 export async function addOutputs(db: Executor, systemId: string, outputs: NewOutput[]): Promise<number> {
   if (outputs.length === 0) return 0;
-  const rows = JSON.stringify(outputs.map((o) => ({ caseId: o.caseId, text: normalizeText(o.text), provenance: o.provenance })));
+  const rows = JSON.stringify(
+    outputs.map((o) => ({ caseId: o.caseId, text: normalizeText(o.text), provenance: o.provenance })),
+  );
   const [{ created }] = await db.$queryRaw<{ created: number }[]>`
     WITH incoming AS (
       SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS x("caseId" text, "text" text, "provenance" jsonb)

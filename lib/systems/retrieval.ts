@@ -8,9 +8,36 @@ export type LibraryCase = { id: string; findings: string; impression: string };
 // Function words only: negations ("no", "not", "without") are kept because they
 // carry most of the meaning in radiology findings.
 const STOPWORDS = new Set([
-  "a", "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "has", "have", "in",
-  "is", "it", "its", "of", "on", "or", "that", "the", "there", "these", "this", "to", "was",
-  "were", "which", "with",
+  "a",
+  "an",
+  "and",
+  "are",
+  "as",
+  "at",
+  "be",
+  "been",
+  "by",
+  "for",
+  "from",
+  "has",
+  "have",
+  "in",
+  "is",
+  "it",
+  "its",
+  "of",
+  "on",
+  "or",
+  "that",
+  "the",
+  "there",
+  "these",
+  "this",
+  "to",
+  "was",
+  "were",
+  "which",
+  "with",
 ]);
 
 export function tokenize(text: string): string[] {
@@ -67,7 +94,10 @@ export class TfIdfIndex {
     counts.forEach((c, doc) => {
       for (const [term, w] of weigh(c, this.idf)) {
         let list = this.postings.get(term);
-        if (!list) this.postings.set(term, (list = []));
+        if (!list) {
+          list = [];
+          this.postings.set(term, list);
+        }
         list.push({ doc, w });
       }
     });

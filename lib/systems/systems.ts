@@ -7,7 +7,13 @@ import type { Db } from "../platform/db.ts";
 import { assertAdmin } from "../accounts/access.ts";
 import { audit } from "../platform/audit.ts";
 import { NotFoundError, UserInputError } from "../platform/errors.ts";
-import { extractCases, extractOutputs, guessCaseMapping, guessOutputMapping, parseTableAsync } from "../studies/import-parse.ts";
+import {
+  extractCases,
+  extractOutputs,
+  guessCaseMapping,
+  guessOutputMapping,
+  parseTableAsync,
+} from "../studies/import-parse.ts";
 import { addOutputs, type NewOutput } from "./outputs.ts";
 import { retrieveImpressions, type LibraryCase } from "./retrieval.ts";
 import { parseInput } from "../studies/studies.ts";
@@ -20,7 +26,11 @@ type FileInput = { bytes: Uint8Array; fileName?: string; maxBytes: number };
 async function studyCases(db: Db, studyId: string) {
   const study = await db.study.findUnique({ where: { id: studyId }, select: { id: true } });
   if (!study) throw new NotFoundError("No such study.");
-  const cases = await db.case.findMany({ where: { studyId }, orderBy: { position: "asc" }, select: { id: true, sourceId: true, findings: true, referenceImpression: true } });
+  const cases = await db.case.findMany({
+    where: { studyId },
+    orderBy: { position: "asc" },
+    select: { id: true, sourceId: true, findings: true, referenceImpression: true },
+  });
   if (cases.length === 0) throw new UserInputError("Import cases into the study first.");
   return cases;
 }
@@ -29,7 +39,12 @@ export async function saveSystem(
   db: Db,
   actor: Actor,
   studyId: string,
-  system: { name: string; kind: "RETRIEVAL" | "IMPORTED" | "LLAMA" | "OPENAI_COMPATIBLE"; config: object; provenance: object },
+  system: {
+    name: string;
+    kind: "RETRIEVAL" | "IMPORTED" | "LLAMA" | "OPENAI_COMPATIBLE";
+    config: object;
+    provenance: object;
+  },
   outputs: NewOutput[],
 ) {
   return db.$transaction(
@@ -41,7 +56,12 @@ export async function saveSystem(
       }
       const created = await tx.system.create({ data: { studyId, ...system } });
       await addOutputs(tx, created.id, outputs);
-      await audit(tx, actor.id, "system.create", "System", created.id, { studyId, name: system.name, kind: system.kind, outputs: outputs.length });
+      await audit(tx, actor.id, "system.create", "System", created.id, {
+        studyId,
+        name: system.name,
+        kind: system.kind,
+        outputs: outputs.length,
+      });
       return created;
     },
     { timeout: 120_000 },
@@ -54,17 +74,37 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 async function readLibrary(file: FileInput): Promise<LibraryCase[]> {
   const table = await parseTableAsync(file.bytes, { fileName: file.fileName, maxBytes: file.maxBytes });
   const guess = guessCaseMapping(table.columns);
-  if (!guess.findings || !guess.impression) throw new UserInputError(`The library file needs findings and impression columns (it has: ${table.columns.join(", ")}).`);
-  const { cases: rows } = extractCases(table, { sourceId: guess.sourceId, findings: guess.findings, impression: guess.impression, metadata: [] });
+  if (!guess.findings || !guess.impression)
+    throw new UserInputError(
+      `The library file needs findings and impression columns (it has: ${table.columns.join(", ")}).`,
+    );
+  const { cases: rows } = extractCases(table, {
+    sourceId: guess.sourceId,
+    findings: guess.findings,
+    impression: guess.impression,
+    metadata: [],
+  });
   return rows.map((r) => ({ id: r.sourceId, findings: r.findings, impression: r.impression }));
 }
 
 /** Each case's output: the impression of the most similar library case other than itself. */
-function retrieve(cases: { id: string; sourceId: string; findings: string }[], library: LibraryCase[], provenance: object = {}): NewOutput[] {
-  const found = retrieveImpressions(cases.map((c) => ({ id: c.sourceId, findings: c.findings })), library, { leaveOneOut: true });
+function retrieve(
+  cases: { id: string; sourceId: string; findings: string }[],
+  library: LibraryCase[],
+  provenance: object = {},
+): NewOutput[] {
+  const found = retrieveImpressions(
+    cases.map((c) => ({ id: c.sourceId, findings: c.findings })),
+    library,
+    { leaveOneOut: true },
+  );
   return cases.map((c) => {
     const hit = found.get(c.sourceId)!;
-    return { caseId: c.id, text: hit.impression, provenance: { librarySourceId: hit.libraryId, cosine: Number(hit.score.toFixed(4)), ...provenance } };
+    return {
+      caseId: c.id,
+      text: hit.impression,
+      provenance: { librarySourceId: hit.libraryId, cosine: Number(hit.score.toFixed(4)), ...provenance },
+    };
   });
 }
 
@@ -73,7 +113,12 @@ function retrieve(cases: { id: string; sourceId: string; findings: string }[], l
  * (TF-IDF cosine over findings). A library case with the same source id as the query is
  * never used, so an OpenI study never retrieves its own report from the OpenI file.
  */
-export async function addRetrievalSystem(db: Db, actor: Actor, studyId: string, input: { name: string; library: FileInput | null }) {
+export async function addRetrievalSystem(
+  db: Db,
+  actor: Actor,
+  studyId: string,
+  input: { name: string; library: FileInput | null },
+) {
   assertAdmin(actor);
   const name = parseInput(systemName, input.name);
   const cases = await studyCases(db, studyId);
@@ -81,38 +126,77 @@ export async function addRetrievalSystem(db: Db, actor: Actor, studyId: string, 
   let config: object;
   if (input.library) {
     library = await readLibrary(input.library);
-    config = { library: "file", fileName: input.library.fileName ?? null, sha256: sha256(input.library.bytes), size: library.length };
+    config = {
+      library: "file",
+      fileName: input.library.fileName ?? null,
+      sha256: sha256(input.library.bytes),
+      size: library.length,
+    };
   } else {
     library = cases.map((c) => ({ id: c.sourceId, findings: c.findings, impression: c.referenceImpression }));
     config = { library: "study", leaveOneOut: true, size: library.length };
   }
   const outputs = retrieve(cases, library);
-  return saveSystem(db, actor, studyId, { name, kind: "RETRIEVAL", config: { method: "tfidf-cosine", ...config }, provenance: { method: "TF-IDF cosine over findings, leave-one-out by source id" } }, outputs);
+  return saveSystem(
+    db,
+    actor,
+    studyId,
+    {
+      name,
+      kind: "RETRIEVAL",
+      config: { method: "tfidf-cosine", ...config },
+      provenance: { method: "TF-IDF cosine over findings, leave-one-out by source id" },
+    },
+    outputs,
+  );
 }
 
 /** Outputs of a model run elsewhere: a CSV/JSONL of case id -> text. All ids must be cases of the study. */
-export async function addImportedSystem(db: Db, actor: Actor, studyId: string, input: { name: string; file: FileInput; mapping?: { sourceId?: string; text?: string } }) {
+export async function addImportedSystem(
+  db: Db,
+  actor: Actor,
+  studyId: string,
+  input: { name: string; file: FileInput; mapping?: { sourceId?: string; text?: string } },
+) {
   assertAdmin(actor);
   const name = parseInput(systemName, input.name);
   const cases = await studyCases(db, studyId);
-  const table = await parseTableAsync(input.file.bytes, { fileName: input.file.fileName, maxBytes: input.file.maxBytes });
+  const table = await parseTableAsync(input.file.bytes, {
+    fileName: input.file.fileName,
+    maxBytes: input.file.maxBytes,
+  });
   const guess = guessOutputMapping(table.columns);
   const sourceId = input.mapping?.sourceId || guess.sourceId;
   const text = input.mapping?.text || guess.text;
-  if (!sourceId || !text) throw new UserInputError(`Choose the case id and text columns (columns in the file: ${table.columns.join(", ")}).`);
+  if (!sourceId || !text)
+    throw new UserInputError(`Choose the case id and text columns (columns in the file: ${table.columns.join(", ")}).`);
   const { outputs, empty } = extractOutputs(table, { sourceId, text });
-  if (empty.length > 0) throw new UserInputError(`Rows ${empty.slice(0, 10).join(", ")}${empty.length > 10 ? "…" : ""} have no text. Nothing was imported.`);
+  if (empty.length > 0)
+    throw new UserInputError(
+      `Rows ${empty.slice(0, 10).join(", ")}${empty.length > 10 ? "…" : ""} have no text. Nothing was imported.`,
+    );
   const bySource = new Map(cases.map((c) => [c.sourceId, c.id]));
   const unknown = outputs.filter((o) => !bySource.has(o.sourceId));
   if (unknown.length > 0) {
-    throw new UserInputError(`${unknown.length} row(s) name cases that are not in this study (e.g. row ${unknown[0].row}: "${unknown[0].sourceId}"). Nothing was imported.`);
+    throw new UserInputError(
+      `${unknown.length} row(s) name cases that are not in this study (e.g. row ${unknown[0].row}: "${unknown[0].sourceId}"). Nothing was imported.`,
+    );
   }
-  const rows = outputs.map((o) => ({ caseId: bySource.get(o.sourceId)!, text: o.text, provenance: { sourceRow: o.row } }));
+  const rows = outputs.map((o) => ({
+    caseId: bySource.get(o.sourceId)!,
+    text: o.text,
+    provenance: { sourceRow: o.row },
+  }));
   const system = await saveSystem(
     db,
     actor,
     studyId,
-    { name, kind: "IMPORTED", config: { fileName: input.file.fileName ?? null, sha256: sha256(input.file.bytes), mapping: { sourceId, text } }, provenance: { importedFrom: input.file.fileName ?? null } },
+    {
+      name,
+      kind: "IMPORTED",
+      config: { fileName: input.file.fileName ?? null, sha256: sha256(input.file.bytes), mapping: { sourceId, text } },
+      provenance: { importedFrom: input.file.fileName ?? null },
+    },
     rows,
   );
   return { system, missing: cases.length - rows.length };
@@ -128,19 +212,36 @@ export async function completeSystem(db: Db, actor: Actor, studyId: string, syst
   const system = await db.system.findFirst({ where: { id: systemId, studyId } });
   if (!system) throw new NotFoundError("No such system in this study.");
   if (system.kind !== "RETRIEVAL" && system.kind !== "IMPORTED") {
-    throw new UserInputError(system.kind === "REFERENCE" ? "The reference comes with each imported case." : "Generate the missing outputs of an LLM system under Generation.");
+    throw new UserInputError(
+      system.kind === "REFERENCE"
+        ? "The reference comes with each imported case."
+        : "Generate the missing outputs of an LLM system under Generation.",
+    );
   }
-  const missing = await db.case.findMany({ where: { studyId, outputs: { none: { systemId } } }, orderBy: { position: "asc" }, select: { id: true, sourceId: true, findings: true } });
+  const missing = await db.case.findMany({
+    where: { studyId, outputs: { none: { systemId } } },
+    orderBy: { position: "asc" },
+    select: { id: true, sourceId: true, findings: true },
+  });
   if (missing.length === 0) throw new UserInputError(`Every case already has an output from ${system.name}.`);
   const config = system.config as { library?: string; sha256?: string; mapping?: { sourceId: string; text: string } };
   if (file && config.sha256 && system.kind === "RETRIEVAL" && sha256(file.bytes) !== config.sha256) {
-    throw new UserInputError(`This is not the library file ${system.name} was made with (its sha256 is ${config.sha256.slice(0, 12)}…). Nothing was added.`);
+    throw new UserInputError(
+      `This is not the library file ${system.name} was made with (its sha256 is ${config.sha256.slice(0, 12)}…). Nothing was added.`,
+    );
   }
-  const outputs = system.kind === "RETRIEVAL" ? await retrieveMissing(db, studyId, config, missing, file) : await importMissing(db, system, missing, file, config.mapping);
+  const outputs =
+    system.kind === "RETRIEVAL"
+      ? await retrieveMissing(db, studyId, config, missing, file)
+      : await importMissing(db, system, missing, file, config.mapping);
   return db.$transaction(async (tx) => {
     // One completion of a system at a time; what another added meanwhile is not added twice.
     await tx.$queryRaw`SELECT 1 FROM "System" WHERE "id" = ${systemId} FOR UPDATE`;
-    const open = new Set((await tx.case.findMany({ where: { studyId, outputs: { none: { systemId } } }, select: { id: true } })).map((c) => c.id));
+    const open = new Set(
+      (await tx.case.findMany({ where: { studyId, outputs: { none: { systemId } } }, select: { id: true } })).map(
+        (c) => c.id,
+      ),
+    );
     const fresh = outputs.filter((o) => open.has(o.caseId));
     if (fresh.length === 0) throw new UserInputError(`Every case already has an output from ${system.name}.`);
     const added = await addOutputs(tx, systemId, fresh);
@@ -149,7 +250,13 @@ export async function completeSystem(db: Db, actor: Actor, studyId: string, syst
   });
 }
 
-async function retrieveMissing(db: Db, studyId: string, config: { library?: string }, missing: { id: string; sourceId: string; findings: string }[], file: FileInput | null): Promise<NewOutput[]> {
+async function retrieveMissing(
+  db: Db,
+  studyId: string,
+  config: { library?: string },
+  missing: { id: string; sourceId: string; findings: string }[],
+  file: FileInput | null,
+): Promise<NewOutput[]> {
   let library: LibraryCase[];
   if (config.library === "file") {
     if (!file) throw new UserInputError("Choose the library file this system was made with.");
@@ -174,27 +281,51 @@ async function importMissing(
   const guess = guessOutputMapping(table.columns);
   // The columns the system was made from, so another column is never taken for the text.
   if (mapping && !(table.columns.includes(mapping.sourceId) && table.columns.includes(mapping.text))) {
-    throw new UserInputError(`The file needs the columns "${mapping.sourceId}" and "${mapping.text}", as the file ${system.name} was made from (it has: ${table.columns.join(", ")}). Nothing was added.`);
+    throw new UserInputError(
+      `The file needs the columns "${mapping.sourceId}" and "${mapping.text}", as the file ${system.name} was made from (it has: ${table.columns.join(", ")}). Nothing was added.`,
+    );
   }
   const sourceId = mapping?.sourceId ?? guess.sourceId;
   const text = mapping?.text ?? guess.text;
-  if (!sourceId || !text) throw new UserInputError(`The file needs a case id and a text column (it has: ${table.columns.join(", ")}).`);
+  if (!sourceId || !text)
+    throw new UserInputError(`The file needs a case id and a text column (it has: ${table.columns.join(", ")}).`);
   const { outputs, empty } = extractOutputs(table, { sourceId, text });
-  if (empty.length > 0) throw new UserInputError(`Rows ${empty.slice(0, 10).join(", ")}${empty.length > 10 ? "…" : ""} have no text. Nothing was added.`);
-  const existing = new Map((await db.output.findMany({ where: { systemId: system.id }, select: { text: true, case: { select: { sourceId: true } } } })).map((o) => [o.case.sourceId, o.text]));
+  if (empty.length > 0)
+    throw new UserInputError(
+      `Rows ${empty.slice(0, 10).join(", ")}${empty.length > 10 ? "…" : ""} have no text. Nothing was added.`,
+    );
+  const existing = new Map(
+    (
+      await db.output.findMany({
+        where: { systemId: system.id },
+        select: { text: true, case: { select: { sourceId: true } } },
+      })
+    ).map((o) => [o.case.sourceId, o.text]),
+  );
   const open = new Map(missing.map((c) => [c.sourceId, c.id]));
   const rows: NewOutput[] = [];
   for (const o of outputs) {
     const had = existing.get(o.sourceId);
     if (had !== undefined) {
       // The whole file again is fine; a changed text is not (raters may have rated the old one).
-      if (had !== normalizeText(o.text)) throw new UserInputError(`Row ${o.row}: case "${o.sourceId}" already has a different output from ${system.name}; outputs are not changed once added. Nothing was added.`);
+      if (had !== normalizeText(o.text))
+        throw new UserInputError(
+          `Row ${o.row}: case "${o.sourceId}" already has a different output from ${system.name}; outputs are not changed once added. Nothing was added.`,
+        );
       continue;
     }
     const caseId = open.get(o.sourceId);
-    if (!caseId) throw new UserInputError(`Row ${o.row} names a case that is not in this study ("${o.sourceId}"). Nothing was added.`);
-    rows.push({ caseId, text: o.text, provenance: { sourceRow: o.row, importedFrom: file.fileName ?? null, addedLater: true } });
+    if (!caseId)
+      throw new UserInputError(
+        `Row ${o.row} names a case that is not in this study ("${o.sourceId}"). Nothing was added.`,
+      );
+    rows.push({
+      caseId,
+      text: o.text,
+      provenance: { sourceRow: o.row, importedFrom: file.fileName ?? null, addedLater: true },
+    });
   }
-  if (rows.length === 0) throw new UserInputError(`The file has no outputs for the ${missing.length} case(s) without one.`);
+  if (rows.length === 0)
+    throw new UserInputError(`The file has no outputs for the ${missing.length} case(s) without one.`);
   return rows;
 }

@@ -1,5 +1,11 @@
 import { unstable_rethrow } from "next/navigation";
-import { ForbiddenError, isUnstorableText, NotFoundError, UNSTORABLE_TEXT, UserInputError } from "../platform/errors.ts";
+import {
+  ForbiddenError,
+  isUnstorableText,
+  NotFoundError,
+  UNSTORABLE_TEXT,
+  UserInputError,
+} from "../platform/errors.ts";
 import { ImportFileError } from "../studies/import-parse.ts";
 
 export type ActionResult<T = undefined> = { ok: true; value: T } | { ok: false; error: string };

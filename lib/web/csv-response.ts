@@ -16,6 +16,10 @@ export async function csvResponse(rows: AsyncGenerator<string>, fileName: string
     cancel: () => void rows.return(undefined),
   });
   return new Response(stream, {
-    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${fileName}"`, "Cache-Control": "no-store" },
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${fileName}"`,
+      "Cache-Control": "no-store",
+    },
   });
 }

@@ -1,6 +1,12 @@
 import "server-only";
 import { currentUser, type SessionUser } from "../accounts/auth.ts";
-import { ForbiddenError, isUnstorableText, NotFoundError, UNSTORABLE_TEXT, UserInputError } from "../platform/errors.ts";
+import {
+  ForbiddenError,
+  isUnstorableText,
+  NotFoundError,
+  UNSTORABLE_TEXT,
+  UserInputError,
+} from "../platform/errors.ts";
 import { ImportFileError } from "../studies/import-parse.ts";
 import { BodyTooLargeError, parseMultipart, readBodyLimited, tooLarge } from "../platform/body-limit.ts";
 import { refuseBodyType, refuseCrossOrigin, type BodyKind } from "../platform/same-origin.ts";
@@ -11,7 +17,8 @@ export function errorResponse(e: unknown): Response {
   if (e instanceof NotFoundError) return Response.json({ error: e.message }, { status: 404 });
   if (e instanceof BodyTooLargeError) return Response.json({ error: e.message }, { status: 413 });
   if (isUnstorableText(e)) return Response.json({ error: UNSTORABLE_TEXT }, { status: 400 });
-  if (e instanceof UserInputError || e instanceof ImportFileError) return Response.json({ error: e.message }, { status: 400 });
+  if (e instanceof UserInputError || e instanceof ImportFileError)
+    return Response.json({ error: e.message }, { status: 400 });
   console.error(e);
   return Response.json({ error: "Something went wrong on the server; nothing was changed." }, { status: 500 });
 }
@@ -32,7 +39,11 @@ export async function withUser(fn: (user: SessionUser) => Promise<Response>): Pr
  * 403 unless the request comes from SecondRead's own origin, 415 unless its body is `body`,
  * both before anything is read; then as withUser.
  */
-export async function mutation(req: Request, body: BodyKind, fn: (user: SessionUser) => Promise<Response>): Promise<Response> {
+export async function mutation(
+  req: Request,
+  body: BodyKind,
+  fn: (user: SessionUser) => Promise<Response>,
+): Promise<Response> {
   return refuseCrossOrigin(req) ?? refuseBodyType(req, body) ?? withUser(fn);
 }
 
@@ -50,7 +61,10 @@ export async function readForm(req: Request, maxBytes: number): Promise<FormData
   const body = await readBodyLimited(req, maxBytes + 1024 * 1024, () => tooLarge(maxBytes, "IMPORT_MAX_BYTES"));
   const contentType = req.headers.get("content-type") ?? "";
   try {
-    return parseMultipart(body, contentType) ?? (await new Response(body as BodyInit, { headers: { "content-type": contentType } }).formData());
+    return (
+      parseMultipart(body, contentType) ??
+      (await new Response(body as BodyInit, { headers: { "content-type": contentType } }).formData())
+    );
   } catch {
     throw new UserInputError("The upload is not a readable form (multipart/form-data); nothing was changed.");
   }
@@ -59,7 +73,11 @@ export async function readForm(req: Request, maxBytes: number): Promise<FormData
 /** Reads an uploaded file from a multipart form, refusing anything over the limit. */
 export async function fileField(form: FormData, name: string, maxBytes: number) {
   const file = form.get(name);
-  if (!(file instanceof File) || file.size === 0) throw new UserInputError("Choose a file to upload (it is missing or empty).");
-  if (file.size > maxBytes) throw new UserInputError(`The file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${(maxBytes / 1048576).toFixed(0)} MB (the setting IMPORT_MAX_BYTES).`);
+  if (!(file instanceof File) || file.size === 0)
+    throw new UserInputError("Choose a file to upload (it is missing or empty).");
+  if (file.size > maxBytes)
+    throw new UserInputError(
+      `The file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${(maxBytes / 1048576).toFixed(0)} MB (the setting IMPORT_MAX_BYTES).`,
+    );
   return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name, maxBytes };
 }

@@ -8,10 +8,14 @@
  * else a separator) but without its optional Porter stemmer: "effusions" and "effusion" differ here.
  */
 export function rougeTokens(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
-const f1 = (overlap: number, ref: number, cand: number) => (overlap === 0 || ref === 0 || cand === 0 ? 0 : (2 * overlap) / (ref + cand));
+const f1 = (overlap: number, ref: number, cand: number) =>
+  overlap === 0 || ref === 0 || cand === 0 ? 0 : (2 * overlap) / (ref + cand);
 
 function ngramCounts(tokens: string[], n: number): Map<string, number> {
   const m = new Map<string, number>();
@@ -38,7 +42,8 @@ export function rougeL(reference: string, candidate: string): number {
   let prev = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
     const cur = new Array<number>(b.length + 1).fill(0);
-    for (let j = 1; j <= b.length; j++) cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1]! + 1 : Math.max(prev[j]!, cur[j - 1]!);
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1]! + 1 : Math.max(prev[j]!, cur[j - 1]!);
     prev = cur;
   }
   return f1(prev[b.length]!, a.length, b.length);
@@ -48,7 +53,11 @@ export function rougeL(reference: string, candidate: string): number {
 
 /** The abnormalities the issue names, each with the words that name it in OpenI impressions. */
 export const ABNORMALITIES: { name: string; pattern: RegExp }[] = [
-  { name: "cardiomegaly", pattern: /\bcardiomegaly\b|\benlarged (heart|cardiac silhouette)\b|\b(heart|cardiac silhouette|heart size) (is |are )?(mildly |moderately |markedly )?enlarged\b/ },
+  {
+    name: "cardiomegaly",
+    pattern:
+      /\bcardiomegaly\b|\benlarged (heart|cardiac silhouette)\b|\b(heart|cardiac silhouette|heart size) (is |are )?(mildly |moderately |markedly )?enlarged\b/,
+  },
   { name: "effusion", pattern: /\beffusions?\b/ },
   { name: "pneumothorax", pattern: /\bpneumothora(x|ces)\b/ },
   { name: "consolidation", pattern: /\bconsolidat\w*|\bairspace (disease|opacit\w*)|\bpneumonia\b/ },
@@ -71,7 +80,8 @@ export function abnormalitiesNamed(text: string): Set<string> {
   return found;
 }
 
-const NORMAL = /\b(no acute|no active|normal|negative|no (radiographic |significant )?(evidence|abnormalit(y|ies))|unremarkable|clear)\b/i;
+const NORMAL =
+  /\b(no acute|no active|normal|negative|no (radiographic |significant )?(evidence|abnormalit(y|ies))|unremarkable|clear)\b/i;
 
 /** A normal impression: says so, and affirms none of the abnormalities. */
 export function isNormal(text: string): boolean {
@@ -83,7 +93,9 @@ export function isNormal(text: string): boolean {
 export type EvalCase = { id: string; reference: string };
 export type SystemScores = {
   n: number;
-  rouge1: number; rouge2: number; rougeL: number;
+  rouge1: number;
+  rouge2: number;
+  rougeL: number;
   /** Per abnormality: reference cases that affirm it, and how many of those the output names. */
   named: Record<string, { cases: number; named: number }>;
   /** Outputs that affirm an abnormality the reference does not (over all cases). */
@@ -96,7 +108,12 @@ export function scoreSystem(cases: EvalCase[], outputs: Map<string, string>): Sy
   const missing = cases.filter((c) => !outputs.has(c.id));
   if (missing.length) throw new Error(`${missing.length} case(s) have no output, e.g. "${missing[0]!.id}".`);
   const s: SystemScores = {
-    n: cases.length, rouge1: 0, rouge2: 0, rougeL: 0, falseMentions: 0, normal: { cases: 0, normal: 0 },
+    n: cases.length,
+    rouge1: 0,
+    rouge2: 0,
+    rougeL: 0,
+    falseMentions: 0,
+    normal: { cases: 0, normal: 0 },
     named: Object.fromEntries(ABNORMALITIES.map((a) => [a.name, { cases: 0, named: 0 }])),
   };
   for (const c of cases) {
@@ -127,15 +144,26 @@ export function formatTables(results: { system: string; scores: SystemScores }[]
   const w = Math.max(8, ...results.map((r) => r.system.length)) + 2;
   const lines = [`${pad("System", w)}${["n", "ROUGE-1", "ROUGE-2", "ROUGE-L"].map((h) => h.padStart(9)).join("")}`];
   for (const { system, scores: s } of results) {
-    lines.push(`${pad(system, w)}${String(s.n).padStart(9)}${[s.rouge1, s.rouge2, s.rougeL].map((v) => v.toFixed(4).padStart(9)).join("")}`);
+    lines.push(
+      `${pad(system, w)}${String(s.n).padStart(9)}${[s.rouge1, s.rouge2, s.rougeL].map((v) => v.toFixed(4).padStart(9)).join("")}`,
+    );
   }
   const first = results[0]?.scores;
-  const heads = ABNORMALITIES.map((a) => `${a.name} (${first?.named[a.name]!.cases ?? 0})`);
-  lines.push("", `Abnormality of the reference named in the output (cases with it), normal reference → normal output, abnormalities affirmed that the reference does not:`);
-  lines.push(`${pad("System", w)}${heads.map((h) => h.padStart(h.length + 2)).join("")}  ${`normal (${first?.normal.cases ?? 0})`}  false mentions`);
+  const heads = ABNORMALITIES.map((a) => `${a.name} (${first?.named[a.name]?.cases ?? 0})`);
+  lines.push(
+    "",
+    `Abnormality of the reference named in the output (cases with it), normal reference → normal output, abnormalities affirmed that the reference does not:`,
+  );
+  lines.push(
+    `${pad("System", w)}${heads.map((h) => h.padStart(h.length + 2)).join("")}  ${`normal (${first?.normal.cases ?? 0})`}  false mentions`,
+  );
   for (const { system, scores: s } of results) {
-    const cells = ABNORMALITIES.map((a, i) => pct(s.named[a.name]!.named, s.named[a.name]!.cases).padStart(heads[i]!.length + 2));
-    lines.push(`${pad(system, w)}${cells.join("")}  ${pct(s.normal.normal, s.normal.cases).padStart(`normal (${s.normal.cases})`.length)}  ${String(s.falseMentions).padStart(14)}`);
+    const cells = ABNORMALITIES.map((a, i) =>
+      pct(s.named[a.name]!.named, s.named[a.name]!.cases).padStart(heads[i]!.length + 2),
+    );
+    lines.push(
+      `${pad(system, w)}${cells.join("")}  ${pct(s.normal.normal, s.normal.cases).padStart(`normal (${s.normal.cases})`.length)}  ${String(s.falseMentions).padStart(14)}`,
+    );
   }
   return lines.join("\n");
 }

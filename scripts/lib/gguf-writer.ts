@@ -62,7 +62,9 @@ export const GGUF_ALIGNMENT = 32;
 const VALUE_TYPE = { u32: 4, i32: 5, f32: 6, bool: 7, string: 8, array: 9 } as const;
 // Q8_0: blocks of 32 values along shape[0], each an f16 scale and 32 int8s (34 bytes).
 const TENSOR_TYPE: Record<GgufTensorType, { id: number; bytes: number }> = {
-  F32: { id: 0, bytes: 4 }, F16: { id: 1, bytes: 2 }, Q8_0: { id: 8, bytes: 34 / 32 },
+  F32: { id: 0, bytes: 4 },
+  F16: { id: 1, bytes: 2 },
+  Q8_0: { id: 8, bytes: 34 / 32 },
 };
 const Q8_BLOCK = 32;
 
@@ -112,26 +114,53 @@ class ByteSink {
   }
   u32(v: number): void {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`not a u32: ${v}`);
-    this.reserve(4); this.view.setUint32(this.length, v, true); this.length += 4;
+    this.reserve(4);
+    this.view.setUint32(this.length, v, true);
+    this.length += 4;
   }
   i32(v: number): void {
     if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new RangeError(`not an i32: ${v}`);
-    this.reserve(4); this.view.setInt32(this.length, v, true); this.length += 4;
+    this.reserve(4);
+    this.view.setInt32(this.length, v, true);
+    this.length += 4;
   }
   u64(v: number): void {
     if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`not a u64: ${v}`);
-    this.reserve(8); this.view.setBigUint64(this.length, BigInt(v), true); this.length += 8;
+    this.reserve(8);
+    this.view.setBigUint64(this.length, BigInt(v), true);
+    this.length += 8;
   }
   f32(v: number): void {
     if (typeof v !== "number") throw new TypeError(`not a number: ${String(v)}`);
-    this.reserve(4); this.view.setFloat32(this.length, v, true); this.length += 4;
+    this.reserve(4);
+    this.view.setFloat32(this.length, v, true);
+    this.length += 4;
   }
-  f16(v: number): void { this.reserve(2); this.view.setUint16(this.length, float32ToFloat16Bits(v), true); this.length += 2; }
-  u8(v: number): void { this.reserve(1); this.buf[this.length++] = v & 0xff; }
-  bytes(b: Uint8Array): void { this.reserve(b.length); this.buf.set(b, this.length); this.length += b.length; }
-  string(s: string): void { const b = new TextEncoder().encode(s); this.u64(b.length); this.bytes(b); }
-  pad(alignment: number): void { while (this.length % alignment !== 0) this.u8(0); }
-  result(): Uint8Array { return this.buf.slice(0, this.length); }
+  f16(v: number): void {
+    this.reserve(2);
+    this.view.setUint16(this.length, float32ToFloat16Bits(v), true);
+    this.length += 2;
+  }
+  u8(v: number): void {
+    this.reserve(1);
+    this.buf[this.length++] = v & 0xff;
+  }
+  bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+  string(s: string): void {
+    const b = new TextEncoder().encode(s);
+    this.u64(b.length);
+    this.bytes(b);
+  }
+  pad(alignment: number): void {
+    while (this.length % alignment !== 0) this.u8(0);
+  }
+  result(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
 }
 
 /** As llama.cpp's quantize_row_q8_0_ref: d = max|x| / 127 (stored as f16), q = round(x / d). */
@@ -151,19 +180,43 @@ function writeQ8_0(out: ByteSink, data: ArrayLike<number>): void {
 
 function writeValue(out: ByteSink, key: string, v: GgufValue): void {
   const array = (elementType: number, n: number, each: (i: number) => void) => {
-    out.u32(VALUE_TYPE.array); out.u32(elementType); out.u64(n);
+    out.u32(VALUE_TYPE.array);
+    out.u32(elementType);
+    out.u64(n);
     for (let i = 0; i < n; i++) each(i);
   };
   switch (v.type) {
-    case "u32": out.u32(VALUE_TYPE.u32); out.u32(v.value); break;
-    case "i32": out.u32(VALUE_TYPE.i32); out.i32(v.value); break;
-    case "f32": out.u32(VALUE_TYPE.f32); out.f32(v.value); break;
-    case "bool": out.u32(VALUE_TYPE.bool); out.u8(v.value ? 1 : 0); break;
-    case "string": out.u32(VALUE_TYPE.string); out.string(v.value); break;
-    case "string[]": array(VALUE_TYPE.string, v.value.length, (i) => out.string(v.value[i]!)); break;
-    case "f32[]": array(VALUE_TYPE.f32, v.value.length, (i) => out.f32(v.value[i]!)); break;
-    case "i32[]": array(VALUE_TYPE.i32, v.value.length, (i) => out.i32(v.value[i]!)); break;
-    default: throw new TypeError(`metadata ${key}: unknown value type`);
+    case "u32":
+      out.u32(VALUE_TYPE.u32);
+      out.u32(v.value);
+      break;
+    case "i32":
+      out.u32(VALUE_TYPE.i32);
+      out.i32(v.value);
+      break;
+    case "f32":
+      out.u32(VALUE_TYPE.f32);
+      out.f32(v.value);
+      break;
+    case "bool":
+      out.u32(VALUE_TYPE.bool);
+      out.u8(v.value ? 1 : 0);
+      break;
+    case "string":
+      out.u32(VALUE_TYPE.string);
+      out.string(v.value);
+      break;
+    case "string[]":
+      array(VALUE_TYPE.string, v.value.length, (i) => out.string(v.value[i]!));
+      break;
+    case "f32[]":
+      array(VALUE_TYPE.f32, v.value.length, (i) => out.f32(v.value[i]!));
+      break;
+    case "i32[]":
+      array(VALUE_TYPE.i32, v.value.length, (i) => out.i32(v.value[i]!));
+      break;
+    default:
+      throw new TypeError(`metadata ${key}: unknown value type`);
   }
 }
 
@@ -189,9 +242,11 @@ export function encodeGguf(file: GgufFile): Uint8Array {
     if (t.shape.length < 1 || t.shape.length > 4 || t.shape.some((d) => !Number.isInteger(d) || d < 1)) {
       throw new Error(`tensor ${t.name}: bad shape [${t.shape.join(", ")}]`);
     }
-    if (t.type === "Q8_0" && t.shape[0]! % Q8_BLOCK !== 0) throw new Error(`tensor ${t.name}: Q8_0 needs shape[0] divisible by ${Q8_BLOCK}`);
+    if (t.type === "Q8_0" && t.shape[0]! % Q8_BLOCK !== 0)
+      throw new Error(`tensor ${t.name}: Q8_0 needs shape[0] divisible by ${Q8_BLOCK}`);
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (t.data.length !== n) throw new Error(`tensor ${t.name}: ${t.data.length} values for shape [${t.shape.join(", ")}] (${n})`);
+    if (t.data.length !== n)
+      throw new Error(`tensor ${t.name}: ${t.data.length} values for shape [${t.shape.join(", ")}] (${n})`);
   }
 
   const out = new ByteSink();
@@ -258,6 +313,8 @@ export function llamaModelMetadata(m: {
     ["tokenizer.ggml.eos_token_id", gguf.u32(2)],
     ["tokenizer.ggml.add_bos_token", gguf.bool(true)],
     ["tokenizer.ggml.add_eos_token", gguf.bool(false)],
-    ...(m.addSpacePrefix === undefined ? [] : [["tokenizer.ggml.add_space_prefix", gguf.bool(m.addSpacePrefix)] as [string, GgufValue]]),
+    ...(m.addSpacePrefix === undefined
+      ? []
+      : [["tokenizer.ggml.add_space_prefix", gguf.bool(m.addSpacePrefix)] as [string, GgufValue]]),
   ];
 }

@@ -18,7 +18,10 @@ export type Report = { uid: string; findings: string; impression: string; split:
 
 /** The reports of an OpenI-style CSV (uid, findings, impression) that have both texts. */
 export function readReports(csvPath: string): Report[] {
-  const rows = parse(fs.readFileSync(csvPath), { columns: true, skip_empty_lines: true }) as Record<string, string | undefined>[];
+  const rows = parse(fs.readFileSync(csvPath), { columns: true, skip_empty_lines: true }) as Record<
+    string,
+    string | undefined
+  >[];
   const out: Report[] = [];
   for (const r of rows) {
     const uid = (r.uid ?? "").trim();

@@ -10,17 +10,34 @@ import { actionPage, appEntries, builtActions } from "./app-entries.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";
 import { USERS } from "./users.ts";
 
-const { encodeReply } = createRequire(import.meta.url)("next/dist/compiled/react-server-dom-turbopack/client.node") as { encodeReply: (v: unknown[]) => Promise<string | FormData> };
+const { encodeReply } = createRequire(import.meta.url)("next/dist/compiled/react-server-dom-turbopack/client.node") as {
+  encodeReply: (v: unknown[]) => Promise<string | FormData>;
+};
 
-const SIGNED_IN: Record<Exclude<Caller, "out">, keyof typeof USERS> = { rater: "rater", other: "rater2", off: "deactivated", admin: "admin" };
+const SIGNED_IN: Record<Exclude<Caller, "out">, keyof typeof USERS> = {
+  rater: "rater",
+  other: "rater2",
+  off: "deactivated",
+  admin: "admin",
+};
 
 test("every page, route method and server action of app/ has exactly one line in the access matrix", () => {
   const listed = MATRIX.map((r) => r.entry);
   const inApp = appEntries();
   const built = [...builtActions().keys()];
   const problems = [
-    ...[...new Set([...inApp, ...built])].filter((e) => !listed.includes(e)).map((e) => `"${e}" is not in the access matrix: add a line for it to MATRIX in test/browser/access-matrix.ts, e.g.\n  ${template(e)}`),
-    ...listed.filter((e) => !inApp.includes(e) && !built.includes(e)).map((e) => `"${e}" is in the access matrix but not in app/ any more: remove its line from test/browser/access-matrix.ts.`),
+    ...[...new Set([...inApp, ...built])]
+      .filter((e) => !listed.includes(e))
+      .map(
+        (e) =>
+          `"${e}" is not in the access matrix: add a line for it to MATRIX in test/browser/access-matrix.ts, e.g.\n  ${template(e)}`,
+      ),
+    ...listed
+      .filter((e) => !inApp.includes(e) && !built.includes(e))
+      .map(
+        (e) =>
+          `"${e}" is in the access matrix but not in app/ any more: remove its line from test/browser/access-matrix.ts.`,
+      ),
     ...listed.filter((e, i) => listed.indexOf(e) !== i).map((e) => `"${e}" has two lines in the access matrix.`),
   ];
   expect(problems, problems.join("\n")).toEqual([]);
@@ -42,6 +59,7 @@ test.describe("access matrix", () => {
   let baseURL: string;
   const callers = {} as Record<Caller, APIRequestContext>;
 
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a hook wants from this pattern; it wants none
   test.beforeAll(async ({}, info) => {
     test.setTimeout(120_000);
     baseURL = info.project.use.baseURL!;
@@ -49,12 +67,25 @@ test.describe("access matrix", () => {
     const admin = await user("admin");
     const study = await seedStudy(`Matrix study ${Date.now()}`, ["rater", "rater2"]);
     const rater = await user("rater");
-    const raterCase = await db.assignment.findFirstOrThrow({ where: { raterId: rater.id, case: { studyId: study.id } }, orderBy: { case: { position: "asc" } } });
+    const raterCase = await db.assignment.findFirstOrThrow({
+      where: { raterId: rater.id, case: { studyId: study.id } },
+      orderBy: { case: { position: "asc" } },
+    });
     const view = await loadCase(db, rater.id, raterCase.id); // the rater has seen the case: its candidates have handles
     // A late case the retrieval system has no output for yet, so the admin's completion has work to do.
-    await importCases(db, admin, study.id, { bytes: Buffer.from("uid,findings,impression\nmatrix-late,Clear lungs.,Normal chest.\n"), fileName: "late.csv", maxBytes: 1e6 });
+    await importCases(db, admin, study.id, {
+      bytes: Buffer.from("uid,findings,impression\nmatrix-late,Clear lungs.,Normal chest.\n"),
+      fileName: "late.csv",
+      maxBytes: 1e6,
+    });
     const genStudy = await createStudy(db, admin, { name: `Matrix generation ${Date.now()}` });
-    const llama = await addLlamaSystem(db, admin, genStudy.id, { name: "Matrix model", model: "radiology-mini.gguf", adapters: [], template: "", settings: {} });
+    const llama = await addLlamaSystem(db, admin, genStudy.id, {
+      name: "Matrix model",
+      model: "radiology-mini.gguf",
+      adapters: [],
+      template: "",
+      settings: {},
+    });
     fixture = {
       study: study.id,
       retrieval: (await db.system.findFirstOrThrow({ where: { studyId: study.id, kind: "RETRIEVAL" } })).id,
@@ -62,7 +93,14 @@ test.describe("access matrix", () => {
       raterHandle: view.candidates[0].handle,
       raterId: rater.id,
       otherId: (await user("rater2")).id,
-      spareUserId: (await createUser(db, admin.id, { email: `matrix-spare-${Date.now()}@e2e.secondread`, name: "Matrix spare", role: "RATER", password: "matrix-spare-password" })).id,
+      spareUserId: (
+        await createUser(db, admin.id, {
+          email: `matrix-spare-${Date.now()}@e2e.secondread`,
+          name: "Matrix spare",
+          role: "RATER",
+          password: "matrix-spare-password",
+        })
+      ).id,
       genStudy: genStudy.id,
       llama: llama.id,
       session: "session",
@@ -70,7 +108,8 @@ test.describe("access matrix", () => {
 
     callers.out = await playwrightRequest.newContext({ baseURL });
     await db.user.update({ where: { email: USERS.deactivated.email }, data: { active: true } }); // a rerun of beforeAll signs in again
-    for (const [caller, who] of Object.entries(SIGNED_IN) as [Caller, keyof typeof USERS][]) callers[caller] = await signIn(baseURL, who);
+    for (const [caller, who] of Object.entries(SIGNED_IN) as [Caller, keyof typeof USERS][])
+      callers[caller] = await signIn(baseURL, who);
     // Deactivated after signing in: the cookie stays valid, the account does not.
     await db.user.update({ where: { email: USERS.deactivated.email }, data: { active: false } });
   });
@@ -90,7 +129,8 @@ test.describe("access matrix", () => {
         if (!matches(expected, got)) problems.push(`${caller}: expected ${expected}, got ${got} (${detail})`);
         if (before) {
           const changed = diff(before, await fingerprint());
-          if (changed.length) problems.push(`${caller} was answered ${got} but changed the database: ${changed.join(", ")}`);
+          if (changed.length)
+            problems.push(`${caller} was answered ${got} but changed the database: ${changed.join(", ")}`);
         }
       }
       expect(problems, `${row.entry} (${row.fill || "no segments"}):\n${problems.join("\n")}`).toEqual([]);
@@ -104,7 +144,11 @@ test.describe("access matrix", () => {
       const id = builtActions().get(row.entry);
       if (!id) throw new Error(`${row.entry}: not in .next/server/server-reference-manifest.json (rebuild?)`);
       const { headers, ...payload } = await actionBody(body);
-      const res = await ctx.post(fill(actionPage(row.entry), row.fill), { headers: { "Next-Action": id, Accept: "text/x-component", Origin: baseURL, ...headers }, maxRedirects: 0, ...payload });
+      const res = await ctx.post(fill(actionPage(row.entry), row.fill), {
+        headers: { "Next-Action": id, Accept: "text/x-component", Origin: baseURL, ...headers },
+        maxRedirects: 0,
+        ...payload,
+      });
       const text = await res.text();
       return { got: answerOf(res, text), detail: `HTTP ${res.status()}: ${text.slice(0, 150)} … ${text.slice(-300)}` };
     }
@@ -115,11 +159,17 @@ test.describe("access matrix", () => {
   }
 
   function fill(pattern: string, spec: string): string {
-    const values = Object.fromEntries(spec.split(/\s+/).filter(Boolean).map((p) => p.split("=")));
+    const values = Object.fromEntries(
+      spec
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((p) => p.split("=")),
+    );
     return pattern.replace(/\[(?:\.\.\.)?(\w+)\]/g, (_, seg: string) => {
       const key = values[seg] as keyof Fixture | undefined;
       if (!key) throw new Error(`${pattern}: say how to fill [${seg}] in the row's fill column, e.g. "${seg}=study".`);
-      if (!(key in fixture)) throw new Error(`${pattern}: no fixture named "${key}" (have: ${Object.keys(fixture).join(", ")}).`);
+      if (!(key in fixture))
+        throw new Error(`${pattern}: no fixture named "${key}" (have: ${Object.keys(fixture).join(", ")}).`);
       return encodeURIComponent(fixture[key]);
     });
   }
@@ -128,7 +178,9 @@ test.describe("access matrix", () => {
 /** A starting line for a missing entry: today's rules for an admin-only entry; edit to what it should answer. */
 function template(entry: string) {
   const [kind, target] = entry.split(" ");
-  const segments = [...(kind === "ACTION" ? "" : target).matchAll(/\[(?:\.\.\.)?(\w+)\]/g)].map((m) => `${m[1]}=?`).join(" ");
+  const segments = [...(kind === "ACTION" ? "" : target).matchAll(/\[(?:\.\.\.)?(\w+)\]/g)]
+    .map((m) => `${m[1]}=?`)
+    .join(" ");
   const answers = kind === "PAGE" || kind === "ACTION" ? `"login", 403, 403, "login", 200` : "401, 403, 403, 401, 200";
   return `row("${entry}", "${segments}", ${answers}${kind === "PAGE" || kind === "GET" ? "" : ", SEND.?"}),`;
 }
@@ -137,7 +189,11 @@ function template(entry: string) {
 async function signIn(baseURL: string, who: keyof typeof USERS) {
   const ctx = await playwrightRequest.newContext({ baseURL });
   const { csrfToken } = await (await ctx.get("/api/auth/csrf")).json();
-  await ctx.post("/api/auth/callback/credentials", { form: { csrfToken, email: USERS[who].email, password: USERS[who].password, json: "true" }, headers: { Origin: baseURL }, maxRedirects: 0 });
+  await ctx.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email: USERS[who].email, password: USERS[who].password, json: "true" },
+    headers: { Origin: baseURL },
+    maxRedirects: 0,
+  });
   const cookies = (await ctx.storageState()).cookies.map((c) => c.name);
   if (!cookies.some((n) => n.endsWith("next-auth.session-token"))) throw new Error(`could not sign in as ${who}`);
   return ctx;
@@ -151,9 +207,13 @@ function routeBody(body: Body | undefined) {
 }
 
 /** Encodes action arguments with the React that Next bundles, exactly as the browser would. */
-async function actionBody(body: Body | undefined): Promise<{ data?: string; multipart?: FormData; headers: Record<string, string> }> {
+async function actionBody(
+  body: Body | undefined,
+): Promise<{ data?: string; multipart?: FormData; headers: Record<string, string> }> {
   if (!body || !("args" in body)) throw new Error("a server action's row needs send: SEND.x returning { args }");
-  const args = body.args.map((a) => (a && typeof a === "object" && "form" in a ? toFormData(a.form as Record<string, string | string[]>) : a));
+  const args = body.args.map((a) =>
+    a && typeof a === "object" && "form" in a ? toFormData(a.form as Record<string, string | string[]>) : a,
+  );
   const encoded = await encodeReply(args);
   if (typeof encoded === "string") return { data: encoded, headers: { "Content-Type": "text/plain;charset=UTF-8" } };
   return { multipart: encoded, headers: {} };
@@ -170,7 +230,9 @@ function toFormData(fields: Record<string, string | string[] | { name: string; m
 
 function answerOf(res: APIResponse, text: string): string {
   const headers = res.headers();
-  const to = headers["x-action-redirect"]?.split(";")[0] ?? (res.status() >= 300 && res.status() < 400 ? headers.location : undefined);
+  const to =
+    headers["x-action-redirect"]?.split(";")[0] ??
+    (res.status() >= 300 && res.status() < 400 ? headers.location : undefined);
   if (to) {
     const path = new URL(to, "http://x").pathname;
     return path === "/login" ? "login" : `→${path}`;
@@ -189,15 +251,21 @@ function matches(expected: Answer, got: string) {
  */
 async function fingerprint(): Promise<Map<string, string>> {
   const db = testDb();
-  const tables = await db.$queryRawUnsafe<{ t: string }[]>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('_prisma_migrations', 'SignInThrottle')`);
+  const tables = await db.$queryRawUnsafe<{ t: string }[]>(
+    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('_prisma_migrations', 'SignInThrottle')`,
+  );
   const out = new Map<string, string>();
   for (const { t } of tables) {
-    const [r] = await db.$queryRawUnsafe<{ n: number; h: string }[]>(`SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${t}" x`);
+    const [r] = await db.$queryRawUnsafe<{ n: number; h: string }[]>(
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${t}" x`,
+    );
     out.set(t, `${r.n} rows ${r.h.slice(0, 8)}`);
   }
   return out;
 }
 
 function diff(a: Map<string, string>, b: Map<string, string>) {
-  return [...new Set([...a.keys(), ...b.keys()])].filter((t) => a.get(t) !== b.get(t)).map((t) => `${t} ${a.get(t)} -> ${b.get(t)}`);
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .filter((t) => a.get(t) !== b.get(t))
+    .map((t) => `${t} ${a.get(t)} -> ${b.get(t)}`);
 }

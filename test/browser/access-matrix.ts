@@ -44,61 +44,154 @@ export type Body =
   | { args: (unknown | { form: Record<string, string | string[]> })[] };
 export type Send = (f: Fixture, caller: Caller) => Body;
 
-const csv = (caller: string) => ({ name: "matrix.csv", mimeType: "text/csv", buffer: Buffer.from(`uid,findings,impression\nmatrix-${caller},Clear lungs.,No acute disease.\n`) });
+const csv = (caller: string) => ({
+  name: "matrix.csv",
+  mimeType: "text/csv",
+  buffer: Buffer.from(`uid,findings,impression\nmatrix-${caller},Clear lungs.,No acute disease.\n`),
+});
 
 export const SEND = {
   importCases: ((_, c) => ({ multipart: { mode: "import", file: csv(c) } })) satisfies Send,
-  addSystem: ((_, c) => ({ multipart: { kind: "retrieval", name: `Matrix retrieval by ${c}`, library: "study" } })) satisfies Send,
+  addSystem: ((_, c) => ({
+    multipart: { kind: "retrieval", name: `Matrix retrieval by ${c}`, library: "study" },
+  })) satisfies Send,
   completeSystem: (() => ({ multipart: { note: "nothing missing" } })) satisfies Send,
   startGeneration: ((f) => ({ json: { systemId: f.llama, action: "start" } })) satisfies Send,
   promptPreview: (() => ({ json: { template: "Findings: {{findings}}\nImpression:" } })) satisfies Send,
   nextAuthSession: (() => ({ json: {} })) satisfies Send,
-  createStudy: ((_, c) => ({ args: [undefined, { form: { name: `Matrix study by ${c}`, raterInstructions: "", adminNotes: "", ratersPerCase: "1" } }] })) satisfies Send,
-  studyTexts: ((f, c) => ({ args: [f.study, undefined, { form: { raterInstructions: `Rate carefully (${c}).`, adminNotes: `Set by ${c}` } }] })) satisfies Send,
+  createStudy: ((_, c) => ({
+    args: [
+      undefined,
+      { form: { name: `Matrix study by ${c}`, raterInstructions: "", adminNotes: "", ratersPerCase: "1" } },
+    ],
+  })) satisfies Send,
+  studyTexts: ((f, c) => ({
+    args: [f.study, undefined, { form: { raterInstructions: `Rate carefully (${c}).`, adminNotes: `Set by ${c}` } }],
+  })) satisfies Send,
   // A wrong current password: the row checks who reaches the rule, and nobody's password changes.
-  changePassword: (() => ({ args: [undefined, { form: { currentPassword: "not-the-password", newPassword: "matrix-new-password", repeatPassword: "matrix-new-password" } }] })) satisfies Send,
+  changePassword: (() => ({
+    args: [
+      undefined,
+      {
+        form: {
+          currentPassword: "not-the-password",
+          newPassword: "matrix-new-password",
+          repeatPassword: "matrix-new-password",
+        },
+      },
+    ],
+  })) satisfies Send,
   resetSparePassword: ((f) => ({ args: [f.spareUserId, undefined, { form: {} }] })) satisfies Send,
   deactivateSpare: ((f) => ({ args: [f.spareUserId, false, undefined, { form: {} }] })) satisfies Send,
-  createAdminUser: ((_, c) => ({ args: [undefined, { form: { email: `matrix-${c}@e2e.secondread`, name: `Made by ${c}`, role: "ADMIN", password: "matrix-password-e2e" } }] })) satisfies Send,
-  assignRaters: ((f) => ({ args: [f.study, undefined, { form: { raterId: [f.raterId, f.otherId], ratersPerCase: "2" } }] })) satisfies Send,
-  saveRating: ((f) => ({ args: [{ assignmentId: f.raterCase, handle: f.raterHandle, scores: { understandability: 4, coherence: 4, relevance: 4, conciseness: 4, clinicalUtility: 4 }, comment: "", timeSpentMs: 1000 }] })) satisfies Send,
+  createAdminUser: ((_, c) => ({
+    args: [
+      undefined,
+      {
+        form: {
+          email: `matrix-${c}@e2e.secondread`,
+          name: `Made by ${c}`,
+          role: "ADMIN",
+          password: "matrix-password-e2e",
+        },
+      },
+    ],
+  })) satisfies Send,
+  assignRaters: ((f) => ({
+    args: [f.study, undefined, { form: { raterId: [f.raterId, f.otherId], ratersPerCase: "2" } }],
+  })) satisfies Send,
+  saveRating: ((f) => ({
+    args: [
+      {
+        assignmentId: f.raterCase,
+        handle: f.raterHandle,
+        scores: { understandability: 4, coherence: 4, relevance: 4, conciseness: 4, clinicalUtility: 4 },
+        comment: "",
+        timeSpentMs: 1000,
+      },
+    ],
+  })) satisfies Send,
 };
 
 export type Row = { entry: string; fill: string; answers: Record<Caller, Answer>; send?: Send };
-function row(entry: string, fill: string, out: Answer, rater: Answer, other: Answer, off: Answer, admin: Answer, send?: Send): Row {
+function row(
+  entry: string,
+  fill: string,
+  out: Answer,
+  rater: Answer,
+  other: Answer,
+  off: Answer,
+  admin: Answer,
+  send?: Send,
+): Row {
   return { entry, fill, answers: { out, rater, other, off, admin }, send };
 }
 
 // prettier-ignore
 export const MATRIX: Row[] = [
   //  entry                                                  fill                         out      rater         other         off      admin      send
-  row("PAGE /",                                              "",                          "login", "→/rate",     "→/rate",     "login", "→/admin"),
-  row("PAGE /login",                                         "",                          200,     "→/",         "→/",         200,     "→/"),
-  row("PAGE /rate",                                          "",                          "login", 200,          200,          "login", 200),
-  row("PAGE /rate/[studyId]",                                "studyId=study",             "login", "→/rate/case/", "→/rate/case/", "login", 404),
-  row("PAGE /rate/case/[assignmentId]",                      "assignmentId=raterCase",    "login", 200,          404,          "login", 404),
-  row("PAGE /account",                                       "",                          "login", 200,          200,          "login", 200),
-  row("PAGE /admin",                                         "",                          "login", 403,          403,          "login", 200),
-  row("PAGE /admin/users",                                   "",                          "login", 403,          403,          "login", 200),
-  row("PAGE /admin/studies/[id]",                            "id=study",                  "login", 403,          403,          "login", 200),
-  row("PAGE /admin/studies/[id]/systems/[systemId]",         "id=study systemId=retrieval", "login", 403,        403,          "login", 200),
-  row("GET /api/auth/[...nextauth]",                         "nextauth=session",          200,     200,          200,          200,     200),
-  row("POST /api/auth/[...nextauth]",                        "nextauth=session",          400,     400,          400,          400,     400,       SEND.nextAuthSession),
-  row("GET /api/studies/[id]/export",                        "id=study",                  401,     403,          403,          401,     200),
-  row("GET /api/studies/[id]/summary",                       "id=study",                  401,     403,          403,          401,     200),
-  row("GET /api/studies/[id]/outputs",                       "id=study",                  401,     403,          403,          401,     200),
-  row("GET /api/studies/[id]/generation",                    "id=genStudy",               401,     403,          403,          401,     200),
-  row("POST /api/studies/[id]/generation",                   "id=genStudy",               401,     403,          403,          401,     200,       SEND.startGeneration),
-  row("POST /api/studies/[id]/prompt-preview",               "id=study",                  401,     403,          403,          401,     200,       SEND.promptPreview),
-  row("POST /api/studies/[id]/import",                       "id=study",                  401,     403,          403,          401,     200,       SEND.importCases),
-  row("POST /api/studies/[id]/systems",                      "id=study",                  401,     403,          403,          401,     200,       SEND.addSystem),
-  row("POST /api/studies/[id]/systems/[systemId]/outputs",   "id=study systemId=retrieval", 401,     403,        403,          401,     200,       SEND.completeSystem),
-  row("ACTION app/admin/actions.ts#createStudyAction",        "",                          "login", 403,          403,          "login", 200,       SEND.createStudy),
-  row("ACTION app/admin/actions.ts#createUserAction",         "",                          "login", 403,          403,          "login", 200,       SEND.createAdminUser),
-  row("ACTION app/admin/actions.ts#updateStudyTextsAction",   "id=study",                  "login", 403,          403,          "login", 200,       SEND.studyTexts),
-  row("ACTION app/admin/actions.ts#resetPasswordAction",      "",                          "login", 403,          403,          "login", 200,       SEND.resetSparePassword),
-  row("ACTION app/admin/actions.ts#setUserActiveAction",      "",                          "login", 403,          403,          "login", 200,       SEND.deactivateSpare),
-  row("ACTION app/account/actions.ts#changePasswordAction",   "",                          "login", "refused",    "refused",    "login", "refused", SEND.changePassword),
-  row("ACTION app/admin/actions.ts#assignRatersAction",       "id=study",                  "login", 403,          403,          "login", 200,       SEND.assignRaters),
-  row("ACTION app/rate/actions.ts#saveRatingAction",          "assignmentId=raterCase",    "login", 200,          "refused",    "login", "refused", SEND.saveRating),
+  row("PAGE /", "", "login", "→/rate", "→/rate", "login", "→/admin"),
+  row("PAGE /login", "", 200, "→/", "→/", 200, "→/"),
+  row("PAGE /rate", "", "login", 200, 200, "login", 200),
+  row("PAGE /rate/[studyId]", "studyId=study", "login", "→/rate/case/", "→/rate/case/", "login", 404),
+  row("PAGE /rate/case/[assignmentId]", "assignmentId=raterCase", "login", 200, 404, "login", 404),
+  row("PAGE /account", "", "login", 200, 200, "login", 200),
+  row("PAGE /admin", "", "login", 403, 403, "login", 200),
+  row("PAGE /admin/users", "", "login", 403, 403, "login", 200),
+  row("PAGE /admin/studies/[id]", "id=study", "login", 403, 403, "login", 200),
+  row("PAGE /admin/studies/[id]/systems/[systemId]", "id=study systemId=retrieval", "login", 403, 403, "login", 200),
+  row("GET /api/auth/[...nextauth]", "nextauth=session", 200, 200, 200, 200, 200),
+  row("POST /api/auth/[...nextauth]", "nextauth=session", 400, 400, 400, 400, 400, SEND.nextAuthSession),
+  row("GET /api/studies/[id]/export", "id=study", 401, 403, 403, 401, 200),
+  row("GET /api/studies/[id]/summary", "id=study", 401, 403, 403, 401, 200),
+  row("GET /api/studies/[id]/outputs", "id=study", 401, 403, 403, 401, 200),
+  row("GET /api/studies/[id]/generation", "id=genStudy", 401, 403, 403, 401, 200),
+  row("POST /api/studies/[id]/generation", "id=genStudy", 401, 403, 403, 401, 200, SEND.startGeneration),
+  row("POST /api/studies/[id]/prompt-preview", "id=study", 401, 403, 403, 401, 200, SEND.promptPreview),
+  row("POST /api/studies/[id]/import", "id=study", 401, 403, 403, 401, 200, SEND.importCases),
+  row("POST /api/studies/[id]/systems", "id=study", 401, 403, 403, 401, 200, SEND.addSystem),
+  row(
+    "POST /api/studies/[id]/systems/[systemId]/outputs",
+    "id=study systemId=retrieval",
+    401,
+    403,
+    403,
+    401,
+    200,
+    SEND.completeSystem,
+  ),
+  row("ACTION app/admin/actions.ts#createStudyAction", "", "login", 403, 403, "login", 200, SEND.createStudy),
+  row("ACTION app/admin/actions.ts#createUserAction", "", "login", 403, 403, "login", 200, SEND.createAdminUser),
+  row(
+    "ACTION app/admin/actions.ts#updateStudyTextsAction",
+    "id=study",
+    "login",
+    403,
+    403,
+    "login",
+    200,
+    SEND.studyTexts,
+  ),
+  row("ACTION app/admin/actions.ts#resetPasswordAction", "", "login", 403, 403, "login", 200, SEND.resetSparePassword),
+  row("ACTION app/admin/actions.ts#setUserActiveAction", "", "login", 403, 403, "login", 200, SEND.deactivateSpare),
+  row(
+    "ACTION app/account/actions.ts#changePasswordAction",
+    "",
+    "login",
+    "refused",
+    "refused",
+    "login",
+    "refused",
+    SEND.changePassword,
+  ),
+  row("ACTION app/admin/actions.ts#assignRatersAction", "id=study", "login", 403, 403, "login", 200, SEND.assignRaters),
+  row(
+    "ACTION app/rate/actions.ts#saveRatingAction",
+    "assignmentId=raterCase",
+    "login",
+    200,
+    "refused",
+    "login",
+    "refused",
+    SEND.saveRating,
+  ),
 ];

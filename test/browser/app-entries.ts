@@ -20,8 +20,12 @@ function walk(dir: string): string[] {
 
 /** app/admin/(group)/studies/[id]/page.tsx -> /admin/studies/[id] */
 function urlOf(file: string) {
-  const segments = path.posix.dirname(file).split("/").slice(1).filter((s) => !(s.startsWith("(") && s.endsWith(")")) && !s.startsWith("@"));
-  return "/" + segments.join("/");
+  const segments = path.posix
+    .dirname(file)
+    .split("/")
+    .slice(1)
+    .filter((s) => !(s.startsWith("(") && s.endsWith(")")) && !s.startsWith("@"));
+  return `/${segments.join("/")}`;
 }
 
 /** The exported HTTP methods of a route handler, however they are exported. */
@@ -30,7 +34,11 @@ export function routeMethods(source: string): string[] {
   for (const m of source.matchAll(/export\s+(?:async\s+)?(?:function\*?|const|let|var)\s+([A-Z]+)\b/g)) found.add(m[1]);
   for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const part of m[1].split(",")) {
-      const name = part.trim().split(/\s+as\s+/).pop()?.trim();
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
       if (name) found.add(name);
     }
   }
@@ -45,7 +53,11 @@ export function actionNames(source: string): string[] {
   for (const m of source.matchAll(/export\s+(?:async\s+)?(?:function\*?|const|let|var)\s+(\w+)/g)) names.add(m[1]);
   for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const part of m[1].split(",")) {
-      const name = part.trim().split(/\s+as\s+/).pop()?.trim();
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
       if (name && !name.startsWith("type ")) names.add(name);
     }
   }
@@ -61,7 +73,10 @@ export function appEntries(): string[] {
     if (/^page\.(tsx|ts|jsx|js|mdx)$/.test(base)) entries.push(`PAGE ${urlOf(file)}`);
     if (/^route\.(ts|tsx|js)$/.test(base)) {
       const methods = routeMethods(fs.readFileSync(path.join(ROOT, file), "utf8"));
-      if (methods.length === 0) throw new Error(`${file}: no exported HTTP method found; teach test/browser/app-entries.ts how it exports them.`);
+      if (methods.length === 0)
+        throw new Error(
+          `${file}: no exported HTTP method found; teach test/browser/app-entries.ts how it exports them.`,
+        );
       for (const m of methods) entries.push(`${m} ${urlOf(file)}`);
     }
   }
@@ -76,7 +91,9 @@ export function appEntries(): string[] {
 
 /** Every server action the build compiled (inline ones too), as "ACTION file#name", with its id. */
 export function builtActions(): Map<string, string> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8")) as {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
+  ) as {
     node: Record<string, { filename: string; exportedName: string; workers: Record<string, unknown> }>;
   };
   const out = new Map<string, string>();
@@ -86,12 +103,14 @@ export function builtActions(): Map<string, string> {
 
 /** The page an action is posted from, as the browser would: the first page whose bundle holds it. */
 export function actionPage(key: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8")) as {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
+  ) as {
     node: Record<string, { filename: string; exportedName: string; workers: Record<string, unknown> }>;
   };
   const found = Object.values(manifest.node).find((a) => `ACTION ${a.filename}#${a.exportedName}` === key);
   if (!found) throw new Error(`${key} is not in the build's server-reference-manifest.json`);
   const worker = Object.keys(found.workers).find((w) => w.startsWith("app/") && w.endsWith("/page"));
   if (!worker) throw new Error(`${key}: no page bundles it`);
-  return urlOf(worker + ".tsx");
+  return urlOf(`${worker}.tsx`);
 }

@@ -8,7 +8,9 @@ import { expect, test } from "./fixtures.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";
 
 const MODEL = "radiology-mini.gguf";
-const MODEL_SHA256 = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "..", "..", "models", "radiology-mini.json"), "utf8")).sha256 as string;
+const MODEL_SHA256 = JSON.parse(
+  fs.readFileSync(path.resolve(import.meta.dirname, "..", "..", "models", "radiology-mini.json"), "utf8"),
+).sha256 as string;
 const ENDPOINT = { baseUrl: "http://gpu-host.example.org:8000/v1", model: "radiology-llama2-7b-endpoint" };
 
 /** The seeded study plus the two kinds of systems SecondRead generates: a local GGUF model (run by the
@@ -22,14 +24,24 @@ async function seedWithGenerated() {
   await startGeneration(db, boss, admin, llm.id);
   const remote = await addOpenAiSystem(db, admin, study.id, { name: "Endpoint model under test", ...ENDPOINT });
   const cases = await db.case.findMany({ where: { studyId: study.id } });
-  await addOutputs(db, remote.id, cases.map((c) => ({
-    caseId: c.id,
-    text: `No acute cardiopulmonary process; endpoint wording for ${c.sourceId}.`,
-    provenance: { kind: "OPENAI_COMPATIBLE", ...ENDPOINT, prompt: renderPrompt(DEFAULT_TEMPLATE, c), responseId: `cmpl-${c.id}` },
-  })));
+  await addOutputs(
+    db,
+    remote.id,
+    cases.map((c) => ({
+      caseId: c.id,
+      text: `No acute cardiopulmonary process; endpoint wording for ${c.sourceId}.`,
+      provenance: {
+        kind: "OPENAI_COMPATIBLE",
+        ...ENDPOINT,
+        prompt: renderPrompt(DEFAULT_TEMPLATE, c),
+        responseId: `cmpl-${c.id}`,
+      },
+    })),
+  );
   const deadline = Date.now() + 90_000;
   while ((await db.output.count({ where: { systemId: llm.id } })) < cases.length) {
-    if (Date.now() > deadline) throw new Error(`the e2e worker did not generate ${cases.length} outputs of ${MODEL} within 90 s`);
+    if (Date.now() > deadline)
+      throw new Error(`the e2e worker did not generate ${cases.length} outputs of ${MODEL} within 90 s`);
     await new Promise((r) => setTimeout(r, 250));
   }
   await closeQueues();
@@ -43,15 +55,36 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
   const study = await seedWithGenerated();
   const db = testDb();
   const systems = await db.system.findMany({ where: { studyId: study.id } });
-  expect(systems.map((s) => s.kind).sort()).toEqual(["IMPORTED", "LLAMA", "OPENAI_COMPATIBLE", "REFERENCE", "RETRIEVAL"]);
+  expect(systems.map((s) => s.kind).sort()).toEqual([
+    "IMPORTED",
+    "LLAMA",
+    "OPENAI_COMPATIBLE",
+    "REFERENCE",
+    "RETRIEVAL",
+  ]);
   const outputs = await db.output.findMany({ where: { system: { studyId: study.id } }, select: { id: true } });
   const instruction = DEFAULT_TEMPLATE.split("\n").find((l) => l.startsWith("Derive"))!;
   const forbidden = [
     ...systems.flatMap((s) => [s.name, s.id]),
     study.adminNotes,
     ...outputs.map((o) => o.id),
-    "REFERENCE", "RETRIEVAL", "IMPORTED", "LLAMA", "OPENAI_COMPATIBLE", "systemId", "outputId", "Reference (radiologist)",
-    MODEL, "radiology-mini", MODEL_SHA256, ENDPOINT.baseUrl, "gpu-host", ENDPOINT.model, instruction, "### Instruction", "provenance",
+    "REFERENCE",
+    "RETRIEVAL",
+    "IMPORTED",
+    "LLAMA",
+    "OPENAI_COMPATIBLE",
+    "systemId",
+    "outputId",
+    "Reference (radiologist)",
+    MODEL,
+    "radiology-mini",
+    MODEL_SHA256,
+    ENDPOINT.baseUrl,
+    "gpu-host",
+    ENDPOINT.model,
+    instruction,
+    "### Instruction",
+    "provenance",
   ];
 
   // Every response passes through here before the page gets it, so every body is read (one that
@@ -61,7 +94,7 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
   await page.route("**/*", async (route) => {
     const url = route.request().url();
     if (url.includes("/_next/static/")) return route.continue(); // build-time code, identical for every user
-    let res;
+    let res: Awaited<ReturnType<typeof route.fetch>>;
     try {
       res = await route.fetch({ maxRedirects: 0 });
     } catch (e) {
@@ -76,7 +109,9 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
   await login(page, "rater");
   await page.goto("/rate");
   // The study list shows the instructions written for raters (the admins' notes are in `forbidden`).
-  await expect(page.locator("section", { hasText: "Blinding study" }).getByTestId("rater-instructions")).toHaveText("Score each impression as a report you would sign.");
+  await expect(page.locator("section", { hasText: "Blinding study" }).getByTestId("rater-instructions")).toHaveText(
+    "Score each impression as a report you would sign.",
+  );
   await page.locator("section", { hasText: "Blinding study" }).getByRole("link", { name: "Start" }).click();
   const rater = await user("rater");
   const total = await db.assignment.count({ where: { raterId: rater.id, case: { studyId: study.id } } });
@@ -85,7 +120,13 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
     await expect(page.getByTestId("candidate")).toHaveCount(systems.length);
     if (i === 1) {
       // Saving goes through a server action: its request and answer are crawled too.
-      await page.getByTestId("candidate").first().getByRole("radiogroup").first().getByText("3", { exact: true }).click();
+      await page
+        .getByTestId("candidate")
+        .first()
+        .getByRole("radiogroup")
+        .first()
+        .getByText("3", { exact: true })
+        .click();
       await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
       await page.reload(); // a full HTML load, not just RSC
     }

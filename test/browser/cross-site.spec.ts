@@ -13,13 +13,20 @@ const PLANTED_CSV = "uid,findings,impression\nPLANTED-1,Planted findings.,Plante
 async function attackerSite(html: string) {
   const server = http.createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html" }).end(html));
   await new Promise<void>((resolve) => server.listen(0, "localhost", resolve));
-  return { url: `http://localhost:${(server.address() as AddressInfo).port}/`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://localhost:${(server.address() as AddressInfo).port}/`,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 test("a page on another port, with an admin signed in, cannot import cases or add a system", async ({ page }) => {
   const db = testDb();
   const study = await createStudy(db, await user("admin"), { name: "Cross-site study" });
-  const before = { cases: await db.case.count({ where: { studyId: study.id } }), systems: await db.system.count({ where: { studyId: study.id } }), studies: await db.study.count() };
+  const before = {
+    cases: await db.case.count({ where: { studyId: study.id } }),
+    systems: await db.system.count({ where: { studyId: study.id } }),
+    studies: await db.study.count(),
+  };
   await login(page, "admin");
 
   // What a planted page can send without a CORS preflight: multipart forms, text/plain bodies.
@@ -47,26 +54,49 @@ test("a page on another port, with an admin signed in, cannot import cases or ad
   expect(await db.study.count()).toBe(before.studies);
 });
 
-test("a foreign or missing Origin gets 403 from every state-changing route and a server action; SecondRead's own origin still works", async ({ page }) => {
+test("a foreign or missing Origin gets 403 from every state-changing route and a server action; SecondRead's own origin still works", async ({
+  page,
+}) => {
   const db = testDb();
   const study = await createStudy(db, await user("admin"), { name: "Origin study" });
   await login(page, "admin");
-  const csv = { name: "demo.csv", mimeType: "text/csv", buffer: fs.readFileSync(path.join(DEMO_DIR, "openi-demo-20.csv")) };
+  const csv = {
+    name: "demo.csv",
+    mimeType: "text/csv",
+    buffer: fs.readFileSync(path.join(DEMO_DIR, "openi-demo-20.csv")),
+  };
   const api = `/api/studies/${study.id}`;
   const calls = {
-    import: (headers: Record<string, string>) => page.request.post(`${api}/import`, { headers, multipart: { file: csv } }),
-    system: (headers: Record<string, string>) => page.request.post(`${api}/systems`, { headers, multipart: { kind: "retrieval", name: "Origin retrieval", library: "study" } }),
-    preview: (headers: Record<string, string>) => page.request.post(`${api}/prompt-preview`, { headers, data: { template: "Findings: {{findings}}" } }),
-    generation: (headers: Record<string, string>) => page.request.post(`${api}/generation`, { headers, data: { systemId: "none", action: "start" } }),
-    complete: (headers: Record<string, string>) => page.request.post(`${api}/systems/none/outputs`, { headers, multipart: { note: "x" } }),
-    signOut: (headers: Record<string, string>) => page.request.post("/api/auth/signout", { headers, form: { csrfToken: "x" } }),
+    import: (headers: Record<string, string>) =>
+      page.request.post(`${api}/import`, { headers, multipart: { file: csv } }),
+    system: (headers: Record<string, string>) =>
+      page.request.post(`${api}/systems`, {
+        headers,
+        multipart: { kind: "retrieval", name: "Origin retrieval", library: "study" },
+      }),
+    preview: (headers: Record<string, string>) =>
+      page.request.post(`${api}/prompt-preview`, { headers, data: { template: "Findings: {{findings}}" } }),
+    generation: (headers: Record<string, string>) =>
+      page.request.post(`${api}/generation`, { headers, data: { systemId: "none", action: "start" } }),
+    complete: (headers: Record<string, string>) =>
+      page.request.post(`${api}/systems/none/outputs`, { headers, multipart: { note: "x" } }),
+    signOut: (headers: Record<string, string>) =>
+      page.request.post("/api/auth/signout", { headers, form: { csrfToken: "x" } }),
     action: (headers: Record<string, string>) =>
-      page.request.post("/admin", { headers: { ...headers, "Next-Action": actionId("createStudyAction"), Accept: "text/x-component" }, multipart: actionForm({ name: "Action study", ratersPerCase: "1" }) }),
+      page.request.post("/admin", {
+        headers: { ...headers, "Next-Action": actionId("createStudyAction"), Accept: "text/x-component" },
+        multipart: actionForm({ name: "Action study", ratersPerCase: "1" }),
+      }),
   };
   const studies = await db.study.count();
   const systems = await db.system.count({ where: { studyId: study.id } });
   for (const [name, call] of Object.entries(calls)) {
-    for (const headers of [{ Origin: "http://localhost:1" }, { Origin: "null" }, { Origin: ORIGIN, "Sec-Fetch-Site": "same-site" }, {}] as Record<string, string>[]) {
+    for (const headers of [
+      { Origin: "http://localhost:1" },
+      { Origin: "null" },
+      { Origin: ORIGIN, "Sec-Fetch-Site": "same-site" },
+      {},
+    ] as Record<string, string>[]) {
       const res = await call(headers);
       expect(res.status(), `${name} with ${JSON.stringify(headers)}`).toBe(403);
       expect((await res.json()).error, name).toMatch(/nothing was changed/);
@@ -80,7 +110,10 @@ test("a foreign or missing Origin gets 403 from every state-changing route and a
 
   // A JSON body sent as text/plain (what a cross-site page can send) is refused even from here.
   for (const route of ["prompt-preview", "generation"]) {
-    const res = await page.request.post(`${api}/${route}`, { headers: { ...FROM_SECONDREAD, "Content-Type": "text/plain" }, data: JSON.stringify({ template: "{{findings}}", systemId: "none", action: "start" }) });
+    const res = await page.request.post(`${api}/${route}`, {
+      headers: { ...FROM_SECONDREAD, "Content-Type": "text/plain" },
+      data: JSON.stringify({ template: "{{findings}}", systemId: "none", action: "start" }),
+    });
     expect(res.status(), route).toBe(415);
     expect((await res.json()).error).toMatch(/Content-Type must be application\/json/);
   }

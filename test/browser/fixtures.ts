@@ -13,7 +13,9 @@ const CSP_MESSAGE = /Content Security Policy|securitypolicyviolation/i;
 async function watch(context: BrowserContext, found: string[]) {
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
-      console.error(`securitypolicyviolation: ${e.violatedDirective} blocked ${e.blockedURI || "inline code"} in ${e.sourceFile || e.documentURI}:${e.lineNumber}`);
+      console.error(
+        `securitypolicyviolation: ${e.violatedDirective} blocked ${e.blockedURI || "inline code"} in ${e.sourceFile || e.documentURI}:${e.lineNumber}`,
+      );
     });
   });
   context.on("console", (m) => {

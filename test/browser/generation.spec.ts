@@ -6,21 +6,32 @@ import { importCases } from "../../lib/studies/import.ts";
 import { createStudy } from "../../lib/studies/studies.ts";
 import { DEMO_DIR, login, testDb, user } from "./helpers.ts";
 
-test("admin adds the bundled model (offered first), watches generation reach 100 %, and a rater rates its outputs blinded", async ({ page, browser }) => {
+test("admin adds the bundled model (offered first), watches generation reach 100 %, and a rater rates its outputs blinded", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(180_000);
   const db = testDb();
   const admin = await user("admin");
   const study = await createStudy(db, admin, { name: "Generation study" });
-  await importCases(db, admin, study.id, { bytes: fs.readFileSync(path.join(DEMO_DIR, "openi-demo-20.csv")), fileName: "demo.csv", maxBytes: 1e8 });
+  await importCases(db, admin, study.id, {
+    bytes: fs.readFileSync(path.join(DEMO_DIR, "openi-demo-20.csv")),
+    fileName: "demo.csv",
+    maxBytes: 1e8,
+  });
   await setStudyRaters(db, admin, study.id, { raterIds: [(await user("rater")).id], ratersPerCase: 1 });
 
   await login(page, "admin");
   await page.goto(`/admin/studies/${study.id}`);
   await page.getByLabel("LLM (GGUF model, generated here)").check();
   await page.getByLabel("Name", { exact: true }).last().fill("Bundled model");
-  await expect(page.getByTestId("model-note")).toContainText(/trained on about 2,300 OpenI reports.*not a clinical tool/i);
+  await expect(page.getByTestId("model-note")).toContainText(
+    /trained on about 2,300 OpenI reports.*not a clinical tool/i,
+  );
   await page.getByRole("button", { name: "Preview on a real case" }).click();
-  await expect(page.getByTestId("prompt-preview")).toContainText("Derive the impression from findings in the radiology report");
+  await expect(page.getByTestId("prompt-preview")).toContainText(
+    "Derive the impression from findings in the radiology report",
+  );
   await expect(page.getByTestId("prompt-preview")).toContainText("Findings: The cardiac silhouette");
   await page.getByRole("button", { name: "Add system" }).click();
   await expect(page.getByText("System added.")).toBeVisible();

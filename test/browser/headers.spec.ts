@@ -17,10 +17,15 @@ function expectCommon(headers: Record<string, string>, what: string) {
 }
 
 function scriptSrc(csp: string) {
-  return csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src "))!;
+  return csp
+    .split(";")
+    .map((d) => d.trim())
+    .find((d) => d.startsWith("script-src "))!;
 }
 
-test("pages carry a nonce-based CSP that allows only SecondRead's scripts, and the common headers", async ({ page }) => {
+test("pages carry a nonce-based CSP that allows only SecondRead's scripts, and the common headers", async ({
+  page,
+}) => {
   const login1 = await page.request.get("/login");
   const login2 = await page.request.get("/login");
   for (const res of [login1, login2]) {

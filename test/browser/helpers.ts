@@ -18,13 +18,16 @@ let shared: Db | null = null;
 export function testDb(): Db {
   const url = process.env.E2E_DATABASE_URL;
   if (!url) throw new Error("E2E_DATABASE_URL is not set: run the browser tests with `npm test`.");
-  return (shared ??= createDb(url));
+  shared ??= createDb(url);
+  return shared;
 }
 
 /** The id Next.js gave a server action in this build (to call it the way a page does). */
 export function actionId(exportedName: string): string {
   const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8"));
-  const found = Object.entries<{ exportedName: string }>(manifest.node).find(([, a]) => a.exportedName === exportedName);
+  const found = Object.entries<{ exportedName: string }>(manifest.node).find(
+    ([, a]) => a.exportedName === exportedName,
+  );
   if (!found) throw new Error(`No server action ${exportedName} in this build.`);
   return found[0];
 }
@@ -54,12 +57,28 @@ export async function seedStudy(name: string, raters: (keyof typeof USERS)[]) {
   const db = testDb();
   const admin = await user("admin");
   // Admin notes name the systems, as real ones do: the blinding crawl checks they never reach a rater.
-  const study = await createStudy(db, admin, { name, ratersPerCase: 1, raterInstructions: "Score each impression as a report you would sign.", adminNotes: `Compares Secret Model ${name} with Retrieval ${name}.` });
-  await importCases(db, admin, study.id, { bytes: fs.readFileSync(path.join(DEMO_DIR, "openi-demo-20.csv")), fileName: "demo.csv", maxBytes: 1e8 });
+  const study = await createStudy(db, admin, {
+    name,
+    ratersPerCase: 1,
+    raterInstructions: "Score each impression as a report you would sign.",
+    adminNotes: `Compares Secret Model ${name} with Retrieval ${name}.`,
+  });
+  await importCases(db, admin, study.id, {
+    bytes: fs.readFileSync(path.join(DEMO_DIR, "openi-demo-20.csv")),
+    fileName: "demo.csv",
+    maxBytes: 1e8,
+  });
   await addRetrievalSystem(db, admin, study.id, { name: `Retrieval ${name}`, library: null });
   const cases = await db.case.findMany({ where: { studyId: study.id } });
-  const jsonl = cases.map((c) => JSON.stringify({ uid: c.sourceId, output: `Imported-model impression:\n  ${c.findings.split(".")[0]}.` })).join("\n");
-  await addImportedSystem(db, admin, study.id, { name: `Secret Model ${name}`, file: { bytes: new TextEncoder().encode(jsonl), fileName: "model.jsonl", maxBytes: 1e8 } });
+  const jsonl = cases
+    .map((c) =>
+      JSON.stringify({ uid: c.sourceId, output: `Imported-model impression:\n  ${c.findings.split(".")[0]}.` }),
+    )
+    .join("\n");
+  await addImportedSystem(db, admin, study.id, {
+    name: `Secret Model ${name}`,
+    file: { bytes: new TextEncoder().encode(jsonl), fileName: "model.jsonl", maxBytes: 1e8 },
+  });
   const ids = await Promise.all(raters.map(async (r) => (await user(r)).id));
   await setStudyRaters(db, admin, study.id, { raterIds: ids, ratersPerCase: 1 });
   return study;

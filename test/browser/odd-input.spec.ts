@@ -16,14 +16,25 @@ test("a NUL in a page address is not found and in an API address is bad input, n
   expect((await page.goto("/admin/studies/a%00b"))?.status()).toBe(404);
 });
 
-test("odd sign-in bodies get a plain refusal: a JSON body 415, a NUL or an object as the email a wrong sign-in, never internals", async ({ page, baseURL }) => {
+test("odd sign-in bodies get a plain refusal: a JSON body 415, a NUL or an object as the email a wrong sign-in, never internals", async ({
+  page,
+  baseURL,
+}) => {
   const { csrfToken } = await (await page.request.get("/api/auth/csrf")).json();
   const url = "/api/auth/callback/credentials";
   const headers = { Origin: baseURL! };
-  const json = await page.request.post(url, { headers: { ...headers, "Content-Type": "application/json" }, data: "{", maxRedirects: 0 });
+  const json = await page.request.post(url, {
+    headers: { ...headers, "Content-Type": "application/json" },
+    data: "{",
+    maxRedirects: 0,
+  });
   expect(json.status()).toBe(415);
   for (const email of ["a\u0000b@example.org", "x".repeat(300)]) {
-    const res = await page.request.post(url, { headers, form: { email, password: "whatever-password", csrfToken, json: "true" }, maxRedirects: 0 });
+    const res = await page.request.post(url, {
+      headers,
+      form: { email, password: "whatever-password", csrfToken, json: "true" },
+      maxRedirects: 0,
+    });
     expect(res.status(), JSON.stringify(email.slice(0, 10))).toBe(401);
     const body = await res.text();
     expect(body).not.toMatch(/prisma|invalid byte|postgres|\.ts:/i);

@@ -9,7 +9,8 @@ export async function prepareE2eDatabase() {
   const empty = await createEmptyDatabase("e2e");
   await migrate(empty.url);
   const db = createDb(empty.url);
-  for (const u of Object.values(USERS)) await createUser(db, null, { email: u.email, name: u.name, role: u.role, password: u.password });
+  for (const u of Object.values(USERS))
+    await createUser(db, null, { email: u.email, name: u.name, role: u.role, password: u.password });
   await db.$disconnect();
   return empty;
 }

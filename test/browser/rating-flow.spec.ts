@@ -33,7 +33,9 @@ async function adminStudyPage(page: Page) {
   await expect(page.getByRole("heading", { name: STUDY })).toBeVisible();
 }
 
-test("admin creates a study, imports an OpenI sample, adds the retrieval baseline and assigns a rater", async ({ page }) => {
+test("admin creates a study, imports an OpenI sample, adds the retrieval baseline and assigns a rater", async ({
+  page,
+}) => {
   await login(page, "admin");
   await expect(page).toHaveURL(/\/admin$/);
   await page.getByLabel("Name").fill(STUDY);
@@ -43,7 +45,9 @@ test("admin creates a study, imports an OpenI sample, adds the retrieval baselin
   await page.getByRole("link", { name: /Study created/ }).click();
   await expect(page.getByRole("heading", { name: STUDY })).toBeVisible();
 
-  await page.getByTestId("case-file").setInputFiles({ name: "openi-sample.csv", mimeType: "text/csv", buffer: sample() });
+  await page
+    .getByTestId("case-file")
+    .setInputFiles({ name: "openi-sample.csv", mimeType: "text/csv", buffer: sample() });
   await expect(page.getByText("40 rows, CSV")).toBeVisible();
   await expect(page.locator("select[name=findings]")).toHaveValue("findings");
   await page.getByRole("button", { name: "Import cases" }).click();
@@ -52,7 +56,10 @@ test("admin creates a study, imports an OpenI sample, adds the retrieval baselin
   await expect(warning).toContainText("Row 3 (id 3): no findings");
   await warning.getByRole("button", { name: /Skip these rows and import/ }).click();
   await expect(page.getByText(/Imported \d+ case\(s\), skipped \d+ incomplete/)).toBeVisible();
-  const study = await testDb().study.findUniqueOrThrow({ where: { name: STUDY }, include: { _count: { select: { cases: true } } } });
+  const study = await testDb().study.findUniqueOrThrow({
+    where: { name: STUDY },
+    include: { _count: { select: { cases: true } } },
+  });
   expect(study._count.cases).toBeGreaterThan(30);
 
   await page.getByLabel("Name", { exact: true }).last().fill("TF-IDF baseline");
@@ -99,7 +106,13 @@ test("rater rates a case with the keyboard and the mouse; a reload keeps every s
   for (const key of ["5", "4", "3", "2", "1"]) await page.keyboard.press(key);
   // Candidate B by mouse.
   const b = candidates.nth(1);
-  for (const [i, v] of [[0, 2], [1, 3], [2, 4], [3, 5], [4, 4]] as const) {
+  for (const [i, v] of [
+    [0, 2],
+    [1, 3],
+    [2, 4],
+    [3, 5],
+    [4, 4],
+  ] as const) {
     await b.getByRole("radiogroup").nth(i).getByText(String(v), { exact: true }).click();
   }
   await b.getByLabel("Comment").fill("Misses the effusion.");
@@ -109,8 +122,19 @@ test("rater rates a case with the keyboard and the mouse; a reload keeps every s
 
   await page.reload();
   const a = page.getByTestId("candidate").nth(0);
-  for (const [i, v] of [[0, 5], [1, 4], [2, 3], [3, 2], [4, 1]] as const) {
-    await expect(a.getByRole("radiogroup").nth(i).getByRole("radio", { name: String(v) })).toBeChecked();
+  for (const [i, v] of [
+    [0, 5],
+    [1, 4],
+    [2, 3],
+    [3, 2],
+    [4, 1],
+  ] as const) {
+    await expect(
+      a
+        .getByRole("radiogroup")
+        .nth(i)
+        .getByRole("radio", { name: String(v) }),
+    ).toBeChecked();
   }
   await expect(page.getByTestId("candidate").nth(1).getByLabel("Comment")).toHaveValue("Misses the effusion.");
 
@@ -132,7 +156,9 @@ test("admin sees the means change and downloads a CSV that contains the rating",
   expect(means).toEqual(["2.00", "5.00"]);
   await expect(ref.getByTestId("n")).toHaveText("1");
   // Paired with the reference on the one rated case: 2 - 5 or 5 - 2, whichever the blinded order gave.
-  const vsRef = page.locator("table[aria-label='Difference from the reference'] tr[data-system='TF-IDF baseline'] td[data-criterion=understandability]");
+  const vsRef = page.locator(
+    "table[aria-label='Difference from the reference'] tr[data-system='TF-IDF baseline'] td[data-criterion=understandability]",
+  );
   await expect(vsRef.getByTestId("difference")).toHaveText(/^[+−]3\.00$/);
   await expect(vsRef.getByTestId("p")).toHaveText("p = 1.000, 1 case");
   await expect(vsRef.getByTestId("p-holm")).toHaveText("Holm-adjusted p = 1.000");
@@ -149,7 +175,10 @@ test("admin sees the means change and downloads a CSV that contains the rating",
 
   const summaryDownload = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download summary (CSV)" }).click();
-  const summary = fs.readFileSync(await (await summaryDownload).path(), "utf8").trim().split("\r\n");
+  const summary = fs
+    .readFileSync(await (await summaryDownload).path(), "utf8")
+    .trim()
+    .split("\r\n");
   expect(summary[0]).toMatch(/^study,system,system_kind,criterion,ratings,cases,mean,/);
   expect(summary.filter((l) => l.includes(",TF-IDF baseline,RETRIEVAL,understandability,1,1,"))).toHaveLength(1);
 });

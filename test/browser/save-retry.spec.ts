@@ -9,7 +9,9 @@ test("a score given while the network fails is retried until saved, and never do
 
   // The first two saves die on the wire; the form must keep the score and try again.
   let dropped = 0;
-  await page.route("**/rate/case/**", (route) => (route.request().method() === "POST" && dropped++ < 2 ? route.abort("connectionreset") : route.continue()));
+  await page.route("**/rate/case/**", (route) =>
+    route.request().method() === "POST" && dropped++ < 2 ? route.abort("connectionreset") : route.continue(),
+  );
   const candidate = page.getByTestId("candidate").first();
   await candidate.getByRole("radiogroup").first().getByText("4", { exact: true }).click();
   await expect(page.getByTestId("save-status")).toHaveText(/retrying/);
@@ -20,7 +22,9 @@ test("a score given while the network fails is retried until saved, and never do
   await candidate.getByRole("radiogroup").nth(1).getByText("2", { exact: true }).dblclick();
   await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
 
-  const ratings = await testDb().rating.findMany({ where: { assignment: { raterId: (await user("rater2")).id, case: { studyId: study.id } } } });
+  const ratings = await testDb().rating.findMany({
+    where: { assignment: { raterId: (await user("rater2")).id, case: { studyId: study.id } } },
+  });
   expect(ratings).toHaveLength(1);
   expect(ratings[0].understandability).toBe(4);
   expect(ratings[0].coherence).toBe(2);

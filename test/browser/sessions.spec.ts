@@ -22,7 +22,10 @@ async function signIn(page: Page, email: string, password = PASSWORD) {
 
 const sessionBody = async (page: Page) => (await page.request.get("/api/auth/session")).json();
 
-test("after sign-out, replaying the old session cookie gets the login page and no session", async ({ browser, page }) => {
+test("after sign-out, replaying the old session cookie gets the login page and no session", async ({
+  browser,
+  page,
+}) => {
   const email = await throwaway();
   await signIn(page, email);
   const saved = await page.context().cookies();
@@ -38,7 +41,10 @@ test("after sign-out, replaying the old session cookie gets the login page and n
   await copy.context().close();
 });
 
-test("the admin deactivates a rater on the Users page: the rater's session ends at once and sign-in fails", async ({ browser, page }) => {
+test("the admin deactivates a rater on the Users page: the rater's session ends at once and sign-in fails", async ({
+  browser,
+  page,
+}) => {
   const email = await throwaway();
   const rater = await (await browser.newContext()).newPage();
   await signIn(rater, email);
@@ -65,7 +71,10 @@ test("the admin deactivates a rater on the Users page: the rater's session ends 
   await rater.context().close();
 });
 
-test("the admin resets a password: the new one is shown once and works, the old session ends", async ({ browser, page }) => {
+test("the admin resets a password: the new one is shown once and works, the old session ends", async ({
+  browser,
+  page,
+}) => {
   const email = await throwaway();
   const rater = await (await browser.newContext()).newPage();
   await signIn(rater, email);
@@ -82,7 +91,10 @@ test("the admin resets a password: the new one is shown once and works, the old 
   await rater.context().close();
 });
 
-test("a password change on the Account page ends the other browser's session and keeps this one", async ({ browser, page }) => {
+test("a password change on the Account page ends the other browser's session and keeps this one", async ({
+  browser,
+  page,
+}) => {
   const email = await throwaway();
   await signIn(page, email);
   const other = await (await browser.newContext()).newPage();
@@ -115,12 +127,21 @@ test("a password change on the Account page ends the other browser's session and
 });
 
 test.describe("cookies are Secure when the visitor came over https", () => {
-  const setCookies = (res: APIResponse) => res.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
+  const setCookies = (res: APIResponse) =>
+    res
+      .headersArray()
+      .filter((h) => h.name.toLowerCase() === "set-cookie")
+      .map((h) => h.value);
   const cookie = (res: APIResponse, name: string) => setCookies(res).find((c) => c.startsWith(`${name}=`));
   const isSecure = (c: string | undefined) => c !== undefined && /;\s*secure(;|$)/i.test(c);
 
   /** Signs in with the request API, the proxy header given or not; returns the session cookie as set. */
-  async function signInRaw(request: import("./fixtures.ts").APIRequestContext, baseURL: string, email: string, https: boolean) {
+  async function signInRaw(
+    request: import("./fixtures.ts").APIRequestContext,
+    baseURL: string,
+    email: string,
+    https: boolean,
+  ) {
     const proto: Record<string, string> = https ? { "X-Forwarded-Proto": "https" } : {};
     const csrf = await request.get("/api/auth/csrf", { headers: proto });
     const csrfCookie = cookie(csrf, "next-auth.csrf-token");
@@ -136,14 +157,19 @@ test.describe("cookies are Secure when the visitor came over https", () => {
     return session!;
   }
 
-  test("with X-Forwarded-Proto: https every auth cookie is Secure; over plain http none is", async ({ playwright, baseURL }) => {
+  test("with X-Forwarded-Proto: https every auth cookie is Secure; over plain http none is", async ({
+    playwright,
+    baseURL,
+  }) => {
     const email = await throwaway();
     for (const https of [true, false]) {
       const request = await playwright.request.newContext({ baseURL });
       const session = await signInRaw(request, baseURL!, email, https);
       expect(isSecure(session), session).toBe(https);
       // Renewing the session (GET /api/auth/session) sets it again, Secure as the request came.
-      const renewed = await request.get("/api/auth/session", { headers: { Cookie: session.split(";")[0], ...(https ? { "X-Forwarded-Proto": "https" } : {}) } });
+      const renewed = await request.get("/api/auth/session", {
+        headers: { Cookie: session.split(";")[0], ...(https ? { "X-Forwarded-Proto": "https" } : {}) },
+      });
       expect((await renewed.json()).user?.email).toBe(email);
       expect(isSecure(cookie(renewed, "next-auth.session-token"))).toBe(https);
       await request.dispose();

@@ -15,7 +15,9 @@ function serverPid() {
   return pid;
 }
 
-test("a 300 MB chunked upload is refused at IMPORT_MAX_BYTES while it streams; the server's memory stays flat", async ({ page }) => {
+test("a 300 MB chunked upload is refused at IMPORT_MAX_BYTES while it streams; the server's memory stays flat", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const study = await createStudy(testDb(), await user("admin"), { name: "Huge upload study" });
   await login(page, "admin");
@@ -24,11 +26,18 @@ test("a 300 MB chunked upload is refused at IMPORT_MAX_BYTES while it streams; t
   const before = memoryMb(pid);
   resetPeak(pid);
 
-  const r = await chunkedUpload(`${BASE}/api/studies/${study.id}/import`, { totalMb: BODY_MB, headers: { Cookie: cookie, Origin: BASE } });
+  const r = await chunkedUpload(`${BASE}/api/studies/${study.id}/import`, {
+    totalMb: BODY_MB,
+    headers: { Cookie: cookie, Origin: BASE },
+  });
   const peak = memoryMb(pid).peak;
-  console.log(`import: ${r.status} after ${r.sentMb.toFixed(0)} of ${BODY_MB} MB sent; server RSS before ${before.rss.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`);
+  console.log(
+    `import: ${r.status} after ${r.sentMb.toFixed(0)} of ${BODY_MB} MB sent; server RSS before ${before.rss.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`,
+  );
   expect(r.status).toBe(413);
-  expect(JSON.parse(r.body).error).toMatch(/larger than 50 MB, the limit \(the setting IMPORT_MAX_BYTES\)\. Nothing was changed\./);
+  expect(JSON.parse(r.body).error).toMatch(
+    /larger than 50 MB, the limit \(the setting IMPORT_MAX_BYTES\)\. Nothing was changed\./,
+  );
   expect(peak - before.rss).toBeLessThan(BODY_MB / 2);
   expect(r.sentMb).toBeLessThan(BODY_MB);
   expect(await testDb().case.count({ where: { studyId: study.id } })).toBe(0);
@@ -45,7 +54,9 @@ test("a 300 MB chunked sign-in body (no session needed) is cut off at 64 KB; the
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE },
   });
   const peak = memoryMb(pid).peak;
-  console.log(`sign-in: ${r.status} after ${r.sentMb.toFixed(0)} of ${BODY_MB} MB sent; server RSS before ${before.rss.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`);
+  console.log(
+    `sign-in: ${r.status} after ${r.sentMb.toFixed(0)} of ${BODY_MB} MB sent; server RSS before ${before.rss.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`,
+  );
   expect(r.status).toBe(413);
   expect(peak - before.rss).toBeLessThan(BODY_MB / 2);
   expect(r.sentMb).toBeLessThan(BODY_MB);

@@ -10,12 +10,17 @@ test("Add user refuses an unknown role and a NUL in the name, naming the field",
   const email = `input-${Date.now()}@e2e.secondread`;
 
   await form.getByLabel("Email").fill(email);
-  await form.getByLabel("Role").evaluate((select: HTMLSelectElement) => { select.options[0].value = "SUPERADMIN"; select.selectedIndex = 0; });
+  await form.getByLabel("Role").evaluate((select: HTMLSelectElement) => {
+    select.options[0].value = "SUPERADMIN";
+    select.selectedIndex = 0;
+  });
   await form.getByRole("button", { name: "Add user" }).click();
   await expect(form.getByRole("status")).toHaveText(/^Role: must be ADMIN \(study admin\) or RATER/);
 
   await form.getByLabel("Email").fill(email);
-  await form.getByLabel("Name").evaluate((input: HTMLInputElement) => { input.value = "Dr \u0000Null"; });
+  await form.getByLabel("Name").evaluate((input: HTMLInputElement) => {
+    input.value = "Dr \u0000Null";
+  });
   await form.getByRole("button", { name: "Add user" }).click();
   await expect(form.getByRole("status")).toHaveText(/^Name: control characters/);
   expect(await testDb().user.count({ where: { email } })).toBe(0);

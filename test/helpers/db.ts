@@ -30,7 +30,11 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>) {
 export async function createEmptyDatabase(prefix = "t") {
   const name = `${prefix}_${randomBytes(6).toString("hex")}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
-  return { name, url: urlFor(name), drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}) };
+  return {
+    name,
+    url: urlFor(name),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+  };
 }
 
 export type TestDb = { db: Db; url: string; close: () => Promise<void> };

@@ -17,6 +17,10 @@ export async function makeUser(db: Db, role: "ADMIN" | "RATER", email = `${role.
 }
 
 let hashed: Promise<string> | undefined;
+const hashedPassword = () => {
+  hashed ??= hashPassword(PASSWORD);
+  return hashed;
+};
 /**
  * A user as makeUser makes it (same password), for fixtures that need many: the password is
  * hashed once per file, not once per user (scrypt costs a few hundred ms here), and no audit
@@ -24,7 +28,9 @@ let hashed: Promise<string> | undefined;
  */
 export async function quickUser(db: Db, role: "ADMIN" | "RATER") {
   const email = `${role.toLowerCase()}${++n}@test.secondread`;
-  return db.user.create({ data: { email, name: email.split("@")[0], role, passwordHash: await (hashed ??= hashPassword(PASSWORD)) } });
+  return db.user.create({
+    data: { email, name: email.split("@")[0], role, passwordHash: await hashedPassword() },
+  });
 }
 
 /**

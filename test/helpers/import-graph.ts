@@ -5,7 +5,8 @@ import path from "node:path";
 
 export type Graph = Map<string, string[]>; // file (relative to the root) -> files it imports
 
-const SPECIFIER = /(?:^|[\s;}])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm;
+const SPECIFIER =
+  /(?:^|[\s;}])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm;
 
 /** Every .ts/.tsx/.mjs file under `dirs` (folders or files), with the project files it imports (relative or "@/"). */
 export function importGraph(root: string, dirs: string[]): Graph {
@@ -14,10 +15,10 @@ export function importGraph(root: string, dirs: string[]): Graph {
     !fs.statSync(path.join(root, dir)).isDirectory()
       ? [dir]
       : fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
-      const rel = path.join(dir, e.name);
-      if (e.isDirectory()) return e.name === "generated" || e.name === "node_modules" ? [] : walk(rel);
-      return /\.(ts|tsx|mjs)$/.test(e.name) ? [rel] : [];
-    });
+          const rel = path.join(dir, e.name);
+          if (e.isDirectory()) return e.name === "generated" || e.name === "node_modules" ? [] : walk(rel);
+          return /\.(ts|tsx|mjs)$/.test(e.name) ? [rel] : [];
+        });
   for (const file of dirs.filter((d) => fs.existsSync(path.join(root, d))).flatMap(walk)) {
     const src = fs.readFileSync(path.join(root, file), "utf8").replace(/^\s*\/\/.*$/gm, "");
     const deps = new Set<string>();
@@ -39,13 +40,21 @@ export function layerViolations(graph: Graph, order: readonly string[]): string[
   const problems: string[] = [];
   for (const [file, deps] of graph) {
     const from = areaOf(file);
-    if (from !== null && !order.includes(from)) problems.push(`${file}: lib/${from}/ is not an area of docs/ARCHITECTURE.md`);
+    if (from !== null && !order.includes(from))
+      problems.push(`${file}: lib/${from}/ is not an area of docs/ARCHITECTURE.md`);
     for (const dep of deps) {
       if (dep.startsWith("lib/generated/")) continue;
       const to = areaOf(dep);
       if (from !== null && to === null) problems.push(`${file} imports ${dep}: lib/ imports only lib/`);
-      else if (from !== null && to !== null && order.indexOf(to) > order.indexOf(from)) problems.push(`${file} imports ${dep}: ${from} is below ${to}`);
-      else if (from === null && !file.startsWith("scripts/") && !file.startsWith("test/") && !file.startsWith("bench/") && /^(scripts|test|bench)\//.test(dep)) {
+      else if (from !== null && to !== null && order.indexOf(to) > order.indexOf(from))
+        problems.push(`${file} imports ${dep}: ${from} is below ${to}`);
+      else if (
+        from === null &&
+        !file.startsWith("scripts/") &&
+        !file.startsWith("test/") &&
+        !file.startsWith("bench/") &&
+        /^(scripts|test|bench)\//.test(dep)
+      ) {
         problems.push(`${file} imports ${dep}: the app never imports tooling or tests`);
       }
     }

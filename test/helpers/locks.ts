@@ -5,7 +5,11 @@ import assert from "node:assert/strict";
 import pg from "pg";
 import { waitFor } from "./wait.ts";
 
-export async function whileAuditLogLocked<T>(url: string, waiters: number, calls: () => Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
+export async function whileAuditLogLocked<T>(
+  url: string,
+  waiters: number,
+  calls: () => Promise<T>[],
+): Promise<PromiseSettledResult<T>[]> {
   const blocker = new pg.Client({ connectionString: url });
   await blocker.connect();
   try {
@@ -13,10 +17,16 @@ export async function whileAuditLogLocked<T>(url: string, waiters: number, calls
     const settled = Promise.allSettled(calls());
     const waiting = async () => {
       await blocker.query(`SELECT pg_stat_clear_snapshot()`); // pg_stat_activity is otherwise frozen for the transaction
-      const { rows } = await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      const { rows } = await blocker.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
       return rows[0].n as number;
     };
-    await waitFor(`${waiters} sessions waiting on the audit log's lock`, async () => (await waiting()) >= waiters, { timeoutMs: 10_000, intervalMs: 50, state: async () => `${await waiting()} waiting` });
+    await waitFor(`${waiters} sessions waiting on the audit log's lock`, async () => (await waiting()) >= waiters, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      state: async () => `${await waiting()} waiting`,
+    });
     assert.equal(await waiting(), waiters, `expected ${waiters} sessions waiting on a lock`);
     await blocker.query("COMMIT");
     return await settled;

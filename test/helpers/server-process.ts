@@ -51,11 +51,16 @@ export type UploadResult = { status: number; body: string; sentMb: number; total
  * POSTs a multipart body of about `totalMb` MB in 1 MB chunks, without Content-Length (chunked),
  * stopping as soon as the server answers. sentMb: how much had been sent by then.
  */
-export function chunkedUpload(url: string, opts: { totalMb: number; headers?: Record<string, string>; multipart?: boolean }): Promise<UploadResult> {
+export function chunkedUpload(
+  url: string,
+  opts: { totalMb: number; headers?: Record<string, string>; multipart?: boolean },
+): Promise<UploadResult> {
   const boundary = "----secondread-upload-test";
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.multipart !== false) headers["Content-Type"] = `multipart/form-data; boundary=${boundary}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="mode"\r\n\r\npreview\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\nuid,findings,impression\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="mode"\r\n\r\npreview\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\nuid,findings,impression\n`,
+  );
   const chunk = Buffer.alloc(1024 * 1024, "1,lungs clear,normal\n");
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -68,12 +73,23 @@ export function chunkedUpload(url: string, opts: { totalMb: number; headers?: Re
       const parts: Buffer[] = [];
       res.on("data", (d: Buffer) => parts.push(d));
       res.on("end", () => {
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString("utf8"), sentMb, totalMb: opts.totalMb, seconds: (performance.now() - started) / 1000 });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(parts).toString("utf8"),
+          sentMb,
+          totalMb: opts.totalMb,
+          seconds: (performance.now() - started) / 1000,
+        });
         req.destroy();
       });
     });
     req.on("error", (e) => {
-      if (!answered) reject(new Error(`the server closed the connection without an answer after ${(sent / 1048576).toFixed(0)} MB: ${e.message}`));
+      if (!answered)
+        reject(
+          new Error(
+            `the server closed the connection without an answer after ${(sent / 1048576).toFixed(0)} MB: ${e.message}`,
+          ),
+        );
     });
     const pump = () => {
       while (!answered && sent < opts.totalMb * 1048576) {

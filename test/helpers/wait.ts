@@ -15,7 +15,11 @@ export type WaitOptions = {
  * that hangs counts too) it throws `Error("<what> never happened within <N>s")`. A check that
  * throws ends the wait at once with its error.
  */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, opts: WaitOptions = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  opts: WaitOptions = {},
+): Promise<NonNullable<T>> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const intervalMs = opts.intervalMs ?? 200;
   const end = Date.now() + timeoutMs;

@@ -13,15 +13,25 @@ let t: TestDb;
 before(async () => (t = await freshDb()));
 after(() => t.close());
 
-const claims = async (id: string) => ({ sub: id, sv: (await t.db.user.findUniqueOrThrow({ where: { id } })).sessionVersion });
+const claims = async (id: string) => ({
+  sub: id,
+  sv: (await t.db.user.findUniqueOrThrow({ where: { id } })).sessionVersion,
+});
 const inputError = (pattern: RegExp) => (e: unknown) => e instanceof UserInputError && pattern.test(e.message);
-const snapshot = async () => ({ users: await t.db.user.findMany({ orderBy: { id: "asc" } }), audit: await t.db.auditLog.count() });
+const snapshot = async () => ({
+  users: await t.db.user.findMany({ orderBy: { id: "asc" } }),
+  audit: await t.db.auditLog.count(),
+});
 
 test("a token is honoured only while the user is active and its version is current", async () => {
   const rater = await makeUser(t.db, "RATER");
   const token = await claims(rater.id);
   assert.equal((await sessionUser(t.db, token))?.email, rater.email);
-  assert.equal(await sessionUser(t.db, { sub: rater.id }), null, "a token without a version (older than versions) is over");
+  assert.equal(
+    await sessionUser(t.db, { sub: rater.id }),
+    null,
+    "a token without a version (older than versions) is over",
+  );
   assert.equal(await sessionUser(t.db, { sub: rater.id, sv: token.sv + 1 }), null);
   assert.equal(await sessionUser(t.db, { sub: "nobody", sv: 0 }), null);
   assert.equal(await sessionUser(t.db, null), null);
@@ -45,25 +55,53 @@ test("deactivation ends the user's sessions and stops sign-in; reactivation allo
   const token = await claims(rater.id);
   assert.deepEqual(await setUserActive(t.db, admin, rater.id, false), { email: rater.email, active: false });
   assert.equal(await sessionUser(t.db, token), null);
-  assert.equal(await sessionVersionForSignIn(t.db, rater.id, (await claims(rater.id)).sv), null, "no new session for a deactivated user");
+  assert.equal(
+    await sessionVersionForSignIn(t.db, rater.id, (await claims(rater.id)).sv),
+    null,
+    "no new session for a deactivated user",
+  );
   assert.equal(await checkCredentials(t.db, rater.email, "correct horse battery"), null);
   await setUserActive(t.db, admin, rater.id, true);
   assert.equal(await sessionUser(t.db, token), null, "reactivation does not revive old sessions");
   assert.ok(await sessionUser(t.db, await claims(rater.id)));
-  const actions = await t.db.auditLog.findMany({ where: { entityId: rater.id, action: { in: ["user.deactivate", "user.reactivate"] } }, orderBy: { at: "asc" } });
-  assert.deepEqual(actions.map((a) => [a.action, a.actorId]), [["user.deactivate", admin.id], ["user.reactivate", admin.id]]);
+  const actions = await t.db.auditLog.findMany({
+    where: { entityId: rater.id, action: { in: ["user.deactivate", "user.reactivate"] } },
+    orderBy: { at: "asc" },
+  });
+  assert.deepEqual(
+    actions.map((a) => [a.action, a.actorId]),
+    [
+      ["user.deactivate", admin.id],
+      ["user.reactivate", admin.id],
+    ],
+  );
 });
 
 test("an admin cannot deactivate themself, nor the last active admin; a rater cannot deactivate anyone", async () => {
-  const db = (await freshDb());
+  const db = await freshDb();
   try {
-    const admin = await createUser(db.db, null, { email: "only-admin@test.secondread", role: "ADMIN", password: "correct horse battery" });
-    const rater = await createUser(db.db, null, { email: "r@test.secondread", role: "RATER", password: "correct horse battery" });
+    const admin = await createUser(db.db, null, {
+      email: "only-admin@test.secondread",
+      role: "ADMIN",
+      password: "correct horse battery",
+    });
+    const rater = await createUser(db.db, null, {
+      email: "r@test.secondread",
+      role: "RATER",
+      password: "correct horse battery",
+    });
     const before = await db.db.user.findMany({ orderBy: { id: "asc" } });
-    await assert.rejects(setUserActive(db.db, admin, admin.id, false), inputError(/cannot deactivate your own account/));
+    await assert.rejects(
+      setUserActive(db.db, admin, admin.id, false),
+      inputError(/cannot deactivate your own account/),
+    );
     await assert.rejects(setUserActive(db.db, rater, admin.id, false), ForbiddenError);
     // Another admin who is no longer active (their page was open) cannot deactivate the last active one.
-    const gone = await createUser(db.db, null, { email: "gone@test.secondread", role: "ADMIN", password: "correct horse battery" });
+    const gone = await createUser(db.db, null, {
+      email: "gone@test.secondread",
+      role: "ADMIN",
+      password: "correct horse battery",
+    });
     await setUserActive(db.db, admin, gone.id, false);
     await assert.rejects(setUserActive(db.db, gone, admin.id, false), ForbiddenError);
     const after = await db.db.user.findMany({ where: { id: { in: before.map((u) => u.id) } }, orderBy: { id: "asc" } });
@@ -77,13 +115,17 @@ test("two admins deactivating each other at once leave one active admin", async 
   const db = await freshDb();
   try {
     // Made directly (no password hashing): this test is about the lock, and many rounds must stay quick.
-    const admin = (i: number, k: string) => db.db.user.create({ data: { email: `${k}${i}@test.secondread`, name: k, role: "ADMIN", passwordHash: "-" } });
+    const admin = (i: number, k: string) =>
+      db.db.user.create({ data: { email: `${k}${i}@test.secondread`, name: k, role: "ADMIN", passwordHash: "-" } });
     let survivor = null;
     // Several rounds: a race lost once in a while must still show.
     for (let i = 0; i < 8; i++) {
       const [a, b] = [await admin(i, "a"), await admin(i, "b")];
       if (survivor) await setUserActive(db.db, a, survivor.id, false);
-      const results = await Promise.allSettled([setUserActive(db.db, a, b.id, false), setUserActive(db.db, b, a.id, false)]);
+      const results = await Promise.allSettled([
+        setUserActive(db.db, a, b.id, false),
+        setUserActive(db.db, b, a.id, false),
+      ]);
       assert.equal(results.filter((r) => r.status === "fulfilled").length, 1, JSON.stringify(results));
       assert.equal(await db.db.user.count({ where: { role: "ADMIN", active: true } }), 1);
       survivor = await db.db.user.findFirstOrThrow({ where: { role: "ADMIN", active: true } });
@@ -103,11 +145,17 @@ test("an admin's password reset gives a working generated password once and ends
   assert.equal(await sessionUser(t.db, token), null);
   assert.ok(await checkCredentials(t.db, rater.email, password));
   assert.equal(await checkCredentials(t.db, rater.email, "correct horse battery"), null);
-  assert.equal(await t.db.auditLog.count({ where: { entityId: rater.id, action: "user.password-reset", actorId: admin.id } }), 1);
+  assert.equal(
+    await t.db.auditLog.count({ where: { entityId: rater.id, action: "user.password-reset", actorId: admin.id } }),
+    1,
+  );
   const snap = await snapshot();
   await assert.rejects(resetPassword(t.db, admin, { id: admin.id }), inputError(/Account page/));
   await assert.rejects(resetPassword(t.db, rater, { id: admin.id }), ForbiddenError);
-  await assert.rejects(resetPassword(t.db, null, { email: rater.email }, "x".repeat(1001)), inputError(/^Password: at most 1,000 characters/));
+  await assert.rejects(
+    resetPassword(t.db, null, { email: rater.email }, "x".repeat(1001)),
+    inputError(/^Password: at most 1,000 characters/),
+  );
   assert.deepEqual(await snapshot(), snap);
 });
 
@@ -115,11 +163,18 @@ test("a user's own password change needs the current password and ends every ses
   const rater = await makeUser(t.db, "RATER");
   const token = await claims(rater.id);
   const snap = await snapshot();
-  const change = (currentPassword: string, newPassword: string, repeatPassword = newPassword) => changeOwnPassword(t.db, rater, { currentPassword, newPassword, repeatPassword }, "198.51.100.7");
+  const change = (currentPassword: string, newPassword: string, repeatPassword = newPassword) =>
+    changeOwnPassword(t.db, rater, { currentPassword, newPassword, repeatPassword }, "198.51.100.7");
   await assert.rejects(change("wrong password!", "a brand new password"), inputError(/^Current password: /));
-  await assert.rejects(change("correct horse battery", "a brand new password", "something else"), inputError(/^Repeat new password: the two new passwords differ/));
+  await assert.rejects(
+    change("correct horse battery", "a brand new password", "something else"),
+    inputError(/^Repeat new password: the two new passwords differ/),
+  );
   await assert.rejects(change("correct horse battery", "short"), inputError(/^New password: at least 10 characters/));
-  await assert.rejects(change("correct horse battery", "y".repeat(1001)), inputError(/^New password: at most 1,000 characters/));
+  await assert.rejects(
+    change("correct horse battery", "y".repeat(1001)),
+    inputError(/^New password: at most 1,000 characters/),
+  );
   assert.deepEqual(await snapshot(), snap, "refused changes write nothing");
   const { sessionVersion } = await change("correct horse battery", "a brand new password");
   assert.equal(sessionVersion, token.sv + 1);
@@ -134,7 +189,11 @@ test("a sign-in whose password was checked before a reset or sign-out everywhere
   const rater = await makeUser(t.db, "RATER");
   // What checkCredentials read along with the hash it checked.
   const checked = (await checkCredentials(t.db, rater.email, "correct horse battery"))!;
-  assert.equal(await sessionVersionForSignIn(t.db, rater.id, checked.sessionVersion), checked.sessionVersion, "nothing happened meanwhile");
+  assert.equal(
+    await sessionVersionForSignIn(t.db, rater.id, checked.sessionVersion),
+    checked.sessionVersion,
+    "nothing happened meanwhile",
+  );
   await resetPassword(t.db, admin, { id: rater.id }); // lands while the slow hash was being checked
   assert.equal(await sessionVersionForSignIn(t.db, rater.id, checked.sessionVersion), null);
   assert.equal(await sessionVersionForSignIn(t.db, rater.id, undefined), null, "a user without a checked version");
@@ -142,10 +201,23 @@ test("a sign-in whose password was checked before a reset or sign-out everywhere
 
 test("guessing the current password on the Account page counts against the sign-in limits", async () => {
   const rater = await makeUser(t.db, "RATER");
-  const change = (currentPassword: string) => changeOwnPassword(t.db, rater, { currentPassword, newPassword: "a brand new password", repeatPassword: "a brand new password" }, "198.51.100.8");
-  for (let i = 0; i < 5; i++) await assert.rejects(change(`guess number ${i}`), inputError(/^Current password: that is not your current password/));
+  const change = (currentPassword: string) =>
+    changeOwnPassword(
+      t.db,
+      rater,
+      { currentPassword, newPassword: "a brand new password", repeatPassword: "a brand new password" },
+      "198.51.100.8",
+    );
+  for (let i = 0; i < 5; i++)
+    await assert.rejects(
+      change(`guess number ${i}`),
+      inputError(/^Current password: that is not your current password/),
+    );
   // Limited now, even with the right password: the sixth guess gets no answer about the password.
-  await assert.rejects(change("correct horse battery"), inputError(/^Current password: Too many wrong passwords for this account; try again in 1 minute/));
+  await assert.rejects(
+    change("correct horse battery"),
+    inputError(/^Current password: Too many wrong passwords for this account; try again in 1 minute/),
+  );
   assert.ok(await checkCredentials(t.db, rater.email, "correct horse battery"), "the password did not change");
 });
 
@@ -164,9 +236,21 @@ test("bad user input is refused naming the field, and nothing is written", async
     [{ password: "short" }, /^Password: at least 10 characters/],
   ];
   for (const [change, message] of cases) {
-    await assert.rejects(createUser(t.db, admin.id, { ...ok, ...change }), inputError(message), JSON.stringify(change).slice(0, 80));
+    await assert.rejects(
+      createUser(t.db, admin.id, { ...ok, ...change }),
+      inputError(message),
+      JSON.stringify(change).slice(0, 80),
+    );
   }
   assert.deepEqual(await snapshot(), snap);
-  const user = await createUser(t.db, admin.id, { ...ok, email: ` ${"b".repeat(200)}@Test.SecondRead `, password: "p".repeat(1000) });
-  assert.equal(user.email, `${"b".repeat(200)}@test.secondread`, "a long but valid address is kept, trimmed and lower-cased");
+  const user = await createUser(t.db, admin.id, {
+    ...ok,
+    email: ` ${"b".repeat(200)}@Test.SecondRead `,
+    password: "p".repeat(1000),
+  });
+  assert.equal(
+    user.email,
+    `${"b".repeat(200)}@test.secondread`,
+    "a long but valid address is kept, trimmed and lower-cased",
+  );
 });

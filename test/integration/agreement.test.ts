@@ -35,15 +35,32 @@ type Plan = Record<string, Record<Kind, Partial<Record<CriterionKey, (number | n
 async function ratedStudy(name: string, plan: Plan, who: Actor[]) {
   const study = await createStudy(db, admin, { name });
   const ids = Object.keys(plan);
-  await importCases(db, admin, study.id, { bytes: enc("uid,findings,impression\n" + ids.map((id) => `${id},Findings ${id}.,Impression ${id}.`).join("\n") + "\n"), fileName: "cases.csv", maxBytes: MAX });
-  await addImportedSystem(db, admin, study.id, { name: `${name} model`, file: { bytes: enc("uid,text\n" + ids.map((id) => `${id},Model text ${id}.`).join("\n") + "\n"), fileName: "model.csv", maxBytes: MAX } });
+  await importCases(db, admin, study.id, {
+    bytes: enc(`uid,findings,impression\n${ids.map((id) => `${id},Findings ${id}.,Impression ${id}.`).join("\n")}\n`),
+    fileName: "cases.csv",
+    maxBytes: MAX,
+  });
+  await addImportedSystem(db, admin, study.id, {
+    name: `${name} model`,
+    file: {
+      bytes: enc(`uid,text\n${ids.map((id) => `${id},Model text ${id}.`).join("\n")}\n`),
+      fileName: "model.csv",
+      maxBytes: MAX,
+    },
+  });
   await setStudyRaters(db, admin, study.id, { raterIds: who.map((r) => r.id), ratersPerCase: who.length });
   for (const [r, rater] of who.entries()) {
-    for (const a of await db.assignment.findMany({ where: { raterId: rater.id, case: { studyId: study.id } }, include: { case: true } })) {
+    for (const a of await db.assignment.findMany({
+      where: { raterId: rater.id, case: { studyId: study.id } },
+      include: { case: true },
+    })) {
       const view = await loadCase(db, rater.id, a.id);
       const order = (await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).displayOrder as DisplayEntry[];
       for (const c of view.candidates) {
-        const output = await db.output.findUniqueOrThrow({ where: { id: order.find((e) => e.handle === c.handle)!.outputId }, include: { system: true } });
+        const output = await db.output.findUniqueOrThrow({
+          where: { id: order.find((e) => e.handle === c.handle)!.outputId },
+          include: { system: true },
+        });
         const planned = plan[a.case.sourceId][output.system.kind as Kind];
         const scores = Object.fromEntries(CRITERION_KEYS.map((k) => [k, planned[k] ? planned[k][r] : 3])) as Scores;
         await saveRating(db, rater.id, { assignmentId: a.id, handle: c.handle, scores });
@@ -55,12 +72,20 @@ async function ratedStudy(name: string, plan: Plan, who: Actor[]) {
 
 test("alpha groups the ratings by output and criterion: hand-computed on a small study", async () => {
   // understandability, raters 1, 2, 3 (null: left empty). Every other criterion is 3 throughout.
-  const study = await ratedStudy("Agreement", {
-    c1: { REFERENCE: { understandability: [5, 5, 4] }, IMPORTED: { understandability: [2, 3, 2] } },
-    c2: { REFERENCE: { understandability: [4, 5, 5] }, IMPORTED: { understandability: [1, 1, null] } },
-  }, raters);
+  const study = await ratedStudy(
+    "Agreement",
+    {
+      c1: { REFERENCE: { understandability: [5, 5, 4] }, IMPORTED: { understandability: [2, 3, 2] } },
+      c2: { REFERENCE: { understandability: [4, 5, 5] }, IMPORTED: { understandability: [1, 1, null] } },
+    },
+    raters,
+  );
   // Ratings of another study, by the same raters, must not count: [1, 5] and [5, 1] on its outputs.
-  await ratedStudy("Elsewhere", { x1: { REFERENCE: { understandability: [1, 5] }, IMPORTED: { understandability: [5, 1] } } }, raters.slice(0, 2));
+  await ratedStudy(
+    "Elsewhere",
+    { x1: { REFERENCE: { understandability: [1, 5] }, IMPORTED: { understandability: [5, 1] } } },
+    raters.slice(0, 2),
+  );
 
   const r = await studyResults(db, admin, study.id);
   assert.equal(r.totalRatings, 12, "2 cases × 2 candidates × 3 raters");
@@ -81,7 +106,10 @@ test("alpha groups the ratings by output and criterion: hand-computed on a small
   const fixture = oracle("stats.json").alpha_ordinal;
   assert.ok(Math.abs(fixture.dashboard_by_output - 208 / 253) < 1e-12);
   // Grouped by case instead ([5, 5, 4, 2, 3, 2], [4, 5, 5, 1, 1]: systems mixed) it would be far lower.
-  assert.ok(Math.abs(r.agreement.understandability! - fixture.dashboard_by_case) > 0.5, `by case: ${fixture.dashboard_by_case}`);
+  assert.ok(
+    Math.abs(r.agreement.understandability! - fixture.dashboard_by_case) > 0.5,
+    `by case: ${fixture.dashboard_by_case}`,
+  );
   // Every other criterion: one value throughout, so alpha is undefined (not the understandability's).
   for (const k of CRITERION_KEYS.filter((k) => k !== "understandability")) assert.equal(r.agreement[k], null, k);
 });

@@ -31,7 +31,9 @@ before(async () => {
       END IF;
       RETURN NEW;
     END $$`);
-  await db.$executeRawUnsafe(`CREATE TRIGGER test_fail_audit BEFORE INSERT ON "AuditLog" FOR EACH ROW EXECUTE FUNCTION test_fail_audit()`);
+  await db.$executeRawUnsafe(
+    `CREATE TRIGGER test_fail_audit BEFORE INSERT ON "AuditLog" FOR EACH ROW EXECUTE FUNCTION test_fail_audit()`,
+  );
 });
 beforeEach(async () => {
   await db.$executeRawUnsafe(`DELETE FROM test_fail_on`);
@@ -53,12 +55,16 @@ const counts = async (studyId: string) => ({
   assignments: await db.assignment.count({ where: { case: { studyId } } }),
   systems: await db.system.count({ where: { studyId } }),
 });
-const outputsFile = (ids: string[]) => enc("uid,text\n" + ids.map((id) => `${id},Model impression for ${id}.`).join("\n") + "\n");
+const outputsFile = (ids: string[]) =>
+  enc(`uid,text\n${ids.map((id) => `${id},Model impression for ${id}.`).join("\n")}\n`);
 
 test("an import that fails after its cases, outputs and assignments were written leaves nothing", async () => {
   const study = await studyWithRater();
   await failOn("study.import");
-  await assert.rejects(importCases(db, admin, study.id, { bytes: demoBytes(), fileName: "demo.csv", maxBytes: MAX }), /audit of study.import refused/);
+  await assert.rejects(
+    importCases(db, admin, study.id, { bytes: demoBytes(), fileName: "demo.csv", maxBytes: MAX }),
+    /audit of study.import refused/,
+  );
   assert.deepEqual(await counts(study.id), { cases: 0, outputs: 0, assignments: 0, systems: 1 });
 });
 
@@ -68,21 +74,42 @@ test("an imported system that fails after its outputs were written leaves no sys
   const before = await counts(study.id);
   const ids = (await db.case.findMany({ where: { studyId: study.id } })).map((c) => c.sourceId);
   await failOn("system.create");
-  await assert.rejects(addImportedSystem(db, admin, study.id, { name: "Half-made", file: { bytes: outputsFile(ids), fileName: "m.csv", maxBytes: MAX } }), /audit of system.create refused/);
+  await assert.rejects(
+    addImportedSystem(db, admin, study.id, {
+      name: "Half-made",
+      file: { bytes: outputsFile(ids), fileName: "m.csv", maxBytes: MAX },
+    }),
+    /audit of system.create refused/,
+  );
   assert.deepEqual(await counts(study.id), before);
   assert.equal(await db.system.count({ where: { name: "Half-made" } }), 0);
 });
 
 test("completing a system for late cases that fails after writing leaves the outputs as they were", async () => {
   const study = await studyWithRater();
-  const csv = (from: number, to: number) => enc("uid,findings,impression\n" + Array.from({ length: to - from + 1 }, (_, i) => `c${from + i},Findings ${from + i}.,Impression ${from + i}.`).join("\n") + "\n");
+  const csv = (from: number, to: number) =>
+    enc(
+      "uid,findings,impression\n" +
+        Array.from(
+          { length: to - from + 1 },
+          (_, i) => `c${from + i},Findings ${from + i}.,Impression ${from + i}.`,
+        ).join("\n") +
+        "\n",
+    );
   await importCases(db, admin, study.id, { bytes: csv(1, 3), fileName: "a.csv", maxBytes: MAX });
-  const system = await addImportedSystem(db, admin, study.id, { name: "Late model", file: { bytes: outputsFile(["c1", "c2", "c3"]), fileName: "m.csv", maxBytes: MAX } });
+  const system = await addImportedSystem(db, admin, study.id, {
+    name: "Late model",
+    file: { bytes: outputsFile(["c1", "c2", "c3"]), fileName: "m.csv", maxBytes: MAX },
+  });
   await importCases(db, admin, study.id, { bytes: csv(4, 6), fileName: "b.csv", maxBytes: MAX });
   const before = await counts(study.id);
   await failOn("system.complete");
   await assert.rejects(
-    completeSystem(db, admin, study.id, system.system.id, { bytes: outputsFile(["c1", "c2", "c3", "c4", "c5", "c6"]), fileName: "m.csv", maxBytes: MAX }),
+    completeSystem(db, admin, study.id, system.system.id, {
+      bytes: outputsFile(["c1", "c2", "c3", "c4", "c5", "c6"]),
+      fileName: "m.csv",
+      maxBytes: MAX,
+    }),
     /audit of system.complete refused/,
   );
   assert.deepEqual(await counts(study.id), before);

@@ -15,7 +15,11 @@ async function studyOf(cases: number) {
   const admin = await quickUser(t.db, "ADMIN");
   const study = await createStudy(t.db, admin, { name: `Assign ${Math.random()}` });
   const rows = Array.from({ length: cases }, (_, i) => `c${i},Findings ${i}.,Impression ${i}.`).join("\n");
-  await importCases(t.db, admin, study.id, { bytes: enc(`uid,findings,impression\n${rows}\n`), fileName: "c.csv", maxBytes: MAX });
+  await importCases(t.db, admin, study.id, {
+    bytes: enc(`uid,findings,impression\n${rows}\n`),
+    fileName: "c.csv",
+    maxBytes: MAX,
+  });
   return { admin, study };
 }
 const loads = async (studyId: string) => {
@@ -29,7 +33,10 @@ test("50 raters per case is allowed, 51 and 0 are refused with the rule, nothing
   for (let i = 0; i < 51; i++) raters.push(await quickUser(t.db, "RATER"));
   const ids = raters.map((r) => r.id);
   for (const n of [51, 0]) {
-    await assert.rejects(setStudyRaters(t.db, admin, study.id, { raterIds: ids, ratersPerCase: n }), /Raters per case must be a whole number from 1 to 50\./);
+    await assert.rejects(
+      setStudyRaters(t.db, admin, study.id, { raterIds: ids, ratersPerCase: n }),
+      /Raters per case must be a whole number from 1 to 50\./,
+    );
   }
   assert.equal(await t.db.assignment.count({ where: { case: { studyId: study.id } } }), 0);
   assert.deepEqual(await setStudyRaters(t.db, admin, study.id, { raterIds: ids, ratersPerCase: 50 }), { created: 50 });
@@ -38,14 +45,24 @@ test("50 raters per case is allowed, 51 and 0 are refused with the rule, nothing
 test("a rater who has not rated can be removed: their assignments go to the others, evenly, and the audit says so", async () => {
   const { admin, study } = await studyOf(6);
   const [a, b, c] = [await quickUser(t.db, "RATER"), await quickUser(t.db, "RATER"), await quickUser(t.db, "RATER")];
-  assert.deepEqual(await setStudyRaters(t.db, admin, study.id, { raterIds: [a.id, b.id, c.id], ratersPerCase: 2 }), { created: 12 });
+  assert.deepEqual(await setStudyRaters(t.db, admin, study.id, { raterIds: [a.id, b.id, c.id], ratersPerCase: 2 }), {
+    created: 12,
+  });
   // 6 cases × 2 raters over 3 raters: 4 each.
   assert.deepEqual([...(await loads(study.id)).values()], [4, 4, 4]);
-  assert.deepEqual(await setStudyRaters(t.db, admin, study.id, { raterIds: [a.id, b.id], ratersPerCase: 2 }), { created: 4 });
+  assert.deepEqual(await setStudyRaters(t.db, admin, study.id, { raterIds: [a.id, b.id], ratersPerCase: 2 }), {
+    created: 4,
+  });
   const after = await loads(study.id);
   assert.deepEqual([after.get(a.id), after.get(b.id), after.get(c.id)], [6, 6, undefined]);
-  assert.deepEqual((await t.db.studyRater.findMany({ where: { studyId: study.id }, orderBy: { userId: "asc" } })).map((r) => r.userId), [a.id, b.id].sort());
-  const log = await t.db.auditLog.findFirst({ where: { action: "study.assign", entityId: study.id }, orderBy: { id: "desc" } });
+  assert.deepEqual(
+    (await t.db.studyRater.findMany({ where: { studyId: study.id }, orderBy: { userId: "asc" } })).map((r) => r.userId),
+    [a.id, b.id].sort(),
+  );
+  const log = await t.db.auditLog.findFirst({
+    where: { action: "study.assign", entityId: study.id },
+    orderBy: { id: "desc" },
+  });
   assert.deepEqual(log?.data, { raterIds: [a.id, b.id], ratersPerCase: 2, removed: [c.id], created: 4 });
 });
 
@@ -62,7 +79,11 @@ test("equal loads are broken by the study's seeded rater order, case by case in 
   // shuffle and assignmentSeed are pinned against Python in test/unit/assignment.test.ts.
   const { seed } = await t.db.study.findUniqueOrThrow({ where: { id: study.id } });
   const tieOrder = shuffle(raters.map((r) => r.id).sort(), assignmentSeed(seed, "raters", ""));
-  const cases = await t.db.case.findMany({ where: { studyId: study.id }, orderBy: { position: "asc" }, include: { assignments: true } });
+  const cases = await t.db.case.findMany({
+    where: { studyId: study.id },
+    orderBy: { position: "asc" },
+    include: { assignments: true },
+  });
   assert.deepEqual(
     cases.map((c) => c.assignments.map((a) => a.raterId)),
     [0, 1, 2, 0, 1, 2].map((i) => [tieOrder[i]]),

@@ -52,7 +52,10 @@ describe("migrate()", () => {
       const first = path.join(dir, names[0], "migration.sql");
       fs.appendFileSync(first, "\n-- a harmless-looking edit\n");
       await assert.rejects(migrate(db.url, { dir }), (e: Error) => {
-        assert.match(e.message, new RegExp(`Migration ${names[0]} was changed after it was applied \\(checksum differs\\)`));
+        assert.match(
+          e.message,
+          new RegExp(`Migration ${names[0]} was changed after it was applied \\(checksum differs\\)`),
+        );
         return true;
       });
       // A new migration after the edited one is not applied either.
@@ -62,7 +65,10 @@ describe("migrate()", () => {
       await withClient(db.url, async (c) => {
         assert.equal(await tableExists(c, "Later"), false);
         const { rows } = await c.query(`SELECT migration_name FROM "_prisma_migrations" ORDER BY 1`);
-        assert.deepEqual(rows.map((r) => r.migration_name), names);
+        assert.deepEqual(
+          rows.map((r) => r.migration_name),
+          names,
+        );
       });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -88,7 +94,10 @@ describe("migrate()", () => {
         assert.equal(await tableExists(c, "After"), false, "nothing after a failed migration runs");
         assert.equal((await c.query(`SELECT count(*)::int AS n FROM "Good"`)).rows[0].n, 0);
         const { rows } = await c.query(`SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY 1`);
-        assert.deepEqual(rows.map((r) => r.migration_name), ["001_good"]);
+        assert.deepEqual(
+          rows.map((r) => r.migration_name),
+          ["001_good"],
+        );
         assert.ok(rows[0].finished_at instanceof Date);
         // The advisory lock was released: another session can take it at once.
         const lock = await c.query(`SELECT pg_try_advisory_lock(727274001) AS ok`);
@@ -110,10 +119,19 @@ describe("migrate()", () => {
     try {
       await migrate(db.url, { dir });
       await withClient(db.url, (c) =>
-        c.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at) VALUES ('x1', 'abc', '002_from_the_future', now())`),
+        c.query(
+          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at) VALUES ('x1', 'abc', '002_from_the_future', now())`,
+        ),
       );
-      await assert.rejects(migrate(db.url, { dir }), /has migration 002_from_the_future, which this version of SecondRead does not know/);
-      await withClient(db.url, (c) => c.query(`UPDATE "_prisma_migrations" SET finished_at = NULL, migration_name = '001_good', checksum = 'x' WHERE id = 'x1'`));
+      await assert.rejects(
+        migrate(db.url, { dir }),
+        /has migration 002_from_the_future, which this version of SecondRead does not know/,
+      );
+      await withClient(db.url, (c) =>
+        c.query(
+          `UPDATE "_prisma_migrations" SET finished_at = NULL, migration_name = '001_good', checksum = 'x' WHERE id = 'x1'`,
+        ),
+      );
       await withClient(db.url, (c) => c.query(`DELETE FROM "_prisma_migrations" WHERE id <> 'x1'`));
       await assert.rejects(migrate(db.url, { dir }), /Migration 001_good failed earlier and was not resolved/);
     } finally {
@@ -128,7 +146,10 @@ describe("migrate()", () => {
       const results = await Promise.all([migrate(db.url), migrate(db.url), migrate(db.url)]);
       const all = results.flat();
       assert.equal(all.length, new Set(all).size, "no migration applied twice");
-      assert.equal(all.length, fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).length);
+      assert.equal(
+        all.length,
+        fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).length,
+      );
     } finally {
       await db.drop();
     }
@@ -157,22 +178,37 @@ describe("constraints in the SQL", () => {
   test("Rating scores must be 1-5 (or null); 0 and 6 are refused by the database", async () => {
     const rater = await makeUser(t.db, "RATER");
     const study = await t.db.study.create({ data: { name: "check constraint", seed: "s" } });
-    const kase = await t.db.case.create({ data: { studyId: study.id, position: 1, sourceId: "1", findings: "f", referenceImpression: "r" } });
+    const kase = await t.db.case.create({
+      data: { studyId: study.id, position: 1, sourceId: "1", findings: "f", referenceImpression: "r" },
+    });
     const system = await t.db.system.create({ data: { studyId: study.id, name: "sys", kind: "IMPORTED" } });
     const output = await t.db.output.create({ data: { caseId: kase.id, systemId: system.id, text: "x" } });
     const assignment = await t.db.assignment.create({ data: { caseId: kase.id, raterId: rater.id, seed: 1 } });
     const base = { assignmentId: assignment.id, outputId: output.id };
     for (const key of ["understandability", "coherence", "relevance", "conciseness", "clinicalUtility"] as const) {
       for (const bad of [0, 6, -1]) {
-        await assert.rejects(t.db.rating.create({ data: { ...base, [key]: bad } }), /Rating_scores_check|check constraint/i, `${key} = ${bad}`);
+        await assert.rejects(
+          t.db.rating.create({ data: { ...base, [key]: bad } }),
+          /Rating_scores_check|check constraint/i,
+          `${key} = ${bad}`,
+        );
       }
     }
-    await assert.rejects(t.db.rating.create({ data: { ...base, timeSpentMs: -5 } }), /Rating_timeSpentMs_check|check constraint/i);
+    await assert.rejects(
+      t.db.rating.create({ data: { ...base, timeSpentMs: -5 } }),
+      /Rating_timeSpentMs_check|check constraint/i,
+    );
     assert.equal(await t.db.rating.count({ where: { assignmentId: assignment.id } }), 0);
     const ok = await t.db.rating.create({ data: { ...base, understandability: 1, coherence: 5, relevance: null } });
-    await assert.rejects(t.db.rating.update({ where: { id: ok.id }, data: { coherence: 6 } }), /check constraint|Rating_scores_check/i);
+    await assert.rejects(
+      t.db.rating.update({ where: { id: ok.id }, data: { coherence: 6 } }),
+      /check constraint|Rating_scores_check/i,
+    );
     assert.equal((await t.db.rating.findUniqueOrThrow({ where: { id: ok.id } })).coherence, 5);
-    await assert.rejects(t.db.study.create({ data: { name: "zero raters", seed: "s", ratersPerCase: 0 } }), /check constraint|Study_ratersPerCase_check/i);
+    await assert.rejects(
+      t.db.study.create({ data: { name: "zero raters", seed: "s", ratersPerCase: 0 } }),
+      /check constraint|Study_ratersPerCase_check/i,
+    );
   });
 });
 
@@ -252,7 +288,8 @@ async function ownCluster(ctx: TestContext) {
     log: (l: string) => void c.logs.push(l),
     server: null as EmbeddedServer | null,
     /** The URL of database `database` of a server running in this directory, whoever started it. */
-    url: (database: string) => `postgresql://postgres:${encodeURIComponent(fs.readFileSync(path.join(root, "pg-password"), "utf8").trim())}@127.0.0.1:${c.port}/${database}`,
+    url: (database: string) =>
+      `postgresql://postgres:${encodeURIComponent(fs.readFileSync(path.join(root, "pg-password"), "utf8").trim())}@127.0.0.1:${c.port}/${database}`,
   };
   ctx.after(async () => {
     await c.server?.stop().catch(() => {});
@@ -276,7 +313,10 @@ describe("embedded PostgreSQL", { timeout: 240_000 }, () => {
     c.server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log });
     let server = c.server;
     assert.equal(server.dataDir, dataDir);
-    assert.ok(logs.some((l) => /initialising a new database cluster/.test(l)), logs.join("\n"));
+    assert.ok(
+      logs.some((l) => /initialising a new database cluster/.test(l)),
+      logs.join("\n"),
+    );
     await withClient(server.url, async (db) => {
       await db.query(`CREATE TABLE kept (id int PRIMARY KEY, note text)`);
       await db.query(`INSERT INTO kept VALUES (1, 'written before the restart')`);
@@ -301,17 +341,25 @@ describe("embedded PostgreSQL", { timeout: 240_000 }, () => {
     const c = await ownCluster(ctx);
     const { root, dataDir, port, logs, log } = c;
     assert.deepEqual(processesFor(dataDir), [], "no server running before the test");
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("test", "helpers", "start-embedded-and-hang.ts"), root, String(port), "survive"], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join("test", "helpers", "start-embedded-and-hang.ts"), root, String(port), "survive"],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (b: Buffer) => (out += b.toString()));
     child.stderr.on("data", (b: Buffer) => (err += b.toString()));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     try {
-      await waitFor("the child starting its server", () => out.includes("ready") || child.exitCode !== null, { timeoutMs: 60_000, intervalMs: 100, state: () => `stderr: ${err}` });
+      await waitFor("the child starting its server", () => out.includes("ready") || child.exitCode !== null, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        state: () => `stderr: ${err}`,
+      });
       assert.match(out, /ready/, err);
       const orphan = readPid(dataDir)!;
       assert.ok(orphan && alive(orphan));
@@ -330,8 +378,12 @@ describe("embedded PostgreSQL", { timeout: 240_000 }, () => {
       assert.deepEqual(processesFor(dataDir), [orphan]);
 
       logs.length = 0;
-      const server = (c.server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log }));
-      assert.ok(logs.some((l) => new RegExp(`stopping an orphaned PostgreSQL server \\(pid ${orphan}\\)`).test(l)), logs.join("\n"));
+      const server = await startEmbeddedPostgres({ dataDir: root, port, database: "survive", log });
+      c.server = server;
+      assert.ok(
+        logs.some((l) => new RegExp(`stopping an orphaned PostgreSQL server \\(pid ${orphan}\\)`).test(l)),
+        logs.join("\n"),
+      );
       assert.equal(alive(orphan), false, "the orphan was stopped");
       const ours = readPid(dataDir)!;
       assert.notEqual(ours, orphan);
@@ -342,8 +394,15 @@ describe("embedded PostgreSQL", { timeout: 240_000 }, () => {
       assert.ok(helpers.length > 0, "the postmaster has its auxiliary processes");
       await server.stop();
       c.server = null;
-      await waitFor("every process of the data directory ending", () => processesFor(dataDir).length === 0, { timeoutMs: 10_000, intervalMs: 100, state: () => `left running: ${processesFor(dataDir).join(", ")}` });
-      await waitFor("every backend and auxiliary process ending", () => helpers.every((p) => !alive(p)), { timeoutMs: 10_000, intervalMs: 100 });
+      await waitFor("every process of the data directory ending", () => processesFor(dataDir).length === 0, {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        state: () => `left running: ${processesFor(dataDir).join(", ")}`,
+      });
+      await waitFor("every backend and auxiliary process ending", () => helpers.every((p) => !alive(p)), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
       assert.equal(fs.existsSync(path.join(dataDir, "postmaster.pid")), false);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

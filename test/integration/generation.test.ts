@@ -7,7 +7,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { UserInputError } from "../../lib/platform/errors.ts";
-import { cancelGeneration, closeQueues, generationProgress, QUEUE, queueFor, startGeneration } from "../../lib/generation/generation.ts";
+import {
+  cancelGeneration,
+  closeQueues,
+  generationProgress,
+  QUEUE,
+  queueFor,
+  startGeneration,
+} from "../../lib/generation/generation.ts";
 import { importCases } from "../../lib/studies/import.ts";
 import { exportOutputsCsv } from "../../lib/results/export.ts";
 import { addLlamaSystem } from "../../lib/systems/llm-systems.ts";
@@ -61,39 +68,80 @@ async function waitDone(systemId: string, ms = 120_000) {
   );
 }
 
-const rejects = (p: Promise<unknown>, re: RegExp) => assert.rejects(p, (e: unknown) => e instanceof UserInputError && re.test(e.message));
+const rejects = (p: Promise<unknown>, re: RegExp) =>
+  assert.rejects(p, (e: unknown) => e instanceof UserInputError && re.test(e.message));
 
 test("bad model files are refused with the file and the problem named", async () => {
-  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "missing.gguf") }), /missing\.gguf: no such file/);
-  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: "/etc/passwd" }), /passwd: models are read only from the model folders/);
-  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: "../package.json" }), /models are read only from the model folders/);
+  await rejects(
+    addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "missing.gguf") }),
+    /missing\.gguf: no such file/,
+  );
+  await rejects(
+    addLlamaSystem(t.db, admin, studyId, { name: "x", model: "/etc/passwd" }),
+    /passwd: models are read only from the model folders/,
+  );
+  await rejects(
+    addLlamaSystem(t.db, admin, studyId, { name: "x", model: "../package.json" }),
+    /models are read only from the model folders/,
+  );
   fs.writeFileSync(path.join(tmp, "notes.gguf"), "these are not weights");
-  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "notes.gguf") }), /notes\.gguf: not a GGUF file/);
+  await rejects(
+    addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "notes.gguf") }),
+    /notes\.gguf: not a GGUF file/,
+  );
   const full = fs.readFileSync(BASE);
   fs.writeFileSync(path.join(tmp, "half.gguf"), full.subarray(0, Math.floor(full.length / 2)));
-  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "half.gguf") }), /half\.gguf: .*truncated/);
+  await rejects(
+    addLlamaSystem(t.db, admin, studyId, { name: "x", model: path.join(tmp, "half.gguf") }),
+    /half\.gguf: .*truncated/,
+  );
   await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: LORA }), /is a LoRA adapter/);
-  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: BASE, adapters: [{ file: BASE, scale: 1 }] }), /is a model, not a LoRA adapter/);
-  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: BASE, template: "no placeholder" }), /\{\{findings\}\}/);
+  await rejects(
+    addLlamaSystem(t.db, admin, studyId, { name: "x", model: BASE, adapters: [{ file: BASE, scale: 1 }] }),
+    /is a model, not a LoRA adapter/,
+  );
+  await rejects(
+    addLlamaSystem(t.db, admin, studyId, { name: "x", model: BASE, template: "no placeholder" }),
+    /\{\{findings\}\}/,
+  );
   // A LoRA made for a base with another width (32 instead of 64).
   const foreign = encodeGguf({
-    metadata: [["general.architecture", gguf.string("llama")], ["general.type", gguf.string("adapter")], ["adapter.type", gguf.string("lora")], ["adapter.lora.alpha", gguf.f32(8)]],
+    metadata: [
+      ["general.architecture", gguf.string("llama")],
+      ["general.type", gguf.string("adapter")],
+      ["adapter.type", gguf.string("lora")],
+      ["adapter.lora.alpha", gguf.f32(8)],
+    ],
     tensors: [
       { name: "blk.0.attn_q.weight.lora_a", type: "F32", shape: [32, 8], data: new Float32Array(256) },
       { name: "blk.0.attn_q.weight.lora_b", type: "F32", shape: [8, 32], data: new Float32Array(256) },
     ],
   });
   fs.writeFileSync(path.join(tmp, "foreign-lora.gguf"), foreign);
-  await rejects(addLlamaSystem(t.db, admin, studyId, { name: "x", model: BASE, adapters: [{ file: path.join(tmp, "foreign-lora.gguf"), scale: 1 }] }), /foreign-lora\.gguf does not fit the base.*another base/);
+  await rejects(
+    addLlamaSystem(t.db, admin, studyId, {
+      name: "x",
+      model: BASE,
+      adapters: [{ file: path.join(tmp, "foreign-lora.gguf"), scale: 1 }],
+    }),
+    /foreign-lora\.gguf does not fit the base.*another base/,
+  );
   assert.equal(await t.db.system.count({ where: { studyId, kind: "LLAMA" } }), 0);
 });
 
-test("a worker generates every case once, with provenance, normalised, reproducibly", { timeout: 300_000 }, async () => {
+test("a worker generates every case once, with provenance, normalised, reproducibly", {
+  timeout: 300_000,
+}, async () => {
   const worker = new Worker(t.db, t.url, () => {});
   await worker.start();
   try {
     const boss = await queueFor(t.url);
-    const a = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny + LoRA", model: BASE, adapters: [{ file: LORA, scale: 1 }], settings });
+    const a = await addLlamaSystem(t.db, admin, studyId, {
+      name: "Tiny + LoRA",
+      model: BASE,
+      adapters: [{ file: LORA, scale: 1 }],
+      settings,
+    });
     const { queued } = await startGeneration(t.db, boss, admin, a.id);
     assert.equal(queued, 20);
     assert.equal((await startGeneration(t.db, boss, admin, a.id)).queued, 0, "a second click queues nothing");
@@ -106,6 +154,7 @@ test("a worker generates every case once, with provenance, normalised, reproduci
       assert.ok(o.text.length > 0);
       assert.equal(o.text, o.text.replace(/\s+/g, " ").trim(), "normalised like every other text");
       assert.doesNotMatch(o.text, /<\/?s>/);
+      // biome-ignore lint/suspicious/noExplicitAny: provenance is read as the worker wrote it (typed per kind with issue 11 point 2)
       const prov = o.provenance as Record<string, any>;
       assert.equal(prov.engine, "node-llama-cpp");
       assert.match(prov.engineVersion, /^3\.21\.1/);
@@ -124,14 +173,23 @@ test("a worker generates every case once, with provenance, normalised, reproduci
     // The outputs export carries the provenance, one row per output.
     let csv = "";
     for await (const chunk of exportOutputsCsv(t.db, admin, studyId)) csv += chunk;
-    const rows = csv.trim().split("\r\n").filter((l) => l.includes("Tiny + LoRA"));
+    const rows = csv
+      .trim()
+      .split("\r\n")
+      .filter((l) => l.includes("Tiny + LoRA"));
     assert.equal(rows.length, 20);
+    // biome-ignore lint/suspicious/noExplicitAny: provenance is read as the worker wrote it (typed per kind with issue 11 point 2)
     assert.ok(rows.every((l) => l.includes(outputs[0].provenance && (outputs[0].provenance as any).model.sha256)));
     assert.ok(rows.every((l) => l.includes(`${LORA}@1`)));
     assert.match(csv, /Derive the impression from findings in the radiology report/);
 
     // Same model, adapters, seed and settings: the same texts.
-    const b = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny + LoRA again", model: BASE, adapters: [{ file: LORA, scale: 1 }], settings });
+    const b = await addLlamaSystem(t.db, admin, studyId, {
+      name: "Tiny + LoRA again",
+      model: BASE,
+      adapters: [{ file: LORA, scale: 1 }],
+      settings,
+    });
     await startGeneration(t.db, boss, admin, b.id);
     await waitDone(b.id);
     const again = new Map((await t.db.output.findMany({ where: { systemId: b.id } })).map((o) => [o.caseId, o.text]));
@@ -147,27 +205,46 @@ test("a worker generates every case once, with provenance, normalised, reproduci
 
     // Other settings on the same model and adapters: the loaded engine is shared, and each
     // system still generates with its own settings.
-    assert.ok(outputs.some((o) => (o.provenance as { tokensOut: number }).tokensOut > 2), "the first system writes more than 2 tokens somewhere");
-    const e = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny + LoRA, short", model: BASE, adapters: [{ file: LORA, scale: 1 }], settings: { ...settings, maxTokens: 2 } });
+    assert.ok(
+      outputs.some((o) => (o.provenance as { tokensOut: number }).tokensOut > 2),
+      "the first system writes more than 2 tokens somewhere",
+    );
+    const e = await addLlamaSystem(t.db, admin, studyId, {
+      name: "Tiny + LoRA, short",
+      model: BASE,
+      adapters: [{ file: LORA, scale: 1 }],
+      settings: { ...settings, maxTokens: 2 },
+    });
     await startGeneration(t.db, boss, admin, e.id);
     assert.equal((await waitDone(e.id)).failed, 0);
     const short = await t.db.output.findMany({ where: { systemId: e.id } });
     assert.equal(short.length, 20);
     for (const o of short) {
+      // biome-ignore lint/suspicious/noExplicitAny: provenance is read as the worker wrote it (typed per kind with issue 11 point 2)
       const prov = o.provenance as Record<string, any>;
       assert.equal(prov.settings.maxTokens, 2);
       assert.ok(prov.tokensOut <= 2, `${prov.tokensOut} tokens with a limit of 2`);
     }
     assert.ok(short.some((o) => o.text !== again.get(o.caseId)));
     const sha = (outputs[0].provenance as { model: { sha256: string } }).model.sha256;
-    assert.deepEqual(sharedModels(), { [`${resolveModelPath(BASE)}@${sha}`]: 2 }, "one copy of the weights, two engines (with and without the adapter)");
+    assert.deepEqual(
+      sharedModels(),
+      { [`${resolveModelPath(BASE)}@${sha}`]: 2 },
+      "one copy of the weights, two engines (with and without the adapter)",
+    );
 
     // Findings longer than the context: shortened, with a warning on the output.
-    const d = await addLlamaSystem(t.db, admin, studyId, { name: "Tiny small context", model: BASE, settings: { ...settings, contextSize: 128, maxTokens: 16 } });
+    const d = await addLlamaSystem(t.db, admin, studyId, {
+      name: "Tiny small context",
+      model: BASE,
+      settings: { ...settings, contextSize: 128, maxTokens: 16 },
+    });
     await startGeneration(t.db, boss, admin, d.id);
     assert.equal((await waitDone(d.id)).failed, 0);
     const warned = await t.db.output.findMany({ where: { systemId: d.id } });
-    assert.ok(warned.some((o) => (o.provenance as { warning?: string }).warning === "findings shortened to fit the context"));
+    assert.ok(
+      warned.some((o) => (o.provenance as { warning?: string }).warning === "findings shortened to fit the context"),
+    );
   } finally {
     await worker.stop();
   }
@@ -204,9 +281,15 @@ function jobsOf(systemId: string) {
 const workerId = (child: ChildProcess) => `${os.hostname()}:${child.pid}`;
 const madeBy = (o: { provenance: unknown }) => (o.provenance as { worker: string }).worker;
 
-test("kill -9 of a worker mid-study: the jobs it had in hand go to the other workers; exactly one output per case", { timeout: 300_000 }, async () => {
+test("kill -9 of a worker mid-study: the jobs it had in hand go to the other workers; exactly one output per case", {
+  timeout: 300_000,
+}, async () => {
   const boss = await queueFor(t.url);
-  const s = await addLlamaSystem(t.db, admin, studyId, { name: "Survives kill -9", model: BASE, settings: { ...settings, maxTokens: 64 } });
+  const s = await addLlamaSystem(t.db, admin, studyId, {
+    name: "Survives kill -9",
+    model: BASE,
+    settings: { ...settings, maxTokens: 64 },
+  });
   await startGeneration(t.db, boss, admin, s.id);
   // In flight: jobs pg-boss has handed out (active) that nobody has finished (no output yet).
   const outputsNow = () => t.db.output.findMany({ where: { systemId: s.id } });
@@ -217,18 +300,31 @@ test("kill -9 of a worker mid-study: the jobs it had in hand go to the other wor
   const first = spawnWorker();
   const firstExited = new Promise((r) => first.once("exit", r));
   let inHand: Awaited<ReturnType<typeof inFlight>> = [];
-  await waitFor("the first worker writing 2 outputs with more jobs in hand", async () => (await outputsNow()).length >= 2 && (inHand = await inFlight()).length > 0, {
-    timeoutMs: 60_000,
-    intervalMs: 100,
-    state: async () => (await jobsOf(s.id)).map((j) => j.state).join(" "),
-  });
+  const refreshInHand = async () => {
+    inHand = await inFlight();
+    return inHand;
+  };
+  await waitFor(
+    "the first worker writing 2 outputs with more jobs in hand",
+    async () => (await outputsNow()).length >= 2 && (await refreshInHand()).length > 0,
+    {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      state: async () => (await jobsOf(s.id)).map((j) => j.state).join(" "),
+    },
+  );
   first.kill("SIGKILL");
   await firstExited;
   // A statement the worker had sent may still finish on the server: wait until none runs, so that
   // from here on the database holds what the killed worker left.
   await waitFor(
     "the killed worker's last statements ending",
-    async () => (await t.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`)[0].n === 0,
+    async () =>
+      (
+        await t.db.$queryRaw<
+          { n: number }[]
+        >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`
+      )[0].n === 0,
     { timeoutMs: 10_000, intervalMs: 50 },
   );
   const [{ killedAt }] = await t.db.$queryRaw<{ killedAt: Date }[]>`SELECT now() AS "killedAt"`;
@@ -239,8 +335,13 @@ test("kill -9 of a worker mid-study: the jobs it had in hand go to the other wor
   // killed worker (the only one taking jobs) when it died.
   const written = new Set(atKill.map((o) => o.caseId));
   const jobsAtKill = await jobsOf(s.id);
-  const killed = inHand.filter((j) => !written.has(j.caseId) && jobsAtKill.find((x) => x.id === j.id)?.state !== "completed");
-  assert.ok(killed.length > 0, `no job was in flight in the killed worker: ${jobsAtKill.map((j) => j.state).join(" ")}`);
+  const killed = inHand.filter(
+    (j) => !written.has(j.caseId) && jobsAtKill.find((x) => x.id === j.id)?.state !== "completed",
+  );
+  assert.ok(
+    killed.length > 0,
+    `no job was in flight in the killed worker: ${jobsAtKill.map((j) => j.state).join(" ")}`,
+  );
 
   const others = [spawnWorker(), spawnWorker()]; // two workers share the rest
   try {
@@ -254,22 +355,34 @@ test("kill -9 of a worker mid-study: the jobs it had in hand go to the other wor
     // behind its output: on a busy machine a delivery may expire after writing it, and the next
     // one only completes it.)
     for (const j of killed) {
-      const again = await waitFor(`job ${j.id} (killed in flight) completing`, async () => (await jobsOf(s.id)).find((x) => x.id === j.id && x.state === "completed"), {
-        timeoutMs: 60_000,
-        state: async () => (await jobsOf(s.id)).find((x) => x.id === j.id),
-      });
+      const again = await waitFor(
+        `job ${j.id} (killed in flight) completing`,
+        async () => (await jobsOf(s.id)).find((x) => x.id === j.id && x.state === "completed"),
+        {
+          timeoutMs: 60_000,
+          state: async () => (await jobsOf(s.id)).find((x) => x.id === j.id),
+        },
+      );
       assert.equal(again?.state, "completed", `job ${j.id}`);
-      assert.ok(again.retryCount > j.retryCount && again.startedOn! > killedAt, `job ${j.id} was delivered again after the kill (retry count ${j.retryCount} at the kill, ${again.retryCount} at the end; last started ${again.startedOn?.toISOString()})`);
+      assert.ok(
+        again.retryCount > j.retryCount && again.startedOn! > killedAt,
+        `job ${j.id} was delivered again after the kill (retry count ${j.retryCount} at the kill, ${again.retryCount} at the end; last started ${again.startedOn?.toISOString()})`,
+      );
       const output = outputs.find((o) => o.caseId === j.caseId);
       assert.ok(output, `case of job ${j.id} has its output`);
-      assert.ok(others.map(workerId).includes(madeBy(output)), `the output of job ${j.id} was made by ${madeBy(output)}, not by a worker that lived`);
+      assert.ok(
+        others.map(workerId).includes(madeBy(output)),
+        `the output of job ${j.id} was made by ${madeBy(output)}, not by a worker that lived`,
+      );
     }
   } finally {
     for (const w of others) w.kill("SIGTERM");
   }
 });
 
-test("a model file damaged after the system was set up fails its cases with the file named; nothing else breaks", { timeout: 120_000 }, async () => {
+test("a model file damaged after the system was set up fails its cases with the file named; nothing else breaks", {
+  timeout: 120_000,
+}, async () => {
   const copy = path.join(tmp, "copy-of-base.gguf");
   fs.copyFileSync(BASE, copy);
   const s = await addLlamaSystem(t.db, admin, studyId, { name: "Damaged later", model: copy, settings });
@@ -298,11 +411,19 @@ test("npm run generate queues the missing cases and shows progress until done", 
   const s = await addLlamaSystem(t.db, admin, studyId, { name: "From the CLI", model: BASE, settings });
   const worker = spawnWorker();
   try {
-    const r = spawnSync(process.execPath, ["scripts/bootstrap.mjs", "generate.ts", "--study", studyId, "--system", s.id], { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.url }, encoding: "utf8", timeout: 150_000 });
+    const r = spawnSync(
+      process.execPath,
+      ["scripts/bootstrap.mjs", "generate.ts", "--study", studyId, "--system", s.id],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.url }, encoding: "utf8", timeout: 150_000 },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /From the CLI: queued 20 case\(s\)\./);
     assert.match(r.stdout, /\[#{30}\] 20\/20 {2}failed 0/);
-    const bad = spawnSync(process.execPath, ["scripts/bootstrap.mjs", "generate.ts", "--study", studyId, "--system", "nope"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.url }, encoding: "utf8" });
+    const bad = spawnSync(
+      process.execPath,
+      ["scripts/bootstrap.mjs", "generate.ts", "--study", studyId, "--system", "nope"],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.url }, encoding: "utf8" },
+    );
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /has no system nope/);
   } finally {

@@ -50,7 +50,10 @@ function finish(systemId: string, what: string, timeoutMs: number) {
 
 test("the configuration is checked: URL, model name, key variable, template", async () => {
   const bad = (input: Partial<Parameters<typeof addOpenAiSystem>[3]>, re: RegExp) =>
-    assert.rejects(addOpenAiSystem(t.db, admin, studyId, { name: "x", baseUrl: server.baseUrl, model: "tiny", ...input }), (e: unknown) => e instanceof UserInputError && re.test(e.message));
+    assert.rejects(
+      addOpenAiSystem(t.db, admin, studyId, { name: "x", baseUrl: server.baseUrl, model: "tiny", ...input }),
+      (e: unknown) => e instanceof UserInputError && re.test(e.message),
+    );
   await bad({ baseUrl: "ftp://example.org" }, /http/);
   await bad({ model: " " }, /Name the model/);
   await bad({ apiKeyEnv: "lower case" }, /SECONDREAD_API_KEY_/);
@@ -58,16 +61,28 @@ test("the configuration is checked: URL, model name, key variable, template", as
   await bad({ template: "nothing" }, /\{\{findings\}\}/);
 });
 
-test("generates through the endpoint with the same prompt, retrying its 503s, recording provenance", { timeout: 180_000 }, async () => {
-  const s = await addOpenAiSystem(t.db, admin, studyId, { name: "Endpoint model", baseUrl: server.baseUrl + "/", model: "tiny-radiology", apiKeyEnv: "SECONDREAD_API_KEY_TEST", settings: { maxTokens: 24, seed: 3 } });
+test("generates through the endpoint with the same prompt, retrying its 503s, recording provenance", {
+  timeout: 180_000,
+}, async () => {
+  const s = await addOpenAiSystem(t.db, admin, studyId, {
+    name: "Endpoint model",
+    baseUrl: `${server.baseUrl}/`,
+    model: "tiny-radiology",
+    apiKeyEnv: "SECONDREAD_API_KEY_TEST",
+    settings: { maxTokens: 24, seed: 3 },
+  });
   server.failNext(2);
   await startGeneration(t.db, await queueFor(t.url), admin, s.id);
   const p = await finish(s.id, "the generation through the endpoint finishing", 150_000);
   assert.equal(p.failed, 0, p.lastError ?? "");
   const outputs = await t.db.output.findMany({ where: { systemId: s.id }, include: { case: true } });
   assert.equal(outputs.length, 20);
+  // biome-ignore lint/suspicious/noExplicitAny: provenance is read as the worker wrote it (typed per kind with issue 11 point 2)
   const prov = outputs.map((o) => o.provenance as Record<string, any>);
-  assert.ok(prov.some((x) => x.attempts > 1), "the first answers were 503 and were retried");
+  assert.ok(
+    prov.some((x) => x.attempts > 1),
+    "the first answers were 503 and were retried",
+  );
   for (const [i, x] of prov.entries()) {
     assert.equal(x.engine, "openai-compatible");
     assert.equal(x.endpoint, server.baseUrl);
@@ -81,7 +96,12 @@ test("generates through the endpoint with the same prompt, retrying its 503s, re
 
 test("a wrong API key fails the cases with the endpoint's answer, without retrying", { timeout: 60_000 }, async () => {
   process.env.SECONDREAD_API_KEY_WRONG = "nope";
-  const s = await addOpenAiSystem(t.db, admin, studyId, { name: "Wrong key", baseUrl: server.baseUrl, model: "tiny", apiKeyEnv: "SECONDREAD_API_KEY_WRONG" });
+  const s = await addOpenAiSystem(t.db, admin, studyId, {
+    name: "Wrong key",
+    baseUrl: server.baseUrl,
+    model: "tiny",
+    apiKeyEnv: "SECONDREAD_API_KEY_WRONG",
+  });
   const before = server.requests();
   await startGeneration(t.db, await queueFor(t.url), admin, s.id);
   const p = await waitFor(

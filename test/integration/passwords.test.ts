@@ -16,12 +16,24 @@ before(async () => {
 after(() => t.close());
 
 test("a bcrypt hash from before scrypt still signs in, and is replaced by scrypt at that sign-in", async () => {
-  const user = await createUser(db, null, { email: "legacy@test.secondread", role: "RATER", password: "legacy password 1" });
+  const user = await createUser(db, null, {
+    email: "legacy@test.secondread",
+    role: "RATER",
+    password: "legacy password 1",
+  });
   const old = await bcrypt.hash("legacy password 1", 4);
   await db.user.update({ where: { id: user.id }, data: { passwordHash: old } });
 
-  assert.equal(await checkCredentials(db, "legacy@test.secondread", "wrong password 1"), null, "a wrong password stays wrong");
-  assert.equal((await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash, old, "no upgrade without the right password");
+  assert.equal(
+    await checkCredentials(db, "legacy@test.secondread", "wrong password 1"),
+    null,
+    "a wrong password stays wrong",
+  );
+  assert.equal(
+    (await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash,
+    old,
+    "no upgrade without the right password",
+  );
 
   assert.equal((await checkCredentials(db, "legacy@test.secondread", "legacy password 1"))?.id, user.id);
   const upgraded = (await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash;
@@ -29,7 +41,11 @@ test("a bcrypt hash from before scrypt still signs in, and is replaced by scrypt
   assert.equal(await verifyPassword("legacy password 1", old), true, "the old hash still verifies");
   assert.equal(await verifyPassword("legacy password 1", upgraded), true, "the new hash verifies");
   assert.equal(await verifyPassword("legacy password 2", upgraded), false);
-  assert.equal((await checkCredentials(db, "legacy@test.secondread", "legacy password 1"))?.id, user.id, "signs in with the new hash");
+  assert.equal(
+    (await checkCredentials(db, "legacy@test.secondread", "legacy password 1"))?.id,
+    user.id,
+    "signs in with the new hash",
+  );
 });
 
 test("passwords longer than 72 bytes count in full (bcrypt cut them)", async () => {
@@ -37,12 +53,20 @@ test("passwords longer than 72 bytes count in full (bcrypt cut them)", async () 
   const other = "a".repeat(72) + "c".repeat(28);
   await createUser(db, null, { email: "long@test.secondread", role: "RATER", password: long });
   assert.ok(await checkCredentials(db, "long@test.secondread", long));
-  assert.equal(await checkCredentials(db, "long@test.secondread", other), null, "same first 72 bytes must not open the account");
+  assert.equal(
+    await checkCredentials(db, "long@test.secondread", other),
+    null,
+    "same first 72 bytes must not open the account",
+  );
 });
 
 test("an unknown or deactivated email takes as long to check as a wrong password for a real one", async () => {
   await createUser(db, null, { email: "real@test.secondread", role: "RATER", password: "real password 123" });
-  const gone = await createUser(db, null, { email: "gone@test.secondread", role: "RATER", password: "gone password 123" });
+  const gone = await createUser(db, null, {
+    email: "gone@test.secondread",
+    role: "RATER",
+    password: "gone password 123",
+  });
   await db.user.update({ where: { id: gone.id }, data: { active: false } });
   const time = async (email: string) => {
     const start = process.hrtime.bigint();
@@ -59,8 +83,14 @@ test("an unknown or deactivated email takes as long to check as a wrong password
     deactivated.push(await time("gone@test.secondread"));
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  for (const [name, xs] of [["unknown", unknown], ["deactivated", deactivated]] as const) {
+  for (const [name, xs] of [
+    ["unknown", unknown],
+    ["deactivated", deactivated],
+  ] as const) {
     const ratio = median(xs) / median(real);
-    assert.ok(ratio > 0.5 && ratio < 2, `${name} email: median ${median(xs).toFixed(1)} ms vs real email ${median(real).toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
+    assert.ok(
+      ratio > 0.5 && ratio < 2,
+      `${name} email: median ${median(xs).toFixed(1)} ms vs real email ${median(real).toFixed(1)} ms (ratio ${ratio.toFixed(2)})`,
+    );
   }
 });

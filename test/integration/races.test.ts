@@ -13,10 +13,18 @@ after(() => t.close());
 
 test("a study or an account created twice at once: one is made, the other is told it exists", async () => {
   const admin = await makeUser(t.db, "ADMIN");
-  const studies = await Promise.allSettled(Array.from({ length: 4 }, () => createStudy(t.db, admin, { name: "Twice" })));
+  const studies = await Promise.allSettled(
+    Array.from({ length: 4 }, () => createStudy(t.db, admin, { name: "Twice" })),
+  );
   assert.equal(studies.filter((r) => r.status === "fulfilled").length, 1);
-  for (const r of studies.filter((r) => r.status === "rejected")) assert.ok(r.reason instanceof UserInputError && /already exists/.test(r.reason.message), String(r.reason));
-  const users = await Promise.allSettled(Array.from({ length: 4 }, () => createUser(t.db, admin.id, { email: "same@example.org", role: "RATER", password: "long enough password" })));
+  for (const r of studies.filter((r) => r.status === "rejected"))
+    assert.ok(r.reason instanceof UserInputError && /already exists/.test(r.reason.message), String(r.reason));
+  const users = await Promise.allSettled(
+    Array.from({ length: 4 }, () =>
+      createUser(t.db, admin.id, { email: "same@example.org", role: "RATER", password: "long enough password" }),
+    ),
+  );
   assert.equal(users.filter((r) => r.status === "fulfilled").length, 1);
-  for (const r of users.filter((r) => r.status === "rejected")) assert.ok(r.reason instanceof UserInputError && /already exists/.test(r.reason.message), String(r.reason));
+  for (const r of users.filter((r) => r.status === "rejected"))
+    assert.ok(r.reason instanceof UserInputError && /already exists/.test(r.reason.message), String(r.reason));
 });

@@ -10,7 +10,13 @@ import { assignmentSeed, setStudyRaters, type DisplayEntry } from "../../lib/rat
 import { CRITERION_KEYS, type Scores } from "../../lib/rating/criteria.ts";
 import { NotFoundError, NotReadyError, UserInputError } from "../../lib/platform/errors.ts";
 import { addOutputs } from "../../lib/systems/outputs.ts";
-import { csvField, EXPORT_COLUMNS, exportRatingsCsv, exportSummaryCsv, SUMMARY_COLUMNS } from "../../lib/results/export.ts";
+import {
+  csvField,
+  EXPORT_COLUMNS,
+  exportRatingsCsv,
+  exportSummaryCsv,
+  SUMMARY_COLUMNS,
+} from "../../lib/results/export.ts";
 import { importCases } from "../../lib/studies/import.ts";
 import { loadCase, nextAssignmentId, raterStudies, saveRating, saveRatingResult } from "../../lib/rating/rating.ts";
 import { studyResults } from "../../lib/results/results.ts";
@@ -52,33 +58,52 @@ async function ratingStudy(stage: Stage) {
   await importCases(db, admin, studyId, { bytes: demoBytes(), fileName: "openi-demo-20.csv", maxBytes: MAX });
   await addRetrievalSystem(db, admin, studyId, { name: "Zeta retrieval", library: null });
   const cases = await db.case.findMany({ where: { studyId }, orderBy: { position: "asc" } });
-  const csv = "uid,text\n" + cases.map((c) => `${c.sourceId},"Model output for case ${c.sourceId}: no acute findings."`).join("\n") + "\n";
-  await addImportedSystem(db, admin, studyId, { name: "Omega model", file: { bytes: enc(csv), fileName: "omega.csv", maxBytes: MAX } });
+  const csv =
+    "uid,text\n" +
+    cases.map((c) => `${c.sourceId},"Model output for case ${c.sourceId}: no acute findings."`).join("\n") +
+    "\n";
+  await addImportedSystem(db, admin, studyId, {
+    name: "Omega model",
+    file: { bytes: enc(csv), fileName: "omega.csv", maxBytes: MAX },
+  });
   const s = {
     studyId,
     studySeed: study.seed,
     name: study.name,
     raters,
     /** The rater's assignments in this study, in case order. */
-    mine: (raterId: string) => db.assignment.findMany({ where: { raterId, case: { studyId } }, orderBy: { case: { position: "asc" } }, include: { case: true } }),
-    assignmentsByCase: () => db.case.findMany({ where: { studyId }, orderBy: { position: "asc" }, include: { assignments: true } }),
+    mine: (raterId: string) =>
+      db.assignment.findMany({
+        where: { raterId, case: { studyId } },
+        orderBy: { case: { position: "asc" } },
+        include: { case: true },
+      }),
+    assignmentsByCase: () =>
+      db.case.findMany({ where: { studyId }, orderBy: { position: "asc" }, include: { assignments: true } }),
   };
   if (stage === "systems") return s;
 
   await setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 2 });
   if (stage === "assigned") return s;
 
-  const rows = Array.from({ length: 7 }, (_, i) => JSON.stringify({ id: `late-${i}`, findings: `Late findings ${i}.`, impression: `Late impression ${i}.` }));
+  const rows = Array.from({ length: 7 }, (_, i) =>
+    JSON.stringify({ id: `late-${i}`, findings: `Late findings ${i}.`, impression: `Late impression ${i}.` }),
+  );
   await importCases(db, admin, studyId, { bytes: enc(rows.join("\n")), fileName: "late.jsonl", maxBytes: MAX });
   const late = await db.case.findMany({ where: { studyId, sourceId: { startsWith: "late-" } } });
   for (const [i, sys] of (await db.system.findMany({ where: { studyId, kind: { not: "REFERENCE" } } })).entries()) {
-    await addOutputs(db, sys.id, late.map((c) => ({ caseId: c.id, text: `Late candidate ${i} for ${c.sourceId}.`, provenance: {} })));
+    await addOutputs(
+      db,
+      sys.id,
+      late.map((c) => ({ caseId: c.id, text: `Late candidate ${i} for ${c.sourceId}.`, provenance: {} })),
+    );
   }
   if (stage === "late") return s;
 
   for (const x of await s.mine(raters[0].id)) {
     const v = await loadCase(db, raters[0].id, x.id);
-    for (const c of v.candidates) await saveRating(db, raters[0].id, { assignmentId: x.id, handle: c.handle, scores: all(3) });
+    for (const c of v.candidates)
+      await saveRating(db, raters[0].id, { assignmentId: x.id, handle: c.handle, scores: all(3) });
   }
   const rater = raters[1];
   const a = (await s.mine(rater.id)).find((x) => !x.case.sourceId.startsWith("late-"))!;
@@ -109,7 +134,10 @@ function assertSpread(cases: Awaited<ReturnType<RatingStudy["assignmentsByCase"]
     assert.equal(new Set(c.assignments.map((a) => a.raterId)).size, perCase, `case ${c.sourceId}: distinct raters`);
   }
   const load = raters.map((r) => cases.reduce((n, c) => n + c.assignments.filter((a) => a.raterId === r.id).length, 0));
-  assert.equal(load.reduce((a, b) => a + b, 0), cases.length * perCase);
+  assert.equal(
+    load.reduce((a, b) => a + b, 0),
+    cases.length * perCase,
+  );
   assert.ok(Math.max(...load) - Math.min(...load) <= 1, `loads ${load.join(", ")} differ by more than 1`);
   return load;
 }
@@ -118,7 +146,10 @@ function assertSpread(cases: Awaited<ReturnType<RatingStudy["assignmentsByCase"]
 async function unblind(assignmentId: string) {
   const a = await db.assignment.findUniqueOrThrow({ where: { id: assignmentId } });
   const order = a.displayOrder as DisplayEntry[];
-  const outputs = await db.output.findMany({ where: { id: { in: order.map((e) => e.outputId) } }, include: { system: true } });
+  const outputs = await db.output.findMany({
+    where: { id: { in: order.map((e) => e.outputId) } },
+    include: { system: true },
+  });
   const byId = new Map(outputs.map((o) => [o.id, o]));
   return new Map(order.map((e) => [e.handle, byId.get(e.outputId)!]));
 }
@@ -131,28 +162,53 @@ describe("assignment", () => {
     const cases = await assignmentsByCase();
     assert.equal(cases.length, 20);
     assert.deepEqual(assertSpread(cases, 2, raters).sort(), [13, 13, 14]);
-    for (const c of cases) for (const a of c.assignments) assert.equal(a.seed, assignmentSeed(studySeed, c.id, a.raterId));
+    for (const c of cases)
+      for (const a of c.assignments) assert.equal(a.seed, assignmentSeed(studySeed, c.id, a.raterId));
     // Again with the same settings: nothing new.
-    assert.deepEqual(await setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 2 }), { created: 0 });
+    assert.deepEqual(
+      await setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 2 }),
+      { created: 0 },
+    );
     assert.equal(await db.assignment.count({ where: { case: { studyId } } }), 40);
   });
 
   test("invalid rater settings are refused", async () => {
     const { studyId, raters } = await ratingStudy("assigned");
     const before = await db.assignment.count();
-    await assert.rejects(setStudyRaters(db, admin, studyId, { raterIds: [raters[0].id], ratersPerCase: 2 }), (e) => e instanceof UserInputError && /needs at least 2 raters/.test((e as Error).message));
-    await assert.rejects(setStudyRaters(db, admin, studyId, { raterIds: [admin.id, raters[0].id], ratersPerCase: 1 }), (e) => e instanceof UserInputError && /Only active rater accounts/.test((e as Error).message));
-    await assert.rejects(setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 0 }), UserInputError);
-    await assert.rejects(setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 1.5 }), UserInputError);
-    await assert.rejects(setStudyRaters(db, admin, "no-such-study", { raterIds: raters.map((x) => x.id), ratersPerCase: 1 }), NotFoundError);
+    await assert.rejects(
+      setStudyRaters(db, admin, studyId, { raterIds: [raters[0].id], ratersPerCase: 2 }),
+      (e) => e instanceof UserInputError && /needs at least 2 raters/.test((e as Error).message),
+    );
+    await assert.rejects(
+      setStudyRaters(db, admin, studyId, { raterIds: [admin.id, raters[0].id], ratersPerCase: 1 }),
+      (e) => e instanceof UserInputError && /Only active rater accounts/.test((e as Error).message),
+    );
+    await assert.rejects(
+      setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 0 }),
+      UserInputError,
+    );
+    await assert.rejects(
+      setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 1.5 }),
+      UserInputError,
+    );
+    await assert.rejects(
+      setStudyRaters(db, admin, "no-such-study", { raterIds: raters.map((x) => x.id), ratersPerCase: 1 }),
+      NotFoundError,
+    );
     assert.equal(await db.assignment.count(), before);
     assert.equal((await db.study.findUniqueOrThrow({ where: { id: studyId } })).ratersPerCase, 2);
   });
 
   test("cases imported later are assigned at once, keeping the spread even", async () => {
     const { studyId, raters, assignmentsByCase, studySeed } = await ratingStudy("assigned");
-    const rows = Array.from({ length: 7 }, (_, i) => JSON.stringify({ id: `late-${i}`, findings: `Late findings ${i}.`, impression: `Late impression ${i}.` }));
-    const r = await importCases(db, admin, studyId, { bytes: enc(rows.join("\n")), fileName: "late.jsonl", maxBytes: MAX });
+    const rows = Array.from({ length: 7 }, (_, i) =>
+      JSON.stringify({ id: `late-${i}`, findings: `Late findings ${i}.`, impression: `Late impression ${i}.` }),
+    );
+    const r = await importCases(db, admin, studyId, {
+      bytes: enc(rows.join("\n")),
+      fileName: "late.jsonl",
+      maxBytes: MAX,
+    });
     assert.equal(r.status, "imported");
     const cases = await assignmentsByCase();
     assert.equal(cases.length, 27);
@@ -167,7 +223,11 @@ describe("assignment", () => {
     assert.ok((await raterStudies(db, first.raterId))[0].preparing > 0);
     // The other systems catch up (as a generation would), and the cases become ready.
     for (const [i, s] of (await db.system.findMany({ where: { studyId, kind: { not: "REFERENCE" } } })).entries()) {
-      await addOutputs(db, s.id, late.map((c) => ({ caseId: c.id, text: `Late candidate ${i} for ${c.sourceId}.`, provenance: {} })));
+      await addOutputs(
+        db,
+        s.id,
+        late.map((c) => ({ caseId: c.id, text: `Late candidate ${i} for ${c.sourceId}.`, provenance: {} })),
+      );
     }
     assert.equal((await raterStudies(db, first.raterId))[0].preparing, 0);
   });
@@ -184,7 +244,12 @@ describe("the blinded case view", () => {
   // mulberry32 and Fisher-Yates in Python, from their definitions). The stored seeds derive from
   // random ids (checked above against assignmentSeed), so before any case is shown the test below
   // replaces them by the fixture's: case k (by position) gets seed_pairs[k], in rater id order.
-  const fixed = oracle("shuffle.json").rating_test as { seed_pairs: number[][]; orders_of_3: Record<string, number[]>; cases: number; differing: number };
+  const fixed = oracle("shuffle.json").rating_test as {
+    seed_pairs: number[][];
+    orders_of_3: Record<string, number[]>;
+    cases: number;
+    differing: number;
+  };
 
   test("candidates are labelled A, B, C and the view carries no output id, system id, name or kind", async () => {
     const { studyId, raters, mine } = await ratingStudy("late");
@@ -194,14 +259,23 @@ describe("the blinded case view", () => {
     const forbidden = [
       ...studyOutputs.map((o) => o.id),
       ...systems.flatMap((s) => [s.id, s.name, s.kind]),
-      "Reference", "Zeta", "Omega", "RETRIEVAL", "IMPORTED", "REFERENCE",
+      "Reference",
+      "Zeta",
+      "Omega",
+      "RETRIEVAL",
+      "IMPORTED",
+      "REFERENCE",
     ];
     for (const rater of raters) {
       for (const a of await mine(rater.id)) {
         const view = await loadCase(db, rater.id, a.id);
-        assert.deepEqual(view.candidates.map((c) => c.label), ["A", "B", "C"]);
+        assert.deepEqual(
+          view.candidates.map((c) => c.label),
+          ["A", "B", "C"],
+        );
         const json = JSON.stringify(view);
-        for (const secret of forbidden) assert.ok(!json.includes(secret), `the view of ${a.case.sourceId} for ${rater.email} contains "${secret}"`);
+        for (const secret of forbidden)
+          assert.ok(!json.includes(secret), `the view of ${a.case.sourceId} for ${rater.email} contains "${secret}"`);
         // Texts: exactly the case's outputs.
         const outputs = await db.output.findMany({ where: { caseId: a.caseId } });
         assert.deepEqual(view.candidates.map((c) => c.text).sort(), outputs.map((o) => o.text).sort());
@@ -217,9 +291,14 @@ describe("the blinded case view", () => {
     const unseen = await assignmentsByCase();
     assert.equal(unseen.length, fixed.cases);
     for (const [k, c] of unseen.entries()) {
-      assert.deepEqual(c.assignments.map((a) => a.displayOrder), [[], []], "not shown yet");
+      assert.deepEqual(
+        c.assignments.map((a) => a.displayOrder),
+        [[], []],
+        "not shown yet",
+      );
       const byRater = [...c.assignments].sort((a, b) => (a.raterId < b.raterId ? -1 : 1));
-      for (const [r, a] of byRater.entries()) await db.assignment.update({ where: { id: a.id }, data: { seed: fixed.seed_pairs[k][r] } });
+      for (const [r, a] of byRater.entries())
+        await db.assignment.update({ where: { id: a.id }, data: { seed: fixed.seed_pairs[k][r] } });
     }
     let compared = 0;
     let differing = 0;
@@ -231,10 +310,20 @@ describe("the blinded case view", () => {
         const second = await loadCase(db, a.raterId, a.id);
         assert.deepEqual(second.candidates, first.candidates, "same handles, labels and texts on every load");
         const stored = (await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).displayOrder as DisplayEntry[];
-        assert.deepEqual(stored.map((e) => e.handle), first.candidates.map((x) => x.handle), "the order shown is the order stored");
-        const outputIds = (await db.output.findMany({ where: { caseId: c.id }, select: { id: true } })).map((o) => o.id).sort();
+        assert.deepEqual(
+          stored.map((e) => e.handle),
+          first.candidates.map((x) => x.handle),
+          "the order shown is the order stored",
+        );
+        const outputIds = (await db.output.findMany({ where: { caseId: c.id }, select: { id: true } }))
+          .map((o) => o.id)
+          .sort();
         const expected = fixed.orders_of_3[String(a.seed)].map((i) => outputIds[i]);
-        assert.deepEqual(stored.map((e) => e.outputId), expected, `the order is the seeded shuffle of seed ${a.seed}`);
+        assert.deepEqual(
+          stored.map((e) => e.outputId),
+          expected,
+          `the order is the seeded shuffle of seed ${a.seed}`,
+        );
         assert.ok((await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).firstShownAt instanceof Date);
         orders.push(stored.map((e) => e.outputId));
       }
@@ -253,17 +342,34 @@ describe("the blinded case view", () => {
   test("simultaneous first loads (two tabs) agree on one order", async () => {
     const extra = await makeUser(db, "RATER");
     const study = await createStudy(db, admin, { name: "Two tabs" });
-    await importCases(db, admin, study.id, { bytes: enc("uid,findings,impression\nt1,Clear lungs.,Normal.\n"), fileName: "t.csv", maxBytes: MAX });
-    await addImportedSystem(db, admin, study.id, { name: "T1", file: { bytes: enc("uid,text\nt1,One.\n"), fileName: "t1.csv", maxBytes: MAX } });
-    await addImportedSystem(db, admin, study.id, { name: "T2", file: { bytes: enc("uid,text\nt1,Two.\n"), fileName: "t2.csv", maxBytes: MAX } });
+    await importCases(db, admin, study.id, {
+      bytes: enc("uid,findings,impression\nt1,Clear lungs.,Normal.\n"),
+      fileName: "t.csv",
+      maxBytes: MAX,
+    });
+    await addImportedSystem(db, admin, study.id, {
+      name: "T1",
+      file: { bytes: enc("uid,text\nt1,One.\n"), fileName: "t1.csv", maxBytes: MAX },
+    });
+    await addImportedSystem(db, admin, study.id, {
+      name: "T2",
+      file: { bytes: enc("uid,text\nt1,Two.\n"), fileName: "t2.csv", maxBytes: MAX },
+    });
     await setStudyRaters(db, admin, study.id, { raterIds: [extra.id], ratersPerCase: 1 });
     const a = await db.assignment.findFirstOrThrow({ where: { raterId: extra.id } });
     assert.deepEqual(a.displayOrder, [], "never shown yet");
     const views = await Promise.all(Array.from({ length: 6 }, () => loadCase(db, extra.id, a.id)));
-    for (const v of views) assert.deepEqual(v.candidates.map((c) => c.handle), views[0].candidates.map((c) => c.handle));
+    for (const v of views)
+      assert.deepEqual(
+        v.candidates.map((c) => c.handle),
+        views[0].candidates.map((c) => c.handle),
+      );
     const stored = (await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).displayOrder as DisplayEntry[];
     assert.equal(stored.length, 3);
-    assert.deepEqual(stored.map((e) => e.handle), views[0].candidates.map((c) => c.handle));
+    assert.deepEqual(
+      stored.map((e) => e.handle),
+      views[0].candidates.map((c) => c.handle),
+    );
   });
 
   test("another rater's assignment, or one that does not exist, is not found", async () => {
@@ -273,8 +379,14 @@ describe("the blinded case view", () => {
     await assert.rejects(loadCase(db, raters[1].id, a0.id), NotFoundError);
     await assert.rejects(loadCase(db, admin.id, a0.id), NotFoundError);
     await assert.rejects(loadCase(db, raters[0].id, "no-such-assignment"), NotFoundError);
-    await assert.rejects(saveRating(db, raters[1].id, { assignmentId: a0.id, handle: view.candidates[0].handle, scores: all(3) }), NotFoundError);
-    await assert.rejects(saveRating(db, raters[0].id, { assignmentId: a0.id, handle: "not-a-handle", scores: all(3) }), NotFoundError);
+    await assert.rejects(
+      saveRating(db, raters[1].id, { assignmentId: a0.id, handle: view.candidates[0].handle, scores: all(3) }),
+      NotFoundError,
+    );
+    await assert.rejects(
+      saveRating(db, raters[0].id, { assignmentId: a0.id, handle: "not-a-handle", scores: all(3) }),
+      NotFoundError,
+    );
     assert.equal(await db.rating.count({ where: { assignment: { case: { studyId } } } }), 0);
   });
 });
@@ -293,7 +405,9 @@ describe("saving scores", () => {
 
     await db.$executeRaw`UPDATE "Rating" SET "updatedAt" = "updatedAt" - interval '1 hour' WHERE "assignmentId" = ${a.id}`;
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => saveRating(db, raters[0].id, { ...input, scores: all(1 + (i % 5)), timeSpentMs: 2000 + i })),
+      Array.from({ length: 10 }, (_, i) =>
+        saveRating(db, raters[0].id, { ...input, scores: all(1 + (i % 5)), timeSpentMs: 2000 + i }),
+      ),
     );
     for (const r of results) assert.equal(r.status, "fulfilled", r.status === "rejected" ? String(r.reason) : "");
     const rows = await db.rating.findMany({ where: { assignmentId: a.id } });
@@ -318,11 +432,22 @@ describe("saving scores", () => {
     assert.ok(first.timeSpentMs <= Date.now() - started + 1000, `a first save counted ${first.timeSpentMs} ms`);
     await saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(4), timeSpentMs: 1e12 });
     const second = await db.rating.findFirstOrThrow({ where: { assignmentId: a.id } });
-    assert.ok(second.timeSpentMs - first.timeSpentMs <= Date.now() - started + 1000, `a second save added ${second.timeSpentMs - first.timeSpentMs} ms`);
+    assert.ok(
+      second.timeSpentMs - first.timeSpentMs <= Date.now() - started + 1000,
+      `a second save added ${second.timeSpentMs - first.timeSpentMs} ms`,
+    );
     // An hour later (the case shown an hour ago, the rating last saved then), the hour counts.
     await db.$executeRaw`UPDATE "Rating" SET "updatedAt" = "updatedAt" - interval '1 hour' WHERE "assignmentId" = ${a.id}`;
-    await saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(4), timeSpentMs: second.timeSpentMs + 3000_000 });
-    assert.equal((await db.rating.findFirstOrThrow({ where: { assignmentId: a.id } })).timeSpentMs, second.timeSpentMs + 3000_000);
+    await saveRating(db, raters[0].id, {
+      assignmentId: a.id,
+      handle,
+      scores: all(4),
+      timeSpentMs: second.timeSpentMs + 3000_000,
+    });
+    assert.equal(
+      (await db.rating.findFirstOrThrow({ where: { assignmentId: a.id } })).timeSpentMs,
+      second.timeSpentMs + 3000_000,
+    );
     // Changed a month after the last save: the elapsed time is far beyond an int of milliseconds.
     await db.$executeRaw`UPDATE "Rating" SET "updatedAt" = "updatedAt" - interval '40 days' WHERE "assignmentId" = ${a.id}`;
     await saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(2), timeSpentMs: 1e12 });
@@ -345,10 +470,22 @@ describe("saving scores", () => {
     }
     // A NUL in an id reaches the database (ids are not validated beyond their length): still bad input, never retried.
     const nulId = await saveRatingResult(db, raters[0].id, { assignmentId: `${a.id}\u0000`, handle, scores: all(2) });
-    assert.deepEqual(nulId, { ok: false, error: "The input contains a character that cannot be stored (a NUL byte); nothing was changed.", retry: false });
+    assert.deepEqual(nulId, {
+      ok: false,
+      error: "The input contains a character that cannot be stored (a NUL byte); nothing was changed.",
+      retry: false,
+    });
     assert.deepEqual(await db.rating.findMany({ where: { assignmentId: a.id }, orderBy: { id: "asc" } }), before);
     // Line breaks and tabs are ordinary text in a note.
-    assert.deepEqual(await saveRatingResult(db, raters[0].id, { assignmentId: a.id, handle, scores: all(2), comment: "line one\n\tline two" }), { ok: true, complete: false });
+    assert.deepEqual(
+      await saveRatingResult(db, raters[0].id, {
+        assignmentId: a.id,
+        handle,
+        scores: all(2),
+        comment: "line one\n\tline two",
+      }),
+      { ok: true, complete: false },
+    );
   });
 
   test("scores out of range or not whole numbers are refused with UserInputError", async () => {
@@ -364,9 +501,18 @@ describe("saving scores", () => {
         `coherence = ${JSON.stringify(bad)}`,
       );
     }
-    await assert.rejects(saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: { understandability: 3 } as Scores }), UserInputError);
-    await assert.rejects(saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(3), timeSpentMs: -1 }), UserInputError);
-    await assert.rejects(saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(3), comment: "x".repeat(2001) }), UserInputError);
+    await assert.rejects(
+      saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: { understandability: 3 } as Scores }),
+      UserInputError,
+    );
+    await assert.rejects(
+      saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(3), timeSpentMs: -1 }),
+      UserInputError,
+    );
+    await assert.rejects(
+      saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(3), comment: "x".repeat(2001) }),
+      UserInputError,
+    );
     assert.equal(await db.rating.count(), before);
   });
 
@@ -378,14 +524,30 @@ describe("saving scores", () => {
     const view = await loadCase(db, rater.id, a.id);
     assert.equal(view.candidates.length, 3);
     // The first candidate scored already.
-    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[0].handle, scores: all(4) }), { complete: false });
+    assert.deepEqual(
+      await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[0].handle, scores: all(4) }),
+      { complete: false },
+    );
     // Partly scored: not complete.
-    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[1].handle, scores: { ...all(2), relevance: null } }), { complete: false });
-    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[2].handle, scores: all(5) }), { complete: false });
+    assert.deepEqual(
+      await saveRating(db, rater.id, {
+        assignmentId: a.id,
+        handle: view.candidates[1].handle,
+        scores: { ...all(2), relevance: null },
+      }),
+      { complete: false },
+    );
+    assert.deepEqual(
+      await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[2].handle, scores: all(5) }),
+      { complete: false },
+    );
     assert.equal((await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).completedAt, null);
     assert.equal(await nextAssignmentId(db, rater.id, studyId), a.id);
     // The last missing score completes it.
-    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[1].handle, scores: all(2) }), { complete: true });
+    assert.deepEqual(
+      await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[1].handle, scores: all(2) }),
+      { complete: true },
+    );
     const done = await db.assignment.findUniqueOrThrow({ where: { id: a.id } });
     assert.ok(done.completedAt instanceof Date);
     assert.equal(await nextAssignmentId(db, rater.id, studyId), b.id);
@@ -394,15 +556,27 @@ describe("saving scores", () => {
     await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[2].handle, scores: all(4) });
     assert.deepEqual((await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).completedAt, done.completedAt);
     // Clearing a score reopens it.
-    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[2].handle, scores: { ...all(4), conciseness: null } }), { complete: false });
+    assert.deepEqual(
+      await saveRating(db, rater.id, {
+        assignmentId: a.id,
+        handle: view.candidates[2].handle,
+        scores: { ...all(4), conciseness: null },
+      }),
+      { complete: false },
+    );
     assert.equal(await nextAssignmentId(db, rater.id, studyId), a.id);
-    assert.deepEqual(await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[2].handle, scores: all(4) }), { complete: true });
+    assert.deepEqual(
+      await saveRating(db, rater.id, { assignmentId: a.id, handle: view.candidates[2].handle, scores: all(4) }),
+      { complete: true },
+    );
 
     // Finishing every case: nothing left.
     const mineAll = await mine(rater.id);
     for (const x of mineAll) {
       const v = await loadCase(db, rater.id, x.id);
-      for (const c of v.candidates) if (c.scores.understandability === null) await saveRating(db, rater.id, { assignmentId: x.id, handle: c.handle, scores: all(3) });
+      for (const c of v.candidates)
+        if (c.scores.understandability === null)
+          await saveRating(db, rater.id, { assignmentId: x.id, handle: c.handle, scores: all(3) });
     }
     assert.equal(await nextAssignmentId(db, rater.id, studyId), null);
   });
@@ -410,11 +584,17 @@ describe("saving scores", () => {
   test("a rater who has rated cannot be removed from the study", async () => {
     const { studyId, raters, mine } = await ratingStudy("assigned");
     const [a] = await mine(raters[0].id);
-    await saveRating(db, raters[0].id, { assignmentId: a.id, handle: (await loadCase(db, raters[0].id, a.id)).candidates[0].handle, scores: all(3) });
+    await saveRating(db, raters[0].id, {
+      assignmentId: a.id,
+      handle: (await loadCase(db, raters[0].id, a.id)).candidates[0].handle,
+      scores: all(3),
+    });
     const before = await db.assignment.count();
     await assert.rejects(
       setStudyRaters(db, admin, studyId, { raterIds: raters.slice(1).map((r) => r.id), ratersPerCase: 2 }),
-      (e) => e instanceof UserInputError && /already rated cases in this study and cannot be removed/.test((e as Error).message),
+      (e) =>
+        e instanceof UserInputError &&
+        /already rated cases in this study and cannot be removed/.test((e as Error).message),
     );
     assert.equal(await db.assignment.count(), before);
   });
@@ -427,16 +607,26 @@ describe("results and export", () => {
   test("studyResults: n and mean per system and criterion match the ratings in the database", async () => {
     const { studyId, raters } = await rated();
     const results = await studyResults(db, admin, studyId);
-    const ratings = await db.rating.findMany({ where: { assignment: { case: { studyId } } }, include: { output: { include: { system: true } } } });
+    const ratings = await db.rating.findMany({
+      where: { assignment: { case: { studyId } } },
+      include: { output: { include: { system: true } } },
+    });
     assert.equal(results.totalRatings, ratings.length);
     assert.equal(results.systems.length, 3);
     for (const s of results.systems) {
       for (const k of CRITERION_KEYS) {
-        const values = ratings.filter((r) => r.output.systemId === s.systemId).map((r) => r[k]).filter((v): v is number => v !== null);
+        const values = ratings
+          .filter((r) => r.output.systemId === s.systemId)
+          .map((r) => r[k])
+          .filter((v): v is number => v !== null);
         assert.equal(s.byCriterion[k].n, values.length, `${s.name} ${k} n`);
         const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
         if (mean === null) assert.equal(s.byCriterion[k].mean, null);
-        else assert.ok(Math.abs(s.byCriterion[k].mean! - mean) < 1e-9, `${s.name} ${k} mean ${s.byCriterion[k].mean} vs ${mean}`);
+        else
+          assert.ok(
+            Math.abs(s.byCriterion[k].mean! - mean) < 1e-9,
+            `${s.name} ${k} mean ${s.byCriterion[k].mean} vs ${mean}`,
+          );
       }
     }
     // raters[1]'s scores show up: the only ratings of an IMPORTED output with clinicalUtility null.
@@ -457,8 +647,15 @@ describe("results and export", () => {
   test("studyResults for a study with one rated case: the exact means", async () => {
     const rater = await makeUser(db, "RATER");
     const study = await createStudy(db, admin, { name: "Small results study" });
-    await importCases(db, admin, study.id, { bytes: enc("uid,findings,impression\nk1,Clear lungs.,Normal.\nk2,Effusion.,Effusion.\n"), fileName: "k.csv", maxBytes: MAX });
-    await addImportedSystem(db, admin, study.id, { name: "K model", file: { bytes: enc("uid,text\nk1,Normal chest.\nk2,Small effusion.\n"), fileName: "k-out.csv", maxBytes: MAX } });
+    await importCases(db, admin, study.id, {
+      bytes: enc("uid,findings,impression\nk1,Clear lungs.,Normal.\nk2,Effusion.,Effusion.\n"),
+      fileName: "k.csv",
+      maxBytes: MAX,
+    });
+    await addImportedSystem(db, admin, study.id, {
+      name: "K model",
+      file: { bytes: enc("uid,text\nk1,Normal chest.\nk2,Small effusion.\n"), fileName: "k-out.csv", maxBytes: MAX },
+    });
     await setStudyRaters(db, admin, study.id, { raterIds: [rater.id], ratersPerCase: 1 });
     for (const a of await db.assignment.findMany({ where: { raterId: rater.id, case: { studyId: study.id } } })) {
       const view = await loadCase(db, rater.id, a.id);
@@ -466,7 +663,11 @@ describe("results and export", () => {
       for (const c of view.candidates) {
         const ref = behind.get(c.handle)!.system.kind === "REFERENCE";
         const k1 = (await db.case.findUniqueOrThrow({ where: { id: a.caseId } })).sourceId === "k1";
-        await saveRating(db, rater.id, { assignmentId: a.id, handle: c.handle, scores: all(ref ? (k1 ? 5 : 4) : k1 ? 2 : 1) });
+        await saveRating(db, rater.id, {
+          assignmentId: a.id,
+          handle: c.handle,
+          scores: all(ref ? (k1 ? 5 : 4) : k1 ? 2 : 1),
+        });
       }
     }
     const r = await studyResults(db, admin, study.id);
@@ -481,25 +682,53 @@ describe("results and export", () => {
       assert.equal(k.byCriterion[key].cases, 2);
       // Paired with the reference by case: -3 on both cases; two ties, so the exact p is 2/4.
       // Holm over the five criteria: 5 × 0.5, capped at 1.
-      assert.deepEqual(k.vsReference![key], { cases: 2, difference: -3, ci95: [-3, -3], p: 0.5, method: "exact", pHolm: 1 });
+      assert.deepEqual(k.vsReference![key], {
+        cases: 2,
+        difference: -3,
+        ci95: [-3, -3],
+        p: 0.5,
+        method: "exact",
+        pHolm: 1,
+      });
     }
     assert.equal(ref.vsReference, null);
 
     // The summary export carries the same numbers, one row per system × criterion.
     let csv = "";
     for await (const chunk of exportSummaryCsv(db, admin, study.id)) csv += chunk;
-    const [header, ...rows] = csv.trim().split("\r\n").map((l) => l.split(","));
+    const [header, ...rows] = csv
+      .trim()
+      .split("\r\n")
+      .map((l) => l.split(","));
     assert.deepEqual(header, [...SUMMARY_COLUMNS]);
     assert.equal(rows.length, 2 * CRITERION_KEYS.length);
-    const row = Object.fromEntries(header.map((h, i) => [h, rows.find((r) => r[1] === "K model" && r[3] === "coherence")![i]]));
+    const row = Object.fromEntries(
+      header.map((h, i) => [h, rows.find((r) => r[1] === "K model" && r[3] === "coherence")![i]]),
+    );
     assert.deepEqual(
-      [row.ratings, row.cases, row.mean, row.scores_1, row.scores_2, row.vs_reference_difference, row.vs_reference_cases, row.vs_reference_wilcoxon_p, row.vs_reference_p_holm, row.vs_reference_p_method],
+      [
+        row.ratings,
+        row.cases,
+        row.mean,
+        row.scores_1,
+        row.scores_2,
+        row.vs_reference_difference,
+        row.vs_reference_cases,
+        row.vs_reference_wilcoxon_p,
+        row.vs_reference_p_holm,
+        row.vs_reference_p_method,
+      ],
       ["2", "2", "1.5", "1", "1", "-3", "2", "0.5", "1", "exact"],
     );
-    assert.ok(rows.filter((r) => r[2] === "REFERENCE").every((r) => r[header.indexOf("vs_reference_difference")] === ""));
+    assert.ok(
+      rows.filter((r) => r[2] === "REFERENCE").every((r) => r[header.indexOf("vs_reference_difference")] === ""),
+    );
     await assert.rejects(exportSummaryCsv(db, rater, study.id).next(), /Only study admins/);
     assert.equal(r.totalRatings, 4);
-    assert.deepEqual(r.raters.map((p) => [p.email, p.casesDone, p.cases, p.ratingsDone, p.ratingsExpected]), [[rater.email, 2, 2, 4, 4]]);
+    assert.deepEqual(
+      r.raters.map((p) => [p.email, p.casesDone, p.cases, p.ratingsDone, p.ratingsExpected]),
+      [[rater.email, 2, 2, 4, 4]],
+    );
   });
 
   test("exportRatingsCsv: one row per rating × scored criterion, unblinded, paged without loss", async () => {
@@ -508,7 +737,15 @@ describe("results and export", () => {
     for await (const chunk of exportRatingsCsv(db, admin, studyId, 3)) csv += chunk;
     const rows = parseCsv(csv, { columns: false }) as string[][];
     assert.deepEqual(rows[0], [...EXPORT_COLUMNS]);
-    const records = rows.slice(1).map((r) => Object.fromEntries(EXPORT_COLUMNS.map((c, i) => [c, r[i]])) as Record<(typeof EXPORT_COLUMNS)[number], string>);
+    const records = rows
+      .slice(1)
+      .map(
+        (r) =>
+          Object.fromEntries(EXPORT_COLUMNS.map((c, i) => [c, r[i]])) as Record<
+            (typeof EXPORT_COLUMNS)[number],
+            string
+          >,
+      );
 
     const ratings = await db.rating.findMany({
       where: { assignment: { case: { studyId } } },
@@ -516,7 +753,10 @@ describe("results and export", () => {
     });
     const expected = ratings.reduce((n, r) => n + CRITERION_KEYS.filter((k) => r[k] !== null).length, 0);
     assert.equal(records.length, expected);
-    assert.ok(ratings.length > 30 && expected >= 4 * ratings.length, "the export covers many ratings, most with five scores");
+    assert.ok(
+      ratings.length > 30 && expected >= 4 * ratings.length,
+      "the export covers many ratings, most with five scores",
+    );
     const seen = new Set<string>();
     for (const rec of records) {
       const key = `${rec.rating_id}:${rec.criterion}`;
@@ -535,7 +775,10 @@ describe("results and export", () => {
       assert.equal(rec.display_position, String(pos + 1));
       assert.equal(rec.display_label, "ABC"[pos]);
     }
-    assert.deepEqual(new Set(records.map((r) => r.system)), new Set(["Reference (radiologist)", "Zeta retrieval", "Omega model"]));
+    assert.deepEqual(
+      new Set(records.map((r) => r.system)),
+      new Set(["Reference (radiologist)", "Zeta retrieval", "Omega model"]),
+    );
     assert.ok(records.some((r) => r.rater_email === raters[1].email));
 
     // raters[1]'s formula-looking comment is neutralised, and its quotes survive.
@@ -543,11 +786,15 @@ describe("results and export", () => {
     assert.equal(commented.length, 4, "clinicalUtility was left empty: 4 rows");
     for (const r of commented) assert.equal(r.comment, `'=1+2, said "the rater"`);
     assert.ok(csv.includes(`"'=1+2, said ""the rater"""`));
-    assert.ok(!records.some((r) => r.criterion === "clinicalUtility" && r.rater_email === raters[1].email && r.system === "Omega model"));
+    assert.ok(
+      !records.some(
+        (r) => r.criterion === "clinicalUtility" && r.rater_email === raters[1].email && r.system === "Omega model",
+      ),
+    );
   });
 
   test("csvField neutralises formulas but leaves numbers alone", () => {
-    assert.equal(csvField("=HYPERLINK(\"http://x\")"), `"'=HYPERLINK(""http://x"")"`);
+    assert.equal(csvField('=HYPERLINK("http://x")'), `"'=HYPERLINK(""http://x"")"`);
     assert.equal(csvField("+1"), "'+1");
     assert.equal(csvField("@SUM(A1)"), "'@SUM(A1)");
     assert.equal(csvField("-cmd"), "'-cmd");
@@ -564,7 +811,7 @@ describe("results and export", () => {
     const empty = await createStudy(db, admin, { name: "Unrated" });
     const chunks: string[] = [];
     for await (const c of exportRatingsCsv(db, admin, empty.id)) chunks.push(c);
-    assert.deepEqual(chunks, [EXPORT_COLUMNS.join(",") + "\r\n"]);
+    assert.deepEqual(chunks, [`${EXPORT_COLUMNS.join(",")}\r\n`]);
   });
 });
 
@@ -576,18 +823,34 @@ describe("a system added after rating began", () => {
     assert.equal(await nextAssignmentId(db, finisher.id, studyId), null, "raters[0] had finished every case");
     const finishedBefore = (await raterStudies(db, finisher.id))[0];
     assert.equal(finishedBefore.done, finishedBefore.total);
-    const a = await db.assignment.findFirstOrThrow({ where: { raterId: rater.id, ratings: { some: {} } }, include: { case: true } });
+    const a = await db.assignment.findFirstOrThrow({
+      where: { raterId: rater.id, ratings: { some: {} } },
+      include: { case: true },
+    });
     const before = await loadCase(db, rater.id, a.id);
     const cases = await db.case.findMany({ where: { studyId, sourceId: { not: { startsWith: "late-" } } } });
-    const csv = "uid,text\n" + cases.map((c) => `${c.sourceId},Late system output ${c.sourceId}.`).join("\n");
-    await addImportedSystem(db, admin, studyId, { name: "Late model", file: { bytes: enc(csv), fileName: "late.csv", maxBytes: MAX } });
+    const csv = `uid,text\n${cases.map((c) => `${c.sourceId},Late system output ${c.sourceId}.`).join("\n")}`;
+    await addImportedSystem(db, admin, studyId, {
+      name: "Late model",
+      file: { bytes: enc(csv), fileName: "late.csv", maxBytes: MAX },
+    });
     const after = await loadCase(db, rater.id, a.id);
     assert.equal(after.candidates.length, before.candidates.length + 1);
     const late = after.candidates.find((c) => c.text === `Late system output ${a.case.sourceId}.`)!;
     assert.ok(late, "the new candidate is shown");
-    assert.deepEqual(after.candidates.filter((c) => c !== late).map((c) => [c.handle, c.text, c.scores]), before.candidates.map((c) => [c.handle, c.text, c.scores]));
-    assert.deepEqual(after.candidates.map((c) => c.label), ["A", "B", "C", "D"]);
-    assert.deepEqual((await loadCase(db, rater.id, a.id)).candidates.map((c) => c.handle), after.candidates.map((c) => c.handle), "the order is stored");
+    assert.deepEqual(
+      after.candidates.filter((c) => c !== late).map((c) => [c.handle, c.text, c.scores]),
+      before.candidates.map((c) => [c.handle, c.text, c.scores]),
+    );
+    assert.deepEqual(
+      after.candidates.map((c) => c.label),
+      ["A", "B", "C", "D"],
+    );
+    assert.deepEqual(
+      (await loadCase(db, rater.id, a.id)).candidates.map((c) => c.handle),
+      after.candidates.map((c) => c.handle),
+      "the order is stored",
+    );
     assert.ok(!JSON.stringify(after).includes("Late model"));
 
     // raters[0] finished everything before "Late model" came: the cases with a new candidate
@@ -596,7 +859,8 @@ describe("a system added after rating began", () => {
     const reopened = (await mine(finisher.id)).filter((x) => lateCases.has(x.caseId));
     assert.ok(reopened.length > 0);
     for (const x of reopened) assert.equal(x.completedAt, null, `case ${x.case.sourceId} reopened`);
-    for (const x of await mine(finisher.id)) if (!lateCases.has(x.caseId)) assert.ok(x.completedAt instanceof Date, "cases without a new candidate stay done");
+    for (const x of await mine(finisher.id))
+      if (!lateCases.has(x.caseId)) assert.ok(x.completedAt instanceof Date, "cases without a new candidate stay done");
     assert.equal(await nextAssignmentId(db, finisher.id, studyId), reopened[0].id);
     const progress = (await studyResults(db, admin, studyId)).raters.find((p) => p.raterId === finisher.id)!;
     assert.equal(progress.casesDone, progress.cases - reopened.length);
@@ -605,6 +869,9 @@ describe("a system added after rating began", () => {
     const unrated = v.candidates.filter((c) => c.scores.understandability === null);
     assert.equal(unrated.length, 1);
     assert.match(unrated[0].text, /^Late system output/);
-    assert.deepEqual(await saveRating(db, finisher.id, { assignmentId: reopened[0].id, handle: unrated[0].handle, scores: all(3) }), { complete: true });
+    assert.deepEqual(
+      await saveRating(db, finisher.id, { assignmentId: reopened[0].id, handle: unrated[0].handle, scores: all(3) }),
+      { complete: true },
+    );
   });
 });

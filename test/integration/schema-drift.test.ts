@@ -33,14 +33,24 @@ function stripComments(src: string) {
 }
 
 function fieldList(s: string): string[] {
-  return s.split(",").map((f) => f.trim()).filter(Boolean);
+  return s
+    .split(",")
+    .map((f) => f.trim())
+    .filter(Boolean);
 }
 
 export function parsePrismaSchema(src: string): PrismaSchema {
   const text = stripComments(src);
   const enums = new Map<string, string[]>();
   for (const m of text.matchAll(/^enum\s+(\w+)\s*\{([\s\S]*?)^\}/gm)) {
-    enums.set(m[1], m[2].split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("@@")).map((l) => l.split(/\s+/)[0]));
+    enums.set(
+      m[1],
+      m[2]
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("@@"))
+        .map((l) => l.split(/\s+/)[0]),
+    );
   }
   const blocks = [...text.matchAll(/^model\s+(\w+)\s*\{([\s\S]*?)^\}/gm)];
   const modelNames = new Set(blocks.map((b) => b[1]));
@@ -78,7 +88,14 @@ export function parsePrismaSchema(src: string): PrismaSchema {
 
 // ---- What the database has -------------------------------------------------------------------
 
-type DbColumn = { table: string; column: string; dataType: string; udtName: string; nullable: boolean; datetimePrecision: number | null };
+type DbColumn = {
+  table: string;
+  column: string;
+  dataType: string;
+  udtName: string;
+  nullable: boolean;
+  datetimePrecision: number | null;
+};
 type DbIndex = { table: string; name: string; unique: boolean; primary: boolean; columns: string[]; partial: boolean };
 
 async function readDatabase(c: pg.Client) {
@@ -138,34 +155,51 @@ function typeMatches(field: PrismaField, col: DbColumn, enums: Map<string, strin
   const want = (() => {
     if (enums.has(field.type)) return { dataType: "USER-DEFINED", udtName: field.type };
     switch (field.type) {
-      case "String": return { dataType: "text", udtName: "text" };
-      case "Int": return { dataType: "integer", udtName: "int4" };
-      case "BigInt": return { dataType: "bigint", udtName: "int8" };
-      case "Boolean": return { dataType: "boolean", udtName: "bool" };
-      case "DateTime": return { dataType: "timestamp without time zone", udtName: "timestamp" };
-      case "Json": return { dataType: "jsonb", udtName: "jsonb" };
-      case "Float": return { dataType: "double precision", udtName: "float8" };
-      case "Decimal": return { dataType: "numeric", udtName: "numeric" };
-      case "Bytes": return { dataType: "bytea", udtName: "bytea" };
-      default: return null;
+      case "String":
+        return { dataType: "text", udtName: "text" };
+      case "Int":
+        return { dataType: "integer", udtName: "int4" };
+      case "BigInt":
+        return { dataType: "bigint", udtName: "int8" };
+      case "Boolean":
+        return { dataType: "boolean", udtName: "bool" };
+      case "DateTime":
+        return { dataType: "timestamp without time zone", udtName: "timestamp" };
+      case "Json":
+        return { dataType: "jsonb", udtName: "jsonb" };
+      case "Float":
+        return { dataType: "double precision", udtName: "float8" };
+      case "Decimal":
+        return { dataType: "numeric", udtName: "numeric" };
+      case "Bytes":
+        return { dataType: "bytea", udtName: "bytea" };
+      default:
+        return null;
     }
   })();
   if (!want) return `no known column type for ${field.type}`;
   const describe = `${col.dataType} (${col.udtName})`;
   if (field.list) {
     // Arrays: data_type ARRAY, udt_name is the element type with a leading underscore.
-    if (col.dataType !== "ARRAY" || col.udtName !== `_${want.udtName}`) return `is ${describe}, expected an array of ${want.udtName}`;
+    if (col.dataType !== "ARRAY" || col.udtName !== `_${want.udtName}`)
+      return `is ${describe}, expected an array of ${want.udtName}`;
     return null;
   }
-  if (col.dataType !== want.dataType || col.udtName !== want.udtName) return `is ${describe}, expected ${want.dataType} (${want.udtName})`;
-  if (field.type === "DateTime" && col.datetimePrecision !== 3) return `is timestamp(${col.datetimePrecision}), expected timestamp(3)`;
+  if (col.dataType !== want.dataType || col.udtName !== want.udtName)
+    return `is ${describe}, expected ${want.dataType} (${want.udtName})`;
+  if (field.type === "DateTime" && col.datetimePrecision !== 3)
+    return `is timestamp(${col.datetimePrecision}), expected timestamp(3)`;
   return null;
 }
 
-const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join("\0") === [...b].sort().join("\0");
+const sameSet = (a: string[], b: string[]) =>
+  a.length === b.length && [...a].sort().join("\0") === [...b].sort().join("\0");
 
 /** Every disagreement between the Prisma schema and the database at `url`, as readable lines; [] when they agree. */
-export async function schemaDifferences(url: string, schemaSource = fs.readFileSync(SCHEMA, "utf8")): Promise<string[]> {
+export async function schemaDifferences(
+  url: string,
+  schemaSource = fs.readFileSync(SCHEMA, "utf8"),
+): Promise<string[]> {
   const schema = parsePrismaSchema(schemaSource);
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -196,36 +230,45 @@ export async function schemaDifferences(url: string, schemaSource = fs.readFileS
       if (typeProblem) diffs.push(`column "${m.table}"."${f.name}" ${typeProblem} for ${f.type}${f.list ? "[]" : ""}`);
       // Prisma's own migrations create list columns nullable; the client never writes NULL to them.
       if (!f.list && col.nullable !== f.optional) {
-        diffs.push(`column "${m.table}"."${f.name}" is ${col.nullable ? "nullable" : "NOT NULL"} but the field is ${f.optional ? "optional" : "required"}`);
+        diffs.push(
+          `column "${m.table}"."${f.name}" is ${col.nullable ? "nullable" : "NOT NULL"} but the field is ${f.optional ? "optional" : "required"}`,
+        );
       }
       if (f.list && f.optional) diffs.push(`${m.name}.${f.name}: Prisma does not allow optional lists`);
     }
     const fieldNames = new Set(m.fields.map((f) => f.name));
-    for (const col of cols.keys()) if (!fieldNames.has(col)) diffs.push(`column "${m.table}"."${col}" has no field in model ${m.name}`);
+    for (const col of cols.keys())
+      if (!fieldNames.has(col)) diffs.push(`column "${m.table}"."${col}" has no field in model ${m.name}`);
 
     const idx = actual.indexes.filter((i) => i.table === m.table && !i.partial);
     if (m.id.length === 0) diffs.push(`model ${m.name} has no @id or @@id`);
-    else if (!idx.some((i) => i.primary && sameSet(i.columns, m.id))) diffs.push(`table "${m.table}" has no primary key on (${m.id.join(", ")})`);
+    else if (!idx.some((i) => i.primary && sameSet(i.columns, m.id)))
+      diffs.push(`table "${m.table}" has no primary key on (${m.id.join(", ")})`);
     for (const u of m.uniques) {
-      if (!idx.some((i) => i.unique && !i.primary && sameSet(i.columns, u))) diffs.push(`table "${m.table}" has no unique index on (${u.join(", ")})`);
+      if (!idx.some((i) => i.unique && !i.primary && sameSet(i.columns, u)))
+        diffs.push(`table "${m.table}" has no unique index on (${u.join(", ")})`);
     }
     for (const ix of m.indexes) {
       // Same columns in the same order: a composite index only serves its leading columns.
-      if (!idx.some((i) => i.columns.join("\0") === ix.join("\0"))) diffs.push(`table "${m.table}" has no index on (${ix.join(", ")})`);
+      if (!idx.some((i) => i.columns.join("\0") === ix.join("\0")))
+        diffs.push(`table "${m.table}" has no index on (${ix.join(", ")})`);
     }
     // The other way round: a unique index the schema does not know makes the client's upserts
     // and error handling wrong.
     for (const i of idx.filter((i) => i.unique && !i.primary)) {
-      if (!m.uniques.some((u) => sameSet(u, i.columns))) diffs.push(`unique index "${i.name}" on "${m.table}" (${i.columns.join(", ")}) is not in schema.prisma`);
+      if (!m.uniques.some((u) => sameSet(u, i.columns)))
+        diffs.push(`unique index "${i.name}" on "${m.table}" (${i.columns.join(", ")}) is not in schema.prisma`);
     }
   }
 
   for (const [name, values] of schema.enums) {
     const dbValues = actual.enums.get(name);
     if (!dbValues) diffs.push(`enum ${name} has no type in the database`);
-    else if (dbValues.join(",") !== values.join(",")) diffs.push(`enum ${name}: schema has [${values.join(", ")}], database has [${dbValues.join(", ")}]`);
+    else if (dbValues.join(",") !== values.join(","))
+      diffs.push(`enum ${name}: schema has [${values.join(", ")}], database has [${dbValues.join(", ")}]`);
   }
-  for (const name of actual.enums.keys()) if (!schema.enums.has(name)) diffs.push(`database enum type ${name} is not in schema.prisma`);
+  for (const name of actual.enums.keys())
+    if (!schema.enums.has(name)) diffs.push(`database enum type ${name} is not in schema.prisma`);
   return diffs;
 }
 
@@ -241,10 +284,24 @@ after(async () => {
 
 test("the parser reads every model and enum of schema.prisma", () => {
   const s = parsePrismaSchema(fs.readFileSync(SCHEMA, "utf8"));
-  assert.deepEqual(s.models.map((m) => m.name).sort(), ["Assignment", "AuditLog", "Case", "Output", "Rating", "SignInThrottle", "Study", "StudyRater", "System", "User"]);
+  assert.deepEqual(s.models.map((m) => m.name).sort(), [
+    "Assignment",
+    "AuditLog",
+    "Case",
+    "Output",
+    "Rating",
+    "SignInThrottle",
+    "Study",
+    "StudyRater",
+    "System",
+    "User",
+  ]);
   assert.deepEqual(s.enums.get("SystemKind"), ["REFERENCE", "RETRIEVAL", "IMPORTED", "LLAMA", "OPENAI_COMPATIBLE"]);
   const rating = s.models.find((m) => m.name === "Rating")!;
-  assert.deepEqual(rating.fields.find((f) => f.name === "flags"), { name: "flags", type: "String", optional: false, list: true, attrs: "@default([])" });
+  assert.deepEqual(
+    rating.fields.find((f) => f.name === "flags"),
+    { name: "flags", type: "String", optional: false, list: true, attrs: "@default([])" },
+  );
   assert.equal(rating.fields.find((f) => f.name === "coherence")!.optional, true);
   assert.ok(!rating.fields.some((f) => f.name === "assignment"), "relation fields are not columns");
   assert.deepEqual(rating.uniques, [["assignmentId", "outputId"]]);
@@ -286,7 +343,11 @@ test("the comparison reports drift: an extra column, a changed type, a lost inde
       /enum Role: schema has \[ADMIN, RATER\], database has \[ADMIN, RATER, OWNER\]/,
       /table "Stray" has no model/,
     ];
-    for (const re of expect) assert.ok(diffs.some((d) => re.test(d)), `expected a difference matching ${re}; got:\n${diffs.join("\n")}`);
+    for (const re of expect)
+      assert.ok(
+        diffs.some((d) => re.test(d)),
+        `expected a difference matching ${re}; got:\n${diffs.join("\n")}`,
+      );
     assert.equal(diffs.length, expect.length, diffs.join("\n"));
   } finally {
     await other.drop();
@@ -297,23 +358,38 @@ test("the comparison reports a schema.prisma change the migrations lack", async 
   const src = fs.readFileSync(SCHEMA, "utf8");
   const edited = src
     .replace(/(model Study \{[^}]*?)(\n\s*createdAt)/, "$1\n  archived Boolean @default(false)$2")
-    .replace("comment           String     @default(\"\")", "comment           String?")
+    .replace('comment           String     @default("")', "comment           String?")
     .replace("  REFERENCE\n", "  REFERENCE\n  HUMAN\n");
   assert.notEqual(edited, src);
   const diffs = await schemaDifferences(t.url, edited);
   assert.ok(diffs.includes(`Study.archived has no column "Study"."archived"`), diffs.join("\n"));
-  assert.ok(diffs.some((d) => /"Rating"\."comment" is NOT NULL but the field is optional/.test(d)), diffs.join("\n"));
-  assert.ok(diffs.some((d) => /enum SystemKind: schema has \[REFERENCE, HUMAN/.test(d)), diffs.join("\n"));
+  assert.ok(
+    diffs.some((d) => /"Rating"\."comment" is NOT NULL but the field is optional/.test(d)),
+    diffs.join("\n"),
+  );
+  assert.ok(
+    diffs.some((d) => /enum SystemKind: schema has \[REFERENCE, HUMAN/.test(d)),
+    diffs.join("\n"),
+  );
 });
 
 test("_prisma_migrations: one finished row per migration folder, with the sha256 of its migration.sql", async () => {
-  const folders = fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const folders = fs
+    .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   assert.ok(folders.length >= 1);
   const c = new pg.Client({ connectionString: t.url });
   await c.connect();
   try {
-    const { rows } = await c.query(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name`);
-    assert.deepEqual(rows.map((r) => r.migration_name), folders);
+    const { rows } = await c.query(
+      `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
+    assert.deepEqual(
+      rows.map((r) => r.migration_name),
+      folders,
+    );
     for (const r of rows) {
       const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, r.migration_name, "migration.sql"));
       assert.equal(r.checksum, createHash("sha256").update(sql).digest("hex"), r.migration_name);
@@ -333,7 +409,10 @@ test("migrating an up-to-date database again applies nothing and changes nothing
   await c.connect();
   try {
     const { rows } = await c.query(`SELECT count(*)::int AS n FROM "_prisma_migrations"`);
-    assert.equal(rows[0].n, fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).length);
+    assert.equal(
+      rows[0].n,
+      fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).length,
+    );
   } finally {
     await c.end();
   }

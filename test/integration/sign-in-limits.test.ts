@@ -17,7 +17,8 @@ let db: Db;
 before(async () => {
   t = await freshDb();
   db = t.db;
-  for (const who of ["ann", "bob", "cat", "dan"]) await createUser(db, null, { email: `${who}@test.secondread`, role: "RATER", password: PASSWORD });
+  for (const who of ["ann", "bob", "cat", "dan"])
+    await createUser(db, null, { email: `${who}@test.secondread`, role: "RATER", password: PASSWORD });
 });
 after(() => t.close());
 
@@ -40,9 +41,15 @@ test("an account is limited after 5 failures, from any address, even with the ri
   for (let i = 0; i < 5; i++) assert.equal(await signIn("ann@test.secondread", "wrong"), null);
   const limited = await refusal(signIn("ann@test.secondread", PASSWORD));
   assert.equal(limited.scope, "account");
-  assert.ok(limited.retryAfterSeconds > 55 && limited.retryAfterSeconds <= 60, `retry after ${limited.retryAfterSeconds} s`);
+  assert.ok(
+    limited.retryAfterSeconds > 55 && limited.retryAfterSeconds <= 60,
+    `retry after ${limited.retryAfterSeconds} s`,
+  );
   // What the login form receives and shows.
-  assert.deepEqual(parseLimitedCode(limited.message), { scope: "account", retryAfterSeconds: limited.retryAfterSeconds });
+  assert.deepEqual(parseLimitedCode(limited.message), {
+    scope: "account",
+    retryAfterSeconds: limited.retryAfterSeconds,
+  });
   assert.equal(limitedMessage("account", 240), "Too many sign-in attempts for this account; try again in 4 minutes.");
   // Unknown emails are limited the same way (the limit tells nothing about which accounts exist).
   for (let i = 0; i < 5; i++) assert.equal(await signIn("nobody@test.secondread", "wrong"), null);
@@ -66,7 +73,8 @@ test("back-off doubles with each further failure and is capped", async () => {
 test("a success resets the account's failures", async () => {
   for (let i = 0; i < 4; i++) assert.equal(await signIn("bob@test.secondread", "wrong"), null);
   assert.ok(await signIn("bob@test.secondread", PASSWORD));
-  for (let i = 0; i < 4; i++) assert.equal(await signIn("bob@test.secondread", "wrong"), null, "four more failures are allowed");
+  for (let i = 0; i < 4; i++)
+    assert.equal(await signIn("bob@test.secondread", "wrong"), null, "four more failures are allowed");
   assert.equal(await signIn("bob@test.secondread", "wrong"), null);
   assert.equal((await refusal(signIn("bob@test.secondread", PASSWORD))).scope, "account");
 });
@@ -86,7 +94,12 @@ test("two database clients (two web processes) share the counts: of 10 tries at 
   const other = createDb(t.url);
   try {
     const email = "shared@test.secondread";
-    const tries = Array.from({ length: 10 }, (_, i) => signIn(email, "wrong", freshAddress(), i % 2 ? other : db).then(() => "checked", (e) => (e instanceof SignInLimited ? "limited" : Promise.reject(e))));
+    const tries = Array.from({ length: 10 }, (_, i) =>
+      signIn(email, "wrong", freshAddress(), i % 2 ? other : db).then(
+        () => "checked",
+        (e) => (e instanceof SignInLimited ? "limited" : Promise.reject(e)),
+      ),
+    );
     const outcomes = await Promise.all(tries);
     assert.equal(outcomes.filter((o) => o === "checked").length, 5, outcomes.join(" "));
     assert.equal((await refusal(signIn(email, "wrong", freshAddress(), other))).scope, "account");

@@ -17,7 +17,14 @@ type Run = { child: ChildProcess; output: () => string; exited: Promise<number |
 function start(): Run {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: "", AUTH_SECRET: "", SECONDREAD_DATA_DIR: DATA, PORT: String(PORT), EMBEDDED_PG_PORT: String(PG_PORT) },
+    env: {
+      ...process.env,
+      DATABASE_URL: "",
+      AUTH_SECRET: "",
+      SECONDREAD_DATA_DIR: DATA,
+      PORT: String(PORT),
+      EMBEDDED_PG_PORT: String(PG_PORT),
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // a process group of its own, as a terminal gives `npm start`: Ctrl+C goes to the whole group
   });
@@ -28,24 +35,34 @@ function start(): Run {
   return { child, output: () => out, exited };
 }
 
-const until = (check: () => boolean | Promise<boolean>, what: string, ms = 180_000) => waitFor(what, check, { timeoutMs: ms, intervalMs: 250 });
+const until = (check: () => boolean | Promise<boolean>, what: string, ms = 180_000) =>
+  waitFor(what, check, { timeoutMs: ms, intervalMs: 250 });
 
-const serving = () => fetch(`http://localhost:${PORT}/login`).then((r) => r.status === 200, () => false);
+const serving = () =>
+  fetch(`http://localhost:${PORT}/login`).then(
+    (r) => r.status === 200,
+    () => false,
+  );
 const postgresPids = () =>
-  fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(DATA);
-    } catch {
-      return false;
-    }
-  });
+  fs
+    .readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(DATA);
+      } catch {
+        return false;
+      }
+    });
 
 after(() => {
   for (const pid of postgresPids()) process.kill(Number(pid), "SIGKILL");
   fs.rmSync(DATA, { recursive: true, force: true });
 });
 
-test("npm start serves the demo, stops cleanly, restarts without reseeding, and recovers from kill -9", { timeout: 600_000 }, async () => {
+test("npm start serves the demo, stops cleanly, restarts without reseeding, and recovers from kill -9", {
+  timeout: 600_000,
+}, async () => {
   const first = start();
   await until(() => first.output().includes("SecondRead is ready at"), "the first start");
   assert.match(first.output(), /Created the demo study/);
@@ -75,7 +92,12 @@ test("npm start serves the demo, stops cleanly, restarts without reseeding, and 
   process.kill(-third.child.pid!, "SIGINT");
   assert.equal(await third.exited, 0);
   assert.deepEqual(postgresPids(), []);
-  const stopLines = third.output().slice(before).split("\n").map((l) => l.trim()).filter(Boolean);
+  const stopLines = third
+    .output()
+    .slice(before)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   assert.deepEqual(
     stopLines.map((l) => l.replace(/^\[worker\] stopped.*$/, "[worker] stopped")),
     ["[worker] stopped", "[web] stopped", "[database] stopped", "SecondRead stopped."],

@@ -27,7 +27,11 @@ const t = fileDb(async ({ db: made }) => {
 
 async function demoStudy(name: string) {
   const study = await createStudy(db, admin, { name });
-  const r = await importCases(db, admin, study.id, { bytes: demoBytes(), fileName: "openi-demo-20.csv", maxBytes: MAX });
+  const r = await importCases(db, admin, study.id, {
+    bytes: demoBytes(),
+    fileName: "openi-demo-20.csv",
+    maxBytes: MAX,
+  });
   assert.deepEqual(r, { status: "imported", imported: 20, skipped: [] });
   return study;
 }
@@ -35,7 +39,9 @@ async function demoStudy(name: string) {
 /** A study of the 20 demo cases, and their ids in file order. */
 async function demoCases(name: string) {
   const study = await demoStudy(name);
-  const sourceIds = (await db.case.findMany({ where: { studyId: study.id }, orderBy: { position: "asc" } })).map((c) => c.sourceId);
+  const sourceIds = (await db.case.findMany({ where: { studyId: study.id }, orderBy: { position: "asc" } })).map(
+    (c) => c.sourceId,
+  );
   return { studyId: study.id, sourceIds };
 }
 
@@ -77,7 +83,10 @@ describe("retrieval baseline", () => {
   test("with the OpenI file as library: never the same uid, though the file holds every case of the study", async () => {
     const study = await demoStudy("Retrieval over OpenI");
     const bytes = openiBytes();
-    const system = await addRetrievalSystem(db, admin, study.id, { name: "Retrieval (OpenI)", library: { bytes, fileName: "indiana_reports.csv", maxBytes: MAX } });
+    const system = await addRetrievalSystem(db, admin, study.id, {
+      name: "Retrieval (OpenI)",
+      library: { bytes, fileName: "indiana_reports.csv", maxBytes: MAX },
+    });
     assert.deepEqual(system.config, {
       method: "tfidf-cosine",
       library: "file",
@@ -107,18 +116,25 @@ describe("retrieval baseline", () => {
       // has many identical "normal" templates); otherwise it would be the case's own report.
       const bag = (text: string) => tokenize(text).sort().join(" ");
       const twin = library.some((c) => c.sourceId !== o.case.sourceId && bag(c.findings) === bag(o.case.findings));
-      if (!twin) assert.ok(p.cosine < 0.9999, `case ${o.case.sourceId}: a perfect match suggests its own report (${p.cosine})`);
+      if (!twin)
+        assert.ok(p.cosine < 0.9999, `case ${o.case.sourceId}: a perfect match suggests its own report (${p.cosine})`);
     }
   });
 
   test("a study without cases, or a library file without findings/impression columns, is refused", async () => {
     const empty = await createStudy(db, admin, { name: "Empty study" });
-    await assert.rejects(addRetrievalSystem(db, admin, empty.id, { name: "r", library: null }), (e) => e instanceof UserInputError && /Import cases/.test((e as Error).message));
+    await assert.rejects(
+      addRetrievalSystem(db, admin, empty.id, { name: "r", library: null }),
+      (e) => e instanceof UserInputError && /Import cases/.test((e as Error).message),
+    );
     await assert.rejects(addRetrievalSystem(db, admin, "no-such-study", { name: "r", library: null }), NotFoundError);
     const study = await demoStudy("Retrieval refused");
     const before = await snapshot(study.id);
     await assert.rejects(
-      addRetrievalSystem(db, admin, study.id, { name: "bad library", library: { bytes: enc("uid,text\n1,x\n"), fileName: "lib.csv", maxBytes: MAX } }),
+      addRetrievalSystem(db, admin, study.id, {
+        name: "bad library",
+        library: { bytes: enc("uid,text\n1,x\n"), fileName: "lib.csv", maxBytes: MAX },
+      }),
       (e) => e instanceof UserInputError && /needs findings and impression columns/.test((e as Error).message),
     );
     await assert.rejects(addRetrievalSystem(db, admin, study.id, { name: "  ", library: null }), UserInputError);
@@ -136,9 +152,12 @@ describe("imported systems", () => {
       [sourceIds[2], ["Cafe\u0301 au lait\u200B spot.", "Caf\u00e9 au lait spot."]],
       [sourceIds[3], ['"Effusion, small, left."', "Effusion, small, left."]],
     ]);
-    const csv = "case_id,prediction\n" + [...texts].map(([id, [raw]]) => `${id},${raw}`).join("\n") + "\n";
+    const csv = `case_id,prediction\n${[...texts].map(([id, [raw]]) => `${id},${raw}`).join("\n")}\n`;
     const before = await snapshot(studyId);
-    const { system, missing } = await addImportedSystem(db, admin, studyId, { name: "Model X", file: { bytes: enc(csv), fileName: "model-x.csv", maxBytes: MAX } });
+    const { system, missing } = await addImportedSystem(db, admin, studyId, {
+      name: "Model X",
+      file: { bytes: enc(csv), fileName: "model-x.csv", maxBytes: MAX },
+    });
     assert.equal(system.kind, "IMPORTED");
     assert.equal(missing, 16, "cases the file has no output for");
     assert.deepEqual((system.config as { mapping: object }).mapping, { sourceId: "case_id", text: "prediction" });
@@ -155,7 +174,12 @@ describe("imported systems", () => {
 
   test("JSONL with an explicit mapping", async () => {
     const { studyId, sourceIds } = await demoCases("Imported outputs: JSONL");
-    const bytes = enc(sourceIds.slice(0, 5).map((id) => JSON.stringify({ study: id, gen: `Impression for ${id}.`, score: 0.5 })).join("\n"));
+    const bytes = enc(
+      sourceIds
+        .slice(0, 5)
+        .map((id) => JSON.stringify({ study: id, gen: `Impression for ${id}.`, score: 0.5 }))
+        .join("\n"),
+    );
     const { system, missing } = await addImportedSystem(db, admin, studyId, {
       name: "Model Y",
       file: { bytes, fileName: "y.jsonl", maxBytes: MAX },
@@ -163,7 +187,13 @@ describe("imported systems", () => {
     });
     assert.equal(missing, 15);
     const outputs = await db.output.findMany({ where: { systemId: system.id }, include: { case: true } });
-    assert.deepEqual(outputs.map((o) => o.text).sort(), sourceIds.slice(0, 5).map((id) => `Impression for ${id}.`).sort());
+    assert.deepEqual(
+      outputs.map((o) => o.text).sort(),
+      sourceIds
+        .slice(0, 5)
+        .map((id) => `Impression for ${id}.`)
+        .sort(),
+    );
     for (const o of outputs) assert.equal(o.text, `Impression for ${o.case.sourceId}.`);
   });
 
@@ -172,8 +202,15 @@ describe("imported systems", () => {
     const before = await snapshot(studyId);
     const csv = `uid,text\n${sourceIds[0]},fine\nnot-a-case,orphan\n${sourceIds[1]},fine too\n`;
     await assert.rejects(
-      addImportedSystem(db, admin, studyId, { name: "Model Z", file: { bytes: enc(csv), fileName: "z.csv", maxBytes: MAX } }),
-      (e) => e instanceof UserInputError && /1 row\(s\) name cases that are not in this study \(e\.g\. row 2: "not-a-case"\)\. Nothing was imported\./.test((e as Error).message),
+      addImportedSystem(db, admin, studyId, {
+        name: "Model Z",
+        file: { bytes: enc(csv), fileName: "z.csv", maxBytes: MAX },
+      }),
+      (e) =>
+        e instanceof UserInputError &&
+        /1 row\(s\) name cases that are not in this study \(e\.g\. row 2: "not-a-case"\)\. Nothing was imported\./.test(
+          (e as Error).message,
+        ),
     );
     assert.deepEqual(await snapshot(studyId), before);
     assert.equal(await db.system.count({ where: { name: "Model Z" } }), 0);
@@ -183,11 +220,30 @@ describe("imported systems", () => {
     const { studyId, sourceIds } = await demoCases("Imported outputs: bad rows");
     const before = await snapshot(studyId);
     const file = (text: string) => ({ bytes: enc(text), fileName: "z.csv", maxBytes: MAX });
-    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Model Z", file: file(`uid,text\n${sourceIds[0]},x\n${sourceIds[1]},   \n`) }), (e) => e instanceof UserInputError && /Rows 2 have no text/.test((e as Error).message));
-    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Model Z", file: file(`uid,text\n${sourceIds[0]},x\n${sourceIds[0]},y\n`) }), (e) => e instanceof ImportFileError && /appears twice/.test((e as Error).message));
-    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Model Z", file: file(`a,b\n1,x\n`) }), (e) => e instanceof UserInputError && /Choose the case id and text columns/.test((e as Error).message));
     await assert.rejects(
-      addImportedSystem(db, admin, studyId, { name: "Model Z", file: file(`uid,text\n1,x\n`), mapping: { text: "nope" } }),
+      addImportedSystem(db, admin, studyId, {
+        name: "Model Z",
+        file: file(`uid,text\n${sourceIds[0]},x\n${sourceIds[1]},   \n`),
+      }),
+      (e) => e instanceof UserInputError && /Rows 2 have no text/.test((e as Error).message),
+    );
+    await assert.rejects(
+      addImportedSystem(db, admin, studyId, {
+        name: "Model Z",
+        file: file(`uid,text\n${sourceIds[0]},x\n${sourceIds[0]},y\n`),
+      }),
+      (e) => e instanceof ImportFileError && /appears twice/.test((e as Error).message),
+    );
+    await assert.rejects(
+      addImportedSystem(db, admin, studyId, { name: "Model Z", file: file(`a,b\n1,x\n`) }),
+      (e) => e instanceof UserInputError && /Choose the case id and text columns/.test((e as Error).message),
+    );
+    await assert.rejects(
+      addImportedSystem(db, admin, studyId, {
+        name: "Model Z",
+        file: file(`uid,text\n1,x\n`),
+        mapping: { text: "nope" },
+      }),
       (e) => e instanceof ImportFileError && /Column "nope" is not in the file/.test((e as Error).message),
     );
     assert.deepEqual(await snapshot(studyId), before);
@@ -198,16 +254,34 @@ describe("imported systems", () => {
     const file = { bytes: enc(`uid,text\n${sourceIds[0]},x\n`), fileName: "dup.csv", maxBytes: MAX };
     await addImportedSystem(db, admin, studyId, { name: "Model X", file });
     const before = await snapshot(studyId);
-    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Model X", file }), (e) => e instanceof UserInputError && /already has a system named "Model X"/.test((e as Error).message));
-    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "  Model X ", file }), (e) => e instanceof UserInputError && /already has a system named/.test((e as Error).message));
-    await assert.rejects(addRetrievalSystem(db, admin, studyId, { name: "Model X", library: null }), (e) => e instanceof UserInputError && /already has a system named/.test((e as Error).message));
-    await assert.rejects(addImportedSystem(db, admin, studyId, { name: "Reference (radiologist)", file }), UserInputError);
+    await assert.rejects(
+      addImportedSystem(db, admin, studyId, { name: "Model X", file }),
+      (e) => e instanceof UserInputError && /already has a system named "Model X"/.test((e as Error).message),
+    );
+    await assert.rejects(
+      addImportedSystem(db, admin, studyId, { name: "  Model X ", file }),
+      (e) => e instanceof UserInputError && /already has a system named/.test((e as Error).message),
+    );
+    await assert.rejects(
+      addRetrievalSystem(db, admin, studyId, { name: "Model X", library: null }),
+      (e) => e instanceof UserInputError && /already has a system named/.test((e as Error).message),
+    );
+    await assert.rejects(
+      addImportedSystem(db, admin, studyId, { name: "Reference (radiologist)", file }),
+      UserInputError,
+    );
     assert.deepEqual(await snapshot(studyId), before);
     // The same name several times at once (double clicks, two admins), really overlapping.
-    const many = await whileAuditLogLocked(t.url, 3, () => Array.from({ length: 3 }, () => addImportedSystem(db, admin, studyId, { name: "Model W", file })));
+    const many = await whileAuditLogLocked(t.url, 3, () =>
+      Array.from({ length: 3 }, () => addImportedSystem(db, admin, studyId, { name: "Model W", file })),
+    );
     assert.equal(many.filter((r) => r.status === "fulfilled").length, 1);
     for (const r of many) {
-      if (r.status === "rejected") assert.ok(r.reason instanceof UserInputError && /already has a system named "Model W"/.test(r.reason.message), String(r.reason));
+      if (r.status === "rejected")
+        assert.ok(
+          r.reason instanceof UserInputError && /already has a system named "Model W"/.test(r.reason.message),
+          String(r.reason),
+        );
     }
     assert.equal(await db.system.count({ where: { studyId, name: "Model W" } }), 1);
     // Another study may reuse the name.
@@ -218,15 +292,20 @@ describe("imported systems", () => {
 });
 
 describe("cases imported after a system was added", () => {
-  const first = "uid,findings,impression\na1,Heart size normal. Lungs clear.,Normal chest.\na2,Small left pleural effusion.,Left effusion.\na3,Right lower lobe consolidation.,Pneumonia.\n";
-  const second = "uid,findings,impression\nb1,Lungs clear. Heart normal in size.,No acute disease.\nb2,Large right pleural effusion.,Right effusion.\n";
+  const first =
+    "uid,findings,impression\na1,Heart size normal. Lungs clear.,Normal chest.\na2,Small left pleural effusion.,Left effusion.\na3,Right lower lobe consolidation.,Pneumonia.\n";
+  const second =
+    "uid,findings,impression\nb1,Lungs clear. Heart normal in size.,No acute disease.\nb2,Large right pleural effusion.,Right effusion.\n";
   const file = (text: string) => ({ bytes: enc(text), fileName: "outputs.csv", maxBytes: MAX });
 
   async function lateStudy(name: string) {
     const study = await createStudy(db, admin, { name });
     await importCases(db, admin, study.id, { bytes: enc(first), fileName: "a.csv", maxBytes: MAX });
     const retrieval = await addRetrievalSystem(db, admin, study.id, { name: "TF-IDF", library: null });
-    const { system: imported } = await addImportedSystem(db, admin, study.id, { name: "Other model", file: file("uid,text\na1,Normal.\na2,Effusion.\na3,Consolidation.\n") });
+    const { system: imported } = await addImportedSystem(db, admin, study.id, {
+      name: "Other model",
+      file: file("uid,text\na1,Normal.\na2,Effusion.\na3,Consolidation.\n"),
+    });
     await importCases(db, admin, study.id, { bytes: enc(second), fileName: "b.csv", maxBytes: MAX });
     return { study, retrieval, imported };
   }
@@ -236,47 +315,87 @@ describe("cases imported after a system was added", () => {
     const before = await db.output.findMany({ where: { systemId: retrieval.id }, orderBy: { id: "asc" } });
     assert.equal(before.length, 3);
     // Two admins at once: one adds both, the other is told there is nothing left; no duplicates.
-    const both = await Promise.allSettled([completeSystem(db, admin, study.id, retrieval.id, null), completeSystem(db, admin, study.id, retrieval.id, null)]);
-    assert.deepEqual(both.filter((r) => r.status === "fulfilled").map((r) => r.value), [{ added: 2, stillMissing: 0 }]);
-    assert.match(String((both.find((r) => r.status === "rejected") as PromiseRejectedResult).reason), /Every case already has an output/);
+    const both = await Promise.allSettled([
+      completeSystem(db, admin, study.id, retrieval.id, null),
+      completeSystem(db, admin, study.id, retrieval.id, null),
+    ]);
+    assert.deepEqual(
+      both.filter((r) => r.status === "fulfilled").map((r) => r.value),
+      [{ added: 2, stillMissing: 0 }],
+    );
+    assert.match(
+      String((both.find((r) => r.status === "rejected") as PromiseRejectedResult).reason),
+      /Every case already has an output/,
+    );
     const now = await db.output.findMany({ where: { systemId: retrieval.id }, include: { case: true } });
     assert.equal(now.length, 5);
     for (const o of before) assert.deepEqual(now.find((n) => n.id === o.id)?.text, o.text);
     const b2 = now.find((o) => o.case.sourceId === "b2")!;
     assert.equal(b2.text, "Left effusion.", "the most similar other case's impression");
     assert.equal((b2.provenance as { addedLater?: boolean }).addedLater, true);
-    await assert.rejects(completeSystem(db, admin, study.id, retrieval.id, null), (e) => e instanceof UserInputError && /Every case already has an output from TF-IDF/.test(e.message));
+    await assert.rejects(
+      completeSystem(db, admin, study.id, retrieval.id, null),
+      (e) => e instanceof UserInputError && /Every case already has an output from TF-IDF/.test(e.message),
+    );
   });
 
   test("imported outputs: the missing cases only, all or nothing; a changed text or an unknown case is refused", async () => {
     const { study, imported } = await lateStudy("Late cases: imported");
     const count = () => db.output.count({ where: { systemId: imported.id } });
     const refused = async (f: ReturnType<typeof file> | null, re: RegExp) => {
-      await assert.rejects(completeSystem(db, admin, study.id, imported.id, f), (e) => e instanceof UserInputError && re.test(e.message));
+      await assert.rejects(
+        completeSystem(db, admin, study.id, imported.id, f),
+        (e) => e instanceof UserInputError && re.test(e.message),
+      );
       assert.equal(await count(), 3, "nothing added");
     };
     await refused(null, /Choose a file/);
-    await refused(file("uid,text\nb1,Normal.\na1,Something else.\n"), /Row 2: case "a1" already has a different output/);
+    await refused(
+      file("uid,text\nb1,Normal.\na1,Something else.\n"),
+      /Row 2: case "a1" already has a different output/,
+    );
     await refused(file("uid,text\nb1,Normal.\nzz,Normal.\n"), /names a case that is not in this study \("zz"\)/);
     await refused(file("uid,text\na1,Normal.\n"), /no outputs for the 2 case\(s\) without one/);
-    await refused(file("id,impression\nb1,Normal.\n"), /needs the columns "uid" and "text", as the file Other model was made from/);
+    await refused(
+      file("id,impression\nb1,Normal.\n"),
+      /needs the columns "uid" and "text", as the file Other model was made from/,
+    );
     // The whole file again, with the new cases: the repeated rows are the same texts, so fine.
-    assert.deepEqual(await completeSystem(db, admin, study.id, imported.id, file("uid,text\na1,Normal.\na2,Effusion.\na3,Consolidation.\nb1,Normal.\n")), { added: 1, stillMissing: 1 });
-    assert.deepEqual(await completeSystem(db, admin, study.id, imported.id, file("uid,text\nb2,Right effusion.\n")), { added: 1, stillMissing: 0 });
+    assert.deepEqual(
+      await completeSystem(
+        db,
+        admin,
+        study.id,
+        imported.id,
+        file("uid,text\na1,Normal.\na2,Effusion.\na3,Consolidation.\nb1,Normal.\n"),
+      ),
+      { added: 1, stillMissing: 1 },
+    );
+    assert.deepEqual(await completeSystem(db, admin, study.id, imported.id, file("uid,text\nb2,Right effusion.\n")), {
+      added: 1,
+      stillMissing: 0,
+    });
     assert.equal(await count(), 5);
   });
 
   test("a retrieval system made from a library file needs that very file", async () => {
     const study = await createStudy(db, admin, { name: "Late cases: library file" });
     await importCases(db, admin, study.id, { bytes: enc(first), fileName: "a.csv", maxBytes: MAX });
-    const library = "uid,findings,impression\nx1,Heart normal. Lungs clear.,Normal.\nx2,Right pleural effusion.,Right effusion.\n";
+    const library =
+      "uid,findings,impression\nx1,Heart normal. Lungs clear.,Normal.\nx2,Right pleural effusion.,Right effusion.\n";
     const retrieval = await addRetrievalSystem(db, admin, study.id, { name: "TF-IDF file", library: file(library) });
     await importCases(db, admin, study.id, { bytes: enc(second), fileName: "b.csv", maxBytes: MAX });
     const count = () => db.output.count({ where: { systemId: retrieval.id } });
     await assert.rejects(completeSystem(db, admin, study.id, retrieval.id, null), /Choose the library file/);
-    await assert.rejects(completeSystem(db, admin, study.id, retrieval.id, file(library + "x3,Other.,Other.\n")), /not the library file TF-IDF file was made with/);
+    await assert.rejects(
+      completeSystem(db, admin, study.id, retrieval.id, file(`${library}x3,Other.,Other.\n`)),
+      /not the library file TF-IDF file was made with/,
+    );
     assert.equal(await count(), 3);
-    assert.deepEqual(await completeSystem(db, admin, study.id, retrieval.id, file(library)), { added: 2, stillMissing: 0 });
+    assert.deepEqual(await completeSystem(db, admin, study.id, retrieval.id, file(library)), {
+      added: 2,
+      stillMissing: 0,
+    });
     const b2 = await db.output.findFirstOrThrow({ where: { systemId: retrieval.id, case: { sourceId: "b2" } } });
     assert.equal(b2.text, "Right effusion.");
   });
@@ -285,7 +404,9 @@ describe("cases imported after a system was added", () => {
     const { study } = await lateStudy("Late cases: others");
     const reference = await db.system.findFirstOrThrow({ where: { studyId: study.id, kind: "REFERENCE" } });
     await assert.rejects(completeSystem(db, admin, study.id, reference.id, null), /comes with each imported case/);
-    const llm = await db.system.create({ data: { studyId: study.id, name: "An LLM", kind: "LLAMA", config: {}, provenance: {} } });
+    const llm = await db.system.create({
+      data: { studyId: study.id, name: "An LLM", kind: "LLAMA", config: {}, provenance: {} },
+    });
     await assert.rejects(completeSystem(db, admin, study.id, llm.id, null), /under Generation/);
     const other = await createStudy(db, admin, { name: "Late cases: elsewhere" });
     await assert.rejects(completeSystem(db, admin, other.id, reference.id, null), (e) => e instanceof NotFoundError);

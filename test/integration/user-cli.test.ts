@@ -11,7 +11,12 @@ const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const t = fileDb();
 
 const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ["scripts/bootstrap.mjs", "user-create.ts", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.url }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  spawnSync(process.execPath, ["scripts/bootstrap.mjs", "user-create.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: t.url },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 
 test("creates a rater with a generated password printed once, which then signs in", async () => {
   const r = cli("--email", "Dr.Lee@Example.org", "--role", "rater", "--name", "Dr Lee");

@@ -3,7 +3,18 @@
 // Not part of `npm test`: a full run takes hours on two cores (see README, "Mutation testing").
 import fs from "node:fs";
 
-const LEFT_OUT = ["tiny-model", "shipped-model", "browser-specs", "mutation-routes", "start", "user-cli", "generation", "openai", "database", "schema-drift"];
+const LEFT_OUT = [
+  "tiny-model",
+  "shipped-model",
+  "browser-specs",
+  "mutation-routes",
+  "start",
+  "user-cli",
+  "generation",
+  "openai",
+  "database",
+  "schema-drift",
+];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -8,8 +8,28 @@ import { areaOf, cycles, importGraph, layerViolations, type Graph } from "../hel
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 /** Lowest first: an area may import itself and the areas before it. */
-export const LAYERS = ["platform", "runtime", "accounts", "rating", "studies", "systems", "generation", "results", "web", "demo"] as const;
-const graph = importGraph(ROOT, ["lib", "app", "components", "scripts", "bench", "proxy.ts", "instrumentation.ts", "next.config.ts"]);
+export const LAYERS = [
+  "platform",
+  "runtime",
+  "accounts",
+  "rating",
+  "studies",
+  "systems",
+  "generation",
+  "results",
+  "web",
+  "demo",
+] as const;
+const graph = importGraph(ROOT, [
+  "lib",
+  "app",
+  "components",
+  "scripts",
+  "bench",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+]);
 
 test("every file of lib/ sits in an area folder, and every area is one of the documented layers", () => {
   const loose = fs.readdirSync(path.join(ROOT, "lib")).filter((f) => /\.tsx?$/.test(f));

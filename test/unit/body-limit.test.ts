@@ -20,20 +20,32 @@ function endless(chunk = new Uint8Array(64 * 1024)) {
 
 test("a chunked body is cut off just past the limit and its stream cancelled", async () => {
   const { req, seen } = endless();
-  await assert.rejects(readBodyLimited(req, 1024 * 1024), (e: unknown) => e instanceof BodyTooLargeError && /larger than 1 MB, the limit\. Nothing was changed\./.test(e.message));
+  await assert.rejects(
+    readBodyLimited(req, 1024 * 1024),
+    (e: unknown) =>
+      e instanceof BodyTooLargeError && /larger than 1 MB, the limit\. Nothing was changed\./.test(e.message),
+  );
   assert.ok(seen.cancelled);
   assert.ok(seen.pulled <= 18, `pulled ${seen.pulled} chunks of 64 KB`);
 });
 
 test("a declared Content-Length over the limit is refused before reading; within it, the bytes come back", async () => {
-  const big = new Request("http://x/", { method: "POST", body: "x".repeat(2000), headers: { "content-length": "2000" } });
-  await assert.rejects(readBodyLimited(big, 1000, () => new BodyTooLargeError("too big (SETTING)")), /too big \(SETTING\)/);
+  const big = new Request("http://x/", {
+    method: "POST",
+    body: "x".repeat(2000),
+    headers: { "content-length": "2000" },
+  });
+  await assert.rejects(
+    readBodyLimited(big, 1000, () => new BodyTooLargeError("too big (SETTING)")),
+    /too big \(SETTING\)/,
+  );
   const ok = await readBodyLimited(new Request("http://x/", { method: "POST", body: "hello" }), 1000);
   assert.equal(new TextDecoder().decode(ok), "hello");
 });
 
 test("readJsonLimited: an object, or the fallback for anything else", async () => {
-  const json = (s: string) => readJsonLimited(new Request("http://x/", { method: "POST", body: s }), 1000, { fallback: true });
+  const json = (s: string) =>
+    readJsonLimited(new Request("http://x/", { method: "POST", body: s }), 1000, { fallback: true });
   assert.deepEqual(await json('{"a":1}'), { a: 1 });
   assert.deepEqual(await json("null"), { fallback: true });
   assert.deepEqual(await json("[1]"), { fallback: true });
@@ -53,7 +65,12 @@ test("multipart bodies parse like undici's parser does (fields, files, names wit
   const theirs = await new Response(body, { headers: { "content-type": contentType } }).formData();
   assert.ok(ours);
   const dump = async (f: FormData) =>
-    Promise.all([...f.entries()].map(async ([k, v]) => [k, typeof v === "string" ? v : { name: v.name, type: v.type, text: await v.text() }]));
+    Promise.all(
+      [...f.entries()].map(async ([k, v]) => [
+        k,
+        typeof v === "string" ? v : { name: v.name, type: v.type, text: await v.text() },
+      ]),
+    );
   assert.deepEqual(await dump(ours), await dump(theirs));
   assert.equal(parseMultipart(body, "application/json"), null);
   assert.equal(parseMultipart(body.subarray(0, body.length - 10), contentType), null);

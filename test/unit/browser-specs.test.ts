@@ -8,6 +8,8 @@ test("every browser spec imports test/expect from ./fixtures.ts, not @playwright
   const dir = path.resolve(import.meta.dirname, "..", "browser");
   const specs = fs.readdirSync(dir).filter((f) => f.endsWith(".spec.ts"));
   assert.ok(specs.length >= 6);
-  const direct = specs.filter((f) => /from\s+["']@playwright\/test["']/.test(fs.readFileSync(path.join(dir, f), "utf8")));
+  const direct = specs.filter((f) =>
+    /from\s+["']@playwright\/test["']/.test(fs.readFileSync(path.join(dir, f), "utf8")),
+  );
   assert.deepEqual(direct, []);
 });

@@ -3,26 +3,43 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { abnormalitiesNamed, formatTables, isNormal, rougeL, rougeN, rougeTokens, scoreSystem } from "../../scripts/lib/evaluation.ts";
+import {
+  abnormalitiesNamed,
+  formatTables,
+  isNormal,
+  rougeL,
+  rougeN,
+  rougeTokens,
+  scoreSystem,
+} from "../../scripts/lib/evaluation.ts";
 import { readReports, splitOf } from "../../scripts/lib/openi-split.ts";
 import { oracle } from "../helpers/oracles.ts";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} ≠ ${b}`);
 
 test("ROUGE-1/2/L F1 on hand-computed pairs", () => {
-  assert.deepEqual(rougeTokens("No acute cardio-pulmonary   Abnormality.  XXXX 3.5cm"), ["no", "acute", "cardio", "pulmonary", "abnormality", "xxxx", "3", "5cm"]);
+  assert.deepEqual(rougeTokens("No acute cardio-pulmonary   Abnormality.  XXXX 3.5cm"), [
+    "no",
+    "acute",
+    "cardio",
+    "pulmonary",
+    "abnormality",
+    "xxxx",
+    "3",
+    "5cm",
+  ]);
   const ref = "No acute cardiopulmonary abnormality.";
   const cand = "No acute disease.";
   close(rougeN(ref, cand, 1), 4 / 7); // 2 shared of 4 and 3
   close(rougeN(ref, cand, 2), 2 / 5); // "no acute" of 3 and 2 bigrams
   close(rougeL(ref, cand), 4 / 7);
   close(rougeN(ref, ref, 1), 1);
-  close(rougeL("a b c d", "b a d c"), 2 * 2 / 8); // LCS 2 ("a c", "b d", …), not 4
-  close(rougeN("the the the", "the", 1), 2 * 1 / 4); // clipped counts
+  close(rougeL("a b c d", "b a d c"), (2 * 2) / 8); // LCS 2 ("a c", "b d", …), not 4
+  close(rougeN("the the the", "the", 1), (2 * 1) / 4); // clipped counts
   // The other way round: the candidate's three "the" match the reference's one only once: 2 × 1 / (1 + 3).
-  close(rougeN("the", "the the the", 1), 2 * 1 / 4);
+  close(rougeN("the", "the the the", 1), (2 * 1) / 4);
   // Bigrams of "a b a b a b" (ab ×3, ba ×2) against "a b" (ab ×1): overlap 1 of 5 and 1, F1 2/6.
-  close(rougeN("a b", "a b a b a b", 2), 2 * 1 / 6);
+  close(rougeN("a b", "a b a b a b", 2), (2 * 1) / 6);
   assert.equal(rougeN(ref, "", 1), 0);
   assert.equal(rougeL("", cand), 0);
 });
@@ -31,7 +48,10 @@ test("abnormalities: named, negated in their sentence, normal impressions", () =
   assert.deepEqual([...abnormalitiesNamed("Cardiomegaly without effusion.")], ["cardiomegaly"]);
   assert.deepEqual([...abnormalitiesNamed("No focal consolidation, effusion or pneumothorax.")], []);
   assert.deepEqual([...abnormalitiesNamed("1. Small right pleural effusion. 2. No pneumothorax.")], ["effusion"]);
-  assert.deepEqual([...abnormalitiesNamed("Heart size is mildly enlarged. Left lower lobe pneumonia.")].sort(), ["cardiomegaly", "consolidation"]);
+  assert.deepEqual([...abnormalitiesNamed("Heart size is mildly enlarged. Left lower lobe pneumonia.")].sort(), [
+    "cardiomegaly",
+    "consolidation",
+  ]);
   assert.deepEqual([...abnormalitiesNamed("9 mm left lower lobe pulmonary nodule")], ["nodule"]);
   assert.deepEqual([...abnormalitiesNamed("Resolved right pneumothorax.")], []);
   assert.ok(isNormal("No acute cardiopulmonary abnormality."));
@@ -46,7 +66,14 @@ test("scoreSystem counts per abnormality and refuses missing outputs", () => {
     { id: "2", reference: "No acute cardiopulmonary abnormality." },
     { id: "3", reference: "Right pneumothorax." },
   ];
-  const s = scoreSystem(cases, new Map([["1", "Left pleural effusion."], ["2", "No acute disease."], ["3", "No pneumothorax."]]));
+  const s = scoreSystem(
+    cases,
+    new Map([
+      ["1", "Left pleural effusion."],
+      ["2", "No acute disease."],
+      ["3", "No pneumothorax."],
+    ]),
+  );
   assert.deepEqual(s.named.effusion, { cases: 1, named: 1 });
   assert.deepEqual(s.named.pneumothorax, { cases: 1, named: 0 });
   assert.deepEqual(s.normal, { cases: 1, normal: 1 });
@@ -69,16 +96,28 @@ test("the OpenI split is fixed by uid and about 80/10/10", () => {
   // the rule as written: first byte of sha256("openi:" + uid) mod 10; 0 test, 1 dev, else train).
   const { counts, examples, first_test_uids: first } = oracle("openi_split.json");
   // sha256("openi:19")[0] = 120 → 0, sha256("openi:1")[0] = 72 → 2, sha256("openi:457")[0] = 141 → 1.
-  assert.deepEqual(Object.fromEntries(Object.entries(examples).map(([uid, e]) => [uid, (e as { first_byte: number }).first_byte])), { 1: 72, 19: 120, 457: 141 });
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(examples).map(([uid, e]) => [uid, (e as { first_byte: number }).first_byte])),
+    { 1: 72, 19: 120, 457: 141 },
+  );
   assert.equal(splitOf("19"), "test");
   assert.equal(splitOf("1"), "train");
   assert.equal(splitOf("457"), "dev");
   const reports = readReports(path.resolve(import.meta.dirname, "../../prisma/demo/indiana_reports.csv"));
   const n = (s: string) => reports.filter((r) => r.split === s).length;
-  assert.deepEqual([reports.length, n("train"), n("dev"), n("test")], [counts.reports, counts.train, counts.dev, counts.test]);
+  assert.deepEqual(
+    [reports.length, n("train"), n("dev"), n("test")],
+    [counts.reports, counts.train, counts.dev, counts.test],
+  );
   assert.deepEqual([counts.reports, counts.train, counts.dev, counts.test], [2831, 2290, 254, 287]);
   // The first test-split reports, which test/unit/eval-cli.test.ts writes outputs for.
-  assert.deepEqual(reports.filter((r) => r.split === "test").slice(0, 3).map((r) => r.uid), first);
+  assert.deepEqual(
+    reports
+      .filter((r) => r.split === "test")
+      .slice(0, 3)
+      .map((r) => r.uid),
+    first,
+  );
   assert.deepEqual(first, ["7", "19", "30"]);
 });
 
@@ -102,7 +141,13 @@ test("edges a mutation run found unguarded: token boundaries in n-grams, the las
     ["Nodular opacity.", "nodule"],
   ];
   for (const [text, name] of forms) assert.deepEqual([...abnormalitiesNamed(text)], [name], text);
-  for (const text of ["No evidence of active disease.", "No radiographic evidence of disease.", "No significant abnormality.", "Unremarkable chest.", "Lungs are clear."]) {
+  for (const text of [
+    "No evidence of active disease.",
+    "No radiographic evidence of disease.",
+    "No significant abnormality.",
+    "Unremarkable chest.",
+    "Lungs are clear.",
+  ]) {
     assert.ok(isNormal(text), text);
   }
 });
@@ -112,7 +157,13 @@ test("scoreSystem: a normal reference with an abnormal output, and abnormalities
     { id: "1", reference: "No acute disease." },
     { id: "2", reference: "Right pleural effusion." },
   ];
-  const s = scoreSystem(cases, new Map([["1", "Small right pneumothorax."], ["2", "Right pleural effusion and cardiomegaly."]]));
+  const s = scoreSystem(
+    cases,
+    new Map([
+      ["1", "Small right pneumothorax."],
+      ["2", "Right pleural effusion and cardiomegaly."],
+    ]),
+  );
   assert.deepEqual(s.normal, { cases: 1, normal: 0 });
   assert.deepEqual(s.named.effusion, { cases: 1, named: 1 });
   assert.equal(s.falseMentions, 2); // pneumothorax in 1, cardiomegaly in 2
@@ -120,8 +171,19 @@ test("scoreSystem: a normal reference with an abnormal output, and abnormalities
 
 test("formatTables: the layout `npm run eval` prints, column by column", () => {
   const scores = (n: number, r: number, eff: [number, number], normal: [number, number], falseMentions: number) => ({
-    n, rouge1: r, rouge2: r / 2, rougeL: r, falseMentions, normal: { cases: normal[0], normal: normal[1] },
-    named: { cardiomegaly: { cases: 0, named: 0 }, effusion: { cases: eff[0], named: eff[1] }, pneumothorax: { cases: 0, named: 0 }, consolidation: { cases: 0, named: 0 }, nodule: { cases: 0, named: 0 } },
+    n,
+    rouge1: r,
+    rouge2: r / 2,
+    rougeL: r,
+    falseMentions,
+    normal: { cases: normal[0], normal: normal[1] },
+    named: {
+      cardiomegaly: { cases: 0, named: 0 },
+      effusion: { cases: eff[0], named: eff[1] },
+      pneumothorax: { cases: 0, named: 0 },
+      consolidation: { cases: 0, named: 0 },
+      nodule: { cases: 0, named: 0 },
+    },
   });
   const text = formatTables([
     { system: "reference", scores: scores(3, 1, [2, 2], [1, 1], 0) },

@@ -21,12 +21,25 @@ const rejects = (fn: () => unknown, message: RegExp) =>
 test("the OpenI reports import as is: 3,351 rows, 2,831 cases, 520 incomplete", () => {
   const table = parseTable(readFileSync(OPENI), { fileName: "indiana_reports.csv", maxBytes: MAX });
   assert.equal(table.format, "csv");
-  assert.deepEqual(table.columns, ["uid", "MeSH", "Problems", "image", "indication", "comparison", "findings", "impression"]);
+  assert.deepEqual(table.columns, [
+    "uid",
+    "MeSH",
+    "Problems",
+    "image",
+    "indication",
+    "comparison",
+    "findings",
+    "impression",
+  ]);
   assert.equal(table.rows.length, 3351);
 
   const mapping = guessCaseMapping(table.columns);
   assert.deepEqual(mapping, { sourceId: "uid", findings: "findings", impression: "impression" });
-  const { cases, incomplete } = extractCases(table, { findings: "findings", impression: "impression", sourceId: mapping.sourceId });
+  const { cases, incomplete } = extractCases(table, {
+    findings: "findings",
+    impression: "impression",
+    sourceId: mapping.sourceId,
+  });
   assert.equal(cases.length, 2831);
   assert.equal(incomplete.length, 520);
   // Checked against Python's csv module: data row 13 (uid 16) has neither, row 277 (uid 326) no impression.
@@ -61,7 +74,10 @@ test("UTF-16 and Latin-1 files are rejected with a re-save hint", () => {
   const utf16NoBom = new Uint8Array(Buffer.from("id,text\n1,a\n", "utf16le")); // valid UTF-8, but full of NULs
   rejects(() => parseTable(utf16NoBom, { fileName: "x.csv", maxBytes: MAX }), /UTF-16/);
   const latin1 = new Uint8Array([...bytes("id,text\n1,ok\n2,"), ...Buffer.from([0x63, 0x61, 0x66, 0xe9]), 0x0a]);
-  rejects(() => parseTable(latin1, { fileName: "x.csv", maxBytes: MAX }), /not UTF-8 \(first bad character near line 3\).*UTF-8/);
+  rejects(
+    () => parseTable(latin1, { fileName: "x.csv", maxBytes: MAX }),
+    /not UTF-8 \(first bad character near line 3\).*UTF-8/,
+  );
 });
 
 test("empty and whitespace-only files are rejected", () => {
@@ -70,7 +86,10 @@ test("empty and whitespace-only files are rejected", () => {
 });
 
 test("a file over the limit names its size and the limit in MB", () => {
-  rejects(() => parseTable(new Uint8Array(3 * 1024 * 1024).fill(0x61), { maxBytes: 2 * 1024 * 1024 }), /3\.0 MB.*limit is 2\.0 MB/);
+  rejects(
+    () => parseTable(new Uint8Array(3 * 1024 * 1024).fill(0x61), { maxBytes: 2 * 1024 * 1024 }),
+    /3\.0 MB.*limit is 2\.0 MB/,
+  );
 });
 
 test("an unclosed quote is reported at the line where it opened", () => {
@@ -79,7 +98,10 @@ test("an unclosed quote is reported at the line where it opened", () => {
 });
 
 test("a row with the wrong number of fields is named", () => {
-  rejects(() => csv("id,findings,impression\n1,a,b\n2,a,b,c\n"), /Row 2 \(near line 3\) has 4 fields but the header has 3/);
+  rejects(
+    () => csv("id,findings,impression\n1,a,b\n2,a,b,c\n"),
+    /Row 2 \(near line 3\) has 4 fields but the header has 3/,
+  );
 });
 
 test("header problems: duplicate name, empty name, no data rows", () => {
@@ -93,9 +115,18 @@ test("format comes from opts, then the extension, then sniffing", () => {
   assert.equal(parseTable(jsonl, { maxBytes: MAX }).format, "jsonl");
   assert.equal(parseTable(jsonl, { fileName: "out.ndjson", maxBytes: MAX }).format, "jsonl");
   assert.equal(parseTable(bytes("id,text\n1,a\n"), { fileName: "data.txt", maxBytes: MAX }).format, "csv");
-  rejects(() => parseTable(jsonl, { fileName: "x.csv", maxBytes: MAX }), /CSV is malformed near line 1: a field containing quotes/);
-  assert.equal(parseTable(bytes("id,text\n1,a\n"), { fileName: "x.jsonl", maxBytes: MAX, format: "csv" }).format, "csv");
-  rejects(() => parseTable(bytes("id\tx\n1\ta\n"), { fileName: "x.tsv", maxBytes: MAX }), /\.tsv files are not supported/);
+  rejects(
+    () => parseTable(jsonl, { fileName: "x.csv", maxBytes: MAX }),
+    /CSV is malformed near line 1: a field containing quotes/,
+  );
+  assert.equal(
+    parseTable(bytes("id,text\n1,a\n"), { fileName: "x.jsonl", maxBytes: MAX, format: "csv" }).format,
+    "csv",
+  );
+  rejects(
+    () => parseTable(bytes("id\tx\n1\ta\n"), { fileName: "x.tsv", maxBytes: MAX }),
+    /\.tsv files are not supported/,
+  );
 });
 
 test("JSONL: union of keys in first-seen order, scalars as strings, blank lines skipped", () => {
@@ -128,7 +159,11 @@ test("guessed mappings are case-insensitive", () => {
 const small: ParsedTable = csv("uid,findings,impression,site\n7, f , i ,A\n8,f,,B\n9,,,C\n");
 
 test("extractCases trims, keeps metadata, reports incomplete rows, uses row numbers without an id column", () => {
-  const { cases, incomplete } = extractCases(small, { sourceId: "uid", findings: "findings", impression: "impression" });
+  const { cases, incomplete } = extractCases(small, {
+    sourceId: "uid",
+    findings: "findings",
+    impression: "impression",
+  });
   assert.deepEqual(cases, [{ row: 1, sourceId: "7", findings: "f", impression: "i", metadata: { site: "A" } }]);
   assert.deepEqual(incomplete, [
     { row: 2, sourceId: "8", missing: ["impression"] },
@@ -145,13 +180,21 @@ test("extractCases rejects a missing column, duplicate ids and blank ids", () =>
     /Column "Findings" is not in the file\. Available columns: uid, findings, impression, site/,
   );
   const dup = csv("uid,findings,impression\n1,a,b\n2,a,b\n1,a,b\n");
-  rejects(() => extractCases(dup, { sourceId: "uid", findings: "findings", impression: "impression" }), /Id "1" appears twice: rows 1 and 3/);
+  rejects(
+    () => extractCases(dup, { sourceId: "uid", findings: "findings", impression: "impression" }),
+    /Id "1" appears twice: rows 1 and 3/,
+  );
   const blank = csv("uid,findings,impression\n1,a,b\n  ,a,b\n");
-  rejects(() => extractCases(blank, { sourceId: "uid", findings: "findings", impression: "impression" }), /Row 2 has no value in the id column "uid"/);
+  rejects(
+    () => extractCases(blank, { sourceId: "uid", findings: "findings", impression: "impression" }),
+    /Row 2 has no value in the id column "uid"/,
+  );
 });
 
 test("extractOutputs returns texts, lists empty rows, rejects duplicates and missing columns", () => {
-  const t = parseTable(bytes('{"case":"a","output":" x "}\n{"case":"b","output":""}\n{"case":"c","output":"y"}\n'), { maxBytes: MAX });
+  const t = parseTable(bytes('{"case":"a","output":" x "}\n{"case":"b","output":""}\n{"case":"c","output":"y"}\n'), {
+    maxBytes: MAX,
+  });
   const mapping = guessOutputMapping(t.columns);
   assert.deepEqual(mapping, { sourceId: "case", text: "output" });
   assert.deepEqual(extractOutputs(t, { sourceId: "case", text: "output" }), {

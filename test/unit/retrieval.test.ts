@@ -26,7 +26,14 @@ const library: LibraryCase[] = [
 ];
 
 test("tokenize lowercases, splits on punctuation, drops short tokens, xxxx and stopwords", () => {
-  assert.deepEqual(tokenize("The heart is NORMAL, XXXX a 2-cm nodule; T4 no."), ["heart", "normal", "cm", "nodule", "t4", "no"]);
+  assert.deepEqual(tokenize("The heart is NORMAL, XXXX a 2-cm nodule; T4 no."), [
+    "heart",
+    "normal",
+    "cm",
+    "nodule",
+    "t4",
+    "no",
+  ]);
   assert.deepEqual(tokenize(""), []);
 });
 

@@ -29,7 +29,8 @@ test("the rating input: scores are whole numbers 1-5 or empty; an unknown criter
 
 test("the rating input: comments without control characters; time spent capped at 24 h, never negative", () => {
   assert.equal(ratingInput.safeParse(input({ comment: "two\nlines\tand a tab" })).success, true);
-  for (const c of ["\u0000", "a\u0007b", "\u001b[31m", "\u007f"]) assert.equal(ratingInput.safeParse(input({ comment: c })).success, false, JSON.stringify(c));
+  for (const c of ["\u0000", "a\u0007b", "\u001b[31m", "\u007f"])
+    assert.equal(ratingInput.safeParse(input({ comment: c })).success, false, JSON.stringify(c));
   assert.equal(ratingInput.safeParse(input({ comment: "x".repeat(2001) })).success, false);
   assert.equal(ratingInput.parse(input({ timeSpentMs: 1e12 })).timeSpentMs, 86_400_000);
   assert.equal(ratingInput.safeParse(input({ timeSpentMs: -1 })).success, false);
@@ -38,7 +39,8 @@ test("the rating input: comments without control characters; time spent capped a
 
 test("assertAdmin lets admins through and refuses raters and nobody", () => {
   assert.doesNotThrow(() => assertAdmin({ id: "u1", role: "ADMIN" }));
-  for (const who of [{ id: "u2", role: "RATER" as const }, null, undefined]) assert.throws(() => assertAdmin(who), ForbiddenError);
+  for (const who of [{ id: "u2", role: "RATER" as const }, null, undefined])
+    assert.throws(() => assertAdmin(who), ForbiddenError);
 });
 
 test("a first display order is shuffled: for many seeds it differs from the sorted order, each a permutation", () => {
@@ -72,7 +74,17 @@ test("Wilcoxon: exact up to 50 non-zero differences, normal approximation from 5
 
 test("every negation word the abnormality table knows negates the mention that follows it", () => {
   assert.deepEqual([...abnormalitiesNamed("Small left effusion.")], ["effusion"]);
-  for (const word of ["no", "not", "without", "negative for", "free of", "clear of", "resolved", "resolution of", "removal of"]) {
+  for (const word of [
+    "no",
+    "not",
+    "without",
+    "negative for",
+    "free of",
+    "clear of",
+    "resolved",
+    "resolution of",
+    "removal of",
+  ]) {
     assert.deepEqual([...abnormalitiesNamed(`Lungs ${word} effusion.`)], [], `"${word}" should negate`);
   }
   // Only within its sentence.

@@ -19,11 +19,21 @@ test("https is NEXTAUTH_URL's scheme or the proxy's X-Forwarded-Proto", () => {
   assert.equal(servedOverHttps(new Headers(), "http://localhost:3000"), false);
   assert.equal(servedOverHttps(new Headers({ "x-forwarded-proto": "https" }), "http://localhost:3000"), true);
   assert.equal(servedOverHttps(new Headers({ "x-forwarded-proto": "http" }), undefined), false);
-  assert.equal(servedOverHttps(new Headers({ "x-forwarded-proto": "HTTPS, http" }), undefined), true, "the proxy nearest the client, any case");
+  assert.equal(
+    servedOverHttps(new Headers({ "x-forwarded-proto": "HTTPS, http" }), undefined),
+    true,
+    "the proxy nearest the client, any case",
+  );
 });
 
 test("a NEXTAUTH_URL that is not an http(s) address is refused, naming the setting", () => {
-  assert.throws(() => readEnv({ NEXTAUTH_URL: "secondread.example.org" }), /NEXTAUTH_URL: must be the http\(s\):\/\/ address/);
+  assert.throws(
+    () => readEnv({ NEXTAUTH_URL: "secondread.example.org" }),
+    /NEXTAUTH_URL: must be the http\(s\):\/\/ address/,
+  );
   assert.throws(() => readEnv({ NEXTAUTH_URL: "ftp://secondread.example.org" }), /NEXTAUTH_URL/);
-  assert.equal(readEnv({ NEXTAUTH_URL: "https://secondread.example.org" }).NEXTAUTH_URL, "https://secondread.example.org");
+  assert.equal(
+    readEnv({ NEXTAUTH_URL: "https://secondread.example.org" }).NEXTAUTH_URL,
+    "https://secondread.example.org",
+  );
 });

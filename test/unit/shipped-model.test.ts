@@ -16,7 +16,15 @@ import { tokenizerMismatches } from "../../scripts/train-model.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const FILE = path.join(ROOT, "models", "radiology-mini.gguf");
-const description = JSON.parse(fs.readFileSync(path.join(ROOT, "models", "radiology-mini.json"), "utf8")) as Record<string, any>;
+type Description = {
+  sha256: string;
+  size: number;
+  training: Record<string, unknown>;
+  evaluation?: { test?: { model?: { rouge1: number } } };
+};
+const description = JSON.parse(
+  fs.readFileSync(path.join(ROOT, "models", "radiology-mini.json"), "utf8"),
+) as Description;
 
 test("the shipped file matches its description and is the catalogue's default", () => {
   const bytes = fs.readFileSync(FILE);
@@ -24,12 +32,16 @@ test("the shipped file matches its description and is the catalogue's default", 
   assert.equal(bytes.length, description.size);
   assert.ok(bytes.length < 20 * 1024 * 1024, "small enough to clone quickly");
   assert.equal(listModels()[0]?.file, "radiology-mini.gguf");
-  for (const k of ["steps", "kept_dev_loss", "curve", "seed"]) assert.ok(k in description.training, `training card has ${k}`);
-  assert.ok(description.evaluation?.test?.model?.rouge1 > 0, "the card records the test-split evaluation");
+  for (const k of ["steps", "kept_dev_loss", "curve", "seed"])
+    assert.ok(k in description.training, `training card has ${k}`);
+  assert.ok((description.evaluation?.test?.model?.rouge1 ?? 0) > 0, "the card records the test-split evaluation");
 });
 
 test("llama.cpp tokenizes like SentencePiece did in training", async () => {
-  const checks = JSON.parse(fs.readFileSync(path.join(ROOT, "models", "training", "tokenizer-check.json"), "utf8")) as { text: string; ids: number[] }[];
+  const checks = JSON.parse(fs.readFileSync(path.join(ROOT, "models", "training", "tokenizer-check.json"), "utf8")) as {
+    text: string;
+    ids: number[];
+  }[];
   assert.ok(checks.length >= 40);
   assert.deepEqual(await tokenizerMismatches(FILE, checks), []);
 });
@@ -59,12 +71,17 @@ test("batching is used only when it beats one case at a time by the margin", () 
 });
 
 test("a measuring engine times both ways on its own settings, keeps the faster, and lends no more sequences", async () => {
-  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 4, { measure: true, measureLimitMs: 60_000 });
+  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 4, {
+    measure: true,
+    measureLimitMs: 60_000,
+  });
   try {
     const { sequences, oneMs, batchedMs, note } = engine.calibration;
     assert.ok(oneMs! > 0 && batchedMs! > 0, note);
     assert.equal(sequences, chooseSequences(4, oneMs!, batchedMs!));
-    const cases = readReports(path.join(ROOT, "prisma", "demo", "indiana_reports.csv")).filter((r) => r.split === "test").slice(0, 6);
+    const cases = readReports(path.join(ROOT, "prisma", "demo", "indiana_reports.csv"))
+      .filter((r) => r.split === "test")
+      .slice(0, 6);
     const texts = await Promise.all(cases.map((c) => engine.generate(c)));
     assert.ok(texts.every((g) => g.text.length > 0));
     assert.equal(engine.peakLent, Math.min(6, sequences), "six cases at once run on the chosen number of sequences");
@@ -75,7 +92,10 @@ test("a measuring engine times both ways on its own settings, keeps the faster, 
 });
 
 test("a model too slow to measure keeps all its sequences; a load that fails keeps nothing", async () => {
-  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 3, { measure: true, measureLimitMs: 0 });
+  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 3, {
+    measure: true,
+    measureLimitMs: 0,
+  });
   try {
     assert.equal(engine.sequences, 3);
     assert.match(engine.calibration.note, /not measured/);
@@ -85,7 +105,11 @@ test("a model too slow to measure keeps all its sequences; a load that fails kee
     await engine.dispose();
   }
   // The measurement fails (the template alone is longer than the context): nothing stays loaded.
-  const tooLong = await buildLlamaConfig({ model: "radiology-mini.gguf", template: `Findings: {{findings}} ${"padding ".repeat(300)}`, settings: { contextSize: 128, maxTokens: 16 } });
+  const tooLong = await buildLlamaConfig({
+    model: "radiology-mini.gguf",
+    template: `Findings: {{findings}} ${"padding ".repeat(300)}`,
+    settings: { contextSize: 128, maxTokens: 16 },
+  });
   await assert.rejects(Engine.load(tooLong, 2, { measure: true }), /does not fit a context of 128/);
   assert.deepEqual(sharedModels(), {});
 });

@@ -19,13 +19,19 @@ test("at most half the cores' worth of sign-ins run at once, in arrival order; p
       running--;
     }),
   );
-  await assert.rejects(inSignInLine(async () => {}), SignInBusy);
+  await assert.rejects(
+    inSignInLine(async () => {}),
+    SignInBusy,
+  );
   while (order.length < tasks.length) {
     await new Promise((r) => setImmediate(r));
-    releases.splice(0).forEach((r) => r());
+    for (const release of releases.splice(0)) release();
   }
   await Promise.all(tasks);
   assert.equal(most, slots);
-  assert.deepEqual(order, [...order].sort((a, b) => a - b));
+  assert.deepEqual(
+    order,
+    [...order].sort((a, b) => a - b),
+  );
   await inSignInLine(async () => {}); // the line is free again
 });

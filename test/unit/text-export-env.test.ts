@@ -7,7 +7,10 @@ import { normalizeText } from "../../lib/platform/text.ts";
 import { CRITERIA, isComplete } from "../../lib/rating/criteria.ts";
 
 test("every text is flattened the same way, whatever its formatting", () => {
-  assert.equal(normalizeText("  No acute\r\n\tcardiopulmonary   abnormality. \n"), "No acute cardiopulmonary abnormality.");
+  assert.equal(
+    normalizeText("  No acute\r\n\tcardiopulmonary   abnormality. \n"),
+    "No acute cardiopulmonary abnormality.",
+  );
   assert.equal(normalizeText("Cafe\u0301\u200B effusion"), "Café effusion");
   assert.equal(normalizeText("a\u00A0b"), "a b");
 });
@@ -27,23 +30,50 @@ test("CSV fields are quoted when needed and formulas are neutralised", () => {
 test("configuration is validated with messages naming the setting", () => {
   assert.equal(readEnv({}).PORT, 3000);
   assert.equal(readEnv({ DATABASE_URL: "" }).DATABASE_URL, undefined);
-  assert.throws(() => readEnv({ DATABASE_URL: "mysql://x" }), (e: unknown) => e instanceof ConfigError && /DATABASE_URL: must be a postgres/.test(e.message));
-  assert.throws(() => readEnv({ PORT: "eighty" }), (e: unknown) => e instanceof ConfigError && /PORT/.test(e.message));
-  assert.throws(() => readEnv({ AUTH_SECRET: "short" }), (e: unknown) => e instanceof ConfigError && /AUTH_SECRET: must be at least 32/.test(e.message));
+  assert.throws(
+    () => readEnv({ DATABASE_URL: "mysql://x" }),
+    (e: unknown) => e instanceof ConfigError && /DATABASE_URL: must be a postgres/.test(e.message),
+  );
+  assert.throws(
+    () => readEnv({ PORT: "eighty" }),
+    (e: unknown) => e instanceof ConfigError && /PORT/.test(e.message),
+  );
+  assert.throws(
+    () => readEnv({ AUTH_SECRET: "short" }),
+    (e: unknown) => e instanceof ConfigError && /AUTH_SECRET: must be at least 32/.test(e.message),
+  );
   assert.equal(readEnv({ HOST: "127.0.0.1" }).HOST, "127.0.0.1");
-  assert.throws(() => readEnv({ HOST: "0.0.0.0; rm -rf" }), (e: unknown) => e instanceof ConfigError && /HOST: must be a host name/.test(e.message));
+  assert.throws(
+    () => readEnv({ HOST: "0.0.0.0; rm -rf" }),
+    (e: unknown) => e instanceof ConfigError && /HOST: must be a host name/.test(e.message),
+  );
 });
 
 test("the five criteria of the paper, each with a definition and scale ends", () => {
-  assert.deepEqual(CRITERIA.map((c) => c.key), ["understandability", "coherence", "relevance", "conciseness", "clinicalUtility"]);
+  assert.deepEqual(
+    CRITERIA.map((c) => c.key),
+    ["understandability", "coherence", "relevance", "conciseness", "clinicalUtility"],
+  );
   for (const c of CRITERIA) assert.ok(c.definition && c.low && c.high);
-  assert.equal(isComplete({ understandability: 1, coherence: 2, relevance: 3, conciseness: 4, clinicalUtility: 5 }), true);
-  assert.equal(isComplete({ understandability: 1, coherence: 2, relevance: 3, conciseness: 4, clinicalUtility: null }), false);
+  assert.equal(
+    isComplete({ understandability: 1, coherence: 2, relevance: 3, conciseness: 4, clinicalUtility: 5 }),
+    true,
+  );
+  assert.equal(
+    isComplete({ understandability: 1, coherence: 2, relevance: 3, conciseness: 4, clinicalUtility: null }),
+    false,
+  );
 });
 
 test("prompts are rendered in one pass: findings are inserted as written", async () => {
   const { renderPrompt } = await import("../../lib/systems/llm-config.ts");
-  assert.equal(renderPrompt("F: {{findings}} I: {{indication}}", { findings: "cost $& {{indication}}", metadata: { indication: "cough" } }), "F: cost $& {{indication}} I: cough");
+  assert.equal(
+    renderPrompt("F: {{findings}} I: {{indication}}", {
+      findings: "cost $& {{indication}}",
+      metadata: { indication: "cough" },
+    }),
+    "F: cost $& {{indication}} I: cough",
+  );
 });
 
 test("threads: one for a small model, the cores for a large one, SECONDREAD_THREADS over both", async () => {
@@ -66,7 +96,10 @@ test("SECONDREAD_GPU: off by default, a backend name or auto, anything else a cl
   const { readEnv, ConfigError } = await import("../../lib/platform/env.ts");
   assert.equal(readEnv({}).SECONDREAD_GPU, "off");
   assert.equal(readEnv({ SECONDREAD_GPU: "auto" }).SECONDREAD_GPU, "auto");
-  assert.throws(() => readEnv({ SECONDREAD_GPU: "yes" }), (e: Error) => e instanceof ConfigError && /SECONDREAD_GPU: must be "off", "auto"/.test(e.message));
+  assert.throws(
+    () => readEnv({ SECONDREAD_GPU: "yes" }),
+    (e: Error) => e instanceof ConfigError && /SECONDREAD_GPU: must be "off", "auto"/.test(e.message),
+  );
   const { gpuOption } = await import("../../lib/generation/llm.ts");
   const saved = process.env.SECONDREAD_GPU;
   try {

@@ -13,7 +13,8 @@ import { alpacaPrompt, BASE_NAME, LORA_NAME, writeTinyModels } from "../../scrip
 
 const MODELS = path.resolve(import.meta.dirname, "../fixtures/models");
 const sha256 = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-const description = (dir: string, name: string) => JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), "utf8")) as Record<string, unknown>;
+const description = (dir: string, name: string) =>
+  JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), "utf8")) as Record<string, unknown>;
 const BASE_FILE = path.join(MODELS, `${BASE_NAME}.gguf`);
 const LORA_FILE = path.join(MODELS, `${LORA_NAME}.gguf`);
 
@@ -44,8 +45,14 @@ test("gguf writer: header, alignment, F16 rounding, determinism, validation", as
   // data section: a.weight (12 bytes, padded to 32), then b.weight (8 bytes, padded to 32)
   assert.equal(bytes.length % GGUF_ALIGNMENT, 0);
   const data = bytes.length - 2 * GGUF_ALIGNMENT;
-  assert.deepEqual([0, 4, 8].map((o) => view.getFloat32(data + o, true)), [1, 2, 3]);
-  assert.deepEqual([0, 2, 4, 6].map((o) => view.getUint16(data + GGUF_ALIGNMENT + o, true)), [0x3c00, 0xc000, 0x3800, 0x7bff]);
+  assert.deepEqual(
+    [0, 4, 8].map((o) => view.getFloat32(data + o, true)),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    [0, 2, 4, 6].map((o) => view.getUint16(data + GGUF_ALIGNMENT + o, true)),
+    [0x3c00, 0xc000, 0x3800, 0x7bff],
+  );
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gguf-writer-"));
   try {
@@ -53,8 +60,22 @@ test("gguf writer: header, alignment, F16 rounding, determinism, validation", as
     const info = await readGgufFileInfo(path.join(tmp, "t.gguf"), { logWarnings: false });
     const meta = info.metadata as unknown as Record<string, Record<string, unknown>>;
     assert.equal(meta.general!.architecture, "llama");
-    assert.deepEqual(meta.test, { u32: 7, i32: -7, f32: 0.5, bool: true, strings: ["a", "▁b"], f32s: [1, -2], i32s: [3, -4] });
-    assert.deepEqual(info.tensorInfo?.map((t) => [t.name, t.dimensions.map(Number)]), [["a.weight", [3]], ["b.weight", [2, 2]]]);
+    assert.deepEqual(meta.test, {
+      u32: 7,
+      i32: -7,
+      f32: 0.5,
+      bool: true,
+      strings: ["a", "▁b"],
+      f32s: [1, -2],
+      i32s: [3, -4],
+    });
+    assert.deepEqual(
+      info.tensorInfo?.map((t) => [t.name, t.dimensions.map(Number)]),
+      [
+        ["a.weight", [3]],
+        ["b.weight", [2, 2]],
+      ],
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -65,9 +86,22 @@ test("gguf writer: header, alignment, F16 rounding, determinism, validation", as
   assert.equal(float32ToFloat16Bits(1 + 2 ** -11), 0x3c00); // tie → even
   assert.equal(float32ToFloat16Bits(1 + 3 * 2 ** -11), 0x3c02); // tie → even (up)
   assert.equal(float32ToFloat16Bits(Number.NaN) & 0x7e00, 0x7e00);
-  assert.throws(() => encodeGguf({ metadata: [["k", gguf.u32(1)], ["k", gguf.u32(2)]], tensors: [] }), /duplicated/);
+  assert.throws(
+    () =>
+      encodeGguf({
+        metadata: [
+          ["k", gguf.u32(1)],
+          ["k", gguf.u32(2)],
+        ],
+        tensors: [],
+      }),
+    /duplicated/,
+  );
   assert.throws(() => encodeGguf({ metadata: [["k", gguf.u32(-1)]], tensors: [] }), /u32/);
-  assert.throws(() => encodeGguf({ metadata: [], tensors: [{ name: "x", type: "F32", shape: [2, 2], data: [1, 2, 3] }] }), /3 values/);
+  assert.throws(
+    () => encodeGguf({ metadata: [], tensors: [{ name: "x", type: "F32", shape: [2, 2], data: [1, 2, 3] }] }),
+    /3 values/,
+  );
 });
 
 test("regenerating the tiny models gives the committed, described files byte for byte", () => {
@@ -79,7 +113,11 @@ test("regenerating the tiny models gives the committed, described files byte for
       const file = String(committed.file);
       assert.equal(file, `${name}.gguf`);
       assert.equal(sha256(path.join(tmp, file)), committed.sha256, `${file}: regenerated differs from the description`);
-      assert.equal(sha256(path.join(MODELS, file)), committed.sha256, `${file}: committed file differs from its description`);
+      assert.equal(
+        sha256(path.join(MODELS, file)),
+        committed.sha256,
+        `${file}: committed file differs from its description`,
+      );
       assert.equal(fs.statSync(path.join(MODELS, file)).size, committed.size);
       assert.deepEqual(description(tmp, name), committed);
       assert.equal(committed.architecture, "llama");
@@ -111,7 +149,10 @@ test("node-llama-cpp reads the GGUF metadata of both files", async () => {
   assert.equal(adapter.type, "lora");
   assert.equal(adapter.lora.alpha, 8);
   const names = lora.tensorInfo?.map((t) => t.name) ?? [];
-  assert.ok(names.includes("blk.0.attn_q.weight.lora_a") && names.includes("blk.1.attn_v.weight.lora_b"), names.join(", "));
+  assert.ok(
+    names.includes("blk.0.attn_q.weight.lora_a") && names.includes("blk.1.attn_v.weight.lora_b"),
+    names.join(", "),
+  );
 });
 
 describe("generation with node-llama-cpp", () => {
@@ -186,10 +227,17 @@ test("gguf writer: Q8_0 blocks as llama.cpp quantizes them (f16 scale, int8 roun
   const block = bytes.subarray(bytes.length - GGUF_ALIGNMENT * 3); // 68 bytes padded to 96
   const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
   assert.equal(view.getUint16(0, true), 0x3c00);
-  assert.deepEqual([2, 3, 4, 5, 6].map((i) => view.getInt8(i)), [127, -3, 3, 0, 0]);
+  assert.deepEqual(
+    [2, 3, 4, 5, 6].map((i) => view.getInt8(i)),
+    [127, -3, 3, 0, 0],
+  );
   // f16 of 0.5 / 127 = 0.0039370 = 2^-8 × 1.007874: exponent 7 (-8 + 15), mantissa 0.007874 × 1024 =
   // 8.06 → 8, so (7 << 10) | 8 = 0x1c08 (numpy 1.24: np.float16(np.float32(0.5) / 127).view(np.uint16)).
   assert.equal(view.getUint16(34, true), 0x1c08);
   assert.equal(view.getInt8(36), -127);
-  assert.throws(() => encodeGguf({ metadata: [], tensors: [{ name: "q", type: "Q8_0", shape: [16, 2], data: new Array(32).fill(0) }] }), /divisible by 32/);
+  assert.throws(
+    () =>
+      encodeGguf({ metadata: [], tensors: [{ name: "q", type: "Q8_0", shape: [16, 2], data: new Array(32).fill(0) }] }),
+    /divisible by 32/,
+  );
 });

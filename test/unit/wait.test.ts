@@ -20,7 +20,10 @@ test("a condition that never comes true fails at its deadline, naming what never
 
 test("a check that hangs fails at the deadline too; a check that throws ends the wait with its error", async () => {
   const started = Date.now();
-  await assert.rejects(waitFor("an answer", () => new Promise<boolean>(() => {}), { timeoutMs: 200 }), /^Error: an answer never happened within 0\.2s$/);
+  await assert.rejects(
+    waitFor("an answer", () => new Promise<boolean>(() => {}), { timeoutMs: 200 }),
+    /^Error: an answer never happened within 0\.2s$/,
+  );
   assert.ok(Date.now() - started < 2000);
   await assert.rejects(
     waitFor("anything", () => {

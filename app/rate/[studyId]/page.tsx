@@ -13,13 +13,23 @@ export default async function ResumeStudy({ params }: PageProps<"/rate/[studyId]
   if (!member) notFound();
   const next = await nextAssignmentId(db(), user.id, studyId);
   if (next) redirect(`/rate/case/${next}`);
-  const first = await db().assignment.findFirst({ where: { raterId: user.id, case: { studyId } }, orderBy: { case: { position: "asc" } }, select: { id: true } });
+  const first = await db().assignment.findFirst({
+    where: { raterId: user.id, case: { studyId } },
+    orderBy: { case: { position: "asc" } },
+    select: { id: true },
+  });
   return (
     <Card title="All done">
       <p className="text-stone-700">You have rated every case that is ready for you in this study. Thank you.</p>
       <div className="mt-4 flex gap-4 text-sm">
-        <Link href="/rate" className="text-sky-800 underline">Back to my studies</Link>
-        {first && <Link href={`/rate/case/${first.id}`} className="text-sky-800 underline">Review my ratings</Link>}
+        <Link href="/rate" className="text-sky-800 underline">
+          Back to my studies
+        </Link>
+        {first && (
+          <Link href={`/rate/case/${first.id}`} className="text-sky-800 underline">
+            Review my ratings
+          </Link>
+        )}
       </div>
     </Card>
   );

@@ -4,9 +4,17 @@ import { useState } from "react";
 import { buttonClass, inputClass, secondaryButtonClass } from "@/components/ui.tsx";
 import { useUpload } from "@/components/use-upload.ts";
 
-type Preview = { format: string; columns: string[]; rowCount: number; guess: { sourceId?: string; findings?: string; impression?: string }; sample: Record<string, string>[] };
+type Preview = {
+  format: string;
+  columns: string[];
+  rowCount: number;
+  guess: { sourceId?: string; findings?: string; impression?: string };
+  sample: Record<string, string>[];
+};
 type Problem = { row: number; sourceId: string; missing: string[] };
-type Result = { status: "needs-confirmation"; cases: number; incomplete: Problem[] } | { status: "imported"; imported: number; skipped: Problem[] };
+type Result =
+  | { status: "needs-confirmation"; cases: number; incomplete: Problem[] }
+  | { status: "imported"; imported: number; skipped: Problem[] };
 
 export function ImportPanel({ studyId, caseCount }: { studyId: string; caseCount: number }) {
   const router = useRouter();
@@ -34,12 +42,19 @@ export function ImportPanel({ studyId, caseCount }: { studyId: string; caseCount
     const p = (await upload.send(`/api/studies/${studyId}/import`, f)) as Preview | null;
     if (p) {
       setPreview(p);
-      setMapping({ sourceId: p.guess.sourceId ?? "", findings: p.guess.findings ?? "", impression: p.guess.impression ?? "" });
+      setMapping({
+        sourceId: p.guess.sourceId ?? "",
+        findings: p.guess.findings ?? "",
+        impression: p.guess.impression ?? "",
+      });
     }
   }
 
   async function onImport(skipIncomplete: boolean) {
-    const r = (await upload.send(`/api/studies/${studyId}/import`, form({ skipIncomplete: skipIncomplete ? "1" : "0" }))) as Result | null;
+    const r = (await upload.send(
+      `/api/studies/${studyId}/import`,
+      form({ skipIncomplete: skipIncomplete ? "1" : "0" }),
+    )) as Result | null;
     if (r) setResult(r);
     if (r?.status === "imported") {
       setPreview(null);
@@ -49,45 +64,90 @@ export function ImportPanel({ studyId, caseCount }: { studyId: string; caseCount
 
   return (
     <div className="space-y-4 text-sm">
-      <p className="text-stone-600">{caseCount} case(s) in the study. Import more from a CSV or JSONL file (UTF-8), for example the OpenI reports file: each row needs findings and a radiologist&apos;s impression, which becomes the reference candidate.</p>
+      <p className="text-stone-600">
+        {caseCount} case(s) in the study. Import more from a CSV or JSONL file (UTF-8), for example the OpenI reports
+        file: each row needs findings and a radiologist&apos;s impression, which becomes the reference candidate.
+      </p>
       <label className="block font-medium">
         Case file
-        <input type="file" accept=".csv,.jsonl,.ndjson,text/csv" onChange={(e) => onPreview(e.target.files?.[0] ?? null)} className={inputClass} data-testid="case-file" />
+        <input
+          type="file"
+          accept=".csv,.jsonl,.ndjson,text/csv"
+          onChange={(e) => onPreview(e.target.files?.[0] ?? null)}
+          className={inputClass}
+          data-testid="case-file"
+        />
       </label>
       {preview && (
         <div className="space-y-3 rounded border border-stone-200 p-3">
-          <p>{preview.rowCount} rows, {preview.format.toUpperCase()}, columns: {preview.columns.join(", ")}</p>
+          <p>
+            {preview.rowCount} rows, {preview.format.toUpperCase()}, columns: {preview.columns.join(", ")}
+          </p>
           <div className="grid gap-3 sm:grid-cols-3">
             {(["findings", "impression", "sourceId"] as const).map((k) => (
               <label key={k} className="block font-medium">
                 {k === "sourceId" ? "Case id column" : k === "findings" ? "Findings column" : "Impression column"}
-                <select value={mapping[k]} onChange={(e) => setMapping({ ...mapping, [k]: e.target.value })} className={inputClass} name={k}>
+                <select
+                  value={mapping[k]}
+                  onChange={(e) => setMapping({ ...mapping, [k]: e.target.value })}
+                  className={inputClass}
+                  name={k}
+                >
                   <option value="">{k === "sourceId" ? "(row number)" : "— choose —"}</option>
-                  {preview.columns.map((c) => <option key={c} value={c}>{c}</option>)}
+                  {preview.columns.map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
                 </select>
               </label>
             ))}
           </div>
-          <button type="button" className={buttonClass} disabled={upload.busy || !mapping.findings || !mapping.impression} onClick={() => onImport(false)}>
+          <button
+            type="button"
+            className={buttonClass}
+            disabled={upload.busy || !mapping.findings || !mapping.impression}
+            onClick={() => onImport(false)}
+          >
             {upload.busy ? "Importing…" : "Import cases"}
           </button>
         </div>
       )}
       {result?.status === "needs-confirmation" && (
         <div role="alert" className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3">
-          <p className="font-medium">{result.incomplete.length} row(s) lack findings or an impression and cannot be rated. {result.cases} complete case(s) can be imported.</p>
+          <p className="font-medium">
+            {result.incomplete.length} row(s) lack findings or an impression and cannot be rated. {result.cases}{" "}
+            complete case(s) can be imported.
+          </p>
           <ul className="max-h-40 list-disc overflow-y-auto pl-5 text-stone-700">
-            {result.incomplete.slice(0, 200).map((p) => <li key={p.row}>Row {p.row} (id {p.sourceId}): no {p.missing.join(" and no ")}</li>)}
+            {result.incomplete.slice(0, 200).map((p) => (
+              <li key={p.row}>
+                Row {p.row} (id {p.sourceId}): no {p.missing.join(" and no ")}
+              </li>
+            ))}
             {result.incomplete.length > 200 && <li>… and {result.incomplete.length - 200} more</li>}
           </ul>
           <div className="flex gap-3">
-            <button type="button" className={buttonClass} disabled={upload.busy} onClick={() => onImport(true)}>Skip these rows and import {result.cases} cases</button>
-            <button type="button" className={secondaryButtonClass} onClick={() => setResult(null)}>Cancel</button>
+            <button type="button" className={buttonClass} disabled={upload.busy} onClick={() => onImport(true)}>
+              Skip these rows and import {result.cases} cases
+            </button>
+            <button type="button" className={secondaryButtonClass} onClick={() => setResult(null)}>
+              Cancel
+            </button>
           </div>
         </div>
       )}
-      {result?.status === "imported" && <p role="status" className="text-emerald-800">Imported {result.imported} case(s){result.skipped.length ? `, skipped ${result.skipped.length} incomplete row(s)` : ""}.</p>}
-      {upload.error && <p role="status" className="text-red-700">{upload.error} Nothing was imported.</p>}
+      {result?.status === "imported" && (
+        <p role="status" className="text-emerald-800">
+          Imported {result.imported} case(s)
+          {result.skipped.length ? `, skipped ${result.skipped.length} incomplete row(s)` : ""}.
+        </p>
+      )}
+      {upload.error && (
+        <p role="status" className="text-red-700">
+          {upload.error} Nothing was imported.
+        </p>
+      )}
     </div>
   );
 }

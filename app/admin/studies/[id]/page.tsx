@@ -19,10 +19,16 @@ export const metadata = { title: "Study — SecondRead" };
 export default async function StudyPage({ params }: PageProps<"/admin/studies/[id]">) {
   const admin = await requireAdmin();
   const { id } = await params;
-  const study = await getStudy(db(), admin, id).catch((e) => (e instanceof NotFoundError ? notFound() : Promise.reject(e)));
+  const study = await getStudy(db(), admin, id).catch((e) =>
+    e instanceof NotFoundError ? notFound() : Promise.reject(e),
+  );
   const [results, raters] = await Promise.all([
     studyResults(db(), admin, id),
-    db().user.findMany({ where: { role: "RATER", active: true }, orderBy: { email: "asc" }, select: { id: true, email: true, name: true } }),
+    db().user.findMany({
+      where: { role: "RATER", active: true },
+      orderBy: { email: "asc" },
+      select: { id: true, email: true, name: true },
+    }),
   ]);
   const cases = study._count.cases;
   return (
@@ -31,32 +37,70 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
         <h1 className="text-2xl font-semibold tracking-tight">{study.name}</h1>
         {study.adminNotes && <p className="mt-1 max-w-3xl whitespace-pre-line text-stone-600">{study.adminNotes}</p>}
         <p className="mt-2 text-sm text-stone-500">
-          {cases} cases · {study.systems.length} systems · {study.raters.length} raters · {study.ratersPerCase} rater(s) per case
+          {cases} cases · {study.systems.length} systems · {study.raters.length} raters · {study.ratersPerCase} rater(s)
+          per case
         </p>
       </div>
-      <Card title="Results" actions={
+      <Card
+        title="Results"
+        actions={
           <span className="flex gap-4">
-            <a href={`/api/studies/${id}/export`} className="text-sm font-medium text-sky-800 underline" download>Download ratings (CSV)</a>
-            <a href={`/api/studies/${id}/summary`} className="text-sm font-medium text-sky-800 underline" download>Download summary (CSV)</a>
-            <a href={`/api/studies/${id}/outputs`} className="text-sm font-medium text-sky-800 underline" download>Download outputs with provenance (CSV)</a>
+            <a href={`/api/studies/${id}/export`} className="text-sm font-medium text-sky-800 underline" download>
+              Download ratings (CSV)
+            </a>
+            <a href={`/api/studies/${id}/summary`} className="text-sm font-medium text-sky-800 underline" download>
+              Download summary (CSV)
+            </a>
+            <a href={`/api/studies/${id}/outputs`} className="text-sm font-medium text-sky-800 underline" download>
+              Download outputs with provenance (CSV)
+            </a>
           </span>
-        }>
+        }
+      >
         <ResultsTable results={results} />
       </Card>
-      <Card title="Progress"><ProgressTable raters={results.raters} /></Card>
-      <Card title="Cases"><ImportPanel studyId={id} caseCount={cases} /></Card>
+      <Card title="Progress">
+        <ProgressTable raters={results.raters} />
+      </Card>
+      <Card title="Cases">
+        <ImportPanel studyId={id} caseCount={cases} />
+      </Card>
       <Card title="Systems">
         <SystemsPanel
           studyId={id}
           cases={cases}
-          models={listModels().map((m) => ({ file: m.file, name: m.name, role: m.role, base: m.base, note: m.note ?? m.source, size: m.size }))}
+          models={listModels().map((m) => ({
+            file: m.file,
+            name: m.name,
+            role: m.role,
+            base: m.base,
+            note: m.note ?? m.source,
+            size: m.size,
+          }))}
           llmDefaults={{ template: DEFAULT_TEMPLATE, settings: settingsSchema.parse({}) }}
-          systems={study.systems.map((s) => ({ id: s.id, name: s.name, kind: s.kind, outputs: s._count.outputs, createdAt: s.createdAt.toISOString(), needsFile: s.kind === "IMPORTED" || (s.config as { library?: string } | null)?.library === "file" }))} />
+          systems={study.systems.map((s) => ({
+            id: s.id,
+            name: s.name,
+            kind: s.kind,
+            outputs: s._count.outputs,
+            createdAt: s.createdAt.toISOString(),
+            needsFile: s.kind === "IMPORTED" || (s.config as { library?: string } | null)?.library === "file",
+          }))}
+        />
       </Card>
-      <Card title="Generation"><GenerationPanel studyId={id} /></Card>
-      <Card title="Texts"><TextsPanel studyId={id} raterInstructions={study.raterInstructions} adminNotes={study.adminNotes} /></Card>
+      <Card title="Generation">
+        <GenerationPanel studyId={id} />
+      </Card>
+      <Card title="Texts">
+        <TextsPanel studyId={id} raterInstructions={study.raterInstructions} adminNotes={study.adminNotes} />
+      </Card>
       <Card title="Raters">
-        <RatersPanel studyId={id} ratersPerCase={study.ratersPerCase} raters={raters} assigned={study.raters.map((r) => r.userId)} />
+        <RatersPanel
+          studyId={id}
+          ratersPerCase={study.ratersPerCase}
+          raters={raters}
+          assigned={study.raters.map((r) => r.userId)}
+        />
       </Card>
     </div>
   );

@@ -3,15 +3,25 @@ import { ActionForm } from "@/components/action-form.tsx";
 import { inputClass } from "@/components/ui.tsx";
 import { assignRatersAction } from "../../actions.ts";
 
-export function RatersPanel({ studyId, ratersPerCase, raters, assigned }: {
+export function RatersPanel({
+  studyId,
+  ratersPerCase,
+  raters,
+  assigned,
+}: {
   studyId: string;
   ratersPerCase: number;
   raters: { id: string; email: string; name: string }[];
   assigned: string[];
 }) {
-  if (raters.length === 0) return <p className="text-stone-600">No rater accounts yet. Add raters on the Users page.</p>;
+  if (raters.length === 0)
+    return <p className="text-stone-600">No rater accounts yet. Add raters on the Users page.</p>;
   return (
-    <ActionForm action={assignRatersAction.bind(null, studyId)} submit="Save raters and assign cases" success={(v: { created: number }) => `Saved; ${v.created} new assignment(s).`}>
+    <ActionForm
+      action={assignRatersAction.bind(null, studyId)}
+      submit="Save raters and assign cases"
+      success={(v: { created: number }) => `Saved; ${v.created} new assignment(s).`}
+    >
       <fieldset>
         <legend className="text-sm font-medium">Raters in this study</legend>
         <div className="mt-2 grid gap-1 sm:grid-cols-2">
@@ -24,9 +34,19 @@ export function RatersPanel({ studyId, ratersPerCase, raters, assigned }: {
       </fieldset>
       <label className="block text-sm font-medium">
         Raters per case
-        <input name="ratersPerCase" type="number" min={1} max={50} defaultValue={ratersPerCase} className={`${inputClass} max-w-32`} />
+        <input
+          name="ratersPerCase"
+          type="number"
+          min={1}
+          max={50}
+          defaultValue={ratersPerCase}
+          className={`${inputClass} max-w-32`}
+        />
       </label>
-      <p className="text-xs text-stone-500">Each case goes to this many raters, spread so that every rater gets a similar share. Existing assignments and ratings are kept.</p>
+      <p className="text-xs text-stone-500">
+        Each case goes to this many raters, spread so that every rater gets a similar share. Existing assignments and
+        ratings are kept.
+      </p>
     </ActionForm>
   );
 }

@@ -10,21 +10,37 @@ const fmtP = (p: number | null) => (p === null ? "—" : p < 0.001 ? "p < 0.001"
 function Distribution({ s }: { s: Summary }) {
   const max = Math.max(1, ...s.distribution);
   return (
-    <span className="inline-flex h-5 items-end gap-0.5" title={s.distribution.map((c, i) => `${i + 1}: ${c}`).join(", ")} aria-label={`scores 1 to 5: ${s.distribution.join(", ")}`}>
+    <span
+      role="img"
+      className="inline-flex h-5 items-end gap-0.5"
+      title={s.distribution.map((c, i) => `${i + 1}: ${c}`).join(", ")}
+      aria-label={`scores 1 to 5: ${s.distribution.join(", ")}`}
+    >
       {s.distribution.map((c, i) => (
-        <span key={i} className="w-2 bg-sky-600" style={{ height: `${Math.max(2, (20 * c) / max)}px`, opacity: c === 0 ? 0.2 : 1 }} />
+        <span
+          // biome-ignore lint/suspicious/noArrayIndexKey: one bar per score, always in score order
+          key={i}
+          className="w-2 bg-sky-600"
+          style={{ height: `${Math.max(2, (20 * c) / max)}px`, opacity: c === 0 ? 0.2 : 1 }}
+        />
       ))}
     </span>
   );
 }
 
 export function ResultsTable({ results }: { results: StudyResults }) {
-  if (results.totalRatings === 0) return <p className="text-stone-600">No ratings yet. Scores appear here as raters save them.</p>;
+  if (results.totalRatings === 0)
+    return <p className="text-stone-600">No ratings yet. Scores appear here as raters save them.</p>;
   return (
     <div className="space-y-6 overflow-x-auto">
       <table className="w-full text-sm" aria-label="Mean score per system and criterion">
         <thead className="text-left text-stone-500">
-          <tr><th className="py-1">System</th>{CRITERIA.map((c) => <th key={c.key}>{c.label}</th>)}</tr>
+          <tr>
+            <th className="py-1">System</th>
+            {CRITERIA.map((c) => (
+              <th key={c.key}>{c.label}</th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {results.systems.map((s) => (
@@ -35,7 +51,12 @@ export function ResultsTable({ results }: { results: StudyResults }) {
                 return (
                   <td key={c.key} className="tabular-nums">
                     <span className="text-base font-semibold">{fmt(v.mean)}</span>
-                    {v.ci95 && <span className="text-xs text-stone-500"> [{fmt(v.ci95[0], 1)}, {fmt(v.ci95[1], 1)}]</span>}
+                    {v.ci95 && (
+                      <span className="text-xs text-stone-500">
+                        {" "}
+                        [{fmt(v.ci95[0], 1)}, {fmt(v.ci95[1], 1)}]
+                      </span>
+                    )}
                     <span className="text-xs text-stone-500"> n={v.n}</span>
                   </td>
                 );
@@ -44,47 +65,89 @@ export function ResultsTable({ results }: { results: StudyResults }) {
           ))}
         </tbody>
       </table>
-      <p className="text-xs text-stone-500">Mean score (1–5) with its 95% confidence interval and the number of ratings. The interval treats each case as a cluster (its ratings share the findings and often the raters): cluster-robust standard error, Student t with one degree of freedom fewer than the cases. Details per criterion below.</p>
+      <p className="text-xs text-stone-500">
+        Mean score (1–5) with its 95% confidence interval and the number of ratings. The interval treats each case as a
+        cluster (its ratings share the findings and often the raters): cluster-robust standard error, Student t with one
+        degree of freedom fewer than the cases. Details per criterion below.
+      </p>
       {results.systems.some((s) => s.vsReference) && (
         <div>
           <table className="w-full text-sm" aria-label="Difference from the reference">
             <caption className="mb-1 text-left font-medium">Compared with the radiologists&apos; reference</caption>
             <thead className="text-left text-stone-500">
-              <tr><th className="py-1">System</th>{CRITERIA.map((c) => <th key={c.key}>{c.label}</th>)}</tr>
+              <tr>
+                <th className="py-1">System</th>
+                {CRITERIA.map((c) => (
+                  <th key={c.key}>{c.label}</th>
+                ))}
+              </tr>
             </thead>
             <tbody>
-              {results.systems.filter((s) => s.vsReference).map((s) => (
-                <tr key={s.systemId} className="border-t border-stone-100" data-system={s.name}>
-                  <td className="py-1.5 font-medium">{s.name}</td>
-                  {CRITERIA.map((c) => {
-                    const v = s.vsReference![c.key];
-                    return (
-                      <td key={c.key} className="tabular-nums" data-criterion={c.key}>
-                        {v.difference === null ? "—" : (
-                          <>
-                            <span className="text-base font-semibold" data-testid="difference">{signed(v.difference)}</span>
-                            {v.ci95 && <span className="text-xs text-stone-500"> [{signed(v.ci95[0], 1)}, {signed(v.ci95[1], 1)}]</span>}
-                            <span className="block text-xs text-stone-500" data-testid="p">{fmtP(v.p)}, {v.cases} case{v.cases === 1 ? "" : "s"}</span>
-                            {v.pHolm !== null && <span className="block text-xs text-stone-500" data-testid="p-holm">{fmtP(v.pHolm).replace(/^p/, "Holm-adjusted p")}</span>}
-                          </>
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
+              {results.systems
+                .filter((s) => s.vsReference)
+                .map((s) => (
+                  <tr key={s.systemId} className="border-t border-stone-100" data-system={s.name}>
+                    <td className="py-1.5 font-medium">{s.name}</td>
+                    {CRITERIA.map((c) => {
+                      const v = s.vsReference![c.key];
+                      return (
+                        <td key={c.key} className="tabular-nums" data-criterion={c.key}>
+                          {v.difference === null ? (
+                            "—"
+                          ) : (
+                            <>
+                              <span className="text-base font-semibold" data-testid="difference">
+                                {signed(v.difference)}
+                              </span>
+                              {v.ci95 && (
+                                <span className="text-xs text-stone-500">
+                                  {" "}
+                                  [{signed(v.ci95[0], 1)}, {signed(v.ci95[1], 1)}]
+                                </span>
+                              )}
+                              <span className="block text-xs text-stone-500" data-testid="p">
+                                {fmtP(v.p)}, {v.cases} case{v.cases === 1 ? "" : "s"}
+                              </span>
+                              {v.pHolm !== null && (
+                                <span className="block text-xs text-stone-500" data-testid="p-holm">
+                                  {fmtP(v.pHolm).replace(/^p/, "Holm-adjusted p")}
+                                </span>
+                              )}
+                            </>
+                          )}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
             </tbody>
           </table>
-          <p className="text-xs text-stone-500">Mean over the cases both were rated on of (the system&apos;s mean score for the case − the reference&apos;s), with its 95% confidence interval (Student t over cases) and the two-sided Wilcoxon signed-rank p (exact up to 50 cases with a difference); below it, p adjusted by Holm&apos;s method over every system and criterion in this table.</p>
+          <p className="text-xs text-stone-500">
+            Mean over the cases both were rated on of (the system&apos;s mean score for the case − the
+            reference&apos;s), with its 95% confidence interval (Student t over cases) and the two-sided Wilcoxon
+            signed-rank p (exact up to 50 cases with a difference); below it, p adjusted by Holm&apos;s method over
+            every system and criterion in this table.
+          </p>
         </div>
       )}
       {CRITERIA.map((c) => (
         <table key={c.key} className="w-full text-sm" data-criterion={c.key}>
           <caption className="mb-1 text-left font-medium">
-            {c.label} <span className="font-normal text-stone-500">— {c.definition} Agreement (Krippendorff&apos;s α, ordinal): {fmt(results.agreement[c.key])}</span>
+            {c.label}{" "}
+            <span className="font-normal text-stone-500">
+              — {c.definition} Agreement (Krippendorff&apos;s α, ordinal): {fmt(results.agreement[c.key])}
+            </span>
           </caption>
           <thead className="text-left text-stone-500">
-            <tr><th className="w-1/3 py-1">System</th><th>Mean</th><th>SD</th><th>95% CI</th><th>Median</th><th>n</th><th>Scores 1–5</th></tr>
+            <tr>
+              <th className="w-1/3 py-1">System</th>
+              <th>Mean</th>
+              <th>SD</th>
+              <th>95% CI</th>
+              <th>Median</th>
+              <th>n</th>
+              <th>Scores 1–5</th>
+            </tr>
           </thead>
           <tbody>
             {results.systems.map((s) => {
@@ -92,12 +155,18 @@ export function ResultsTable({ results }: { results: StudyResults }) {
               return (
                 <tr key={s.systemId} className="border-t border-stone-100" data-system={s.name}>
                   <td className="py-1">{s.name}</td>
-                  <td data-testid="mean" className="font-medium tabular-nums">{fmt(v.mean)}</td>
+                  <td data-testid="mean" className="font-medium tabular-nums">
+                    {fmt(v.mean)}
+                  </td>
                   <td className="tabular-nums">{fmt(v.sd)}</td>
                   <td className="tabular-nums">{v.ci95 ? `${fmt(v.ci95[0])}–${fmt(v.ci95[1])}` : "—"}</td>
                   <td className="tabular-nums">{fmt(v.median, 1)}</td>
-                  <td data-testid="n" className="tabular-nums">{v.n}</td>
-                  <td><Distribution s={v} /></td>
+                  <td data-testid="n" className="tabular-nums">
+                    {v.n}
+                  </td>
+                  <td>
+                    <Distribution s={v} />
+                  </td>
                 </tr>
               );
             })}
@@ -112,14 +181,27 @@ export function ProgressTable({ raters }: { raters: RaterProgress[] }) {
   if (raters.length === 0) return <p className="text-stone-600">No raters assigned yet.</p>;
   return (
     <table className="w-full text-sm">
-      <thead className="text-left text-stone-500"><tr><th className="py-1">Rater</th><th>Cases done</th><th>Ratings done / expected</th><th className="w-1/3" /></tr></thead>
+      <thead className="text-left text-stone-500">
+        <tr>
+          <th className="py-1">Rater</th>
+          <th>Cases done</th>
+          <th>Ratings done / expected</th>
+          <th className="w-1/3" />
+        </tr>
+      </thead>
       <tbody>
         {raters.map((r) => (
           <tr key={r.raterId} className="border-t border-stone-100">
             <td className="py-1">{r.email}</td>
-            <td className="tabular-nums">{r.casesDone} / {r.cases}</td>
-            <td className="tabular-nums" data-testid="ratings-progress">{r.ratingsDone} / {r.ratingsExpected}</td>
-            <td><ProgressBar done={r.ratingsDone} total={r.ratingsExpected} label={`Progress of ${r.email}`} /></td>
+            <td className="tabular-nums">
+              {r.casesDone} / {r.cases}
+            </td>
+            <td className="tabular-nums" data-testid="ratings-progress">
+              {r.ratingsDone} / {r.ratingsExpected}
+            </td>
+            <td>
+              <ProgressBar done={r.ratingsDone} total={r.ratingsExpected} label={`Progress of ${r.email}`} />
+            </td>
           </tr>
         ))}
       </tbody>

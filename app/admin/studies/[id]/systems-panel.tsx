@@ -6,9 +6,21 @@ import { useUpload } from "@/components/use-upload.ts";
 import { LlmFields, type ModelChoice } from "./llm-form.tsx";
 
 type SystemRow = { id: string; name: string; kind: string; outputs: number; createdAt: string; needsFile: boolean };
-const KIND: Record<string, string> = { REFERENCE: "Reference (radiologist)", RETRIEVAL: "Retrieval baseline", IMPORTED: "Imported outputs", LLAMA: "LLM (node-llama-cpp)", OPENAI_COMPATIBLE: "LLM (HTTP endpoint)" };
+const KIND: Record<string, string> = {
+  REFERENCE: "Reference (radiologist)",
+  RETRIEVAL: "Retrieval baseline",
+  IMPORTED: "Imported outputs",
+  LLAMA: "LLM (node-llama-cpp)",
+  OPENAI_COMPATIBLE: "LLM (HTTP endpoint)",
+};
 
-export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
+export function SystemsPanel({
+  studyId,
+  systems,
+  cases,
+  models,
+  llmDefaults,
+}: {
   studyId: string;
   systems: SystemRow[];
   cases: number;
@@ -27,7 +39,13 @@ export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
     const form = new FormData(e.currentTarget);
     const r = await upload.send(`/api/studies/${studyId}/systems`, form);
     if (r) {
-      setMessage(r.missing ? `System added; ${r.missing} case(s) have no output from it.` : kind === "llama" || kind === "openai" ? "System added. Start its generation under Generation." : "System added.");
+      setMessage(
+        r.missing
+          ? `System added; ${r.missing} case(s) have no output from it.`
+          : kind === "llama" || kind === "openai"
+            ? "System added. Start its generation under Generation."
+            : "System added.",
+      );
       (e.target as HTMLFormElement).reset();
       router.refresh();
     }
@@ -36,45 +54,160 @@ export function SystemsPanel({ studyId, systems, cases, models, llmDefaults }: {
   return (
     <div className="space-y-4 text-sm">
       <table className="w-full">
-        <thead className="text-left text-stone-500"><tr><th className="py-1">Name</th><th>Kind</th><th>Outputs</th><th /></tr></thead>
+        <thead className="text-left text-stone-500">
+          <tr>
+            <th className="py-1">Name</th>
+            <th>Kind</th>
+            <th>Outputs</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {systems.map((s) => (
             <tr key={s.id} className="border-t border-stone-100">
-              <td className="py-1 font-medium"><a href={`/admin/studies/${studyId}/systems/${s.id}`} className="text-sky-800 hover:underline">{s.name}</a></td><td>{KIND[s.kind] ?? s.kind}</td><td className="tabular-nums">{s.outputs} / {cases}</td>
-              <td>{s.outputs < cases && (s.kind === "RETRIEVAL" || s.kind === "IMPORTED") && <CompleteSystem studyId={studyId} system={s} missing={cases - s.outputs} />}</td>
+              <td className="py-1 font-medium">
+                <a href={`/admin/studies/${studyId}/systems/${s.id}`} className="text-sky-800 hover:underline">
+                  {s.name}
+                </a>
+              </td>
+              <td>{KIND[s.kind] ?? s.kind}</td>
+              <td className="tabular-nums">
+                {s.outputs} / {cases}
+              </td>
+              <td>
+                {s.outputs < cases && (s.kind === "RETRIEVAL" || s.kind === "IMPORTED") && (
+                  <CompleteSystem studyId={studyId} system={s} missing={cases - s.outputs} />
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <form onSubmit={onSubmit} className="space-y-3 rounded border border-stone-200 p-3">
         <p className="font-medium">Add a system</p>
-        <p className="text-xs text-stone-500">Add every system before raters begin: raters see a case only once every system has its candidate, and a candidate that appears in a case they have already seen is recognisable as new.</p>
+        <p className="text-xs text-stone-500">
+          Add every system before raters begin: raters see a case only once every system has its candidate, and a
+          candidate that appears in a case they have already seen is recognisable as new.
+        </p>
         <div className="flex gap-4">
-          <label className="flex items-center gap-2"><input type="radio" name="kind" value="retrieval" checked={kind === "retrieval"} onChange={() => setKind("retrieval")} /> Retrieval baseline (TF-IDF)</label>
-          <label className="flex items-center gap-2"><input type="radio" name="kind" value="imported" checked={kind === "imported"} onChange={() => setKind("imported")} /> Outputs of another system (file)</label>
-          <label className="flex items-center gap-2"><input type="radio" name="kind" value="llama" checked={kind === "llama"} onChange={() => setKind("llama")} /> LLM (GGUF model, generated here)</label>
-          <label className="flex items-center gap-2"><input type="radio" name="kind" value="openai" checked={kind === "openai"} onChange={() => setKind("openai")} /> LLM over HTTP (OpenAI-compatible)</label>
+          <label className="flex items-center gap-2">
+            <input
+              type="radio"
+              name="kind"
+              value="retrieval"
+              checked={kind === "retrieval"}
+              onChange={() => setKind("retrieval")}
+            />{" "}
+            Retrieval baseline (TF-IDF)
+          </label>
+          <label className="flex items-center gap-2">
+            <input
+              type="radio"
+              name="kind"
+              value="imported"
+              checked={kind === "imported"}
+              onChange={() => setKind("imported")}
+            />{" "}
+            Outputs of another system (file)
+          </label>
+          <label className="flex items-center gap-2">
+            <input
+              type="radio"
+              name="kind"
+              value="llama"
+              checked={kind === "llama"}
+              onChange={() => setKind("llama")}
+            />{" "}
+            LLM (GGUF model, generated here)
+          </label>
+          <label className="flex items-center gap-2">
+            <input
+              type="radio"
+              name="kind"
+              value="openai"
+              checked={kind === "openai"}
+              onChange={() => setKind("openai")}
+            />{" "}
+            LLM over HTTP (OpenAI-compatible)
+          </label>
         </div>
-        <label className="block font-medium">Name<input name="name" required className={inputClass} defaultValue={kind === "retrieval" ? "Retrieval baseline" : ""} key={kind} /></label>
+        <label className="block font-medium">
+          Name
+          <input
+            name="name"
+            required
+            className={inputClass}
+            defaultValue={kind === "retrieval" ? "Retrieval baseline" : ""}
+            key={kind}
+          />
+        </label>
         {kind === "llama" || kind === "openai" ? (
           <LlmFields studyId={studyId} models={models} defaults={llmDefaults} endpoint={kind === "openai"} key={kind} />
         ) : kind === "retrieval" ? (
           <fieldset className="space-y-1">
             <legend className="font-medium">Case library</legend>
-            <label className="flex items-center gap-2"><input type="radio" name="library" value="study" checked={library === "study"} onChange={() => setLibrary("study")} /> This study&apos;s cases, leave-one-out</label>
-            <label className="flex items-center gap-2"><input type="radio" name="library" value="file" checked={library === "file"} onChange={() => setLibrary("file")} /> A library file (CSV/JSONL with findings and impression, e.g. the OpenI reports)</label>
-            {library === "file" && <input type="file" name="file" required accept=".csv,.jsonl,.ndjson" className={inputClass} data-testid="library-file" />}
-            <p className="text-xs text-stone-500">Each case gets the impression of the library case with the most similar findings; a library case with the same id as the case is never used.</p>
+            <label className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="library"
+                value="study"
+                checked={library === "study"}
+                onChange={() => setLibrary("study")}
+              />{" "}
+              This study&apos;s cases, leave-one-out
+            </label>
+            <label className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="library"
+                value="file"
+                checked={library === "file"}
+                onChange={() => setLibrary("file")}
+              />{" "}
+              A library file (CSV/JSONL with findings and impression, e.g. the OpenI reports)
+            </label>
+            {library === "file" && (
+              <input
+                type="file"
+                name="file"
+                required
+                accept=".csv,.jsonl,.ndjson"
+                className={inputClass}
+                data-testid="library-file"
+              />
+            )}
+            <p className="text-xs text-stone-500">
+              Each case gets the impression of the library case with the most similar findings; a library case with the
+              same id as the case is never used.
+            </p>
           </fieldset>
         ) : (
           <label className="block font-medium">
-            Outputs file <span className="font-normal text-stone-500">(CSV or JSONL: a case id column and a text column)</span>
-            <input type="file" name="file" required accept=".csv,.jsonl,.ndjson" className={inputClass} data-testid="outputs-file" />
+            Outputs file{" "}
+            <span className="font-normal text-stone-500">(CSV or JSONL: a case id column and a text column)</span>
+            <input
+              type="file"
+              name="file"
+              required
+              accept=".csv,.jsonl,.ndjson"
+              className={inputClass}
+              data-testid="outputs-file"
+            />
           </label>
         )}
-        <button type="submit" disabled={upload.busy} className={buttonClass}>{upload.busy ? "Adding…" : "Add system"}</button>
-        {upload.error && <p role="status" className="text-red-700">{upload.error}</p>}
-        {message && <p role="status" className="text-emerald-800">{message}</p>}
+        <button type="submit" disabled={upload.busy} className={buttonClass}>
+          {upload.busy ? "Adding…" : "Add system"}
+        </button>
+        {upload.error && (
+          <p role="status" className="text-red-700">
+            {upload.error}
+          </p>
+        )}
+        {message && (
+          <p role="status" className="text-emerald-800">
+            {message}
+          </p>
+        )}
       </form>
     </div>
   );
@@ -97,12 +230,33 @@ function CompleteSystem({ studyId, system, missing }: { studyId: string; system:
   return (
     <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2 py-1" aria-label={`Complete ${system.name}`}>
       <span className="text-amber-800">{missing} case(s) without an output: raters cannot see them yet.</span>
-      {system.needsFile && <input type="file" name="file" required accept=".csv,.jsonl,.ndjson" className="text-xs" aria-label={system.kind === "IMPORTED" ? "Outputs file" : "Library file"} />}
-      <button type="submit" disabled={upload.busy} className="rounded border border-stone-300 px-2 py-0.5 text-xs font-medium hover:bg-stone-50">
+      {system.needsFile && (
+        <input
+          type="file"
+          name="file"
+          required
+          accept=".csv,.jsonl,.ndjson"
+          className="text-xs"
+          aria-label={system.kind === "IMPORTED" ? "Outputs file" : "Library file"}
+        />
+      )}
+      <button
+        type="submit"
+        disabled={upload.busy}
+        className="rounded border border-stone-300 px-2 py-0.5 text-xs font-medium hover:bg-stone-50"
+      >
         {upload.busy ? "Adding…" : system.kind === "RETRIEVAL" ? "Retrieve for them" : "Add their outputs"}
       </button>
-      {upload.error && <span role="status" className="text-red-700">{upload.error}</span>}
-      {message && <span role="status" className="text-emerald-800">{message}</span>}
+      {upload.error && (
+        <span role="status" className="text-red-700">
+          {upload.error}
+        </span>
+      )}
+      {message && (
+        <span role="status" className="text-emerald-800">
+          {message}
+        </span>
+      )}
     </form>
   );
 }

@@ -8,7 +8,8 @@ import { withRetryAfter } from "@/lib/accounts/sign-in-messages.ts";
 import { inSignInLine, SignInBusy } from "@/lib/accounts/sign-in-throttle.ts";
 
 // Options per request: whether the cookies it sets are Secure depends on how the request arrived.
-const handler = (req: NextRequest, ctx: RouteContext<"/api/auth/[...nextauth]">) => NextAuth(req, ctx, authOptionsFor(req.headers));
+const handler = (req: NextRequest, ctx: RouteContext<"/api/auth/[...nextauth]">) =>
+  NextAuth(req, ctx, authOptionsFor(req.headers));
 export { handler as GET };
 
 // next-auth checks its own CSRF token on sign-in, sign-out and session updates; the origin rule
@@ -32,7 +33,8 @@ export async function POST(req: NextRequest, ctx: RouteContext<"/api/auth/[...ne
     try {
       return await withRetryAfter(await inSignInLine(() => handler(limited, ctx)));
     } catch (e) {
-      if (e instanceof SignInBusy) return Response.json({ error: e.message }, { status: 503, headers: { "Retry-After": "5" } });
+      if (e instanceof SignInBusy)
+        return Response.json({ error: e.message }, { status: 503, headers: { "Retry-After": "5" } });
       throw e;
     }
   });

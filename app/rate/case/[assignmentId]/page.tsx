@@ -14,12 +14,16 @@ export const metadata = { title: "Rate a case — SecondRead" };
 export default async function RateCase({ params }: PageProps<"/rate/case/[assignmentId]">) {
   const user = await requireUser();
   const { assignmentId } = await params;
-  const view = await loadCase(db(), user.id, assignmentId).catch((e) => (e instanceof NotFoundError ? notFound() : e instanceof NotReadyError ? e : Promise.reject(e)));
+  const view = await loadCase(db(), user.id, assignmentId).catch((e) =>
+    e instanceof NotFoundError ? notFound() : e instanceof NotReadyError ? e : Promise.reject(e),
+  );
   if (view instanceof NotReadyError) {
     return (
       <Card title="Not ready yet">
         <p className="text-stone-700">{view.message}</p>
-        <Link href="/rate" className="mt-4 inline-block text-sm text-sky-800 underline">Back to my studies</Link>
+        <Link href="/rate" className="mt-4 inline-block text-sm text-sky-800 underline">
+          Back to my studies
+        </Link>
       </Card>
     );
   }

@@ -32,7 +32,13 @@ function useAutosave(view: CaseView, drafts: React.RefObject<Record<string, Draf
         const d = drafts.current[handle];
         let retry = false;
         try {
-          const res = await saveRatingAction({ assignmentId: view.assignmentId, handle, scores: d.scores, comment: d.comment, timeSpentMs: base.current[handle] + Date.now() - openedAt.current });
+          const res = await saveRatingAction({
+            assignmentId: view.assignmentId,
+            handle,
+            scores: d.scores,
+            comment: d.comment,
+            timeSpentMs: base.current[handle] + Date.now() - openedAt.current,
+          });
           if (!res.ok && !res.retry) {
             setError(res.error);
             setState((s) => ({ ...s, [handle]: "failed" }));
@@ -59,9 +65,13 @@ function useAutosave(view: CaseView, drafts: React.RefObject<Record<string, Draf
 
   const save = useCallback(
     (handle: string) => {
-      const q = (queues.current[handle] ??= { dirty: false, running: null });
+      queues.current[handle] ??= { dirty: false, running: null };
+      const q = queues.current[handle];
       q.dirty = true;
-      if (!q.running) q.running = run(handle).finally(() => (q.running = null));
+      if (!q.running)
+        q.running = run(handle).finally(() => {
+          q.running = null;
+        });
     },
     [run],
   );
@@ -84,7 +94,9 @@ function useAutosave(view: CaseView, drafts: React.RefObject<Record<string, Draf
 
 export function RatingForm({ view, criteria }: { view: CaseView; criteria: Criterion[] }) {
   const router = useRouter();
-  const [drafts, setDrafts] = useState<Record<string, Draft>>(() => Object.fromEntries(view.candidates.map((c) => [c.handle, { scores: c.scores, comment: c.comment }])));
+  const [drafts, setDrafts] = useState<Record<string, Draft>>(() =>
+    Object.fromEntries(view.candidates.map((c) => [c.handle, { scores: c.scores, comment: c.comment }])),
+  );
   const draftsRef = useRef(drafts);
   const { state, error, save, flush } = useAutosave(view, draftsRef);
   const formRef = useRef<HTMLFormElement>(null);
@@ -92,7 +104,10 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
 
   const update = (handle: string, change: { comment?: string; scores?: Partial<Scores> }) => {
     const d = draftsRef.current[handle];
-    const next = { ...draftsRef.current, [handle]: { comment: change.comment ?? d.comment, scores: { ...d.scores, ...change.scores } } };
+    const next = {
+      ...draftsRef.current,
+      [handle]: { comment: change.comment ?? d.comment, scores: { ...d.scores, ...change.scores } },
+    };
     draftsRef.current = next;
     setDrafts(next);
     save(handle);
@@ -115,7 +130,8 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
   };
   function onKeyDown(e: React.KeyboardEvent<HTMLFormElement>) {
     const el = e.target as HTMLElement;
-    if (el.tagName === "TEXTAREA" || (el as HTMLInputElement).type === "text" || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (el.tagName === "TEXTAREA" || (el as HTMLInputElement).type === "text" || e.altKey || e.ctrlKey || e.metaKey)
+      return;
     if (/^[1-5]$/.test(e.key) && el instanceof HTMLInputElement && el.type === "radio") {
       e.preventDefault();
       const group = el.closest<HTMLElement>("[role=radiogroup]")!;
@@ -131,52 +147,95 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
     }
   }
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves once per case, not at every answer
   useEffect(() => {
     // Start where work remains: the first criterion without a score.
     const first = groups().find((g) => !g.querySelector("input:checked"));
     focusGroup(first);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [view.assignmentId]);
 
   return (
     <form ref={formRef} onKeyDown={onKeyDown} onSubmit={(e) => e.preventDefault()} className="space-y-6">
       <div className="flex flex-wrap items-center gap-4">
-        <h1 className="text-xl font-semibold tracking-tight">Case {view.index} of {view.total}</h1>
+        <h1 className="text-xl font-semibold tracking-tight">
+          Case {view.index} of {view.total}
+        </h1>
         <span className="text-sm text-stone-500">{view.studyName}</span>
         <span className="flex-1" />
         <span className="text-sm text-stone-500" aria-live="polite" data-testid="save-status">
-          {Object.values(state).some((s) => s === "failed") ? "Not saved — see the message below" : Object.values(state).some((s) => s === "retrying") ? "Connection problem — retrying, your scores are kept" : Object.values(state).some((s) => s === "saving") ? "Saving…" : Object.keys(state).length ? "All changes saved" : ""}
+          {Object.values(state).some((s) => s === "failed")
+            ? "Not saved — see the message below"
+            : Object.values(state).some((s) => s === "retrying")
+              ? "Connection problem — retrying, your scores are kept"
+              : Object.values(state).some((s) => s === "saving")
+                ? "Saving…"
+                : Object.keys(state).length
+                  ? "All changes saved"
+                  : ""}
         </span>
       </div>
-      {error && <p role="status" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">{error}</p>}
+      {error && (
+        <p role="status" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          {error}
+        </p>
+      )}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-        <section aria-labelledby="findings-h" className="self-start rounded-lg border border-stone-200 bg-white p-5 lg:sticky lg:top-4">
-          <h2 id="findings-h" className="text-sm font-semibold uppercase tracking-wide text-stone-500">Findings</h2>
-          <p className="mt-2 leading-relaxed" data-testid="findings">{view.findings}</p>
+        <section
+          aria-labelledby="findings-h"
+          className="self-start rounded-lg border border-stone-200 bg-white p-5 lg:sticky lg:top-4"
+        >
+          <h2 id="findings-h" className="text-sm font-semibold uppercase tracking-wide text-stone-500">
+            Findings
+          </h2>
+          <p className="mt-2 leading-relaxed" data-testid="findings">
+            {view.findings}
+          </p>
           <details className="mt-6 text-sm text-stone-600">
             <summary className="cursor-pointer font-medium text-stone-700">Criteria and scale</summary>
             <dl className="mt-2 space-y-2">
               {criteria.map((c) => (
-                <div key={c.key}><dt className="font-medium">{c.label}</dt><dd>{c.definition} 1 = {c.low}; 5 = {c.high}.</dd></div>
+                <div key={c.key}>
+                  <dt className="font-medium">{c.label}</dt>
+                  <dd>
+                    {c.definition} 1 = {c.low}; 5 = {c.high}.
+                  </dd>
+                </div>
               ))}
             </dl>
           </details>
-          <p className="mt-4 text-xs text-stone-500">Keys: 1–5 score the focused criterion and move on · ←/→ change it · N next case · P previous case. Scores save as you go.</p>
+          <p className="mt-4 text-xs text-stone-500">
+            Keys: 1–5 score the focused criterion and move on · ←/→ change it · N next case · P previous case. Scores
+            save as you go.
+          </p>
         </section>
 
         <div className="space-y-6">
           {view.candidates.map((c) => (
-            <section key={c.handle} aria-label={`Candidate ${c.label}`} className="rounded-lg border border-stone-200 bg-white p-5" data-testid="candidate">
+            <section
+              key={c.handle}
+              aria-label={`Candidate ${c.label}`}
+              className="rounded-lg border border-stone-200 bg-white p-5"
+              data-testid="candidate"
+            >
               <div className="flex items-baseline gap-3">
                 <h2 className="text-lg font-semibold">Candidate {c.label}</h2>
                 <span className="flex-1" />
                 <span className="text-xs text-stone-500">{complete(drafts[c.handle]) ? "complete" : "to do"}</span>
               </div>
-              <p className="mt-2 rounded bg-stone-50 p-3 leading-relaxed" data-testid="candidate-text">{c.text}</p>
+              <p className="mt-2 rounded bg-stone-50 p-3 leading-relaxed" data-testid="candidate-text">
+                {c.text}
+              </p>
               <div className="mt-4 space-y-3">
                 {criteria.map((k) => (
-                  <div key={k.key} role="radiogroup" aria-label={`${k.label} for candidate ${c.label}`} data-handle={c.handle} data-criterion={k.key} className="grid items-center gap-2 sm:grid-cols-[12rem_1fr]">
+                  <div
+                    key={k.key}
+                    role="radiogroup"
+                    aria-label={`${k.label} for candidate ${c.label}`}
+                    data-handle={c.handle}
+                    data-criterion={k.key}
+                    className="grid items-center gap-2 sm:grid-cols-[12rem_1fr]"
+                  >
                     <div>
                       <div className="text-sm font-medium">{k.label}</div>
                       <div className="text-xs text-stone-500">{k.definition}</div>
@@ -209,7 +268,9 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
                     type="text"
                     maxLength={2000}
                     defaultValue={c.comment}
-                    onBlur={(e) => e.target.value !== drafts[c.handle].comment && update(c.handle, { comment: e.target.value })}
+                    onBlur={(e) =>
+                      e.target.value !== drafts[c.handle].comment && update(c.handle, { comment: e.target.value })
+                    }
                     className="mt-1 block w-full rounded border border-stone-300 px-3 py-1.5"
                   />
                 </label>
@@ -220,10 +281,29 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
       </div>
 
       <div className="flex items-center gap-3 border-t border-stone-200 pt-4">
-        {view.prevId ? <button type="button" onClick={() => go(view.prevId)} className="rounded border border-stone-300 bg-white px-4 py-2 text-sm">← Previous case</button> : <Link href="/rate" className="text-sm text-stone-600 underline">My studies</Link>}
+        {view.prevId ? (
+          <button
+            type="button"
+            onClick={() => go(view.prevId)}
+            className="rounded border border-stone-300 bg-white px-4 py-2 text-sm"
+          >
+            ← Previous case
+          </button>
+        ) : (
+          <Link href="/rate" className="text-sm text-stone-600 underline">
+            My studies
+          </Link>
+        )}
         <span className="flex-1" />
-        <span className="text-sm text-stone-600">{allDone ? "This case is complete." : "Score every candidate on all five criteria."}</span>
-        <button id="next-case" type="button" onClick={() => go(view.nextId)} className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700">
+        <span className="text-sm text-stone-600">
+          {allDone ? "This case is complete." : "Score every candidate on all five criteria."}
+        </span>
+        <button
+          id="next-case"
+          type="button"
+          onClick={() => go(view.nextId)}
+          className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700"
+        >
           {view.nextId ? "Next case →" : "Finish"}
         </button>
       </div>

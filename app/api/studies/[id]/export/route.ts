@@ -8,6 +8,9 @@ export async function GET(_req: Request, ctx: RouteContext<"/api/studies/[id]/ex
   return withUser(async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
-    return csvResponse(exportRatingsCsv(db(), user, id), `secondread-ratings-${id}-${new Date().toISOString().slice(0, 10)}.csv`);
+    return csvResponse(
+      exportRatingsCsv(db(), user, id),
+      `secondread-ratings-${id}-${new Date().toISOString().slice(0, 10)}.csv`,
+    );
   });
 }

@@ -6,7 +6,11 @@ import { readJsonLimited } from "@/lib/platform/body-limit.ts";
 import { mutation, withUser } from "@/lib/web/http.ts";
 
 async function generatedSystems(studyId: string) {
-  return db().system.findMany({ where: { studyId, kind: { in: ["LLAMA", "OPENAI_COMPATIBLE"] } }, orderBy: { createdAt: "asc" }, select: { id: true, name: true } });
+  return db().system.findMany({
+    where: { studyId, kind: { in: ["LLAMA", "OPENAI_COMPATIBLE"] } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, name: true },
+  });
 }
 
 /** Progress of every generated system of the study. */
@@ -16,7 +20,9 @@ export async function GET(_req: Request, ctx: RouteContext<"/api/studies/[id]/ge
     const { id } = await ctx.params;
     await queueFor(process.env.DATABASE_URL!);
     const systems = await generatedSystems(id);
-    const progress = await Promise.all(systems.map(async (s) => ({ name: s.name, ...(await generationProgress(db(), s.id)) })));
+    const progress = await Promise.all(
+      systems.map(async (s) => ({ name: s.name, ...(await generationProgress(db(), s.id)) })),
+    );
     return Response.json({ systems: progress }, { headers: { "Cache-Control": "no-store" } });
   });
 }
@@ -27,7 +33,8 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/ge
     assertAdmin(user);
     const { id } = await ctx.params;
     const body = await readJsonLimited<{ systemId?: string; action?: string }>(req, 256 * 1024, {});
-    if (!(await generatedSystems(id)).some((s) => s.id === body.systemId)) throw new UserInputError("Choose a generated system of this study.");
+    if (!(await generatedSystems(id)).some((s) => s.id === body.systemId))
+      throw new UserInputError("Choose a generated system of this study.");
     const boss = await queueFor(process.env.DATABASE_URL!);
     if (body.action === "start") return Response.json(await startGeneration(db(), boss, user, body.systemId!));
     if (body.action === "cancel") return Response.json(await cancelGeneration(db(), boss, user, body.systemId!));

@@ -8,6 +8,9 @@ export async function GET(_req: Request, ctx: RouteContext<"/api/studies/[id]/ou
   return withUser(async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
-    return csvResponse(exportOutputsCsv(db(), user, id), `secondread-outputs-${id}-${new Date().toISOString().slice(0, 10)}.csv`);
+    return csvResponse(
+      exportOutputsCsv(db(), user, id),
+      `secondread-outputs-${id}-${new Date().toISOString().slice(0, 10)}.csv`,
+    );
   });
 }

@@ -8,6 +8,9 @@ export async function GET(_req: Request, ctx: RouteContext<"/api/studies/[id]/su
   return withUser(async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
-    return csvResponse(exportSummaryCsv(db(), user, id), `secondread-summary-${id}-${new Date().toISOString().slice(0, 10)}.csv`);
+    return csvResponse(
+      exportSummaryCsv(db(), user, id),
+      `secondread-summary-${id}-${new Date().toISOString().slice(0, 10)}.csv`,
+    );
   });
 }

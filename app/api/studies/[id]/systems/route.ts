@@ -22,7 +22,11 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/sy
       return Response.json({ id: system.id });
     }
     if (form.get("kind") === "llama" || form.get("kind") === "openai") {
-      const adapters = form.getAll("adapter").map(String).filter(Boolean).map((file) => ({ file, scale: Number(form.get(`adapterScale:${file}`) ?? 1) }));
+      const adapters = form
+        .getAll("adapter")
+        .map(String)
+        .filter(Boolean)
+        .map((file) => ({ file, scale: Number(form.get(`adapterScale:${file}`) ?? 1) }));
       let settings: Record<string, unknown>;
       try {
         settings = JSON.parse(String(form.get("settings") || "{}"));
@@ -32,11 +36,27 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/sy
       const template = String(form.get("template") ?? "");
       const system =
         form.get("kind") === "openai"
-          ? await addOpenAiSystem(db(), user, id, { name, baseUrl: String(form.get("baseUrl") ?? ""), model: String(form.get("endpointModel") ?? ""), apiKeyEnv: String(form.get("apiKeyEnv") ?? ""), template, settings })
-          : await addLlamaSystem(db(), user, id, { name, model: String(form.get("model") ?? ""), adapters, template, settings });
+          ? await addOpenAiSystem(db(), user, id, {
+              name,
+              baseUrl: String(form.get("baseUrl") ?? ""),
+              model: String(form.get("endpointModel") ?? ""),
+              apiKeyEnv: String(form.get("apiKeyEnv") ?? ""),
+              template,
+              settings,
+            })
+          : await addLlamaSystem(db(), user, id, {
+              name,
+              model: String(form.get("model") ?? ""),
+              adapters,
+              template,
+              settings,
+            });
       return Response.json({ id: system.id });
     }
-    const { system, missing } = await addImportedSystem(db(), user, id, { name, file: await fileField(form, "file", max) });
+    const { system, missing } = await addImportedSystem(db(), user, id, {
+      name,
+      file: await fileField(form, "file", max),
+    });
     return Response.json({ id: system.id, missing });
   });
 }

@@ -10,18 +10,31 @@ export const metadata = { title: "System outputs — SecondRead" };
 export default async function SystemOutputs({ params }: PageProps<"/admin/studies/[id]/systems/[systemId]">) {
   await requireAdmin();
   const { id, systemId } = await params;
-  const system = await db().system.findFirst({ where: { id: systemId, studyId: id }, include: { study: { select: { name: true } } } });
+  const system = await db().system.findFirst({
+    where: { id: systemId, studyId: id },
+    include: { study: { select: { name: true } } },
+  });
   if (!system) notFound();
-  const outputs = await db().output.findMany({ where: { systemId }, include: { case: { select: { position: true, sourceId: true, findings: true } } }, orderBy: { case: { position: "asc" } } });
+  const outputs = await db().output.findMany({
+    where: { systemId },
+    include: { case: { select: { position: true, sourceId: true, findings: true } } },
+    orderBy: { case: { position: "asc" } },
+  });
   return (
     <div className="space-y-6">
       <div>
-        <Link href={`/admin/studies/${id}`} className="text-sm text-sky-800 underline">← {system.study.name}</Link>
+        <Link href={`/admin/studies/${id}`} className="text-sm text-sky-800 underline">
+          ← {system.study.name}
+        </Link>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight">{system.name}</h1>
-        <p className="text-sm text-stone-500">{system.kind} · {outputs.length} outputs</p>
+        <p className="text-sm text-stone-500">
+          {system.kind} · {outputs.length} outputs
+        </p>
       </div>
       <Card title="Configuration">
-        <pre className="max-h-72 overflow-auto whitespace-pre-wrap text-xs">{JSON.stringify({ config: system.config, provenance: system.provenance }, null, 2)}</pre>
+        <pre className="max-h-72 overflow-auto whitespace-pre-wrap text-xs">
+          {JSON.stringify({ config: system.config, provenance: system.provenance }, null, 2)}
+        </pre>
       </Card>
       <Card title="Outputs">
         <ol className="space-y-4 text-sm">
@@ -29,7 +42,10 @@ export default async function SystemOutputs({ params }: PageProps<"/admin/studie
             const p = o.provenance as Record<string, unknown>;
             return (
               <li key={o.id} className="border-t border-stone-100 pt-3" data-testid="output">
-                <div className="text-xs text-stone-500">Case {o.case.position} · id {o.case.sourceId}{typeof p.warning === "string" && <span className="ml-2 text-amber-700">⚠ {p.warning}</span>}</div>
+                <div className="text-xs text-stone-500">
+                  Case {o.case.position} · id {o.case.sourceId}
+                  {typeof p.warning === "string" && <span className="ml-2 text-amber-700">⚠ {p.warning}</span>}
+                </div>
                 <p className="mt-1">{o.text}</p>
                 <details className="mt-1 text-xs text-stone-600">
                   <summary className="cursor-pointer">Provenance</summary>

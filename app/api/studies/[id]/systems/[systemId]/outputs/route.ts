@@ -11,7 +11,10 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/sy
     const { id, systemId } = await ctx.params;
     const max = readEnv().IMPORT_MAX_BYTES;
     const form = await readForm(req, max);
-    const file = form.get("file") instanceof File && (form.get("file") as File).size > 0 ? await fileField(form, "file", max) : null;
+    const file =
+      form.get("file") instanceof File && (form.get("file") as File).size > 0
+        ? await fileField(form, "file", max)
+        : null;
     return Response.json(await completeSystem(db(), user, id, systemId, file));
   });
 }
