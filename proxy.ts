@@ -2,13 +2,14 @@ import { withAuth, type NextRequestWithAuth } from "next-auth/middleware";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { refuseCrossOrigin } from "./lib/platform/same-origin.ts";
 import { HSTS, pageCsp, servedOverHttps } from "./lib/platform/security-headers.ts";
+import { env } from "./lib/platform/env.ts";
 
 // Signed-out visitors go to the login page. Roles are checked on the server by each page,
 // action and route (lib/accounts/auth.ts, lib/accounts/access.ts), not here. API routes answer 401 themselves
 // and stay out of the proxy, which would buffer (and cap) large uploads.
 const auth = withAuth({
   pages: { signIn: "/login" },
-  secret: process.env.AUTH_SECRET,
+  secret: env().AUTH_SECRET,
   cookies: { sessionToken: { name: "next-auth.session-token" } },
 });
 
@@ -20,7 +21,7 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
 
   // Anything but GET/HEAD to a page is a server action (Next-Action header, or a form posting
   // $ACTION_ID_…). Next.js only answers a foreign Origin with a 500 and lets a missing one through.
-  const refused = refuseCrossOrigin(req);
+  const refused = refuseCrossOrigin(req, env().NEXTAUTH_URL);
   if (refused) return refused;
 
   // withAuth leaves /login alone and redirects signed-out visitors elsewhere.
@@ -28,8 +29,8 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   if (redirect) return redirect;
 
   const nonce = btoa(crypto.randomUUID());
-  const https = servedOverHttps(req.headers);
-  const csp = pageCsp(nonce, { dev: process.env.NODE_ENV === "development", https });
+  const https = servedOverHttps(req.headers, env().NEXTAUTH_URL);
+  const csp = pageCsp(nonce, { dev: env().NODE_ENV === "development", https });
   // Next.js reads the nonce from the request's policy and puts it on its own scripts.
   const headers = new Headers(req.headers);
   headers.set("Content-Security-Policy", csp);

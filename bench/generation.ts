@@ -24,7 +24,7 @@ const MODEL_PATH = values.model ? path.resolve(values.model) : path.join(ROOT, "
 process.env.SECONDREAD_MODEL_DIRS = [process.env.SECONDREAD_MODEL_DIRS, path.dirname(MODEL_PATH)]
   .filter(Boolean)
   .join(":");
-const { readEnv } = await import("../lib/platform/env.ts");
+const { readEnv, rereadEnv } = await import("../lib/platform/env.ts");
 const { openDatabase } = await import("../lib/runtime/runtime.ts");
 const { createDb } = await import("../lib/platform/db.ts");
 const { createStudy } = await import("../lib/studies/studies.ts");
@@ -120,6 +120,7 @@ async function rawDecode(parallel: number, prompts: number, threadsUsed: number)
 async function endToEnd(parallel: number | "measured") {
   if (parallel === "measured") delete process.env.SECONDREAD_PARALLEL;
   else process.env.SECONDREAD_PARALLEL = String(parallel);
+  rereadEnv(); // settings are read once per process; this benchmark changes one between runs
   const database = await openDatabase(readEnv(), { name: "secondread_bench", log: () => {} });
   const db = createDb(database.url);
   const stamp = Date.now();

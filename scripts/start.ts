@@ -56,7 +56,7 @@ async function stopChild(child: ReturnType<typeof spawn> | null) {
 database = await openDatabase(env);
 if (stopping) await new Promise(() => {}); // a signal came while it started: shutdown() exits
 const credsFile = path.join(dataDir(env), "demo-credentials.json");
-if (process.env.SECONDREAD_DEMO !== "0") {
+if (env.SECONDREAD_DEMO !== "0") {
   const db = createDb(database!.url);
   const creds = await seedDemo(db, database!.url, (c) => {
     fs.mkdirSync(path.dirname(credsFile), { recursive: true });
@@ -103,7 +103,7 @@ web = spawn(
       ...childEnv,
       NODE_ENV: "production",
       AUTH_SECRET: authSecret(env),
-      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
+      NEXTAUTH_URL: env.NEXTAUTH_URL ?? url,
     },
   },
 );
@@ -134,7 +134,7 @@ function announce() {
   }
   // Changes are accepted from this one address (the same-origin rule): say so before a colleague
   // on another machine finds every save refused.
-  if (!process.env.NEXTAUTH_URL)
+  if (!env.NEXTAUTH_URL)
     console.log(
       `  (open it as ${url}; for other machines, restart with NEXTAUTH_URL=http://<this machine's name>:${env.PORT})`,
     );

@@ -20,6 +20,7 @@ import { DEFAULT_TEMPLATE, renderPrompt } from "../lib/systems/llm-config.ts";
 import { readReports, splitOf } from "./lib/openi-split.ts";
 import { formatTables } from "./lib/evaluation.ts";
 import { runEvaluation } from "./eval.ts";
+import { rereadEnv } from "../lib/platform/env.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const REPORTS_CSV = path.join(ROOT, "prisma", "demo", "indiana_reports.csv");
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
 
   // The test split, used only here, after every choice was made on dev.
   process.env.SECONDREAD_MODEL_DIRS = [process.env.SECONDREAD_MODEL_DIRS, outDir].filter(Boolean).join(":");
+  rereadEnv(); // settings are read once per process: the new folder must be seen
   const ev = await runEvaluation({
     cases: REPORTS_CSV,
     split: "test",

@@ -4,7 +4,7 @@ import { changeOwnPassword } from "@/lib/accounts/accounts.ts";
 import { reissueSession, requireUser } from "@/lib/accounts/auth.ts";
 import { clientAddress } from "@/lib/platform/client-address.ts";
 import { db } from "@/lib/platform/db.ts";
-import { readEnv } from "@/lib/platform/env.ts";
+import { env } from "@/lib/platform/env.ts";
 import { headers } from "next/headers";
 
 /** Every other session of the user ends; this browser's continues under a re-issued cookie. */
@@ -19,7 +19,7 @@ export async function changePasswordAction(_: unknown, form: FormData) {
         newPassword: String(form.get("newPassword") ?? ""),
         repeatPassword: String(form.get("repeatPassword") ?? ""),
       },
-      clientAddress(await headers(), readEnv().SECONDREAD_TRUST_PROXY),
+      clientAddress(await headers(), env().SECONDREAD_TRUST_PROXY),
     );
     await reissueSession(user, sessionVersion);
   });

@@ -10,7 +10,7 @@ import { servedOverHttps } from "../platform/security-headers.ts";
 import { endSessions, sessionUser, sessionVersionForSignIn, type SessionUser } from "./sessions.ts";
 import { checkCredentials, EMAIL_MAX, PASSWORD_MAX } from "./users.ts";
 import { clientAddress } from "../platform/client-address.ts";
-import { readEnv } from "../platform/env.ts";
+import { env, required } from "../platform/env.ts";
 import { limitedSignIn, SignInLimited } from "./sign-in-throttle.ts";
 
 const SESSION_MAX_AGE = 12 * 60 * 60;
@@ -38,9 +38,9 @@ const plausible = (v: unknown, max: number): v is string =>
   typeof v === "string" && v.length > 0 && v.length <= max && !/\p{Cc}/u.test(v);
 
 export const authOptions: NextAuthOptions = {
-  secret: process.env.AUTH_SECRET,
+  secret: env().AUTH_SECRET,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
-  cookies: cookieOptions(process.env.NEXTAUTH_URL?.startsWith("https://") ?? false),
+  cookies: cookieOptions(env().NEXTAUTH_URL?.startsWith("https://") ?? false),
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({
@@ -56,7 +56,7 @@ export const authOptions: NextAuthOptions = {
         )
           return null;
         // Throws SignInLimited (its message tells the login form when to try again) once limits are reached.
-        const from = { email, address: clientAddress(req?.headers ?? {}, readEnv().SECONDREAD_TRUST_PROXY) };
+        const from = { email, address: clientAddress(req?.headers ?? {}, env().SECONDREAD_TRUST_PROXY) };
         try {
           const user = await limitedSignIn(db(), from, () => checkCredentials(db(), email, password));
           // The version read with the hash that was checked: see the jwt callback.
@@ -102,17 +102,17 @@ export const authOptions: NextAuthOptions = {
 /** The options for one request to /api/auth: cookies are Secure when it came over https. */
 export const authOptionsFor = (requestHeaders: Pick<Headers, "get">): NextAuthOptions => ({
   ...authOptions,
-  cookies: cookieOptions(servedOverHttps(requestHeaders)),
+  cookies: cookieOptions(servedOverHttps(requestHeaders, env().NEXTAUTH_URL)),
 });
 
 /** After the user changed their own password: this browser's session continues under the new version. */
 export async function reissueSession(user: SessionUser, sessionVersion: number) {
   const value = await encode({
     token: { sub: user.id, name: user.name, email: user.email, sv: sessionVersion },
-    secret: process.env.AUTH_SECRET ?? "",
+    secret: required("AUTH_SECRET"),
     maxAge: SESSION_MAX_AGE,
   });
-  const secure = servedOverHttps(await headers());
+  const secure = servedOverHttps(await headers(), env().NEXTAUTH_URL);
   (await cookies()).set(SESSION_COOKIE, value, {
     httpOnly: true,
     sameSite: "lax",
@@ -129,9 +129,7 @@ export async function currentUser(): Promise<SessionUser | null> {
   // The cookie decoded here and checked once: getServerSession would run the jwt callback, which reads
   // the user too (a second query on every page, action and route).
   const cookie = (await cookies()).get(SESSION_COOKIE)?.value;
-  const claims = cookie
-    ? await decode({ token: cookie, secret: process.env.AUTH_SECRET ?? "" }).catch(() => null)
-    : null;
+  const claims = cookie ? await decode({ token: cookie, secret: required("AUTH_SECRET") }).catch(() => null) : null;
   return sessionUser(db(), claims);
 }
 

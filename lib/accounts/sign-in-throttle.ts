@@ -6,13 +6,13 @@
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import type { Db } from "../platform/db.ts";
-import { readEnv, type Env } from "../platform/env.ts";
+import { type Env, env as settings } from "../platform/env.ts";
 import { limitedCode, type LimitScope } from "./sign-in-messages.ts";
 
 export type LimitRule = { limit: number; backoffMs: number; backoffMaxMs: number; windowMs: number };
 export type LimitSettings = Record<LimitScope, LimitRule>;
 
-export function limitSettings(env: Env = readEnv()): LimitSettings {
+export function limitSettings(env: Env = settings()): LimitSettings {
   const rule = (limit: number): LimitRule => ({
     limit,
     backoffMs: env.SECONDREAD_SIGNIN_BACKOFF_SECONDS * 1000,

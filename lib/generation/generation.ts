@@ -6,6 +6,7 @@ import { assertAdmin } from "../accounts/access.ts";
 import { audit } from "../platform/audit.ts";
 import { NotFoundError, UserInputError } from "../platform/errors.ts";
 import type { Actor } from "../accounts/users.ts";
+import { env } from "../platform/env.ts";
 
 export const QUEUE = "generate-impression";
 export type JobData = { systemId: string; caseId: string };
@@ -14,7 +15,7 @@ export const JOBS_CHANNEL = "secondread_jobs";
 const GENERATED = ["LLAMA", "OPENAI_COMPATIBLE"];
 
 /** Seconds a job may stay active before pg-boss hands it to another worker (a worker killed mid-case). */
-export const jobTimeoutSeconds = () => Number(process.env.GENERATION_JOB_TIMEOUT_S ?? 900);
+export const jobTimeoutSeconds = () => env().GENERATION_JOB_TIMEOUT_S;
 
 const holder = globalThis as unknown as { secondreadBoss?: Map<string, Promise<PgBoss>> };
 
@@ -33,7 +34,7 @@ export function queueFor(url: string, opts: { supervise?: boolean } = {}): Promi
           supervise: opts.supervise ?? false,
           schedule: false,
           max: 4,
-          maintenanceIntervalSeconds: Number(process.env.GENERATION_MAINTENANCE_S ?? 30),
+          maintenanceIntervalSeconds: env().GENERATION_MAINTENANCE_S,
         });
         boss.on("error", (e) => console.error("[queue]", e.message));
         await boss.start();

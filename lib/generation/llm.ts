@@ -7,7 +7,7 @@ import type { LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaModel } 
 
 type Lane = { sequence: LlamaContextSequence; completion: LlamaCompletion };
 import { normalizeModelOutput, renderPrompt, type LlamaConfig, type Settings } from "../systems/llm-config.ts";
-import { readEnv } from "../platform/env.ts";
+import { env } from "../platform/env.ts";
 import { checkLlamaFiles, resolveModelPath, sha256File } from "../systems/models.ts";
 import type { Generated } from "./engine.ts";
 
@@ -21,8 +21,8 @@ export const SMALL_MODEL_BYTES = 64 * 1024 * 1024;
  * and 78 on two, the threads spending their time waiting for each other.
  */
 export function threadCount(modelBytes = Infinity): number {
-  const fromEnv = Number(process.env.SECONDREAD_THREADS);
-  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  const fromEnv = env().SECONDREAD_THREADS;
+  if (fromEnv) return fromEnv;
   return modelBytes < SMALL_MODEL_BYTES ? 1 : Math.max(1, os.availableParallelism());
 }
 
@@ -51,7 +51,7 @@ export function chooseSequences(available: number, oneMs: number, batchedMs: num
 
 /** getLlama's gpu option from SECONDREAD_GPU. */
 export function gpuOption(): false | "auto" | "cuda" | "vulkan" {
-  const gpu = readEnv().SECONDREAD_GPU;
+  const gpu = env().SECONDREAD_GPU;
   return gpu === "off" ? false : gpu;
 }
 

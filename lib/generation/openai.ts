@@ -1,6 +1,7 @@
 // Systems of kind OPENAI_COMPATIBLE: the same rendered prompt sent to an OpenAI-compatible
 // completions endpoint (vLLM, llama.cpp's server, Ollama), with retries and back-off.
 import { readBodyLimited } from "../platform/body-limit.ts";
+import { apiKey } from "../platform/env.ts";
 import { normalizeModelOutput, renderPrompt } from "../systems/llm-config.ts";
 import type { OpenAiConfig } from "../systems/openai-config.ts";
 import type { Generated } from "./engine.ts";
@@ -18,7 +19,7 @@ export class OpenAiEngine {
 
   private async call(prompt: string) {
     const { settings, baseUrl, model, apiKeyEnv } = this.config;
-    const key = apiKeyEnv ? process.env[apiKeyEnv] : undefined;
+    const key = apiKeyEnv ? apiKey(apiKeyEnv) : undefined;
     if (apiKeyEnv && !key)
       throw new Error(`The environment variable ${apiKeyEnv} (the endpoint's API key) is not set on the worker.`);
     const res = await fetch(`${baseUrl}/completions`, {

@@ -13,6 +13,7 @@ import { openAiConfigSchema } from "../systems/openai-config.ts";
 import { addOutputs, type NewOutput } from "../systems/outputs.ts";
 import { JOBS_CHANNEL, QUEUE, queueFor, type JobData } from "./generation.ts";
 import pg from "pg";
+import { env } from "../platform/env.ts";
 
 type Log = (line: string) => void;
 type AnyEngine = Engine | OpenAiEngine;
@@ -26,8 +27,7 @@ type Result = { claimed: Claimed; output?: NewOutput; error?: string; giveBack?:
 
 /** SECONDREAD_PARALLEL, when set, is used as given; otherwise an engine measures (see Engine.calibrate). */
 function configuredParallel(): number | null {
-  const n = Number(process.env.SECONDREAD_PARALLEL);
-  return Number.isInteger(n) && n > 0 ? n : null;
+  return env().SECONDREAD_PARALLEL ?? null;
 }
 
 /** Cases a worker works on at once (a local model may then lend fewer sequences: Engine.calibrate). */
@@ -42,10 +42,7 @@ const SLOW_CASE_MS = 2000;
  * Jobs a lane fetches at once (SECONDREAD_FETCH_BATCH): by default 16 per worker shared by its
  * lanes, so one worker holds at most about 32 jobs (a batch in hand, one fetched ahead).
  */
-const fetchBatch = () => {
-  const n = Number(process.env.SECONDREAD_FETCH_BATCH ?? Math.ceil(16 / parallelSequences()));
-  return Number.isInteger(n) && n > 0 ? n : 4;
-};
+const fetchBatch = () => env().SECONDREAD_FETCH_BATCH ?? Math.ceil(16 / parallelSequences());
 
 export class Worker {
   private engines = new Map<string, Promise<AnyEngine>>();

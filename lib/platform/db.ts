@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { required } from "./env.ts";
 
 export type Db = PrismaClient;
 
@@ -12,9 +13,7 @@ const holder = globalThis as unknown as { secondreadDb?: PrismaClient };
 
 export function db(): PrismaClient {
   if (!holder.secondreadDb) {
-    const url = process.env.DATABASE_URL;
-    if (!url) throw new Error("DATABASE_URL is not set (start SecondRead with `npm start`).");
-    holder.secondreadDb = createDb(url);
+    holder.secondreadDb = createDb(required("DATABASE_URL"));
   }
   return holder.secondreadDb;
 }

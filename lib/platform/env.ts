@@ -15,6 +15,8 @@ const schema = z.object({
       message: "must be the http(s):// address users open, e.g. https://secondread.example.org",
     })
     .optional(),
+  // Set by Next.js (`next dev`: development); only the page CSP looks at it.
+  NODE_ENV: z.enum(["development", "production", "test"]).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   // Where the web server listens (every interface unless set): 127.0.0.1 behind a proxy on the same host.
   HOST: z
@@ -23,6 +25,8 @@ const schema = z.object({
     .optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   SECONDREAD_DATA_DIR: z.string().min(1).default(".data"),
+  // `npm start` creates the demo study unless this is "0".
+  SECONDREAD_DEMO: z.enum(["0", "1"], { message: 'must be "0" or "1"' }).default("1"),
   IMPORT_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -50,6 +54,17 @@ const schema = z.object({
   SECONDREAD_SIGNIN_ADDRESS_LIMIT: z.coerce.number().int().min(1).max(100000).default(50),
   SECONDREAD_SIGNIN_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   SECONDREAD_SIGNIN_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+  // Generation (lib/generation): cases a worker works on at once (unset: measured per model), jobs a
+  // lane fetches at once, llama.cpp threads (unset: 1 for a small model, else every core), seconds a
+  // job may stay active before another worker gets it, and how often pg-boss's maintenance runs.
+  SECONDREAD_PARALLEL: z.coerce.number().int().min(1).max(256).optional(),
+  SECONDREAD_FETCH_BATCH: z.coerce.number().int().min(1).max(1000).optional(),
+  SECONDREAD_THREADS: z.coerce.number().int().min(1).max(1024).optional(),
+  GENERATION_JOB_TIMEOUT_S: z.coerce.number().int().min(1).max(86400).default(900),
+  GENERATION_MAINTENANCE_S: z.coerce.number().int().min(1).max(3600).default(30),
+  // Model folders: models/ (or SECONDREAD_MODELS_DIR) and the ":"-separated SECONDREAD_MODEL_DIRS.
+  SECONDREAD_MODELS_DIR: z.string().min(1).optional(),
+  SECONDREAD_MODEL_DIRS: z.string().default(""),
   SECONDREAD_SIGNIN_WINDOW_SECONDS: z.coerce
     .number()
     .int()
@@ -72,10 +87,33 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
-/** For the running web app, where start.ts has already resolved the database and secret. */
-export function appEnv() {
-  const env = readEnv();
-  if (!env.DATABASE_URL) throw new ConfigError("DATABASE_URL is not set (start SecondRead with `npm start`).");
-  if (!env.AUTH_SECRET) throw new ConfigError("AUTH_SECRET is not set (start SecondRead with `npm start`).");
-  return { ...env, DATABASE_URL: env.DATABASE_URL, AUTH_SECRET: env.AUTH_SECRET };
+let cached: Env | undefined;
+
+/** The settings of this process, read and checked once (a bad value stops it with the setting named). */
+export function env(): Env {
+  cached ??= readEnv();
+  return cached;
+}
+
+/** Reads process.env again: for tests and benchmarks that change a setting between runs. */
+export function rereadEnv(): Env {
+  cached = undefined;
+  return env();
+}
+
+/** A setting the running app cannot do without (`npm start` always sets these). */
+export function required(name: "DATABASE_URL" | "AUTH_SECRET"): string {
+  const value = env()[name];
+  if (!value) throw new ConfigError(`${name} is not set (start SecondRead with \`npm start\`).`);
+  return value;
+}
+
+/**
+ * An OpenAI-compatible endpoint's key, from the variable its system names. Read when used, not
+ * once: the name is the admin's choice, limited to SECONDREAD_API_KEY_* (lib/systems/openai-config.ts).
+ */
+export function apiKey(variable: string): string | undefined {
+  if (!/^SECONDREAD_API_KEY_[A-Z0-9_]+$/.test(variable))
+    throw new ConfigError(`${variable} is not an API key variable.`);
+  return process.env[variable] || undefined;
 }

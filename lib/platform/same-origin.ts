@@ -16,7 +16,7 @@ export function isStateChanging(method: string) {
  * NEXTAUTH_URL's (behind a proxy, the address users open); without it, the request's own host
  * (x-forwarded-host, else Host: a browser cannot set either on a cross-origin request).
  */
-export function crossOriginReason(headers: Headers, nextauthUrl = process.env.NEXTAUTH_URL): string | null {
+export function crossOriginReason(headers: Headers, nextauthUrl: string | undefined): string | null {
   const site = headers.get("sec-fetch-site");
   if (site && site !== "same-origin") return `it was sent from another site (Sec-Fetch-Site: ${site})`;
   const origin = headers.get("origin");
@@ -38,9 +38,10 @@ export function crossOriginReason(headers: Headers, nextauthUrl = process.env.NE
 }
 
 /** 403 for a state-changing request from anywhere but SecondRead's own origin; null when it may go on. */
-export function refuseCrossOrigin(req: Request): Response | null {
+/** `nextauthUrl`: the NEXTAUTH_URL setting (env().NEXTAUTH_URL), passed in because proxy.ts loads this file. */
+export function refuseCrossOrigin(req: Request, nextauthUrl: string | undefined): Response | null {
   if (!isStateChanging(req.method)) return null;
-  const reason = crossOriginReason(req.headers);
+  const reason = crossOriginReason(req.headers, nextauthUrl);
   if (!reason) return null;
   return Response.json(
     { error: `Refused: ${reason}. Changes must come from SecondRead's own pages; nothing was changed.` },

@@ -54,7 +54,7 @@ export function pageCsp(nonce: string, { dev = false, https = false } = {}) {
 }
 
 /** Served over https: NEXTAUTH_URL says so, or the proxy in front tells (X-Forwarded-Proto). */
-export function servedOverHttps(headers: Pick<Headers, "get">, nextauthUrl = process.env.NEXTAUTH_URL) {
+export function servedOverHttps(headers: Pick<Headers, "get">, nextauthUrl: string | undefined) {
   return (
     Boolean(nextauthUrl?.startsWith("https:")) ||
     headers.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase() === "https"

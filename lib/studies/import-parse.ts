@@ -2,7 +2,7 @@
 // Pure: bytes in, plain objects out. Every rejection is an ImportFileError whose message
 // is shown to the admin as is, so it must say what is wrong and where.
 import { CsvError, parse as parseCsv } from "csv-parse/sync";
-import { readEnv } from "../platform/env.ts";
+import { env as settings } from "../platform/env.ts";
 
 export type TableFormat = "csv" | "jsonl";
 export class ImportFileError extends Error {
@@ -23,7 +23,7 @@ export type ImportLimits = {
 
 /** The caps from the settings (lib/platform/env.ts), read at each call so a changed setting applies. */
 export function importLimits(): ImportLimits {
-  const env = readEnv();
+  const env = settings();
   return {
     maxColumns: env.IMPORT_MAX_COLUMNS,
     maxRowChars: env.IMPORT_MAX_ROW_CHARS,

@@ -3,11 +3,13 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { env } from "../platform/env.ts";
 import { UserInputError } from "../platform/errors.ts";
 
 // From the working directory (every SecondRead process runs in the project root): bundled
 // server code has no reliable import.meta.dirname.
-export const MODELS_DIR = path.resolve(process.env.SECONDREAD_MODELS_DIR ?? path.join(process.cwd(), "models"));
+/** models/ (the folder `npm start` runs in), or SECONDREAD_MODELS_DIR. */
+export const modelsDir = () => path.resolve(env().SECONDREAD_MODELS_DIR ?? path.join(process.cwd(), "models"));
 
 export type ModelDescription = {
   name: string;
@@ -26,7 +28,7 @@ export type ModelDescription = {
 };
 
 /** The models shipped or registered in models/ (one JSON description per GGUF file). */
-export function listModels(dir = MODELS_DIR): ModelDescription[] {
+export function listModels(dir = modelsDir()): ModelDescription[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
@@ -47,9 +49,9 @@ export function listModels(dir = MODELS_DIR): ModelDescription[] {
 /** Folders models may be read from: models/ and those listed in SECONDREAD_MODEL_DIRS (":"-separated). */
 export function modelDirs(): string[] {
   return [
-    MODELS_DIR,
-    ...(process.env.SECONDREAD_MODEL_DIRS ?? "")
-      .split(":")
+    modelsDir(),
+    ...env()
+      .SECONDREAD_MODEL_DIRS.split(":")
       .filter(Boolean)
       .map((d) => path.resolve(d)),
   ];
@@ -57,7 +59,7 @@ export function modelDirs(): string[] {
 
 /** A file name from the catalogue, or an absolute path the admin typed. */
 export function resolveModelPath(file: string): string {
-  return path.resolve(MODELS_DIR, file);
+  return path.resolve(modelsDir(), file);
 }
 
 /** Admins choose models, not arbitrary server files: the path (links followed) must lie in a model folder. */

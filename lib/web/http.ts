@@ -9,6 +9,7 @@ import {
 } from "../platform/errors.ts";
 import { ImportFileError } from "../studies/import-parse.ts";
 import { BodyTooLargeError, parseMultipart, readBodyLimited, tooLarge } from "../platform/body-limit.ts";
+import { env } from "../platform/env.ts";
 import { refuseBodyType, refuseCrossOrigin, type BodyKind } from "../platform/same-origin.ts";
 
 /** Maps domain errors to HTTP answers for route handlers; anything else is a 500 with no details. */
@@ -44,12 +45,12 @@ export async function mutation(
   body: BodyKind,
   fn: (user: SessionUser) => Promise<Response>,
 ): Promise<Response> {
-  return refuseCrossOrigin(req) ?? refuseBodyType(req, body) ?? withUser(fn);
+  return refuseCrossOrigin(req, env().NEXTAUTH_URL) ?? refuseBodyType(req, body) ?? withUser(fn);
 }
 
 /** For a handler that checks its own body and session (next-auth's): only the origin rule. */
 export async function sameOrigin(req: Request, fn: () => Promise<Response>): Promise<Response> {
-  return refuseCrossOrigin(req) ?? fn();
+  return refuseCrossOrigin(req, env().NEXTAUTH_URL) ?? fn();
 }
 
 /**

@@ -28,6 +28,7 @@ import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, makeUser, MAX } from "../helpers/fixtures.ts";
 import { FIXTURE_MODELS, TINY_BASE, TINY_LORA } from "../helpers/models.ts";
 import { waitFor } from "../helpers/wait.ts";
+import { rereadEnv } from "../../lib/platform/env.ts";
 
 process.env.GENERATION_JOB_TIMEOUT_S = "4"; // a killed worker's job goes back to the queue quickly
 process.env.GENERATION_MAINTENANCE_S = "1";
@@ -42,6 +43,7 @@ let admin: Awaited<ReturnType<typeof makeUser>>;
 let studyId: string;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "secondread-gen-"));
 process.env.SECONDREAD_MODEL_DIRS = `${tmp}:${FIXTURE_MODELS}`; // the damaged and foreign files below live in tmp
+rereadEnv(); // settings are read once: in case an import read them before the lines above
 
 before(async () => {
   t = await freshDb();

@@ -11,9 +11,11 @@ import { freshDb, type TestDb } from "../helpers/db.ts";
 import { demoBytes, makeUser, MAX } from "../helpers/fixtures.ts";
 import { startOpenAiServer } from "../helpers/openai-server.ts";
 import { waitFor } from "../helpers/wait.ts";
+import { rereadEnv } from "../../lib/platform/env.ts";
 
 process.env.SECONDREAD_API_KEY_TEST = "test-key";
 process.env.SECONDREAD_PARALLEL = "2";
+rereadEnv(); // settings are read once: in case an import read them before the lines above
 let t: TestDb;
 let server: Awaited<ReturnType<typeof startOpenAiServer>>;
 let worker: Worker;

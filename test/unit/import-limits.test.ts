@@ -163,7 +163,7 @@ test("a big file parses in pieces: line numbers stay right past the first piece,
 });
 
 test("the caps are settings: read from the environment, a wrong value names the setting", async () => {
-  const { ConfigError, readEnv } = await import("../../lib/platform/env.ts");
+  const { ConfigError, readEnv, rereadEnv } = await import("../../lib/platform/env.ts");
   const { importLimits } = await import("../../lib/studies/import-parse.ts");
   assert.deepEqual(importLimits(), {
     maxColumns: 200,
@@ -178,10 +178,12 @@ test("the caps are settings: read from the environment, a wrong value names the 
     (e: unknown) => e instanceof ConfigError && /IMPORT_MAX_COLUMNS/.test(e.message),
   );
   process.env.IMPORT_MAX_COLUMNS = "2";
+  rereadEnv();
   try {
     rejects(() => csv("a,b,c\n1,2,3\n"), /header has 3 columns; the limit is 2 \(IMPORT_MAX_COLUMNS\)/);
   } finally {
     delete process.env.IMPORT_MAX_COLUMNS;
+    rereadEnv();
   }
 });
 

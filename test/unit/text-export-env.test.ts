@@ -1,8 +1,8 @@
 import os from "node:os";
 import { test } from "node:test";
+import { readEnv, rereadEnv, ConfigError } from "../../lib/platform/env.ts";
 import assert from "node:assert/strict";
 import { csvField } from "../../lib/results/export.ts";
-import { ConfigError, readEnv } from "../../lib/platform/env.ts";
 import { normalizeText } from "../../lib/platform/text.ts";
 import { CRITERIA, isComplete } from "../../lib/rating/criteria.ts";
 
@@ -81,19 +81,21 @@ test("threads: one for a small model, the cores for a large one, SECONDREAD_THRE
   const saved = process.env.SECONDREAD_THREADS;
   try {
     delete process.env.SECONDREAD_THREADS;
+    rereadEnv();
     assert.equal(threadCount(4_027_584), 1);
     assert.equal(threadCount(SMALL_MODEL_BYTES), os.availableParallelism());
     assert.equal(threadCount(), os.availableParallelism());
     process.env.SECONDREAD_THREADS = "3";
+    rereadEnv();
     assert.equal(threadCount(4_027_584), 3);
   } finally {
     if (saved === undefined) delete process.env.SECONDREAD_THREADS;
     else process.env.SECONDREAD_THREADS = saved;
+    rereadEnv();
   }
 });
 
 test("SECONDREAD_GPU: off by default, a backend name or auto, anything else a clear error", async () => {
-  const { readEnv, ConfigError } = await import("../../lib/platform/env.ts");
   assert.equal(readEnv({}).SECONDREAD_GPU, "off");
   assert.equal(readEnv({ SECONDREAD_GPU: "auto" }).SECONDREAD_GPU, "auto");
   assert.throws(
@@ -104,11 +106,45 @@ test("SECONDREAD_GPU: off by default, a backend name or auto, anything else a cl
   const saved = process.env.SECONDREAD_GPU;
   try {
     delete process.env.SECONDREAD_GPU;
+    rereadEnv();
     assert.equal(gpuOption(), false);
     process.env.SECONDREAD_GPU = "cuda";
+    rereadEnv();
     assert.equal(gpuOption(), "cuda");
   } finally {
     if (saved === undefined) delete process.env.SECONDREAD_GPU;
     else process.env.SECONDREAD_GPU = saved;
+    rereadEnv();
+  }
+});
+
+test("settings are read once and checked: a bad value stops with the setting named", async () => {
+  for (const [name, value] of [
+    ["GENERATION_JOB_TIMEOUT_S", "abc"],
+    ["GENERATION_MAINTENANCE_S", "0"],
+    ["SECONDREAD_PARALLEL", "0"],
+    ["SECONDREAD_FETCH_BATCH", "1.5"],
+    ["SECONDREAD_THREADS", "-1"],
+  ]) {
+    assert.throws(
+      () => readEnv({ [name]: value }),
+      (e: Error) => e instanceof ConfigError && e.message.includes(`${name}:`),
+      name,
+    );
+  }
+  const { jobTimeoutSeconds } = await import("../../lib/generation/generation.ts");
+  const saved = process.env.GENERATION_JOB_TIMEOUT_S;
+  try {
+    process.env.GENERATION_JOB_TIMEOUT_S = "7";
+    rereadEnv();
+    assert.equal(jobTimeoutSeconds(), 7);
+    process.env.GENERATION_JOB_TIMEOUT_S = "8";
+    assert.equal(jobTimeoutSeconds(), 7, "read once: a later change is not seen");
+    rereadEnv();
+    assert.equal(jobTimeoutSeconds(), 8);
+  } finally {
+    if (saved === undefined) delete process.env.GENERATION_JOB_TIMEOUT_S;
+    else process.env.GENERATION_JOB_TIMEOUT_S = saved;
+    rereadEnv();
   }
 });

@@ -4,6 +4,7 @@ import { UserInputError } from "@/lib/platform/errors.ts";
 import { cancelGeneration, generationProgress, queueFor, startGeneration } from "@/lib/generation/generation.ts";
 import { readJsonLimited } from "@/lib/platform/body-limit.ts";
 import { mutation, withUser } from "@/lib/web/http.ts";
+import { required } from "@/lib/platform/env.ts";
 
 async function generatedSystems(studyId: string) {
   return db().system.findMany({
@@ -18,7 +19,7 @@ export async function GET(_req: Request, ctx: RouteContext<"/api/studies/[id]/ge
   return withUser(async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
-    await queueFor(process.env.DATABASE_URL!);
+    await queueFor(required("DATABASE_URL"));
     const systems = await generatedSystems(id);
     const progress = await Promise.all(
       systems.map(async (s) => ({ name: s.name, ...(await generationProgress(db(), s.id)) })),
@@ -35,7 +36,7 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/ge
     const body = await readJsonLimited<{ systemId?: string; action?: string }>(req, 256 * 1024, {});
     if (!(await generatedSystems(id)).some((s) => s.id === body.systemId))
       throw new UserInputError("Choose a generated system of this study.");
-    const boss = await queueFor(process.env.DATABASE_URL!);
+    const boss = await queueFor(required("DATABASE_URL"));
     if (body.action === "start") return Response.json(await startGeneration(db(), boss, user, body.systemId!));
     if (body.action === "cancel") return Response.json(await cancelGeneration(db(), boss, user, body.systemId!));
     throw new UserInputError('The action must be "start" or "cancel".');

@@ -1,5 +1,5 @@
 import { db } from "@/lib/platform/db.ts";
-import { readEnv } from "@/lib/platform/env.ts";
+import { env } from "@/lib/platform/env.ts";
 import { fileField, readForm, mutation } from "@/lib/web/http.ts";
 import { importCases, previewImport } from "@/lib/studies/import.ts";
 import { assertAdmin } from "@/lib/accounts/access.ts";
@@ -9,8 +9,8 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/im
   return mutation(req, "multipart", async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
-    const form = await readForm(req, readEnv().IMPORT_MAX_BYTES);
-    const file = await fileField(form, "file", readEnv().IMPORT_MAX_BYTES);
+    const form = await readForm(req, env().IMPORT_MAX_BYTES);
+    const file = await fileField(form, "file", env().IMPORT_MAX_BYTES);
     if (form.get("mode") === "preview") return Response.json(await previewImport(file));
     const col = (k: string) => String(form.get(k) ?? "") || undefined;
     const result = await importCases(db(), user, id, {

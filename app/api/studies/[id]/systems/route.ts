@@ -1,6 +1,6 @@
 import { assertAdmin } from "@/lib/accounts/access.ts";
 import { db } from "@/lib/platform/db.ts";
-import { readEnv } from "@/lib/platform/env.ts";
+import { env } from "@/lib/platform/env.ts";
 import { UserInputError } from "@/lib/platform/errors.ts";
 import { fileField, readForm, mutation } from "@/lib/web/http.ts";
 import { addLlamaSystem, addOpenAiSystem } from "@/lib/systems/llm-systems.ts";
@@ -13,9 +13,9 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/sy
   return mutation(req, "multipart", async (user) => {
     assertAdmin(user);
     const { id } = await ctx.params;
-    const form = await readForm(req, readEnv().IMPORT_MAX_BYTES);
+    const form = await readForm(req, env().IMPORT_MAX_BYTES);
     const name = String(form.get("name") ?? "");
-    const max = readEnv().IMPORT_MAX_BYTES;
+    const max = env().IMPORT_MAX_BYTES;
     if (form.get("kind") === "retrieval") {
       const library = form.get("library") === "file" ? await fileField(form, "file", max) : null;
       const system = await addRetrievalSystem(db(), user, id, { name, library });

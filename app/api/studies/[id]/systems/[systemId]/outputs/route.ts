@@ -1,6 +1,6 @@
 import { assertAdmin } from "@/lib/accounts/access.ts";
 import { db } from "@/lib/platform/db.ts";
-import { readEnv } from "@/lib/platform/env.ts";
+import { env } from "@/lib/platform/env.ts";
 import { fileField, readForm, mutation } from "@/lib/web/http.ts";
 import { completeSystem } from "@/lib/systems/systems.ts";
 
@@ -9,7 +9,7 @@ export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/sy
   return mutation(req, "multipart", async (user) => {
     assertAdmin(user);
     const { id, systemId } = await ctx.params;
-    const max = readEnv().IMPORT_MAX_BYTES;
+    const max = env().IMPORT_MAX_BYTES;
     const form = await readForm(req, max);
     const file =
       form.get("file") instanceof File && (form.get("file") as File).size > 0
