@@ -9,7 +9,7 @@ const { readEnv } = await import("../lib/platform/env.ts");
 const { openDatabase } = await import("../lib/runtime/runtime.ts");
 const { createDb } = await import("../lib/platform/db.ts");
 const { closeQueues, generationProgress, queueFor, startGeneration } = await import("../lib/generation/generation.ts");
-const { UserInputError, NotFoundError } = await import("../lib/platform/errors.ts");
+const { asAppError, NotFoundError } = await import("../lib/platform/errors.ts");
 
 const { values } = parseArgs({
   options: { study: { type: "string" }, system: { type: "string" }, "no-wait": { type: "boolean" } },
@@ -55,8 +55,9 @@ try {
     }
   }
 } catch (e) {
-  if (e instanceof UserInputError || e instanceof NotFoundError) {
-    console.error(e.message);
+  const known = asAppError(e);
+  if (known) {
+    console.error(known.message);
     code = 1;
   } else throw e;
 } finally {

@@ -12,7 +12,7 @@ const { createDb } = await import("../lib/platform/db.ts");
 const { createUser } = await import("../lib/accounts/users.ts");
 const { resetPassword } = await import("../lib/accounts/accounts.ts");
 const { generatePassword } = await import("../lib/accounts/passwords.ts");
-const { NotFoundError, UserInputError } = await import("../lib/platform/errors.ts");
+const { asAppError } = await import("../lib/platform/errors.ts");
 
 const { values } = parseArgs({
   options: {
@@ -72,8 +72,9 @@ try {
   }
   if (generated) console.log(`Password (shown once, store it now): ${password}`);
 } catch (e) {
-  if (e instanceof UserInputError || e instanceof NotFoundError) {
-    console.error(e.message);
+  const known = asAppError(e);
+  if (known) {
+    console.error(known.message);
     process.exitCode = 1;
   } else throw e;
 } finally {

@@ -1,10 +1,6 @@
 // Request bodies read with a byte limit enforced while they stream: a body without
 // Content-Length (chunked) is cut off at the limit instead of being buffered whole.
-import { UserInputError } from "./errors.ts";
-
-export class BodyTooLargeError extends UserInputError {
-  override name = "BodyTooLargeError";
-}
+import { BodyTooLargeError } from "./errors.ts";
 
 const MB = 1024 * 1024;
 const mb = (n: number) => (n >= MB ? `${+(n / MB).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);

@@ -1,26 +1,54 @@
-/** Raised when the caller's role does not allow the action; routes turn it into 403. */
-export class ForbiddenError extends Error {
-  constructor(message = "You do not have permission to do this.") {
-    super(message);
-  }
-}
+// The one error family: what a user may be told, with the HTTP status it is answered with.
+// Route handlers (lib/web/http.ts), server actions (lib/web/action-result.ts), the rating form's
+// save and the scripts all map errors through `asAppError`; anything else is a 500 with no details.
 
-/** Raised when a thing does not exist for this caller; routes turn it into 404. */
-export class NotFoundError extends Error {
-  constructor(message = "Not found.") {
+export class AppError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
+    this.name = new.target.name;
   }
 }
 
 /** Bad input: shown to the user as is; nothing was changed. */
-export class UserInputError extends Error {}
+export class UserInputError extends AppError {
+  constructor(message: string, status = 400) {
+    super(message, status);
+  }
+}
+
+/** An uploaded file that cannot be read or mapped; the message says what is wrong and where. */
+export class ImportFileError extends UserInputError {}
+
+/** A request body over its limit, refused while it streams. */
+export class BodyTooLargeError extends UserInputError {
+  constructor(message: string) {
+    super(message, 413);
+  }
+}
+
+/** The caller's role does not allow the action. */
+export class ForbiddenError extends AppError {
+  constructor(message = "You do not have permission to do this.") {
+    super(message, 403);
+  }
+}
+
+/** The thing does not exist for this caller. */
+export class NotFoundError extends AppError {
+  constructor(message = "Not found.") {
+    super(message, 404);
+  }
+}
 
 /** A rater's case whose candidates are not all there yet (a system is still generating). */
-export class NotReadyError extends Error {
+export class NotReadyError extends AppError {
   constructor(
     message = "This case is still being prepared: its candidates are not all ready yet. Please come back to it later.",
   ) {
-    super(message);
+    super(message, 409);
   }
 }
 
@@ -39,3 +67,20 @@ export function isUnstorableText(e: unknown): boolean {
 
 export const UNSTORABLE_TEXT =
   "The input contains a character that cannot be stored (a NUL byte); nothing was changed.";
+
+/** What the user is told about an error, or null for a fault of the server (logged, answered 500). */
+export function asAppError(e: unknown): AppError | null {
+  if (e instanceof AppError) return e;
+  if (isUnstorableText(e)) return new UserInputError(UNSTORABLE_TEXT);
+  return null;
+}
+
+export const SERVER_FAULT = "Something went wrong on the server; nothing was changed.";
+
+/** The HTTP answer for an error: its status and message, or a 500 that reveals nothing. */
+export function errorResponse(e: unknown): Response {
+  const known = asAppError(e);
+  if (known) return Response.json({ error: known.message }, { status: known.status });
+  console.error(e);
+  return Response.json({ error: SERVER_FAULT }, { status: 500 });
+}

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Db } from "../platform/db.ts";
 import { extendDisplayOrder, type DisplayEntry } from "./assignment.ts";
 import { CRITERION_KEYS, isComplete, type Scores } from "./criteria.ts";
-import { isUnstorableText, NotFoundError, NotReadyError, UNSTORABLE_TEXT, UserInputError } from "../platform/errors.ts";
+import { asAppError, NotFoundError, NotReadyError, UserInputError } from "../platform/errors.ts";
 
 /**
  * Cases whose every system has its output. Raters see only these: a case shown with some
@@ -254,8 +254,10 @@ export async function saveRatingResult(
   try {
     return { ok: true, ...(await saveRating(db, raterId, input)) };
   } catch (e) {
-    if (e instanceof NotFoundError || e instanceof UserInputError) return { ok: false, error: e.message, retry: false };
-    if (isUnstorableText(e)) return { ok: false, error: UNSTORABLE_TEXT, retry: false };
+    // A refusal is final; anything else (the database restarting, a case not ready) is tried again.
+    const known = asAppError(e);
+    if (known instanceof UserInputError || known instanceof NotFoundError)
+      return { ok: false, error: known.message, retry: false };
     console.error(e);
     return { ok: false, error: "The server could not save this score yet.", retry: true };
   }

@@ -3,11 +3,9 @@
 // is shown to the admin as is, so it must say what is wrong and where.
 import { CsvError, parse as parseCsv } from "csv-parse/sync";
 import { env as settings } from "../platform/env.ts";
+import { ImportFileError } from "../platform/errors.ts";
 
 export type TableFormat = "csv" | "jsonl";
-export class ImportFileError extends Error {
-  override name = "ImportFileError";
-}
 /** rows[i] is data row i + 1 (header excluded). */
 export type ParsedTable = { format: TableFormat; columns: string[]; rows: Record<string, string>[] };
 

@@ -1,27 +1,22 @@
 import { unstable_rethrow } from "next/navigation";
-import {
-  ForbiddenError,
-  isUnstorableText,
-  NotFoundError,
-  UNSTORABLE_TEXT,
-  UserInputError,
-} from "../platform/errors.ts";
-import { ImportFileError } from "../studies/import-parse.ts";
+import { asAppError, SERVER_FAULT } from "../platform/errors.ts";
 
 export type ActionResult<T = undefined> = { ok: true; value: T } | { ok: false; error: string };
 
-/** Runs a server action body: user-facing errors become a message, forbidden/not-found become 403/404. */
+/** Runs a server action body: a user's error becomes its message, 403/404 Next's forbidden/not-found pages. */
 export async function toResult<T>(fn: () => Promise<T>): Promise<ActionResult<T>> {
   try {
     return { ok: true, value: await fn() };
   } catch (e) {
     unstable_rethrow(e);
-    if (e instanceof UserInputError || e instanceof ImportFileError) return { ok: false, error: e.message };
-    if (isUnstorableText(e)) return { ok: false, error: UNSTORABLE_TEXT };
-    const { forbidden, notFound } = await import("next/navigation");
-    if (e instanceof ForbiddenError) forbidden();
-    if (e instanceof NotFoundError) notFound();
+    const known = asAppError(e);
+    if (known?.status === 403 || known?.status === 404) {
+      const { forbidden, notFound } = await import("next/navigation");
+      if (known.status === 403) forbidden();
+      notFound();
+    }
+    if (known) return { ok: false, error: known.message };
     console.error(e);
-    return { ok: false, error: "Something went wrong on the server; nothing was changed." };
+    return { ok: false, error: SERVER_FAULT };
   }
 }

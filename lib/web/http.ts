@@ -1,30 +1,11 @@
 import "server-only";
 import { currentUser, type SessionUser } from "../accounts/auth.ts";
-import {
-  ForbiddenError,
-  isUnstorableText,
-  NotFoundError,
-  UNSTORABLE_TEXT,
-  UserInputError,
-} from "../platform/errors.ts";
-import { ImportFileError } from "../studies/import-parse.ts";
-import { BodyTooLargeError, parseMultipart, readBodyLimited, tooLarge } from "../platform/body-limit.ts";
+import { errorResponse, UserInputError } from "../platform/errors.ts";
+import { parseMultipart, readBodyLimited, tooLarge } from "../platform/body-limit.ts";
 import { env } from "../platform/env.ts";
 import { refuseBodyType, refuseCrossOrigin, type BodyKind } from "../platform/same-origin.ts";
 
-/** Maps domain errors to HTTP answers for route handlers; anything else is a 500 with no details. */
-export function errorResponse(e: unknown): Response {
-  if (e instanceof ForbiddenError) return Response.json({ error: e.message }, { status: 403 });
-  if (e instanceof NotFoundError) return Response.json({ error: e.message }, { status: 404 });
-  if (e instanceof BodyTooLargeError) return Response.json({ error: e.message }, { status: 413 });
-  if (isUnstorableText(e)) return Response.json({ error: UNSTORABLE_TEXT }, { status: 400 });
-  if (e instanceof UserInputError || e instanceof ImportFileError)
-    return Response.json({ error: e.message }, { status: 400 });
-  console.error(e);
-  return Response.json({ error: "Something went wrong on the server; nothing was changed." }, { status: 500 });
-}
-
-/** A route handler body run for a signed-in user; domain errors become 400/403/404. */
+/** A route handler body run for a signed-in user; errors become their status (lib/platform/errors.ts). */
 export async function withUser(fn: (user: SessionUser) => Promise<Response>): Promise<Response> {
   const user = await currentUser();
   if (!user) return Response.json({ error: "Sign in first." }, { status: 401 });

@@ -7,7 +7,7 @@ import { setStudyRaters } from "../../lib/rating/assignment.ts";
 import { ForbiddenError, NotFoundError, UserInputError } from "../../lib/platform/errors.ts";
 import { exportRatingsCsv } from "../../lib/results/export.ts";
 import { importCases, previewImport } from "../../lib/studies/import.ts";
-import { ImportFileError } from "../../lib/studies/import-parse.ts";
+import { ImportFileError } from "../../lib/platform/errors.ts";
 import { studyResults } from "../../lib/results/results.ts";
 import { createStudy, getStudy, listStudies } from "../../lib/studies/studies.ts";
 import { addImportedSystem, addRetrievalSystem } from "../../lib/systems/systems.ts";

@@ -6,7 +6,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import type { Db } from "../../lib/platform/db.ts";
 import { NotFoundError, UserInputError } from "../../lib/platform/errors.ts";
 import { importCases } from "../../lib/studies/import.ts";
-import { ImportFileError } from "../../lib/studies/import-parse.ts";
+import { ImportFileError } from "../../lib/platform/errors.ts";
 import { tokenize } from "../../lib/systems/retrieval.ts";
 import { createStudy } from "../../lib/studies/studies.ts";
 import { addImportedSystem, addRetrievalSystem, completeSystem } from "../../lib/systems/systems.ts";

@@ -4,7 +4,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Db } from "../../lib/platform/db.ts";
 import { importCases } from "../../lib/studies/import.ts";
-import { ImportFileError } from "../../lib/studies/import-parse.ts";
+import { ImportFileError } from "../../lib/platform/errors.ts";
 import { createStudy } from "../../lib/studies/studies.ts";
 import { addImportedSystem, addRetrievalSystem } from "../../lib/systems/systems.ts";
 import type { Actor } from "../../lib/accounts/users.ts";

@@ -2,7 +2,8 @@
 // and its stream is cancelled so the rest is never read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BodyTooLargeError, parseMultipart, readBodyLimited, readJsonLimited } from "../../lib/platform/body-limit.ts";
+import { parseMultipart, readBodyLimited, readJsonLimited } from "../../lib/platform/body-limit.ts";
+import { BodyTooLargeError } from "../../lib/platform/errors.ts";
 
 function endless(chunk = new Uint8Array(64 * 1024)) {
   const seen = { pulled: 0, cancelled: false };

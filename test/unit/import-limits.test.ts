@@ -1,9 +1,9 @@
 // Caps on an uploaded table's shape (lib/studies/import-parse.ts): linear parsing, limits that name
 // the row and the column, and key names that could reach a prototype.
 import { test } from "node:test";
+import { ImportFileError } from "../../lib/platform/errors.ts";
 import assert from "node:assert/strict";
 import {
-  ImportFileError,
   extractCases,
   extractOutputs,
   parseTable,

@@ -1,8 +1,8 @@
 import { test } from "node:test";
+import { ImportFileError } from "../../lib/platform/errors.ts";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
-  ImportFileError,
   extractCases,
   extractOutputs,
   guessCaseMapping,
