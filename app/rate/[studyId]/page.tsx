@@ -3,7 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { requireUser } from "@/lib/accounts/auth.ts";
 import { db } from "@/lib/platform/db.ts";
 import { nextAssignmentId } from "@/lib/rating/rating.ts";
-import { Card } from "@/components/ui.tsx";
+import { Card } from "@/components/ui/card.tsx";
 
 /** Resumes at the first unfinished case. */
 export default async function ResumeStudy({ params }: PageProps<"/rate/[studyId]">) {

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireAdmin } from "@/lib/accounts/auth.ts";
 import { db } from "@/lib/platform/db.ts";
-import { Card } from "@/components/ui.tsx";
+import { Card } from "@/components/ui/card.tsx";
 
 export const metadata = { title: "System outputs — SecondRead" };
 
