@@ -1,5 +1,6 @@
 import { requireAdmin } from "@/lib/accounts/auth.ts";
 import { db } from "@/lib/platform/db.ts";
+import { listUsers } from "@/lib/accounts/accounts.ts";
 import { AddUserForm } from "./add-user-form.tsx";
 import { UserControls } from "./user-controls.tsx";
 import { Card, PageTitle } from "@/components/ui/card.tsx";
@@ -9,10 +10,7 @@ export const metadata = { title: "Users — SecondRead" };
 
 export default async function UsersPage() {
   const admin = await requireAdmin();
-  const users = await db().user.findMany({
-    orderBy: [{ role: "asc" }, { email: "asc" }],
-    select: { id: true, email: true, name: true, role: true, active: true, createdAt: true },
-  });
+  const users = await listUsers(db(), admin);
   return (
     <div className="space-y-8">
       <PageTitle>Users</PageTitle>

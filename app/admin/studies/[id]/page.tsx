@@ -13,6 +13,7 @@ import { GenerationPanel } from "./generation-panel.tsx";
 import { listModels } from "@/lib/systems/models.ts";
 import { DEFAULT_TEMPLATE, settingsSchema } from "@/lib/systems/llm-config.ts";
 import { Card, PageTitle } from "@/components/ui/card.tsx";
+import { listActiveRaters } from "@/lib/accounts/accounts.ts";
 
 export const metadata = { title: "Study — SecondRead" };
 
@@ -22,14 +23,7 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
   const study = await getStudy(db(), admin, id).catch((e) =>
     e instanceof NotFoundError ? notFound() : Promise.reject(e),
   );
-  const [results, raters] = await Promise.all([
-    studyResults(db(), admin, id),
-    db().user.findMany({
-      where: { role: "RATER", active: true },
-      orderBy: { email: "asc" },
-      select: { id: true, email: true, name: true },
-    }),
-  ]);
+  const [results, raters] = await Promise.all([studyResults(db(), admin, id), listActiveRaters(db(), admin)]);
   const cases = study._count.cases;
   return (
     <div className="space-y-6">
