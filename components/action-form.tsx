@@ -1,7 +1,8 @@
 "use client";
 import { useActionState } from "react";
 import type { ActionResult } from "@/lib/web/action-result.ts";
-import { buttonClass } from "./ui.tsx";
+import { Button } from "@/components/ui/button.tsx";
+import { ErrorText, Notice } from "@/components/ui/message.tsx";
 
 type Action<T> = (state: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;
 
@@ -24,19 +25,11 @@ export function ActionForm<T>({
     <form action={formAction} className={className ?? "space-y-3"}>
       {children}
       <div className="flex items-center gap-3">
-        <button type="submit" disabled={pending} className={buttonClass}>
+        <Button type="submit" disabled={pending}>
           {pending ? "Working…" : submit}
-        </button>
-        {state && !state.ok && (
-          <p role="status" className="text-sm text-red-700">
-            {state.error}
-          </p>
-        )}
-        {state?.ok && success && (
-          <div role="status" className="text-sm text-emerald-800">
-            {success(state.value)}
-          </div>
-        )}
+        </Button>
+        {state && !state.ok && <ErrorText>{state.error}</ErrorText>}
+        {state?.ok && success && <Notice>{success(state.value)}</Notice>}
       </div>
     </form>
   );

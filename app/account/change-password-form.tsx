@@ -1,7 +1,8 @@
 "use client";
 import { ActionForm } from "@/components/action-form.tsx";
-import { inputClass } from "@/components/ui.tsx";
 import { changePasswordAction } from "./actions.ts";
+import { Field } from "@/components/ui/field.tsx";
+import { Input } from "@/components/ui/input.tsx";
 
 export function ChangePasswordForm() {
   return (
@@ -10,26 +11,25 @@ export function ChangePasswordForm() {
       submit="Change password"
       success={() => <span>Password changed. You were signed out everywhere else.</span>}
     >
-      <label className="block text-sm font-medium">
+      <Field>
         Current password
-        <input name="currentPassword" type="password" required autoComplete="current-password" className={inputClass} />
-      </label>
-      <label className="block text-sm font-medium">
+        <Input name="currentPassword" type="password" required autoComplete="current-password" />
+      </Field>
+      <Field>
         New password <span className="font-normal text-stone-500">(at least 10 characters)</span>
-        <input
+        <Input
           name="newPassword"
           type="password"
           required
           minLength={10}
           maxLength={1000}
           autoComplete="new-password"
-          className={inputClass}
         />
-      </label>
-      <label className="block text-sm font-medium">
+      </Field>
+      <Field>
         Repeat new password
-        <input name="repeatPassword" type="password" required autoComplete="new-password" className={inputClass} />
-      </label>
+        <Input name="repeatPassword" type="password" required autoComplete="new-password" />
+      </Field>
     </ActionForm>
   );
 }

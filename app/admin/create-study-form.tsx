@@ -1,9 +1,10 @@
 "use client";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form.tsx";
-import { inputClass } from "@/components/ui.tsx";
 import { createStudyAction } from "./actions.ts";
 import { StudyTextFields } from "./study-text-fields.tsx";
+import { Field } from "@/components/ui/field.tsx";
+import { Input } from "@/components/ui/input.tsx";
 
 export function CreateStudyForm() {
   return (
@@ -16,22 +17,15 @@ export function CreateStudyForm() {
         </Link>
       )}
     >
-      <label className="block text-sm font-medium">
+      <Field>
         Name
-        <input name="name" required className={inputClass} />
-      </label>
+        <Input name="name" required />
+      </Field>
       <StudyTextFields />
-      <label className="block text-sm font-medium">
+      <Field>
         Raters per case
-        <input
-          name="ratersPerCase"
-          type="number"
-          min={1}
-          max={50}
-          defaultValue={1}
-          className={`${inputClass} max-w-32`}
-        />
-      </label>
+        <Input name="ratersPerCase" type="number" min={1} max={50} defaultValue={1} className="max-w-32" />
+      </Field>
     </ActionForm>
   );
 }

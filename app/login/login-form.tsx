@@ -2,6 +2,8 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { limitedMessage, parseLimitedCode } from "@/lib/accounts/sign-in-messages.ts";
+import { Field } from "@/components/ui/field.tsx";
+import { ErrorText } from "@/components/ui/message.tsx";
 
 export function LoginForm() {
   const [error, setError] = useState<string | null>(null);
@@ -34,7 +36,7 @@ export function LoginForm() {
 
   return (
     <form onSubmit={onSubmit} className="mt-8 space-y-4">
-      <label className="block text-sm font-medium">
+      <Field>
         Email
         <input
           name="email"
@@ -45,8 +47,8 @@ export function LoginForm() {
           autoFocus
           className="mt-1 block w-full rounded border border-stone-300 px-3 py-2"
         />
-      </label>
-      <label className="block text-sm font-medium">
+      </Field>
+      <Field>
         Password
         <input
           name="password"
@@ -55,12 +57,8 @@ export function LoginForm() {
           required
           className="mt-1 block w-full rounded border border-stone-300 px-3 py-2"
         />
-      </label>
-      {error && (
-        <p role="status" className="text-sm text-red-700">
-          {error}
-        </p>
-      )}
+      </Field>
+      {error && <ErrorText>{error}</ErrorText>}
       <button
         type="submit"
         disabled={busy}

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { requireUser } from "@/lib/accounts/auth.ts";
 import { db } from "@/lib/platform/db.ts";
 import { raterStudies } from "@/lib/rating/rating.ts";
-import { Card, ProgressBar } from "@/components/ui.tsx";
+import { Card, PageTitle } from "@/components/ui/card.tsx";
+import { ProgressBar } from "@/components/ui/progress-bar.tsx";
 
 export const metadata = { title: "My ratings — SecondRead" };
 
@@ -11,7 +12,7 @@ export default async function RaterHome() {
   const studies = await raterStudies(db(), user.id);
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold tracking-tight">My ratings</h1>
+      <PageTitle>My ratings</PageTitle>
       {studies.length === 0 && (
         <Card>
           <p className="text-stone-600">No studies are assigned to you yet.</p>

@@ -132,3 +132,22 @@ export async function changeOwnPassword(
     return { sessionVersion, email: user.email };
   });
 }
+
+/** Every account, admins first, for the Users page. */
+export async function listUsers(db: Db, actor: Actor) {
+  assertAdmin(actor);
+  return db.user.findMany({
+    orderBy: [{ role: "asc" }, { email: "asc" }],
+    select: { id: true, email: true, name: true, role: true, active: true, createdAt: true },
+  });
+}
+
+/** The rater accounts that can be given cases, for a study's raters panel. */
+export async function listActiveRaters(db: Db, actor: Actor) {
+  assertAdmin(actor);
+  return db.user.findMany({
+    where: { role: "RATER", active: true },
+    orderBy: { email: "asc" },
+    select: { id: true, email: true, name: true },
+  });
+}

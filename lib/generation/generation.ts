@@ -6,13 +6,14 @@ import { assertAdmin } from "../accounts/access.ts";
 import { audit } from "../platform/audit.ts";
 import { NotFoundError, UserInputError } from "../platform/errors.ts";
 import type { Actor } from "../accounts/users.ts";
+import type { SystemKind } from "../generated/prisma/client.ts";
 import { env } from "../platform/env.ts";
 
 export const QUEUE = "generate-impression";
 export type JobData = { systemId: string; caseId: string };
 /** NOTIFY channel that wakes idle workers when jobs are queued. */
 export const JOBS_CHANNEL = "secondread_jobs";
-const GENERATED = ["LLAMA", "OPENAI_COMPATIBLE"];
+const GENERATED: SystemKind[] = ["LLAMA", "OPENAI_COMPATIBLE"];
 
 /** Seconds a job may stay active before pg-boss hands it to another worker (a worker killed mid-case). */
 export const jobTimeoutSeconds = () => env().GENERATION_JOB_TIMEOUT_S;
@@ -70,6 +71,16 @@ async function jobsOf(db: Db, systemId: string): Promise<JobRow[]> {
 }
 
 /** Queues every case of the system's study that has no output yet and no job on the way. */
+/** The study's systems that SecondRead generates, oldest first. */
+export async function generatedSystems(db: Db, actor: Actor, studyId: string) {
+  assertAdmin(actor);
+  return db.system.findMany({
+    where: { studyId, kind: { in: GENERATED } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, name: true },
+  });
+}
+
 export async function startGeneration(db: Db, boss: PgBoss, actor: Actor, systemId: string) {
   assertAdmin(actor);
   const system = await generatedSystem(db, systemId);

@@ -329,3 +329,19 @@ async function importMissing(
     throw new UserInputError(`The file has no outputs for the ${missing.length} case(s) without one.`);
   return rows;
 }
+
+/** One system of a study with its outputs in case order: what the admin checks before raters see them. */
+export async function systemWithOutputs(db: Db, actor: Actor, studyId: string, systemId: string) {
+  assertAdmin(actor);
+  const system = await db.system.findFirst({
+    where: { id: systemId, studyId },
+    include: { study: { select: { name: true } } },
+  });
+  if (!system) throw new NotFoundError("No such system in this study.");
+  const outputs = await db.output.findMany({
+    where: { systemId },
+    include: { case: { select: { position: true, sourceId: true, findings: true } } },
+    orderBy: { case: { position: "asc" } },
+  });
+  return { system, outputs };
+}

@@ -63,3 +63,17 @@ test("the checks find a cycle and an upward import when there is one", () => {
     "app/page.tsx imports scripts/lib/evaluation.ts: the app never imports tooling or tests",
   ]);
 });
+
+test("app/ holds no database query: pages, routes and actions call lib/", () => {
+  const QUERY = /\bdb\(\)\s*\.\s*(\$?\w+)\s*\.|\.\$(queryRaw|executeRaw|transaction)\b|\bprisma\./;
+  const offenders = [...graph.keys()]
+    .filter((f) => f.startsWith("app/"))
+    .flatMap((f) =>
+      fs
+        .readFileSync(path.join(ROOT, f), "utf8")
+        .split("\n")
+        .flatMap((line, i) => (QUERY.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+    );
+  assert.deepEqual(offenders, []);
+  assert.ok(QUERY.test("const u = await db().user.findMany({"), "the pattern sees a query");
+});

@@ -1,7 +1,8 @@
 "use client";
 import { ActionForm } from "@/components/action-form.tsx";
-import { inputClass } from "@/components/ui.tsx";
 import { createUserAction } from "../actions.ts";
+import { Field } from "@/components/ui/field.tsx";
+import { Input, Select } from "@/components/ui/input.tsx";
 
 export function AddUserForm() {
   return (
@@ -18,32 +19,25 @@ export function AddUserForm() {
       )}
     >
       <div className="grid gap-3 sm:grid-cols-2">
-        <label className="block text-sm font-medium">
+        <Field>
           Email
-          <input name="email" type="email" required maxLength={254} className={inputClass} />
-        </label>
-        <label className="block text-sm font-medium">
+          <Input name="email" type="email" required maxLength={254} />
+        </Field>
+        <Field>
           Name
-          <input name="name" maxLength={120} className={inputClass} />
-        </label>
-        <label className="block text-sm font-medium">
+          <Input name="name" maxLength={120} />
+        </Field>
+        <Field>
           Role
-          <select name="role" defaultValue="RATER" className={inputClass}>
+          <Select name="role" defaultValue="RATER">
             <option value="RATER">Rater</option>
             <option value="ADMIN">Study admin</option>
-          </select>
-        </label>
-        <label className="block text-sm font-medium">
+          </Select>
+        </Field>
+        <Field>
           Password <span className="font-normal text-stone-500">(leave empty to generate one)</span>
-          <input
-            name="password"
-            type="password"
-            minLength={10}
-            maxLength={1000}
-            autoComplete="new-password"
-            className={inputClass}
-          />
-        </label>
+          <Input name="password" type="password" minLength={10} maxLength={1000} autoComplete="new-password" />
+        </Field>
       </div>
     </ActionForm>
   );

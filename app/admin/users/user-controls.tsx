@@ -1,9 +1,9 @@
 "use client";
 import { useActionState } from "react";
-import { secondaryButtonClass } from "@/components/ui.tsx";
 import { resetPasswordAction, setUserActiveAction } from "../actions.ts";
+import { buttonClass } from "@/components/ui/button.tsx";
 
-const small = secondaryButtonClass.replace("px-4 py-2", "px-2 py-1");
+const small = buttonClass("secondary").replace("px-4 py-2", "px-2 py-1");
 
 /** Deactivate / reactivate and password reset for one row of the Users table. */
 export function UserControls({

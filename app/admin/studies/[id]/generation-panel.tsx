@@ -2,7 +2,9 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import type { Progress } from "@/lib/generation/generation.ts";
-import { ProgressBar, buttonClass, secondaryButtonClass } from "@/components/ui.tsx";
+import { Button } from "@/components/ui/button.tsx";
+import { ErrorText } from "@/components/ui/message.tsx";
+import { ProgressBar } from "@/components/ui/progress-bar.tsx";
 
 type Row = Progress & { name: string };
 
@@ -66,13 +68,13 @@ export function GenerationPanel({ studyId }: { studyId: string }) {
             </span>
             <span className="flex-1" />
             {r.queued + r.running > 0 ? (
-              <button type="button" className={secondaryButtonClass} onClick={() => act(r.systemId, "cancel")}>
+              <Button type="button" variant="secondary" onClick={() => act(r.systemId, "cancel")}>
                 Cancel
-              </button>
+              </Button>
             ) : r.done < r.total ? (
-              <button type="button" className={buttonClass} onClick={() => act(r.systemId, "start")}>
+              <Button type="button" onClick={() => act(r.systemId, "start")}>
                 {r.failed > 0 ? "Retry failed and missing" : r.done > 0 ? "Resume" : "Start generation"}
-              </button>
+              </Button>
             ) : (
               <span className="text-emerald-800">Complete</span>
             )}
@@ -85,11 +87,7 @@ export function GenerationPanel({ studyId }: { studyId: string }) {
           )}
         </div>
       ))}
-      {error && (
-        <p role="status" className="text-red-700">
-          {error}
-        </p>
-      )}
+      {error && <ErrorText>{error}</ErrorText>}
     </div>
   );
 }

@@ -1,8 +1,10 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { buttonClass, inputClass, secondaryButtonClass } from "@/components/ui.tsx";
 import { useUpload } from "@/components/use-upload.ts";
+import { Button } from "@/components/ui/button.tsx";
+import { Input, Select } from "@/components/ui/input.tsx";
+import { ErrorText, Notice } from "@/components/ui/message.tsx";
 
 type Preview = {
   format: string;
@@ -70,11 +72,10 @@ export function ImportPanel({ studyId, caseCount }: { studyId: string; caseCount
       </p>
       <label className="block font-medium">
         Case file
-        <input
+        <Input
           type="file"
           accept=".csv,.jsonl,.ndjson,text/csv"
           onChange={(e) => onPreview(e.target.files?.[0] ?? null)}
-          className={inputClass}
           data-testid="case-file"
         />
       </label>
@@ -87,30 +88,24 @@ export function ImportPanel({ studyId, caseCount }: { studyId: string; caseCount
             {(["findings", "impression", "sourceId"] as const).map((k) => (
               <label key={k} className="block font-medium">
                 {k === "sourceId" ? "Case id column" : k === "findings" ? "Findings column" : "Impression column"}
-                <select
-                  value={mapping[k]}
-                  onChange={(e) => setMapping({ ...mapping, [k]: e.target.value })}
-                  className={inputClass}
-                  name={k}
-                >
+                <Select value={mapping[k]} onChange={(e) => setMapping({ ...mapping, [k]: e.target.value })} name={k}>
                   <option value="">{k === "sourceId" ? "(row number)" : "— choose —"}</option>
                   {preview.columns.map((c) => (
                     <option key={c} value={c}>
                       {c}
                     </option>
                   ))}
-                </select>
+                </Select>
               </label>
             ))}
           </div>
-          <button
+          <Button
             type="button"
-            className={buttonClass}
             disabled={upload.busy || !mapping.findings || !mapping.impression}
             onClick={() => onImport(false)}
           >
             {upload.busy ? "Importing…" : "Import cases"}
-          </button>
+          </Button>
         </div>
       )}
       {result?.status === "needs-confirmation" && (
@@ -128,26 +123,22 @@ export function ImportPanel({ studyId, caseCount }: { studyId: string; caseCount
             {result.incomplete.length > 200 && <li>… and {result.incomplete.length - 200} more</li>}
           </ul>
           <div className="flex gap-3">
-            <button type="button" className={buttonClass} disabled={upload.busy} onClick={() => onImport(true)}>
+            <Button type="button" disabled={upload.busy} onClick={() => onImport(true)}>
               Skip these rows and import {result.cases} cases
-            </button>
-            <button type="button" className={secondaryButtonClass} onClick={() => setResult(null)}>
+            </Button>
+            <Button type="button" variant="secondary" onClick={() => setResult(null)}>
               Cancel
-            </button>
+            </Button>
           </div>
         </div>
       )}
       {result?.status === "imported" && (
-        <p role="status" className="text-emerald-800">
+        <Notice>
           Imported {result.imported} case(s)
           {result.skipped.length ? `, skipped ${result.skipped.length} incomplete row(s)` : ""}.
-        </p>
+        </Notice>
       )}
-      {upload.error && (
-        <p role="status" className="text-red-700">
-          {upload.error} Nothing was imported.
-        </p>
-      )}
+      {upload.error && <ErrorText>{upload.error} Nothing was imported.</ErrorText>}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
-import { inputClass, secondaryButtonClass } from "@/components/ui.tsx";
+import { Button } from "@/components/ui/button.tsx";
+import { Input, Select, Textarea } from "@/components/ui/input.tsx";
 
 export type ModelChoice = {
   file: string;
@@ -75,15 +76,15 @@ export function LlmFields({
         <div className="grid gap-3 sm:grid-cols-3">
           <label className="block font-medium">
             Base URL
-            <input name="baseUrl" required placeholder="http://gpu-host:8000/v1" className={inputClass} />
+            <Input name="baseUrl" required placeholder="http://gpu-host:8000/v1" />
           </label>
           <label className="block font-medium">
             Model name
-            <input name="endpointModel" required placeholder="radiology-llama2" className={inputClass} />
+            <Input name="endpointModel" required placeholder="radiology-llama2" />
           </label>
           <label className="block font-medium">
             API key variable <span className="font-normal text-stone-500">(optional)</span>
-            <input name="apiKeyEnv" placeholder="SECONDREAD_API_KEY_VLLM" className={inputClass} />
+            <Input name="apiKeyEnv" placeholder="SECONDREAD_API_KEY_VLLM" />
           </label>
           <p className="text-xs text-stone-500 sm:col-span-3">
             The key itself stays in the worker&apos;s environment; SecondRead stores only the variable&apos;s name. Any
@@ -94,14 +95,14 @@ export function LlmFields({
         <>
           <label className="block font-medium">
             Model (GGUF)
-            <select value={model} onChange={(e) => setModel(e.target.value)} className={inputClass}>
+            <Select value={model} onChange={(e) => setModel(e.target.value)}>
               {bases.map((m) => (
                 <option key={m.file} value={m.file}>
                   {m.name} — {m.file} ({(m.size / 1048576).toFixed(1)} MB)
                 </option>
               ))}
               <option value="">Another GGUF file on the server (type its path)…</option>
-            </select>
+            </Select>
           </label>
           {chosen?.note && (
             <p
@@ -112,11 +113,10 @@ export function LlmFields({
             </p>
           )}
           {model === "" && (
-            <input
+            <Input
               value={typed}
               onChange={(e) => setTyped(e.target.value)}
               placeholder="/models/radiology-llama2/llama-2-7b.Q8_0.gguf"
-              className={inputClass}
               aria-label="Model path"
             />
           )}
@@ -151,18 +151,18 @@ export function LlmFields({
           ({"{{findings}}"} is replaced by the case&apos;s findings; default: Radiology-Llama2&apos;s instruction
           format)
         </span>
-        <textarea
+        <Textarea
           name="template"
           value={template}
           onChange={(e) => setTemplate(e.target.value)}
           rows={9}
-          className={`${inputClass} font-mono text-xs`}
+          className="font-mono text-xs"
         />
       </label>
       <div className="flex items-center gap-3">
-        <button type="button" onClick={onPreview} className={secondaryButtonClass}>
+        <Button type="button" onClick={onPreview} variant="secondary">
           Preview on a real case
-        </button>
+        </Button>
         {previewError && (
           <span role="status" className="text-red-700">
             {previewError}
@@ -181,18 +181,17 @@ export function LlmFields({
         {SETTINGS.map((s) => (
           <label key={s.key} className="block text-xs font-medium">
             {s.label}
-            <input
+            <Input
               type="number"
               step={s.step ?? "1"}
               value={settings[s.key]}
               onChange={(e) => setSettings({ ...settings, [s.key]: e.target.value })}
-              className={inputClass}
             />
           </label>
         ))}
         <label className="block text-xs font-medium sm:col-span-2">
           Stop strings (separated by |)
-          <input value={stop} onChange={(e) => setStop(e.target.value)} className={inputClass} />
+          <Input value={stop} onChange={(e) => setStop(e.target.value)} />
         </label>
       </div>
       <input type="hidden" name="settings" value={settingsJson} />

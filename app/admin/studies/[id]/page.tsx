@@ -4,7 +4,6 @@ import { db } from "@/lib/platform/db.ts";
 import { NotFoundError } from "@/lib/platform/errors.ts";
 import { studyResults } from "@/lib/results/results.ts";
 import { getStudy } from "@/lib/studies/studies.ts";
-import { Card } from "@/components/ui.tsx";
 import { ImportPanel } from "./import-panel.tsx";
 import { SystemsPanel } from "./systems-panel.tsx";
 import { RatersPanel } from "./raters-panel.tsx";
@@ -13,6 +12,8 @@ import { ProgressTable, ResultsTable } from "./results.tsx";
 import { GenerationPanel } from "./generation-panel.tsx";
 import { listModels } from "@/lib/systems/models.ts";
 import { DEFAULT_TEMPLATE, settingsSchema } from "@/lib/systems/llm-config.ts";
+import { Card, PageTitle } from "@/components/ui/card.tsx";
+import { listActiveRaters } from "@/lib/accounts/accounts.ts";
 
 export const metadata = { title: "Study — SecondRead" };
 
@@ -22,19 +23,12 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
   const study = await getStudy(db(), admin, id).catch((e) =>
     e instanceof NotFoundError ? notFound() : Promise.reject(e),
   );
-  const [results, raters] = await Promise.all([
-    studyResults(db(), admin, id),
-    db().user.findMany({
-      where: { role: "RATER", active: true },
-      orderBy: { email: "asc" },
-      select: { id: true, email: true, name: true },
-    }),
-  ]);
+  const [results, raters] = await Promise.all([studyResults(db(), admin, id), listActiveRaters(db(), admin)]);
   const cases = study._count.cases;
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight">{study.name}</h1>
+        <PageTitle>{study.name}</PageTitle>
         {study.adminNotes && <p className="mt-1 max-w-3xl whitespace-pre-line text-stone-600">{study.adminNotes}</p>}
         <p className="mt-2 text-sm text-stone-500">
           {cases} cases · {study.systems.length} systems · {study.raters.length} raters · {study.ratersPerCase} rater(s)

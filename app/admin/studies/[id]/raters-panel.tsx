@@ -1,7 +1,8 @@
 "use client";
 import { ActionForm } from "@/components/action-form.tsx";
-import { inputClass } from "@/components/ui.tsx";
 import { assignRatersAction } from "../../actions.ts";
+import { Field } from "@/components/ui/field.tsx";
+import { Input } from "@/components/ui/input.tsx";
 
 export function RatersPanel({
   studyId,
@@ -32,17 +33,10 @@ export function RatersPanel({
           ))}
         </div>
       </fieldset>
-      <label className="block text-sm font-medium">
+      <Field>
         Raters per case
-        <input
-          name="ratersPerCase"
-          type="number"
-          min={1}
-          max={50}
-          defaultValue={ratersPerCase}
-          className={`${inputClass} max-w-32`}
-        />
-      </label>
+        <Input name="ratersPerCase" type="number" min={1} max={50} defaultValue={ratersPerCase} className="max-w-32" />
+      </Field>
       <p className="text-xs text-stone-500">
         Each case goes to this many raters, spread so that every rater gets a similar share. Existing assignments and
         ratings are kept.

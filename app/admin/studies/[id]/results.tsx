@@ -1,7 +1,8 @@
 import { CRITERIA } from "@/lib/rating/criteria.ts";
 import type { RaterProgress, StudyResults } from "@/lib/results/results.ts";
 import type { Summary } from "@/lib/results/stats.ts";
-import { ProgressBar } from "@/components/ui.tsx";
+import { ProgressBar } from "@/components/ui/progress-bar.tsx";
+import { Row, Table } from "@/components/ui/table.tsx";
 
 const fmt = (v: number | null, d = 2) => (v === null ? "—" : v.toFixed(d));
 const signed = (v: number, d = 2) => `${v > 0 ? "+" : v < 0 ? "−" : ""}${Math.abs(v).toFixed(d)}`;
@@ -33,38 +34,38 @@ export function ResultsTable({ results }: { results: StudyResults }) {
     return <p className="text-stone-600">No ratings yet. Scores appear here as raters save them.</p>;
   return (
     <div className="space-y-6 overflow-x-auto">
-      <table className="w-full text-sm" aria-label="Mean score per system and criterion">
-        <thead className="text-left text-stone-500">
-          <tr>
+      <Table
+        aria-label="Mean score per system and criterion"
+        head={
+          <>
             <th className="py-1">System</th>
             {CRITERIA.map((c) => (
               <th key={c.key}>{c.label}</th>
             ))}
-          </tr>
-        </thead>
-        <tbody>
-          {results.systems.map((s) => (
-            <tr key={s.systemId} className="border-t border-stone-100">
-              <td className="py-1.5 font-medium">{s.name}</td>
-              {CRITERIA.map((c) => {
-                const v = s.byCriterion[c.key];
-                return (
-                  <td key={c.key} className="tabular-nums">
-                    <span className="text-base font-semibold">{fmt(v.mean)}</span>
-                    {v.ci95 && (
-                      <span className="text-xs text-stone-500">
-                        {" "}
-                        [{fmt(v.ci95[0], 1)}, {fmt(v.ci95[1], 1)}]
-                      </span>
-                    )}
-                    <span className="text-xs text-stone-500"> n={v.n}</span>
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </>
+        }
+      >
+        {results.systems.map((s) => (
+          <Row key={s.systemId}>
+            <td className="py-1.5 font-medium">{s.name}</td>
+            {CRITERIA.map((c) => {
+              const v = s.byCriterion[c.key];
+              return (
+                <td key={c.key} className="tabular-nums">
+                  <span className="text-base font-semibold">{fmt(v.mean)}</span>
+                  {v.ci95 && (
+                    <span className="text-xs text-stone-500">
+                      {" "}
+                      [{fmt(v.ci95[0], 1)}, {fmt(v.ci95[1], 1)}]
+                    </span>
+                  )}
+                  <span className="text-xs text-stone-500"> n={v.n}</span>
+                </td>
+              );
+            })}
+          </Row>
+        ))}
+      </Table>
       <p className="text-xs text-stone-500">
         Mean score (1–5) with its 95% confidence interval and the number of ratings. The interval treats each case as a
         cluster (its ratings share the findings and often the raters): cluster-robust standard error, Student t with one
@@ -72,56 +73,56 @@ export function ResultsTable({ results }: { results: StudyResults }) {
       </p>
       {results.systems.some((s) => s.vsReference) && (
         <div>
-          <table className="w-full text-sm" aria-label="Difference from the reference">
-            <caption className="mb-1 text-left font-medium">Compared with the radiologists&apos; reference</caption>
-            <thead className="text-left text-stone-500">
-              <tr>
+          <Table
+            aria-label="Difference from the reference"
+            caption={<>Compared with the radiologists&apos; reference</>}
+            head={
+              <>
                 <th className="py-1">System</th>
                 {CRITERIA.map((c) => (
                   <th key={c.key}>{c.label}</th>
                 ))}
-              </tr>
-            </thead>
-            <tbody>
-              {results.systems
-                .filter((s) => s.vsReference)
-                .map((s) => (
-                  <tr key={s.systemId} className="border-t border-stone-100" data-system={s.name}>
-                    <td className="py-1.5 font-medium">{s.name}</td>
-                    {CRITERIA.map((c) => {
-                      const v = s.vsReference![c.key];
-                      return (
-                        <td key={c.key} className="tabular-nums" data-criterion={c.key}>
-                          {v.difference === null ? (
-                            "—"
-                          ) : (
-                            <>
-                              <span className="text-base font-semibold" data-testid="difference">
-                                {signed(v.difference)}
+              </>
+            }
+          >
+            {results.systems
+              .filter((s) => s.vsReference)
+              .map((s) => (
+                <Row key={s.systemId} data-system={s.name}>
+                  <td className="py-1.5 font-medium">{s.name}</td>
+                  {CRITERIA.map((c) => {
+                    const v = s.vsReference![c.key];
+                    return (
+                      <td key={c.key} className="tabular-nums" data-criterion={c.key}>
+                        {v.difference === null ? (
+                          "—"
+                        ) : (
+                          <>
+                            <span className="text-base font-semibold" data-testid="difference">
+                              {signed(v.difference)}
+                            </span>
+                            {v.ci95 && (
+                              <span className="text-xs text-stone-500">
+                                {" "}
+                                [{signed(v.ci95[0], 1)}, {signed(v.ci95[1], 1)}]
                               </span>
-                              {v.ci95 && (
-                                <span className="text-xs text-stone-500">
-                                  {" "}
-                                  [{signed(v.ci95[0], 1)}, {signed(v.ci95[1], 1)}]
-                                </span>
-                              )}
-                              <span className="block text-xs text-stone-500" data-testid="p">
-                                {fmtP(v.p)}, {v.cases} case{v.cases === 1 ? "" : "s"}
+                            )}
+                            <span className="block text-xs text-stone-500" data-testid="p">
+                              {fmtP(v.p)}, {v.cases} case{v.cases === 1 ? "" : "s"}
+                            </span>
+                            {v.pHolm !== null && (
+                              <span className="block text-xs text-stone-500" data-testid="p-holm">
+                                {fmtP(v.pHolm).replace(/^p/, "Holm-adjusted p")}
                               </span>
-                              {v.pHolm !== null && (
-                                <span className="block text-xs text-stone-500" data-testid="p-holm">
-                                  {fmtP(v.pHolm).replace(/^p/, "Holm-adjusted p")}
-                                </span>
-                              )}
-                            </>
-                          )}
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-            </tbody>
-          </table>
+                            )}
+                          </>
+                        )}
+                      </td>
+                    );
+                  })}
+                </Row>
+              ))}
+          </Table>
           <p className="text-xs text-stone-500">
             Mean over the cases both were rated on of (the system&apos;s mean score for the case − the
             reference&apos;s), with its 95% confidence interval (Student t over cases) and the two-sided Wilcoxon
@@ -131,15 +132,19 @@ export function ResultsTable({ results }: { results: StudyResults }) {
         </div>
       )}
       {CRITERIA.map((c) => (
-        <table key={c.key} className="w-full text-sm" data-criterion={c.key}>
-          <caption className="mb-1 text-left font-medium">
-            {c.label}{" "}
-            <span className="font-normal text-stone-500">
-              — {c.definition} Agreement (Krippendorff&apos;s α, ordinal): {fmt(results.agreement[c.key])}
-            </span>
-          </caption>
-          <thead className="text-left text-stone-500">
-            <tr>
+        <Table
+          key={c.key}
+          data-criterion={c.key}
+          caption={
+            <>
+              {c.label}{" "}
+              <span className="font-normal text-stone-500">
+                — {c.definition} Agreement (Krippendorff&apos;s α, ordinal): {fmt(results.agreement[c.key])}
+              </span>
+            </>
+          }
+          head={
+            <>
               <th className="w-1/3 py-1">System</th>
               <th>Mean</th>
               <th>SD</th>
@@ -147,31 +152,30 @@ export function ResultsTable({ results }: { results: StudyResults }) {
               <th>Median</th>
               <th>n</th>
               <th>Scores 1–5</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.systems.map((s) => {
-              const v = s.byCriterion[c.key];
-              return (
-                <tr key={s.systemId} className="border-t border-stone-100" data-system={s.name}>
-                  <td className="py-1">{s.name}</td>
-                  <td data-testid="mean" className="font-medium tabular-nums">
-                    {fmt(v.mean)}
-                  </td>
-                  <td className="tabular-nums">{fmt(v.sd)}</td>
-                  <td className="tabular-nums">{v.ci95 ? `${fmt(v.ci95[0])}–${fmt(v.ci95[1])}` : "—"}</td>
-                  <td className="tabular-nums">{fmt(v.median, 1)}</td>
-                  <td data-testid="n" className="tabular-nums">
-                    {v.n}
-                  </td>
-                  <td>
-                    <Distribution s={v} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+            </>
+          }
+        >
+          {results.systems.map((s) => {
+            const v = s.byCriterion[c.key];
+            return (
+              <Row key={s.systemId} data-system={s.name}>
+                <td className="py-1">{s.name}</td>
+                <td data-testid="mean" className="font-medium tabular-nums">
+                  {fmt(v.mean)}
+                </td>
+                <td className="tabular-nums">{fmt(v.sd)}</td>
+                <td className="tabular-nums">{v.ci95 ? `${fmt(v.ci95[0])}–${fmt(v.ci95[1])}` : "—"}</td>
+                <td className="tabular-nums">{fmt(v.median, 1)}</td>
+                <td data-testid="n" className="tabular-nums">
+                  {v.n}
+                </td>
+                <td>
+                  <Distribution s={v} />
+                </td>
+              </Row>
+            );
+          })}
+        </Table>
       ))}
     </div>
   );
@@ -180,31 +184,30 @@ export function ResultsTable({ results }: { results: StudyResults }) {
 export function ProgressTable({ raters }: { raters: RaterProgress[] }) {
   if (raters.length === 0) return <p className="text-stone-600">No raters assigned yet.</p>;
   return (
-    <table className="w-full text-sm">
-      <thead className="text-left text-stone-500">
-        <tr>
+    <Table
+      head={
+        <>
           <th className="py-1">Rater</th>
           <th>Cases done</th>
           <th>Ratings done / expected</th>
           <th className="w-1/3" />
-        </tr>
-      </thead>
-      <tbody>
-        {raters.map((r) => (
-          <tr key={r.raterId} className="border-t border-stone-100">
-            <td className="py-1">{r.email}</td>
-            <td className="tabular-nums">
-              {r.casesDone} / {r.cases}
-            </td>
-            <td className="tabular-nums" data-testid="ratings-progress">
-              {r.ratingsDone} / {r.ratingsExpected}
-            </td>
-            <td>
-              <ProgressBar done={r.ratingsDone} total={r.ratingsExpected} label={`Progress of ${r.email}`} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+        </>
+      }
+    >
+      {raters.map((r) => (
+        <Row key={r.raterId}>
+          <td className="py-1">{r.email}</td>
+          <td className="tabular-nums">
+            {r.casesDone} / {r.cases}
+          </td>
+          <td className="tabular-nums" data-testid="ratings-progress">
+            {r.ratingsDone} / {r.ratingsExpected}
+          </td>
+          <td>
+            <ProgressBar done={r.ratingsDone} total={r.ratingsExpected} label={`Progress of ${r.email}`} />
+          </td>
+        </Row>
+      ))}
+    </Table>
   );
 }

@@ -1,11 +1,27 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { buttonClass, inputClass } from "@/components/ui.tsx";
 import { useUpload } from "@/components/use-upload.ts";
 import { LlmFields, type ModelChoice } from "./llm-form.tsx";
+import { Button } from "@/components/ui/button.tsx";
+import { Input } from "@/components/ui/input.tsx";
+import { ErrorText, Notice } from "@/components/ui/message.tsx";
+import { Row, Table } from "@/components/ui/table.tsx";
+import { Choice } from "@/components/ui/field.tsx";
 
 type SystemRow = { id: string; name: string; kind: string; outputs: number; createdAt: string; needsFile: boolean };
+type AddKind = "retrieval" | "imported" | "llama" | "openai";
+const KIND_CHOICES: [AddKind, string][] = [
+  ["retrieval", "Retrieval baseline (TF-IDF)"],
+  ["imported", "Outputs of another system (file)"],
+  ["llama", "LLM (GGUF model, generated here)"],
+  ["openai", "LLM over HTTP (OpenAI-compatible)"],
+];
+const LIBRARY_CHOICES: ["study" | "file", string][] = [
+  ["study", "This study's cases, leave-one-out"],
+  ["file", "A library file (CSV/JSONL with findings and impression, e.g. the OpenI reports)"],
+];
+
 const KIND: Record<string, string> = {
   REFERENCE: "Reference (radiologist)",
   RETRIEVAL: "Retrieval baseline",
@@ -29,7 +45,7 @@ export function SystemsPanel({
 }) {
   const router = useRouter();
   const upload = useUpload<{ id: string; missing?: number }>();
-  const [kind, setKind] = useState<"retrieval" | "imported" | "llama" | "openai">("retrieval");
+  const [kind, setKind] = useState<AddKind>("retrieval");
   const [library, setLibrary] = useState<"study" | "file">("study");
   const [message, setMessage] = useState<string | null>(null);
 
@@ -53,36 +69,35 @@ export function SystemsPanel({
 
   return (
     <div className="space-y-4 text-sm">
-      <table className="w-full">
-        <thead className="text-left text-stone-500">
-          <tr>
+      <Table
+        head={
+          <>
             <th className="py-1">Name</th>
             <th>Kind</th>
             <th>Outputs</th>
             <th />
-          </tr>
-        </thead>
-        <tbody>
-          {systems.map((s) => (
-            <tr key={s.id} className="border-t border-stone-100">
-              <td className="py-1 font-medium">
-                <a href={`/admin/studies/${studyId}/systems/${s.id}`} className="text-sky-800 hover:underline">
-                  {s.name}
-                </a>
-              </td>
-              <td>{KIND[s.kind] ?? s.kind}</td>
-              <td className="tabular-nums">
-                {s.outputs} / {cases}
-              </td>
-              <td>
-                {s.outputs < cases && (s.kind === "RETRIEVAL" || s.kind === "IMPORTED") && (
-                  <CompleteSystem studyId={studyId} system={s} missing={cases - s.outputs} />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </>
+        }
+      >
+        {systems.map((s) => (
+          <Row key={s.id}>
+            <td className="py-1 font-medium">
+              <a href={`/admin/studies/${studyId}/systems/${s.id}`} className="text-sky-800 hover:underline">
+                {s.name}
+              </a>
+            </td>
+            <td>{KIND[s.kind] ?? s.kind}</td>
+            <td className="tabular-nums">
+              {s.outputs} / {cases}
+            </td>
+            <td>
+              {s.outputs < cases && (s.kind === "RETRIEVAL" || s.kind === "IMPORTED") && (
+                <CompleteSystem studyId={studyId} system={s} missing={cases - s.outputs} />
+              )}
+            </td>
+          </Row>
+        ))}
+      </Table>
       <form onSubmit={onSubmit} className="space-y-3 rounded border border-stone-200 p-3">
         <p className="font-medium">Add a system</p>
         <p className="text-xs text-stone-500">
@@ -90,91 +105,42 @@ export function SystemsPanel({
           candidate that appears in a case they have already seen is recognisable as new.
         </p>
         <div className="flex gap-4">
-          <label className="flex items-center gap-2">
-            <input
+          {KIND_CHOICES.map(([value, label]) => (
+            <Choice
+              key={value}
               type="radio"
               name="kind"
-              value="retrieval"
-              checked={kind === "retrieval"}
-              onChange={() => setKind("retrieval")}
-            />{" "}
-            Retrieval baseline (TF-IDF)
-          </label>
-          <label className="flex items-center gap-2">
-            <input
-              type="radio"
-              name="kind"
-              value="imported"
-              checked={kind === "imported"}
-              onChange={() => setKind("imported")}
-            />{" "}
-            Outputs of another system (file)
-          </label>
-          <label className="flex items-center gap-2">
-            <input
-              type="radio"
-              name="kind"
-              value="llama"
-              checked={kind === "llama"}
-              onChange={() => setKind("llama")}
-            />{" "}
-            LLM (GGUF model, generated here)
-          </label>
-          <label className="flex items-center gap-2">
-            <input
-              type="radio"
-              name="kind"
-              value="openai"
-              checked={kind === "openai"}
-              onChange={() => setKind("openai")}
-            />{" "}
-            LLM over HTTP (OpenAI-compatible)
-          </label>
+              value={value}
+              checked={kind === value}
+              onChange={() => setKind(value)}
+            >
+              {label}
+            </Choice>
+          ))}
         </div>
         <label className="block font-medium">
           Name
-          <input
-            name="name"
-            required
-            className={inputClass}
-            defaultValue={kind === "retrieval" ? "Retrieval baseline" : ""}
-            key={kind}
-          />
+          <Input name="name" required defaultValue={kind === "retrieval" ? "Retrieval baseline" : ""} key={kind} />
         </label>
         {kind === "llama" || kind === "openai" ? (
           <LlmFields studyId={studyId} models={models} defaults={llmDefaults} endpoint={kind === "openai"} key={kind} />
         ) : kind === "retrieval" ? (
           <fieldset className="space-y-1">
             <legend className="font-medium">Case library</legend>
-            <label className="flex items-center gap-2">
-              <input
+            {LIBRARY_CHOICES.map(([value, label]) => (
+              <Choice
+                key={value}
                 type="radio"
                 name="library"
-                value="study"
-                checked={library === "study"}
-                onChange={() => setLibrary("study")}
-              />{" "}
-              This study&apos;s cases, leave-one-out
-            </label>
-            <label className="flex items-center gap-2">
-              <input
-                type="radio"
-                name="library"
-                value="file"
-                checked={library === "file"}
-                onChange={() => setLibrary("file")}
-              />{" "}
-              A library file (CSV/JSONL with findings and impression, e.g. the OpenI reports)
-            </label>
+                value={value}
+                checked={library === value}
+                onChange={() => setLibrary(value)}
+              >
+                {label}
+              </Choice>
+            ))}
             {library === "file" && (
-              <input
-                type="file"
-                name="file"
-                required
-                accept=".csv,.jsonl,.ndjson"
-                className={inputClass}
-                data-testid="library-file"
-              />
+              <Input type="file" name="file" required accept=".csv,.jsonl,.ndjson" data-testid="library-file" />
             )}
             <p className="text-xs text-stone-500">
               Each case gets the impression of the library case with the most similar findings; a library case with the
@@ -185,29 +151,14 @@ export function SystemsPanel({
           <label className="block font-medium">
             Outputs file{" "}
             <span className="font-normal text-stone-500">(CSV or JSONL: a case id column and a text column)</span>
-            <input
-              type="file"
-              name="file"
-              required
-              accept=".csv,.jsonl,.ndjson"
-              className={inputClass}
-              data-testid="outputs-file"
-            />
+            <Input type="file" name="file" required accept=".csv,.jsonl,.ndjson" data-testid="outputs-file" />
           </label>
         )}
-        <button type="submit" disabled={upload.busy} className={buttonClass}>
+        <Button type="submit" disabled={upload.busy}>
           {upload.busy ? "Adding…" : "Add system"}
-        </button>
-        {upload.error && (
-          <p role="status" className="text-red-700">
-            {upload.error}
-          </p>
-        )}
-        {message && (
-          <p role="status" className="text-emerald-800">
-            {message}
-          </p>
-        )}
+        </Button>
+        {upload.error && <ErrorText>{upload.error}</ErrorText>}
+        {message && <Notice>{message}</Notice>}
       </form>
     </div>
   );

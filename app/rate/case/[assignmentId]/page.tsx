@@ -3,10 +3,10 @@ import { requireUser } from "@/lib/accounts/auth.ts";
 import { db } from "@/lib/platform/db.ts";
 import Link from "next/link";
 import { NotFoundError, NotReadyError } from "@/lib/platform/errors.ts";
-import { Card } from "@/components/ui.tsx";
 import { loadCase } from "@/lib/rating/rating.ts";
 import { CRITERIA } from "@/lib/rating/criteria.ts";
 import { RatingForm } from "./rating-form.tsx";
+import { Card } from "@/components/ui/card.tsx";
 
 // Generic on purpose: nothing about the candidates' origin may reach the browser.
 export const metadata = { title: "Rate a case — SecondRead" };

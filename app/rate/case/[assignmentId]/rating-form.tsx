@@ -4,93 +4,11 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { CriterionKey, Scores } from "@/lib/rating/criteria.ts";
 import type { CaseView } from "@/lib/rating/rating.ts";
-import { saveRatingAction } from "../../actions.ts";
+import { type Draft, useAutosave } from "./use-autosave.ts";
 
 type Criterion = { key: CriterionKey; label: string; definition: string; low: string; high: string };
-type Draft = { scores: Scores; comment: string };
-type SaveState = "saved" | "saving" | "retrying" | "failed";
 
 const complete = (d: Draft) => Object.values(d.scores).every((v) => v !== null);
-
-/**
- * Every change is saved at once, one request at a time per candidate, retried until the
- * server has it: the server keeps one row per candidate, so retries and repeats are harmless.
- */
-function useAutosave(view: CaseView, drafts: React.RefObject<Record<string, Draft>>) {
-  const [state, setState] = useState<Record<string, SaveState>>({});
-  const [error, setError] = useState<string | null>(null);
-  const queues = useRef<Record<string, { dirty: boolean; running: Promise<void> | null }>>({});
-  const openedAt = useRef(Date.now());
-  const base = useRef(Object.fromEntries(view.candidates.map((c) => [c.handle, c.timeSpentMs])));
-
-  const run = useCallback(
-    async (handle: string) => {
-      const q = queues.current[handle];
-      for (let attempt = 0; q.dirty; ) {
-        q.dirty = false;
-        setState((s) => ({ ...s, [handle]: attempt === 0 ? "saving" : "retrying" }));
-        const d = drafts.current[handle];
-        let retry = false;
-        try {
-          const res = await saveRatingAction({
-            assignmentId: view.assignmentId,
-            handle,
-            scores: d.scores,
-            comment: d.comment,
-            timeSpentMs: base.current[handle] + Date.now() - openedAt.current,
-          });
-          if (!res.ok && !res.retry) {
-            setError(res.error);
-            setState((s) => ({ ...s, [handle]: "failed" }));
-            return;
-          }
-          retry = !res.ok;
-        } catch {
-          retry = true; // network down or server restarting
-        }
-        if (retry) {
-          q.dirty = true; // keep the change and try again
-          attempt += 1;
-          setState((s) => ({ ...s, [handle]: "retrying" }));
-          await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
-        } else {
-          setError(null);
-          attempt = 0;
-        }
-      }
-      setState((s) => ({ ...s, [handle]: "saved" }));
-    },
-    [view.assignmentId, drafts],
-  );
-
-  const save = useCallback(
-    (handle: string) => {
-      queues.current[handle] ??= { dirty: false, running: null };
-      const q = queues.current[handle];
-      q.dirty = true;
-      if (!q.running)
-        q.running = run(handle).finally(() => {
-          q.running = null;
-        });
-    },
-    [run],
-  );
-
-  const flush = useCallback(async () => {
-    await Promise.all(Object.values(queues.current).map((q) => q.running));
-  }, []);
-
-  const pending = Object.values(state).some((s) => s !== "saved");
-  useEffect(() => {
-    const warn = (e: BeforeUnloadEvent) => {
-      if (pending) e.preventDefault();
-    };
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [pending]);
-
-  return { state, error, save, flush, pending };
-}
 
 export function RatingForm({ view, criteria }: { view: CaseView; criteria: Criterion[] }) {
   const router = useRouter();

@@ -2,24 +2,19 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireAdmin } from "@/lib/accounts/auth.ts";
 import { db } from "@/lib/platform/db.ts";
-import { Card } from "@/components/ui.tsx";
+import { NotFoundError } from "@/lib/platform/errors.ts";
+import { systemWithOutputs } from "@/lib/systems/systems.ts";
+import { Card } from "@/components/ui/card.tsx";
 
 export const metadata = { title: "System outputs — SecondRead" };
 
 /** Every output of one system with its provenance: what the admin checks before raters see it. */
 export default async function SystemOutputs({ params }: PageProps<"/admin/studies/[id]/systems/[systemId]">) {
-  await requireAdmin();
+  const admin = await requireAdmin();
   const { id, systemId } = await params;
-  const system = await db().system.findFirst({
-    where: { id: systemId, studyId: id },
-    include: { study: { select: { name: true } } },
-  });
-  if (!system) notFound();
-  const outputs = await db().output.findMany({
-    where: { systemId },
-    include: { case: { select: { position: true, sourceId: true, findings: true } } },
-    orderBy: { case: { position: "asc" } },
-  });
+  const { system, outputs } = await systemWithOutputs(db(), admin, id, systemId).catch((e) =>
+    e instanceof NotFoundError ? notFound() : Promise.reject(e),
+  );
   return (
     <div className="space-y-6">
       <div>
