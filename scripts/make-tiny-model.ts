@@ -27,6 +27,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse } from "csv-parse/sync";
 import { encodeGguf, gguf, llamaModelMetadata, type GgufTensor } from "./lib/gguf-writer.ts";
+import { mulberry32 } from "../lib/platform/random.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const DEFAULT_CSV = path.join(ROOT, "prisma", "demo", "indiana_reports.csv");
@@ -44,16 +45,8 @@ function fnv1a(s: string): number {
   for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
   return h;
 }
-/** mulberry32: uniform in [0, 1). One independent stream per tensor name. */
-function rng(name: string): () => number {
-  let a = (fnv1a(name) ^ SEED) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** One independent mulberry32 stream per tensor name. */
+const rng = (name: string) => mulberry32((fnv1a(name) ^ SEED) >>> 0);
 /** Approximately N(0, 1): Irwin–Hall sum of four uniforms, rescaled (arithmetic only). */
 const normal = (u: () => number) => (u() + u() + u() + u() - 2) * 1.7320508075688772;
 /** log(x) rounded to 1/1024 so a last-bit difference in Math.log cannot change a weight. */

@@ -5,6 +5,7 @@ import { createStudyAction } from "./actions.ts";
 import { StudyTextFields } from "./study-text-fields.tsx";
 import { Field } from "@/components/ui/field.tsx";
 import { Input } from "@/components/ui/input.tsx";
+import { RATERS_PER_CASE } from "@/lib/rating/raters-per-case.ts";
 
 export function CreateStudyForm() {
   return (
@@ -24,7 +25,14 @@ export function CreateStudyForm() {
       <StudyTextFields />
       <Field>
         Raters per case
-        <Input name="ratersPerCase" type="number" min={1} max={50} defaultValue={1} className="max-w-32" />
+        <Input
+          name="ratersPerCase"
+          type="number"
+          min={RATERS_PER_CASE.min}
+          max={RATERS_PER_CASE.max}
+          defaultValue={1}
+          className="max-w-32"
+        />
       </Field>
     </ActionForm>
   );

@@ -4,6 +4,8 @@ import type { Db } from "../platform/db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { assertAdmin } from "../accounts/access.ts";
 import { audit } from "../platform/audit.ts";
+import { mulberry32 } from "../platform/random.ts";
+import { RATERS_PER_CASE, RATERS_PER_CASE_RULE } from "./raters-per-case.ts";
 import { NotFoundError, UserInputError } from "../platform/errors.ts";
 import type { Actor } from "../accounts/users.ts";
 
@@ -16,17 +18,8 @@ export function assignmentSeed(studySeed: string, caseId: string, raterId: strin
   return createHash("sha256").update(`${studySeed}:${caseId}:${raterId}`).digest().readUInt32BE(0) >>> 1;
 }
 
-/** mulberry32: small, fast, good enough for shuffling. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The PRNG behind every display order (mulberry32, pinned against Python in the tests). */
+export const rng = mulberry32;
 
 export function shuffle<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
@@ -116,8 +109,8 @@ export async function setStudyRaters(
 ) {
   assertAdmin(actor);
   const n = input.ratersPerCase;
-  if (!Number.isInteger(n) || n < 1 || n > 50)
-    throw new UserInputError("Raters per case must be a whole number from 1 to 50.");
+  if (!Number.isInteger(n) || n < RATERS_PER_CASE.min || n > RATERS_PER_CASE.max)
+    throw new UserInputError(RATERS_PER_CASE_RULE);
   const raterIds = [...new Set(input.raterIds)];
   return db.$transaction(
     async (tx) => {

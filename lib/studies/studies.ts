@@ -5,6 +5,7 @@ import { assertAdmin } from "../accounts/access.ts";
 import { audit } from "../platform/audit.ts";
 import { isUniqueViolation, NotFoundError, UserInputError } from "../platform/errors.ts";
 import type { Actor } from "../accounts/users.ts";
+import { RATERS_PER_CASE, RATERS_PER_CASE_RULE } from "../rating/raters-per-case.ts";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: PostgreSQL cannot store a NUL
 const NO_NUL = /^[^\u0000]*$/;
@@ -28,7 +29,12 @@ export const studyInput = z.object({
     .max(10_000, "Notes for admins: at most 10,000 characters.")
     .regex(NO_NUL, "Notes for admins: must not contain a NUL character.")
     .default(""),
-  ratersPerCase: z.coerce.number().int().min(1, "Each case needs at least one rater.").max(50).default(1),
+  ratersPerCase: z.coerce
+    .number()
+    .int(RATERS_PER_CASE_RULE)
+    .min(RATERS_PER_CASE.min, RATERS_PER_CASE_RULE)
+    .max(RATERS_PER_CASE.max, RATERS_PER_CASE_RULE)
+    .default(1),
 });
 
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {

@@ -3,6 +3,7 @@ import { ActionForm } from "@/components/action-form.tsx";
 import { assignRatersAction } from "../../actions.ts";
 import { Field } from "@/components/ui/field.tsx";
 import { Input } from "@/components/ui/input.tsx";
+import { RATERS_PER_CASE } from "@/lib/rating/raters-per-case.ts";
 
 export function RatersPanel({
   studyId,
@@ -35,7 +36,14 @@ export function RatersPanel({
       </fieldset>
       <Field>
         Raters per case
-        <Input name="ratersPerCase" type="number" min={1} max={50} defaultValue={ratersPerCase} className="max-w-32" />
+        <Input
+          name="ratersPerCase"
+          type="number"
+          min={RATERS_PER_CASE.min}
+          max={RATERS_PER_CASE.max}
+          defaultValue={ratersPerCase}
+          className="max-w-32"
+        />
       </Field>
       <p className="text-xs text-stone-500">
         Each case goes to this many raters, spread so that every rater gets a similar share. Existing assignments and
