@@ -32,10 +32,13 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.output<typeof settingsSchema>;
 
+/** How strongly a LoRA adapter is applied: llama.cpp accepts any number; past ±4 outputs are noise. */
+export const ADAPTER_SCALE = { min: -4, max: 4 } as const;
+
 const fileRef = z.object({ file: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), name: z.string() });
 export const llamaConfigSchema = z.object({
   model: fileRef,
-  adapters: z.array(fileRef.extend({ scale: z.number().min(-4).max(4) })).max(8),
+  adapters: z.array(fileRef.extend({ scale: z.number().min(ADAPTER_SCALE.min).max(ADAPTER_SCALE.max) })).max(8),
   template: z.string().min(1).max(20_000),
   settings: settingsSchema,
 });

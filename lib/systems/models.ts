@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { env } from "../platform/env.ts";
 import { UserInputError } from "../platform/errors.ts";
+import { ADAPTER_SCALE } from "./llm-config.ts";
 
 // From the working directory (every SecondRead process runs in the project root): bundled
 // server code has no reliable import.meta.dirname.
@@ -219,8 +220,10 @@ export async function checkLlamaFiles(model: string, adapters: { file: string; s
     );
   const checked = [];
   for (const a of adapters) {
-    if (!Number.isFinite(a.scale) || a.scale < -4 || a.scale > 4)
-      throw new UserInputError(`The scale of ${a.file} must be a number from -4 to 4.`);
+    if (!Number.isFinite(a.scale) || a.scale < ADAPTER_SCALE.min || a.scale > ADAPTER_SCALE.max)
+      throw new UserInputError(
+        `The scale of ${a.file} must be a number from ${ADAPTER_SCALE.min} to ${ADAPTER_SCALE.max}.`,
+      );
     const info = await inspectGguf(a.file);
     const misfit = checkAdapterFits(base, info);
     if (misfit) throw new UserInputError(misfit);
