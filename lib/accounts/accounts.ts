@@ -64,7 +64,7 @@ export async function resetPassword(
   return { email: user.email, password };
 }
 
-export const passwordChangeInput = z
+const passwordChangeInput = z
   .object({
     currentPassword: z
       .string({ error: "required." })

@@ -17,7 +17,7 @@ const SESSION_MAX_AGE = 12 * 60 * 60;
 
 // One set of cookie names over http and https (next-auth would add __Secure-/__Host- prefixes only when
 // NEXTAUTH_URL is https), so proxy.ts finds the session cookie however the request arrived.
-export const SESSION_COOKIE = "next-auth.session-token";
+const SESSION_COOKIE = "next-auth.session-token";
 
 function cookieOptions(secure: boolean): Partial<CookiesOptions> {
   const options = { httpOnly: true, sameSite: "lax", path: "/", secure };
@@ -37,7 +37,7 @@ class SessionEnded extends Error {
 const plausible = (v: unknown, max: number): v is string =>
   typeof v === "string" && v.length > 0 && v.length <= max && !/\p{Cc}/u.test(v);
 
-export const authOptions: NextAuthOptions = {
+const authOptions: NextAuthOptions = {
   secret: env().AUTH_SECRET,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
   cookies: cookieOptions(env().NEXTAUTH_URL?.startsWith("https://") ?? false),

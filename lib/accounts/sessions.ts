@@ -4,7 +4,7 @@ import type { Actor } from "./users.ts";
 export type SessionUser = Actor & { email: string; name: string };
 
 /** What a session token carries about its user: the id (`sub`) and the user's session version when issued (`sv`). */
-export type SessionClaims = { sub?: unknown; sv?: unknown };
+type SessionClaims = { sub?: unknown; sv?: unknown };
 
 /**
  * The user a session token stands for, or null when the session is over: the user is gone or

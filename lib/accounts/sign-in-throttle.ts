@@ -9,10 +9,10 @@ import type { Db } from "../platform/db.ts";
 import { type Env, env as settings } from "../platform/env.ts";
 import { limitedCode, type LimitScope } from "./sign-in-messages.ts";
 
-export type LimitRule = { limit: number; backoffMs: number; backoffMaxMs: number; windowMs: number };
+type LimitRule = { limit: number; backoffMs: number; backoffMaxMs: number; windowMs: number };
 export type LimitSettings = Record<LimitScope, LimitRule>;
 
-export function limitSettings(env: Env = settings()): LimitSettings {
+function limitSettings(env: Env = settings()): LimitSettings {
   const rule = (limit: number): LimitRule => ({
     limit,
     backoffMs: env.SECONDREAD_SIGNIN_BACKOFF_SECONDS * 1000,
@@ -31,7 +31,7 @@ export class SignInLimited extends Error {
   }
 }
 
-export type SignInFrom = { email: string; address: string };
+type SignInFrom = { email: string; address: string };
 
 // Emails are stored hashed: people type passwords into the email field.
 const accountKey = (email: string) =>
@@ -39,7 +39,7 @@ const accountKey = (email: string) =>
 const addressKey = (address: string) => `address:${address.slice(0, 100)}`;
 
 /** How long a key is locked after its `failures`-th failure in a row (0: not locked). */
-export function lockMs(rule: LimitRule, failures: number): number {
+function lockMs(rule: LimitRule, failures: number): number {
   if (failures < rule.limit) return 0;
   return Math.min(rule.backoffMaxMs, rule.backoffMs * 2 ** Math.min(failures - rule.limit, 30));
 }
@@ -100,7 +100,7 @@ export async function chargeSignIn(db: Db, from: SignInFrom, settings: LimitSett
 }
 
 /** After a successful sign-in: the account starts afresh, and the address gets its try back. */
-export async function signInSucceeded(db: Db, from: SignInFrom, settings: LimitSettings): Promise<void> {
+async function signInSucceeded(db: Db, from: SignInFrom, settings: LimitSettings): Promise<void> {
   await db.signInThrottle.deleteMany({ where: { key: accountKey(from.email) } });
   await db.$executeRaw`UPDATE "SignInThrottle" SET "failures" = GREATEST("failures" - 1, 0),
     "lockedUntil" = CASE WHEN "failures" - 1 < ${settings.address.limit} THEN NULL ELSE "lockedUntil" END

@@ -9,7 +9,7 @@ export type Actor = Pick<User, "id" | "role">;
 
 // Control characters (NUL above all: PostgreSQL refuses it in text) have no place in a name.
 const CONTROL = /\p{Cc}/u;
-export const PASSWORD_MIN = 10;
+const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 1000;
 // The longest address SMTP can deliver to (RFC 5321).
 export const EMAIL_MAX = 254;
@@ -19,7 +19,7 @@ export const passwordRule = z
   .min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters, please.`)
   .max(PASSWORD_MAX, `at most ${PASSWORD_MAX.toLocaleString("en")} characters, please.`);
 
-export const newUserInput = z.object({
+const newUserInput = z.object({
   // Checked before the format, so a huge value gets a short answer.
   email: z
     .string({ error: "required." })
@@ -55,7 +55,7 @@ export function fieldErrors(error: z.ZodError): UserInputError {
 }
 
 /** Raw input from a form or the CLI: everything is checked here, role included. */
-export type NewUserInput = { email: string; name?: string; role: string; password: string };
+type NewUserInput = { email: string; name?: string; role: string; password: string };
 
 export async function createUser(db: Db, actorId: string | null, input: NewUserInput) {
   const parsed = newUserInput.safeParse(input);

@@ -14,7 +14,7 @@ import { createUser } from "../accounts/users.ts";
 
 export const DEMO_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "demo");
 export const DEMO_STUDY = "Demo: OpenI chest X-ray impressions";
-export type DemoCredentials = {
+type DemoCredentials = {
   admin: { email: string; password: string };
   rater: { email: string; password: string };
 };
@@ -22,9 +22,9 @@ export type DemoCredentials = {
 const MAX = 50 * 1024 * 1024;
 
 /** The shipped model trained on the OpenI train split (models/radiology-mini.json). */
-export const DEMO_MODEL = { name: "Radiology-mini (bundled, trained on OpenI)", model: "radiology-mini.gguf" };
+const DEMO_MODEL = { name: "Radiology-mini (bundled, trained on OpenI)", model: "radiology-mini.gguf" };
 /** Twenty reports of the test split (never seen in training): the first ten normal and ten abnormal by uid. */
-export const DEMO_CASES = "openi-demo-test-20.csv";
+const DEMO_CASES = "openi-demo-test-20.csv";
 
 /**
  * Seeds once. The raters are assigned last, so a demo study without raters is one an earlier

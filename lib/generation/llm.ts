@@ -27,7 +27,7 @@ export function threadCount(modelBytes = Infinity): number {
 }
 
 /** Batching must beat one case at a time by this much to be used (it costs memory, and the side-by-side arithmetic differs slightly). */
-export const BATCH_GAIN = 1.2;
+const BATCH_GAIN = 1.2;
 /** A model slower than this per case is not measured (it would take minutes); it is batched. */
 const CALIBRATION_MAX_CASE_MS = 1000;
 /** Findings written for the measurement (not from any dataset), varied in length like real ones. */
@@ -43,7 +43,7 @@ const CALIBRATION_FINDINGS = [
 ];
 
 /** How many sequences an engine uses: all of them only when the measurement shows that batching pays. */
-export type Calibration = { sequences: number; oneMs?: number; batchedMs?: number; note: string };
+type Calibration = { sequences: number; oneMs?: number; batchedMs?: number; note: string };
 
 export function chooseSequences(available: number, oneMs: number, batchedMs: number): number {
   return available > 1 && oneMs >= BATCH_GAIN * batchedMs ? available : 1;

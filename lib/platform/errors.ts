@@ -59,7 +59,7 @@ export const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)
  * PostgreSQL refused a text it cannot store (a NUL byte: SQLSTATE 22021) that a check upstream
  * missed. It is bad input, never a passing trouble: answered as such and never retried.
  */
-export function isUnstorableText(e: unknown): boolean {
+function isUnstorableText(e: unknown): boolean {
   const cause = (e as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null)?.meta
     ?.driverAdapterError?.cause;
   return cause?.originalCode === "22021";

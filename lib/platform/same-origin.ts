@@ -7,7 +7,7 @@
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function isStateChanging(method: string) {
+function isStateChanging(method: string) {
   return !SAFE_METHODS.has(method.toUpperCase());
 }
 

@@ -2,7 +2,7 @@
 // the pages' Content-Security-Policy (proxy.ts, with a fresh nonce per request). No imports:
 // next.config.ts and proxy.ts load it.
 
-export const PERMISSIONS_POLICY = [
+const PERMISSIONS_POLICY = [
   "camera",
   "microphone",
   "geolocation",

@@ -20,7 +20,7 @@ async function readyCaseIds(db: Db, studyId: string, onlyCase: string | null = n
   return new Set(rows.map((r) => r.id));
 }
 
-export type RaterStudy = {
+type RaterStudy = {
   id: string;
   name: string;
   instructions: string;
@@ -89,7 +89,7 @@ export async function resumePoint(db: Db, raterId: string, studyId: string) {
   return { next, first: first?.id ?? null };
 }
 
-export type CandidateView = {
+type CandidateView = {
   handle: string;
   label: string;
   text: string;

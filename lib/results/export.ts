@@ -113,7 +113,7 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
   );
 }
 
-export const OUTPUT_COLUMNS = [
+const OUTPUT_COLUMNS = [
   "study",
   "case_position",
   "case_source_id",

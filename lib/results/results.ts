@@ -21,7 +21,7 @@ export type RaterProgress = {
   ratingsDone: number;
   ratingsExpected: number;
 };
-export type SystemResult = {
+type SystemResult = {
   systemId: string;
   name: string;
   kind: string;

@@ -128,7 +128,7 @@ async function canConnect(url: string) {
   }
 }
 
-export async function ensureDatabase(serverUrl: string, name: string) {
+async function ensureDatabase(serverUrl: string, name: string) {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {

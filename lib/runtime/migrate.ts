@@ -11,7 +11,7 @@ const LOCK_KEY = 727_274_001; // any constant: serialises concurrent starts agai
 
 export type Migration = { name: string; sql: string; checksum: string };
 
-export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())

@@ -9,7 +9,7 @@ import { migrate } from "./migrate.ts";
 export const PROJECT_DIR = path.resolve(import.meta.dirname, "..", "..");
 export const dataDir = (env: Env) => path.resolve(PROJECT_DIR, env.SECONDREAD_DATA_DIR);
 
-export type Database = { url: string; embedded: boolean; stop: () => Promise<void> };
+type Database = { url: string; embedded: boolean; stop: () => Promise<void> };
 
 /** DATABASE_URL when set; otherwise the embedded server in the project's data directory. */
 export async function openDatabase(

@@ -5,7 +5,7 @@ import { CsvError, parse as parseCsv } from "csv-parse/sync";
 import { env as settings } from "../platform/env.ts";
 import { ImportFileError } from "../platform/errors.ts";
 
-export type TableFormat = "csv" | "jsonl";
+type TableFormat = "csv" | "jsonl";
 /** rows[i] is data row i + 1 (header excluded). */
 export type ParsedTable = { format: TableFormat; columns: string[]; rows: Record<string, string>[] };
 
@@ -37,7 +37,7 @@ const num = (n: number) => n.toLocaleString("en-US");
 // Names that mean something to JavaScript objects: as keys they could reach a prototype.
 const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
 
-export type ParseOptions = {
+type ParseOptions = {
   fileName?: string;
   maxBytes: number;
   format?: TableFormat;
@@ -407,7 +407,7 @@ export function guessOutputMapping(columns: string[]): { sourceId?: string; text
 
 /** sourceId absent: the row number is the id. metadata: extra columns kept (default: all others). */
 export type CaseMapping = { sourceId?: string; findings: string; impression: string; metadata?: string[] };
-export type CaseRow = {
+type CaseRow = {
   row: number;
   sourceId: string;
   findings: string;
@@ -415,7 +415,7 @@ export type CaseRow = {
   metadata: Record<string, string>;
 };
 export type RowProblem = { row: number; sourceId: string; missing: ("findings" | "impression")[] };
-export type OutputRow = { row: number; sourceId: string; text: string };
+type OutputRow = { row: number; sourceId: string; text: string };
 
 function requireColumns(table: ParsedTable, wanted: (string | undefined)[]): void {
   for (const col of wanted) {

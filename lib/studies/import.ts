@@ -8,7 +8,7 @@ import { extractCases, guessCaseMapping, parseTableAsync, type CaseMapping, type
 import { normalizeText } from "../platform/text.ts";
 import type { Actor } from "../accounts/users.ts";
 
-export type ImportRequest = {
+type ImportRequest = {
   bytes: Uint8Array;
   fileName?: string;
   mapping?: Partial<CaseMapping>;
@@ -16,7 +16,7 @@ export type ImportRequest = {
   maxBytes: number;
 };
 
-export type ImportResult =
+type ImportResult =
   | { status: "needs-confirmation"; cases: number; incomplete: RowProblem[] }
   | { status: "imported"; imported: number; skipped: RowProblem[] };
 

@@ -10,7 +10,7 @@ import { RATERS_PER_CASE, RATERS_PER_CASE_RULE } from "../rating/raters-per-case
 // biome-ignore lint/suspicious/noControlCharactersInRegex: PostgreSQL cannot store a NUL
 const NO_NUL = /^[^\u0000]*$/;
 
-export const studyInput = z.object({
+const studyInput = z.object({
   name: z
     .string()
     .trim()
@@ -65,7 +65,7 @@ export async function createStudy(db: Db, actor: Actor, input: z.input<typeof st
     .catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));
 }
 
-export const studyTextsInput = studyInput.pick({ raterInstructions: true, adminNotes: true });
+const studyTextsInput = studyInput.pick({ raterInstructions: true, adminNotes: true });
 
 /** Rewrites what raters read and the admins' notes (audited: raters may have read the old text). */
 export async function updateStudyTexts(db: Db, actor: Actor, studyId: string, input: z.input<typeof studyTextsInput>) {

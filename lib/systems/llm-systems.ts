@@ -10,7 +10,7 @@ import { saveSystem, systemName } from "./systems.ts";
 import type { Actor } from "../accounts/users.ts";
 import { buildOpenAiConfig } from "./openai-config.ts";
 
-export type LlamaSystemInput = {
+type LlamaSystemInput = {
   name: string;
   model: string;
   adapters?: { file: string; scale: number }[];

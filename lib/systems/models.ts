@@ -10,9 +10,9 @@ import { ADAPTER_SCALE } from "./llm-config.ts";
 // From the working directory (every SecondRead process runs in the project root): bundled
 // server code has no reliable import.meta.dirname.
 /** models/ (the folder `npm start` runs in), or SECONDREAD_MODELS_DIR. */
-export const modelsDir = () => path.resolve(env().SECONDREAD_MODELS_DIR ?? path.join(process.cwd(), "models"));
+const modelsDir = () => path.resolve(env().SECONDREAD_MODELS_DIR ?? path.join(process.cwd(), "models"));
 
-export type ModelDescription = {
+type ModelDescription = {
   name: string;
   file: string;
   sha256: string;
@@ -48,7 +48,7 @@ export function listModels(dir = modelsDir()): ModelDescription[] {
 }
 
 /** Folders models may be read from: models/ and those listed in SECONDREAD_MODEL_DIRS (":"-separated). */
-export function modelDirs(): string[] {
+function modelDirs(): string[] {
   return [
     modelsDir(),
     ...env()
@@ -111,7 +111,7 @@ const TYPE_SIZES: Record<number, [bytes: number, elements: number]> = {
   30: [2, 1],
 };
 
-export type GgufSummary = {
+type GgufSummary = {
   path: string;
   size: number;
   type: "model" | "adapter";
@@ -126,7 +126,7 @@ export type GgufSummary = {
  * metadata is readable, and it is as long as its tensors say (a truncated download is caught
  * here rather than crashing the worker).
  */
-export async function inspectGguf(file: string): Promise<GgufSummary> {
+async function inspectGguf(file: string): Promise<GgufSummary> {
   const p = resolveModelPath(file);
   const label = path.basename(p);
   assertInModelDirs(p, label);
@@ -193,7 +193,7 @@ export async function inspectGguf(file: string): Promise<GgufSummary> {
 }
 
 /** A LoRA adapter fits a base when every tensor it adapts exists in the base with matching sides. */
-export function checkAdapterFits(base: GgufSummary, adapter: GgufSummary): string | null {
+function checkAdapterFits(base: GgufSummary, adapter: GgufSummary): string | null {
   const label = path.basename(adapter.path);
   if (adapter.type !== "adapter") return `${label} is a model, not a LoRA adapter.`;
   if (base.type !== "model") return `${path.basename(base.path)} is an adapter, not a base model.`;
