@@ -87,6 +87,8 @@ test("npm start serves the demo, stops cleanly, restarts without reseeding, and 
   await until(() => third.output().includes("SecondRead is ready at"), "the start after kill -9");
   assert.match(third.output(), /orphaned PostgreSQL server/);
   assert.ok(await serving());
+  // The worker starts beside the web server and may report ready after it: the stop is measured from there.
+  await until(() => third.output().includes("[worker] ready"), "the worker after kill -9");
   // Ctrl+C in a terminal signals the whole foreground process group, not only start.ts.
   const before = third.output().length;
   process.kill(-third.child.pid!, "SIGINT");
