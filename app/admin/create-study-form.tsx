@@ -5,7 +5,7 @@ import { createStudyAction } from "./actions.ts";
 import { StudyTextFields } from "./study-text-fields.tsx";
 import { Field } from "@/components/ui/field.tsx";
 import { Input } from "@/components/ui/input.tsx";
-import { RATERS_PER_CASE } from "@/lib/rating/raters-per-case.ts";
+import { RatersPerCaseField } from "./raters-per-case-field.tsx";
 
 export function CreateStudyForm() {
   return (
@@ -23,17 +23,7 @@ export function CreateStudyForm() {
         <Input name="name" required />
       </Field>
       <StudyTextFields />
-      <Field>
-        Raters per case
-        <Input
-          name="ratersPerCase"
-          type="number"
-          min={RATERS_PER_CASE.min}
-          max={RATERS_PER_CASE.max}
-          defaultValue={1}
-          className="max-w-32"
-        />
-      </Field>
+      <RatersPerCaseField defaultValue={1} />
     </ActionForm>
   );
 }

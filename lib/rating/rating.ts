@@ -72,21 +72,21 @@ export async function nextAssignmentId(db: Db, raterId: string, studyId: string)
 }
 
 /**
- * Where a rater picks a study up: the first unfinished case that is ready, and their first case
+ * Where a rater picks a study up: the first unfinished case that is ready, or else their first case
  * (to look back at their ratings). Null when they are not a rater of the study.
  */
 export async function resumePoint(db: Db, raterId: string, studyId: string) {
   const member = await db.studyRater.findUnique({ where: { studyId_userId: { studyId, userId: raterId } } });
   if (!member) return null;
-  const [next, first] = await Promise.all([
-    nextAssignmentId(db, raterId, studyId),
-    db.assignment.findFirst({
-      where: { raterId, case: { studyId } },
-      orderBy: { case: { position: "asc" } },
-      select: { id: true },
-    }),
-  ]);
-  return { next, first: first?.id ?? null };
+  const next = await nextAssignmentId(db, raterId, studyId);
+  if (next) return { next, first: null };
+  // Nothing left to rate: the first case, to look back at the ratings.
+  const first = await db.assignment.findFirst({
+    where: { raterId, case: { studyId } },
+    orderBy: { case: { position: "asc" } },
+    select: { id: true },
+  });
+  return { next: null, first: first?.id ?? null };
 }
 
 type CandidateView = {

@@ -8,7 +8,7 @@ import { areaOf, cycles, importGraph, layerViolations, type Graph } from "../hel
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 /** Lowest first: an area may import itself and the areas before it. */
-export const LAYERS = [
+const LAYERS = [
   "platform",
   "runtime",
   "accounts",

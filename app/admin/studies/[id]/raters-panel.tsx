@@ -1,9 +1,7 @@
 "use client";
 import { ActionForm } from "@/components/action-form.tsx";
 import { assignRatersAction } from "../../actions.ts";
-import { Field } from "@/components/ui/field.tsx";
-import { Input } from "@/components/ui/input.tsx";
-import { RATERS_PER_CASE } from "@/lib/rating/raters-per-case.ts";
+import { RatersPerCaseField } from "../../raters-per-case-field.tsx";
 
 export function RatersPanel({
   studyId,
@@ -34,17 +32,7 @@ export function RatersPanel({
           ))}
         </div>
       </fieldset>
-      <Field>
-        Raters per case
-        <Input
-          name="ratersPerCase"
-          type="number"
-          min={RATERS_PER_CASE.min}
-          max={RATERS_PER_CASE.max}
-          defaultValue={ratersPerCase}
-          className="max-w-32"
-        />
-      </Field>
+      <RatersPerCaseField defaultValue={ratersPerCase} />
       <p className="text-xs text-stone-500">
         Each case goes to this many raters, spread so that every rater gets a similar share. Existing assignments and
         ratings are kept.

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button.tsx";
 import { Input } from "@/components/ui/input.tsx";
 import { ErrorText, Notice } from "@/components/ui/message.tsx";
 import { Row, Table } from "@/components/ui/table.tsx";
-import { Choice } from "@/components/ui/field.tsx";
+import { Choices } from "@/components/ui/field.tsx";
 
 type SystemRow = { id: string; name: string; kind: string; outputs: number; createdAt: string; needsFile: boolean };
 type AddKind = "retrieval" | "imported" | "llama" | "openai";
@@ -105,18 +105,7 @@ export function SystemsPanel({
           candidate that appears in a case they have already seen is recognisable as new.
         </p>
         <div className="flex gap-4">
-          {KIND_CHOICES.map(([value, label]) => (
-            <Choice
-              key={value}
-              type="radio"
-              name="kind"
-              value={value}
-              checked={kind === value}
-              onChange={() => setKind(value)}
-            >
-              {label}
-            </Choice>
-          ))}
+          <Choices name="kind" options={KIND_CHOICES} value={kind} onChange={setKind} />
         </div>
         <label className="block font-medium">
           Name
@@ -127,18 +116,7 @@ export function SystemsPanel({
         ) : kind === "retrieval" ? (
           <fieldset className="space-y-1">
             <legend className="font-medium">Case library</legend>
-            {LIBRARY_CHOICES.map(([value, label]) => (
-              <Choice
-                key={value}
-                type="radio"
-                name="library"
-                value={value}
-                checked={library === value}
-                onChange={() => setLibrary(value)}
-              >
-                {label}
-              </Choice>
-            ))}
+            <Choices name="library" options={LIBRARY_CHOICES} value={library} onChange={setLibrary} />
             {library === "file" && (
               <Input type="file" name="file" required accept=".csv,.jsonl,.ndjson" data-testid="library-file" />
             )}
