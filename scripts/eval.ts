@@ -12,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { extractOutputs, guessOutputMapping, parseTable } from "../lib/studies/import-parse.ts";
+import { extractOutputs, guessOutputMapping, parseTable } from "../lib/tables/tables.ts";
 import { formatTables, scoreSystem, type SystemScores } from "./lib/evaluation.ts";
 import { Engine } from "../lib/generation/llm.ts";
 import { buildLlamaConfig } from "../lib/systems/llm-systems.ts";
@@ -51,7 +51,7 @@ function args() {
   };
 }
 
-/** Another system's outputs: CSV or JSONL, read like an imported system's file (lib/studies/import-parse.ts). */
+/** Another system's outputs: CSV or JSONL, read like an imported system's file (lib/tables/tables.ts). */
 function readOutputs(file: string): Map<string, string> {
   const table = parseTable(fs.readFileSync(file), { fileName: file, maxBytes: 100 * 1024 * 1024 });
   const { sourceId, text } = guessOutputMapping(table.columns);

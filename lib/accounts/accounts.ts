@@ -5,10 +5,11 @@ import type { Db } from "../platform/db.ts";
 import { assertAdmin } from "./access.ts";
 import { audit } from "../platform/audit.ts";
 import { ForbiddenError, NotFoundError, UserInputError } from "../platform/errors.ts";
+import { parseInput } from "../platform/validation.ts";
 import { generatePassword, hashPassword, verifyPassword } from "./passwords.ts";
 import { limitedMessage } from "./sign-in-messages.ts";
 import { limitedSignIn, SignInLimited } from "./sign-in-throttle.ts";
-import { fieldErrors, PASSWORD_MAX, passwordRule, type Actor } from "./users.ts";
+import { ACCOUNT_LABELS, PASSWORD_MAX, passwordRule, type Actor } from "./users.ts";
 
 /** Deactivates or reactivates a user. An admin cannot deactivate themself, nor the last active admin. */
 export async function setUserActive(db: Db, actor: Actor, userId: string, active: boolean) {
@@ -49,8 +50,7 @@ export async function resetPassword(
   password = generatePassword(),
 ) {
   if (actor) assertAdmin(actor);
-  const checked = z.object({ password: passwordRule }).safeParse({ password });
-  if (!checked.success) throw fieldErrors(checked.error);
+  parseInput(z.object({ password: passwordRule }), { password }, ACCOUNT_LABELS);
   const where = "id" in who ? { id: who.id } : { email: who.email.trim().toLowerCase() };
   const user = await db.user.findUnique({ where, select: { id: true, email: true } });
   if (!user) throw new NotFoundError("email" in who ? `No user has the email ${where.email}.` : "No such user.");
@@ -96,15 +96,14 @@ export async function changeOwnPassword(
   input: { currentPassword: unknown; newPassword: unknown; repeatPassword: unknown },
   address: string,
 ) {
-  const parsed = passwordChangeInput.safeParse(input);
-  if (!parsed.success) throw fieldErrors(parsed.error);
+  const given = parseInput(passwordChangeInput, input, ACCOUNT_LABELS);
   const user = await db.user.findUnique({
     where: { id: actor.id },
     select: { id: true, email: true, passwordHash: true, active: true },
   });
   if (!user?.active) throw new ForbiddenError("Your account is not active.");
   const checked = await limitedSignIn(db, { email: user.email, address }, async () =>
-    (await verifyPassword(parsed.data.currentPassword, user.passwordHash)) ? user : null,
+    (await verifyPassword(given.currentPassword, user.passwordHash)) ? user : null,
   ).catch((e) =>
     Promise.reject(
       e instanceof SignInLimited
@@ -115,7 +114,7 @@ export async function changeOwnPassword(
     ),
   );
   if (!checked) throw new UserInputError("Current password: that is not your current password.");
-  const passwordHash = await hashPassword(parsed.data.newPassword);
+  const passwordHash = await hashPassword(given.newPassword);
   return db.$transaction(async (tx) => {
     // Guarded by the old hash: of two changes racing from two sessions, only the first lands.
     const { count } = await tx.user.updateMany({

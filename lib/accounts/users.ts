@@ -3,6 +3,7 @@ import type { Db } from "../platform/db.ts";
 import { Role, type User } from "../generated/prisma/client.ts";
 import { audit } from "../platform/audit.ts";
 import { isUniqueViolation, UserInputError } from "../platform/errors.ts";
+import { parseInput, type FieldLabels } from "../platform/validation.ts";
 import { hashPassword, needsRehash, standInHash, verifyPassword } from "./passwords.ts";
 
 export type Actor = Pick<User, "id" | "role">;
@@ -37,7 +38,8 @@ const newUserInput = z.object({
   password: passwordRule,
 });
 
-const LABELS: Record<string, string> = {
+/** How the account forms name their fields in error messages. */
+export const ACCOUNT_LABELS: FieldLabels = {
   email: "Email",
   name: "Name",
   role: "Role",
@@ -47,20 +49,11 @@ const LABELS: Record<string, string> = {
   repeatPassword: "Repeat new password",
 };
 
-/** "Email: enter a valid email address. Role: …": each message names its field. */
-export function fieldErrors(error: z.ZodError): UserInputError {
-  return new UserInputError(
-    error.issues.map((i) => `${LABELS[String(i.path[0])] ?? String(i.path[0] ?? "Input")}: ${i.message}`).join(" "),
-  );
-}
-
 /** Raw input from a form or the CLI: everything is checked here, role included. */
 type NewUserInput = { email: string; name?: string; role: string; password: string };
 
 export async function createUser(db: Db, actorId: string | null, input: NewUserInput) {
-  const parsed = newUserInput.safeParse(input);
-  if (!parsed.success) throw fieldErrors(parsed.error);
-  const { email, name, role, password } = parsed.data;
+  const { email, name, role, password } = parseInput(newUserInput, input, ACCOUNT_LABELS);
   const passwordHash = await hashPassword(password);
   const exists = new UserInputError(`Email: a user with email ${email} already exists.`);
   return db

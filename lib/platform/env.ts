@@ -32,7 +32,7 @@ const schema = z.object({
     .int()
     .positive()
     .default(50 * 1024 * 1024),
-  // Caps on an uploaded table's shape, so one file cannot hold the server (lib/studies/import-parse.ts).
+  // Caps on an uploaded table's shape, so one file cannot hold the server (lib/tables/tables.ts).
   IMPORT_MAX_COLUMNS: z.coerce.number().int().positive().default(200),
   IMPORT_MAX_ROW_CHARS: z.coerce.number().int().positive().default(1_000_000),
   IMPORT_MAX_FIELD_CHARS: z.coerce.number().int().positive().default(100_000),

@@ -110,7 +110,7 @@ export async function setStudyRaters(
   assertAdmin(actor);
   const n = input.ratersPerCase;
   if (!Number.isInteger(n) || n < RATERS_PER_CASE.min || n > RATERS_PER_CASE.max)
-    throw new UserInputError(RATERS_PER_CASE_RULE);
+    throw new UserInputError(`Raters per case: ${RATERS_PER_CASE_RULE}`);
   const raterIds = [...new Set(input.raterIds)];
   return db.$transaction(
     async (tx) => {

@@ -2,4 +2,4 @@
 // constraint in the first migration holds the same bounds). No imports: the forms use it too.
 export const RATERS_PER_CASE = { min: 1, max: 50 } as const;
 
-export const RATERS_PER_CASE_RULE = `Raters per case must be a whole number from ${RATERS_PER_CASE.min} to ${RATERS_PER_CASE.max}.`;
+export const RATERS_PER_CASE_RULE = `must be a whole number from ${RATERS_PER_CASE.min} to ${RATERS_PER_CASE.max}.`;

@@ -7,6 +7,7 @@ import type { Db } from "../platform/db.ts";
 import { extendDisplayOrder, type DisplayEntry } from "./assignment.ts";
 import { CRITERION_KEYS, isComplete, type Scores } from "./criteria.ts";
 import { asAppError, NotFoundError, NotReadyError, UserInputError } from "../platform/errors.ts";
+import { parseInput } from "../platform/validation.ts";
 
 /**
  * Cases whose every system has its output. Raters see only these: a case shown with some
@@ -215,10 +216,7 @@ const MAX_TIME_MS = 24 * 3600 * 1000;
  * Returns whether the whole case is now complete.
  */
 export async function saveRating(db: Db, raterId: string, input: z.input<typeof ratingInput>) {
-  const parsed = ratingInput.safeParse(input);
-  if (!parsed.success)
-    throw new UserInputError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-  const { assignmentId, handle, scores, comment, timeSpentMs } = parsed.data;
+  const { assignmentId, handle, scores, comment, timeSpentMs } = parseInput(ratingInput, input);
   const a = await ownAssignment(db, raterId, assignmentId);
   const order = a.displayOrder as DisplayEntry[];
   const entry = order.find((e) => e.handle === handle);

@@ -4,7 +4,13 @@ import { assertAdmin } from "../accounts/access.ts";
 import { spreadAssignments } from "../rating/assignment.ts";
 import { audit } from "../platform/audit.ts";
 import { NotFoundError, UserInputError } from "../platform/errors.ts";
-import { extractCases, guessCaseMapping, parseTableAsync, type CaseMapping, type RowProblem } from "./import-parse.ts";
+import {
+  extractCases,
+  guessCaseMapping,
+  parseTableAsync,
+  type CaseMapping,
+  type RowProblem,
+} from "../tables/tables.ts";
 import { normalizeText } from "../platform/text.ts";
 import type { Actor } from "../accounts/users.ts";
 

@@ -4,6 +4,7 @@ import type { Db } from "../platform/db.ts";
 import { assertAdmin } from "../accounts/access.ts";
 import { audit } from "../platform/audit.ts";
 import { isUniqueViolation, NotFoundError, UserInputError } from "../platform/errors.ts";
+import { parseInput } from "../platform/validation.ts";
 import type { Actor } from "../accounts/users.ts";
 import { RATERS_PER_CASE, RATERS_PER_CASE_RULE } from "../rating/raters-per-case.ts";
 
@@ -11,23 +12,18 @@ import { RATERS_PER_CASE, RATERS_PER_CASE_RULE } from "../rating/raters-per-case
 const NO_NUL = /^[^\u0000]*$/;
 
 const studyInput = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, "Give the study a name.")
-    .max(200)
-    .regex(NO_NUL, "Name: must not contain a NUL character."),
+  name: z.string().trim().min(1, "Give the study a name.").max(200).regex(NO_NUL, "must not contain a NUL character."),
   raterInstructions: z
     .string()
     .trim()
-    .max(10_000, "Instructions for raters: at most 10,000 characters.")
-    .regex(NO_NUL, "Instructions for raters: must not contain a NUL character.")
+    .max(10_000, "at most 10,000 characters.")
+    .regex(NO_NUL, "must not contain a NUL character.")
     .default(""),
   adminNotes: z
     .string()
     .trim()
-    .max(10_000, "Notes for admins: at most 10,000 characters.")
-    .regex(NO_NUL, "Notes for admins: must not contain a NUL character.")
+    .max(10_000, "at most 10,000 characters.")
+    .regex(NO_NUL, "must not contain a NUL character.")
     .default(""),
   ratersPerCase: z.coerce
     .number()
@@ -37,15 +33,16 @@ const studyInput = z.object({
     .default(1),
 });
 
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new UserInputError(parsed.error.issues.map((i) => i.message).join(" "));
-  return parsed.data;
-}
+const LABELS = {
+  name: "Name",
+  raterInstructions: "Instructions for raters",
+  adminNotes: "Notes for admins",
+  ratersPerCase: "Raters per case",
+};
 
 export async function createStudy(db: Db, actor: Actor, input: z.input<typeof studyInput>) {
   assertAdmin(actor);
-  const data = parseInput(studyInput, input);
+  const data = parseInput(studyInput, input, LABELS);
   const exists = new UserInputError(`A study named "${data.name}" already exists.`);
   return db
     .$transaction(async (tx) => {
@@ -70,7 +67,7 @@ const studyTextsInput = studyInput.pick({ raterInstructions: true, adminNotes: t
 /** Rewrites what raters read and the admins' notes (audited: raters may have read the old text). */
 export async function updateStudyTexts(db: Db, actor: Actor, studyId: string, input: z.input<typeof studyTextsInput>) {
   assertAdmin(actor);
-  const data = parseInput(studyTextsInput, input);
+  const data = parseInput(studyTextsInput, input, LABELS);
   return db.$transaction(async (tx) => {
     const study = await tx.study.updateMany({ where: { id: studyId }, data });
     if (study.count === 0) throw new NotFoundError("No such study.");

@@ -5,7 +5,7 @@ import { assertAdmin } from "../accounts/access.ts";
 import { NotFoundError, UserInputError } from "../platform/errors.ts";
 import { checkTemplate, DEFAULT_TEMPLATE, renderPrompt, settingsSchema, type LlamaConfig } from "./llm-config.ts";
 import { checkLlamaFiles, resolveModelPath, sha256File } from "./models.ts";
-import { parseInput } from "../studies/studies.ts";
+import { parseInput } from "../platform/validation.ts";
 import { saveSystem, systemName } from "./systems.ts";
 import type { Actor } from "../accounts/users.ts";
 import { buildOpenAiConfig } from "./openai-config.ts";

@@ -2,7 +2,7 @@
 // the variable holding its key, and the same template and settings as a local model.
 import { z } from "zod";
 import { UserInputError } from "../platform/errors.ts";
-import { parseInput } from "../studies/studies.ts";
+import { parseInput } from "../platform/validation.ts";
 import { checkTemplate, DEFAULT_TEMPLATE, settingsSchema } from "./llm-config.ts";
 
 export const openAiConfigSchema = z.object({

@@ -13,10 +13,10 @@ import {
   guessCaseMapping,
   guessOutputMapping,
   parseTableAsync,
-} from "../studies/import-parse.ts";
+} from "../tables/tables.ts";
 import { addOutputs, type NewOutput } from "./outputs.ts";
 import { retrieveImpressions, type LibraryCase } from "./retrieval.ts";
-import { parseInput } from "../studies/studies.ts";
+import { parseInput } from "../platform/validation.ts";
 import { normalizeText } from "../platform/text.ts";
 import type { Actor } from "../accounts/users.ts";
 

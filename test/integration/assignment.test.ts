@@ -35,7 +35,7 @@ test("50 raters per case is allowed, 51 and 0 are refused with the rule, nothing
   for (const n of [51, 0]) {
     await assert.rejects(
       setStudyRaters(t.db, admin, study.id, { raterIds: ids, ratersPerCase: n }),
-      /Raters per case must be a whole number from 1 to 50\./,
+      /Raters per case: must be a whole number from 1 to 50\./,
     );
   }
   assert.equal(await t.db.assignment.count({ where: { case: { studyId: study.id } } }), 0);

@@ -1,4 +1,4 @@
-// The caps on an uploaded table (lib/studies/import-parse.ts) refuse the whole file: one row over a
+// The caps on an uploaded table (lib/tables/tables.ts) refuse the whole file: one row over a
 // limit, or a key that could reach a prototype, and nothing is written.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";

@@ -30,7 +30,7 @@ export default {
     "lib/accounts/sign-in-throttle.ts",
     "lib/accounts/passwords.ts",
     "lib/studies/import.ts",
-    "lib/studies/import-parse.ts",
+    "lib/tables/tables.ts",
     "lib/results/stats.ts",
     "lib/results/results.ts",
     "scripts/lib/evaluation.ts",

@@ -1,4 +1,4 @@
-// Caps on an uploaded table's shape (lib/studies/import-parse.ts): linear parsing, limits that name
+// Caps on an uploaded table's shape (lib/tables/tables.ts): linear parsing, limits that name
 // the row and the column, and key names that could reach a prototype.
 import { test } from "node:test";
 import { ImportFileError } from "../../lib/platform/errors.ts";
@@ -9,7 +9,7 @@ import {
   parseTable,
   parseTableAsync,
   type ImportLimits,
-} from "../../lib/studies/import-parse.ts";
+} from "../../lib/tables/tables.ts";
 
 const MAX = 50 * 1024 * 1024;
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -164,7 +164,7 @@ test("a big file parses in pieces: line numbers stay right past the first piece,
 
 test("the caps are settings: read from the environment, a wrong value names the setting", async () => {
   const { ConfigError, readEnv, rereadEnv } = await import("../../lib/platform/env.ts");
-  const { importLimits } = await import("../../lib/studies/import-parse.ts");
+  const { importLimits } = await import("../../lib/tables/tables.ts");
   assert.deepEqual(importLimits(), {
     maxColumns: 200,
     maxRowChars: 1_000_000,

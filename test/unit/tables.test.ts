@@ -9,7 +9,7 @@ import {
   guessOutputMapping,
   parseTable,
   type ParsedTable,
-} from "../../lib/studies/import-parse.ts";
+} from "../../lib/tables/tables.ts";
 
 const MAX = 10 * 1024 * 1024;
 const OPENI = new URL("../../prisma/demo/indiana_reports.csv", import.meta.url);
