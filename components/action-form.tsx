@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import type { ActionResult } from "@/lib/web/action-result.ts";
+import type { ActionResult } from "@/lib/web/action.ts";
 import { Button } from "@/components/ui/button.tsx";
 import { ErrorText, Notice } from "@/components/ui/message.tsx";
 

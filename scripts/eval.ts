@@ -14,10 +14,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { extractOutputs, guessOutputMapping, parseTable } from "../lib/tables/tables.ts";
 import { formatTables, scoreSystem, type SystemScores } from "./lib/evaluation.ts";
-import { Engine } from "../lib/generation/llm.ts";
-import { buildLlamaConfig } from "../lib/systems/llm-systems.ts";
+import { LlamaEngine } from "../lib/generation/llm.ts";
+import { buildLlamaConfig } from "../lib/systems/systems.ts";
 import { readReports, type Report } from "./lib/openi-split.ts";
-import { retrieveImpressions } from "../lib/systems/retrieval.ts";
+import { retrieveImpressions } from "../lib/systems/tfidf.ts";
 import { csvField } from "../lib/results/export.ts";
 import { normalizeText } from "../lib/platform/text.ts";
 
@@ -65,7 +65,7 @@ function readOutputs(file: string): Map<string, string> {
 async function generate(model: string, adapters: { file: string; scale: number }[], cases: Report[]) {
   const config = await buildLlamaConfig({ model, adapters });
   const parallel = Math.max(1, Math.min(4, os.availableParallelism()));
-  const engine = await Engine.load(config, parallel);
+  const engine = await LlamaEngine.load(config, parallel);
   const out = new Map<string, string>();
   let eos = 0,
     tokens = 0,

@@ -1,80 +1,83 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { toResult } from "@/lib/web/action-result.ts";
-import { setStudyRaters } from "@/lib/rating/assignment.ts";
-import { requireAdmin } from "@/lib/accounts/auth.ts";
-import { db } from "@/lib/platform/db.ts";
-import { generatePassword } from "@/lib/accounts/passwords.ts";
-import { createStudy, updateStudyTexts } from "@/lib/studies/studies.ts";
-import { createUser } from "@/lib/accounts/users.ts";
+import { z } from "zod";
 import { resetPassword, setUserActive } from "@/lib/accounts/accounts.ts";
+import { generatePassword } from "@/lib/accounts/passwords.ts";
+import { ACCOUNT_LABELS, createUser } from "@/lib/accounts/users.ts";
+import { db } from "@/lib/platform/db.ts";
+import { many } from "@/lib/platform/validation.ts";
+import { setStudyRaters } from "@/lib/rating/assignment.ts";
+import { createStudy, STUDY_LABELS, studyInput, studyTextsInput, updateStudyTexts } from "@/lib/studies/studies.ts";
+import { formAction } from "@/lib/web/action.ts";
 
-export async function createStudyAction(_: unknown, form: FormData) {
-  const admin = await requireAdmin();
-  return toResult(async () => {
-    const study = await createStudy(db(), admin, {
-      name: String(form.get("name") ?? ""),
-      raterInstructions: String(form.get("raterInstructions") ?? ""),
-      adminNotes: String(form.get("adminNotes") ?? ""),
-      ratersPerCase: Number(form.get("ratersPerCase") ?? 1),
-    });
+const admin = "admin" as const;
+
+export const createStudyAction = formAction(
+  { role: admin, input: studyInput, labels: STUDY_LABELS },
+  async ({ user, input }) => {
+    const study = await createStudy(db(), user, input);
     revalidatePath("/admin");
     return { id: study.id };
-  });
-}
+  },
+);
 
-/** Creates a rater (or admin) and returns the generated password once. */
-export async function createUserAction(_: unknown, form: FormData) {
-  const admin = await requireAdmin();
-  return toResult(async () => {
-    const password = String(form.get("password") || "") || generatePassword();
-    const user = await createUser(db(), admin.id, {
-      email: String(form.get("email") ?? ""),
-      name: String(form.get("name") ?? ""),
-      role: String(form.get("role") ?? ""),
-      password,
-    });
+const newUserForm = z.object({
+  email: z.string().default(""),
+  name: z.string().default(""),
+  role: z.string().default(""),
+  password: z.string().default(""),
+});
+
+/** Creates a rater (or admin) and returns the password once (generated when none is given). */
+export const createUserAction = formAction(
+  { role: admin, input: newUserForm, labels: ACCOUNT_LABELS },
+  async ({ user, input }) => {
+    const password = input.password || generatePassword();
+    const created = await createUser(db(), user.id, { ...input, password });
     revalidatePath("/admin/users");
-    return { email: user.email, password };
-  });
-}
+    return { email: created.email, password };
+  },
+);
 
-export async function updateStudyTextsAction(studyId: string, _: unknown, form: FormData) {
-  const admin = await requireAdmin();
-  return toResult(async () => {
-    const texts = await updateStudyTexts(db(), admin, studyId, {
-      raterInstructions: String(form.get("raterInstructions") ?? ""),
-      adminNotes: String(form.get("adminNotes") ?? ""),
-    });
+export const updateStudyTextsAction = formAction(
+  { role: admin, input: studyTextsInput, labels: STUDY_LABELS },
+  async ({ user, input }, studyId: string) => {
+    const texts = await updateStudyTexts(db(), user, studyId, input);
     revalidatePath(`/admin/studies/${studyId}`);
     return texts;
-  });
-}
+  },
+);
 
-export async function assignRatersAction(studyId: string, _: unknown, form: FormData) {
-  const admin = await requireAdmin();
-  return toResult(async () => {
-    const result = await setStudyRaters(db(), admin, studyId, {
-      raterIds: form.getAll("raterId").map(String),
-      ratersPerCase: Number(form.get("ratersPerCase")),
+const ratersForm = z.object({
+  raterId: many(z.string()),
+  ratersPerCase: z.coerce.number({ error: "must be a number." }),
+});
+
+export const assignRatersAction = formAction(
+  { role: admin, input: ratersForm, labels: { raterId: "Raters", ratersPerCase: STUDY_LABELS.ratersPerCase } },
+  async ({ user, input }, studyId: string) => {
+    const result = await setStudyRaters(db(), user, studyId, {
+      raterIds: input.raterId,
+      ratersPerCase: input.ratersPerCase,
     });
     revalidatePath(`/admin/studies/${studyId}`);
     return result;
-  });
-}
+  },
+);
+
+const noFields = z.object({});
 
 /** Deactivating ends the user's sessions at once; reactivating lets them sign in again. */
-export async function setUserActiveAction(userId: string, active: boolean, _: unknown, _form: FormData) {
-  const admin = await requireAdmin();
-  return toResult(async () => {
-    const result = await setUserActive(db(), admin, userId, active);
+export const setUserActiveAction = formAction(
+  { role: admin, input: noFields },
+  async ({ user }, userId: string, active: boolean) => {
+    const result = await setUserActive(db(), user, userId, active);
     revalidatePath("/admin/users");
     return result;
-  });
-}
+  },
+);
 
 /** A new generated password, shown once; the user's sessions end. */
-export async function resetPasswordAction(userId: string, _: unknown, _form: FormData) {
-  const admin = await requireAdmin();
-  return toResult(() => resetPassword(db(), admin, { id: userId }));
-}
+export const resetPasswordAction = formAction({ role: admin, input: noFields }, async ({ user }, userId: string) =>
+  resetPassword(db(), user, { id: userId }),
+);

@@ -9,7 +9,7 @@ import { generatePassword } from "../accounts/passwords.ts";
 import { createStudy } from "../studies/studies.ts";
 import { addRetrievalSystem } from "../systems/systems.ts";
 import { queueFor, startGeneration } from "../generation/generation.ts";
-import { addLlamaSystem } from "../systems/llm-systems.ts";
+import { addLlamaSystem } from "../systems/systems.ts";
 import { createUser } from "../accounts/users.ts";
 
 export const DEMO_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "demo");

@@ -6,10 +6,11 @@ import path from "node:path";
 import type { LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 
 type Lane = { sequence: LlamaContextSequence; completion: LlamaCompletion };
-import { normalizeModelOutput, renderPrompt, type LlamaConfig, type Settings } from "../systems/llm-config.ts";
+import { normalizeModelOutput, renderPrompt, type Settings } from "../systems/llm-config.ts";
+import { llama, llamaConfig, type LlamaConfig, type LlamaOutput } from "../systems/kinds/llama.ts";
 import { env } from "../platform/env.ts";
 import { checkLlamaFiles, resolveModelPath, sha256File } from "../systems/models.ts";
-import type { Generated } from "./engine.ts";
+import { type Engine, type EngineSource, type Generated, generatedProvenance } from "./engine.ts";
 
 /** Below this size a model runs on one thread (see threadCount). */
 export const SMALL_MODEL_BYTES = 64 * 1024 * 1024;
@@ -75,7 +76,7 @@ export function sharedModels(): Record<string, number> {
   return Object.fromEntries([...loadedModels].map(([key, m]) => [key, m.users]));
 }
 
-export class Engine {
+export class LlamaEngine implements Engine<LlamaConfig> {
   // One completion per context sequence, lent to one case at a time (sequences are not
   // freed promptly on dispose, so they are kept and cleared instead).
   private free: Lane[];
@@ -178,7 +179,7 @@ export class Engine {
     config: LlamaConfig,
     parallel: number,
     { measure = false, measureLimitMs = CALIBRATION_MAX_CASE_MS } = {},
-  ): Promise<Engine> {
+  ): Promise<LlamaEngine> {
     await checkLlamaFiles(config.model.file, config.adapters);
     for (const f of [config.model, ...config.adapters]) {
       const actual = await sha256File(resolveModelPath(f.file));
@@ -235,7 +236,15 @@ export class Engine {
         const sequence = context.getSequence();
         return { sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
       });
-      const engine = new Engine(config, model, modelKey, context, lanes, await getModuleVersion(), llama.gpu || "cpu");
+      const engine = new LlamaEngine(
+        config,
+        model,
+        modelKey,
+        context,
+        lanes,
+        await getModuleVersion(),
+        llama.gpu || "cpu",
+      );
       if (measure && parallel > 1) engine.calibration = await engine.calibrate(measureLimitMs);
       return engine;
     } catch (e) {
@@ -307,6 +316,18 @@ export class Engine {
     }
   }
 
+  provenance(g: Generated, config: LlamaConfig, worker: string): LlamaOutput {
+    return {
+      engine: "node-llama-cpp",
+      engineVersion: this.engineVersion,
+      backend: this.backend,
+      model: config.model,
+      adapters: config.adapters,
+      parallelSequences: this.sequences,
+      ...generatedProvenance(g, config.settings, worker),
+    };
+  }
+
   async dispose() {
     try {
       await this.context.dispose();
@@ -322,3 +343,15 @@ async function releaseModel(modelKey: string) {
   loadedModels.delete(modelKey);
   await (await shared.model).dispose();
 }
+
+/** The worker's way to local models: systems on the same files and context size share an engine. */
+export const llamaEngines: EngineSource<LlamaConfig> = {
+  kind: llama.kind,
+  config: llamaConfig,
+  key: engineKey,
+  async load(config, { parallel, measure, log }) {
+    const engine = await LlamaEngine.load(config, parallel, { measure });
+    log(`loaded ${config.model.file} (${engine.backend}): ${engine.calibration.note}`);
+    return engine;
+  },
+};

@@ -3,14 +3,14 @@
 import { readBodyLimited } from "../platform/body-limit.ts";
 import { apiKey } from "../platform/env.ts";
 import { normalizeModelOutput, renderPrompt } from "../systems/llm-config.ts";
-import type { OpenAiConfig } from "../systems/openai-config.ts";
-import type { Generated } from "./engine.ts";
+import { openAi, openAiConfig, type OpenAiConfig, type OpenAiOutput } from "../systems/kinds/openai.ts";
+import { type Engine, type EngineSource, type Generated, generatedProvenance } from "./engine.ts";
 
 const ANSWER_MAX_BYTES = 4 * 1024 * 1024;
 
 class Retryable extends Error {}
 
-export class OpenAiEngine {
+export class OpenAiEngine implements Engine<OpenAiConfig> {
   constructor(
     readonly config: OpenAiConfig,
     private retries = 4,
@@ -63,10 +63,10 @@ export class OpenAiEngine {
     return { json, choice };
   }
 
-  async generate(c: {
-    findings: string;
-    metadata?: unknown;
-  }): Promise<Generated & { attempts: number; responseId: string | null }> {
+  async generate(
+    c: { findings: string; metadata?: unknown },
+    _config: OpenAiConfig = this.config, // the engine's own: its key is the whole configuration
+  ): Promise<Generated & { attempts: number; responseId: string | null }> {
     const prompt = renderPrompt(this.config.template, c);
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
@@ -91,5 +91,25 @@ export class OpenAiEngine {
     }
   }
 
+  provenance(g: Generated & { attempts?: number; responseId?: string | null }, config: OpenAiConfig, worker: string) {
+    const output: OpenAiOutput = {
+      engine: "openai-compatible",
+      endpoint: config.baseUrl,
+      model: config.model,
+      responseId: g.responseId ?? null,
+      attempts: g.attempts ?? 1,
+      ...generatedProvenance(g, config.settings, worker),
+    };
+    return output;
+  }
+
   async dispose() {}
 }
+
+/** The worker's way to endpoints: one client per configuration. */
+export const openAiEngines: EngineSource<OpenAiConfig> = {
+  kind: openAi.kind,
+  config: openAiConfig,
+  key: (config) => JSON.stringify(config),
+  load: async (config) => new OpenAiEngine(config),
+};

@@ -5,21 +5,18 @@
 import os from "node:os";
 import type PgBoss from "pg-boss";
 import type { Db } from "../platform/db.ts";
-import { llamaConfigSchema, type LlamaConfig } from "../systems/llm-config.ts";
-import type { Generated } from "./engine.ts";
-import { Engine, engineKey } from "./llm.ts";
-import { OpenAiEngine } from "./openai.ts";
-import { openAiConfigSchema } from "../systems/openai-config.ts";
+import type { SystemKind } from "../generated/prisma/client.ts";
+import type { Pool } from "./engine.ts";
+import { enginePools } from "./engines.ts";
 import { addOutputs, type NewOutput } from "../systems/outputs.ts";
 import { JOBS_CHANNEL, QUEUE, queueFor, type JobData } from "./generation.ts";
 import pg from "pg";
 import { env } from "../platform/env.ts";
 
 type Log = (line: string) => void;
-type AnyEngine = Engine | OpenAiEngine;
 type Claimed = {
   job: PgBoss.Job<JobData>;
-  system: { kind: string; config: unknown } | null;
+  system: { kind: SystemKind; config: unknown } | null;
   case: { id: string; sourceId: string; findings: string; metadata: unknown } | null;
   done: boolean;
 };
@@ -45,8 +42,8 @@ const SLOW_CASE_MS = 2000;
 const fetchBatch = () => env().SECONDREAD_FETCH_BATCH ?? Math.ceil(16 / parallelSequences());
 
 export class Worker {
-  private engines = new Map<string, Promise<AnyEngine>>();
-  private systems = new Map<string, { kind: string; config: unknown }>();
+  private pools: Map<SystemKind, Pool>;
+  private systems = new Map<string, { kind: SystemKind; config: unknown }>();
   private boss: PgBoss | null = null;
   private stopping = false;
   private lanes: Promise<void>[] = [];
@@ -56,7 +53,10 @@ export class Worker {
     private db: Db,
     private url: string,
     private log: Log = (l) => console.log(`[worker] ${l}`),
-  ) {}
+  ) {
+    // Every kind's engines load with the same sequences; a local model measures unless they are set.
+    this.pools = enginePools({ parallel: parallelSequences(), measure: configuredParallel() === null, log: this.log });
+  }
 
   /**
    * One lane per context sequence. A lane is a small pipeline: while the model generates a batch
@@ -107,8 +107,7 @@ export class Worker {
     this.wakeAll();
     await this.listener?.end().catch(() => {});
     await Promise.all(this.lanes);
-    for (const e of this.engines.values()) await (await e.catch(() => null))?.dispose();
-    this.engines.clear();
+    for (const pool of this.pools.values()) await pool.dispose();
   }
 
   private async lane() {
@@ -185,33 +184,11 @@ export class Worker {
 
   private async generate({ job, system, case: c, done }: Claimed): Promise<NewOutput | undefined> {
     if (!system || !c || done) return undefined; // deleted since, or already done by an earlier attempt
-    if (system.kind === "OPENAI_COMPATIBLE") {
-      const engine = await this.engine(system.kind, system.config);
-      return this.output(job, c, engine, await engine.generate(c));
-    }
-    // Systems on the same model, adapters and context size share one engine; each brings its run.
-    const config = this.llamaConfig(system.config);
-    const engine = await this.engine(system.kind, config);
-    return this.output(job, c, engine, await engine.generate(c, config), config);
-  }
-
-  private parsed = new WeakMap<object, LlamaConfig>();
-  /** Parsed once per system (configs are cached and never edited), not once per case. */
-  private llamaConfig(raw: unknown): LlamaConfig {
-    const key = raw as object;
-    if (!this.parsed.has(key)) this.parsed.set(key, llamaConfigSchema.parse(raw));
-    return this.parsed.get(key)!;
-  }
-
-  private output(
-    job: PgBoss.Job<JobData>,
-    c: { sourceId: string },
-    engine: AnyEngine,
-    g: Generated,
-    config?: LlamaConfig,
-  ): NewOutput {
+    const pool = this.pools.get(system.kind);
+    if (!pool) throw new Error(`Systems of kind ${system.kind} are not generated.`);
+    const { g, provenance } = await pool.generate(system.config, c, this.id);
     if (!g.text) throw new Error(`The model wrote nothing for case ${c.sourceId} (stop reason: ${g.stopReason}).`);
-    return { caseId: job.data.caseId, text: g.text, provenance: this.provenance(engine, g, config) };
+    return { caseId: job.data.caseId, text: g.text, provenance };
   }
 
   /** Outputs first (one statement per system), then the jobs completed together; failures one by one. */
@@ -245,68 +222,5 @@ export class Worker {
         .then(() => this.boss!.resume(QUEUE, back))
         .then(() => (this.returned += back.length))
         .catch(() => {});
-  }
-
-  /** One engine per model, adapters and context size (or per endpoint configuration), reused by every job. */
-  private engine(kind: string, config: unknown) {
-    const key = `${kind}:${kind === "LLAMA" ? engineKey(config as LlamaConfig) : JSON.stringify(config)}:${parallelSequences()}`;
-    if (!this.engines.has(key)) {
-      const loading: Promise<AnyEngine> =
-        kind === "OPENAI_COMPATIBLE"
-          ? Promise.resolve().then(() => new OpenAiEngine(openAiConfigSchema.parse(config)))
-          : this.loadLlama(config as LlamaConfig);
-      loading.catch(() => this.engines.delete(key)); // a fixed file can be retried
-      this.engines.set(key, loading);
-    }
-    return this.engines.get(key)!;
-  }
-
-  private async loadLlama(config: LlamaConfig) {
-    const engine = await Engine.load(config, parallelSequences(), { measure: configuredParallel() === null });
-    this.log(`loaded ${config.model.file} (${engine.backend}): ${engine.calibration.note}`);
-    return engine;
-  }
-
-  /** What an output records about how it was made (shown to admins, exported). */
-  private provenance(
-    engine: AnyEngine,
-    g: Generated & { attempts?: number; responseId?: string | null },
-    config?: LlamaConfig,
-  ) {
-    const settings = (config ?? engine.config).settings;
-    const common = {
-      settings,
-      seed: settings.seed,
-      prompt: g.prompt,
-      rawText: g.raw,
-      tokensIn: g.tokensIn,
-      tokensOut: g.tokensOut,
-      ms: g.ms,
-      stopReason: g.stopReason,
-      ...(g.truncatedFindings ? { warning: "findings shortened to fit the context" } : {}),
-      worker: this.id,
-    };
-    if (engine instanceof OpenAiEngine) {
-      const { baseUrl, model } = engine.config;
-      return {
-        engine: "openai-compatible",
-        endpoint: baseUrl,
-        model,
-        responseId: g.responseId ?? null,
-        attempts: g.attempts ?? 1,
-        ...common,
-      };
-    }
-    // Sequences decoded side by side change llama.cpp's arithmetic slightly: part of the recipe.
-    const { model, adapters } = config ?? engine.config;
-    return {
-      engine: "node-llama-cpp",
-      engineVersion: engine.engineVersion,
-      backend: engine.backend,
-      model,
-      adapters,
-      parallelSequences: engine.sequences,
-      ...common,
-    };
   }
 }

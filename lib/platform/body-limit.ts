@@ -49,17 +49,6 @@ export async function readBodyLimited(
   return body;
 }
 
-/** A JSON object body of at most `limit` bytes; anything else (not JSON, not an object) is `fallback`. */
-export async function readJsonLimited<T extends object>(req: Request, limit: number, fallback: T): Promise<T> {
-  const body = await readBodyLimited(req, limit);
-  try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(body));
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as T) : fallback;
-  } catch {
-    return fallback;
-  }
-}
-
 /**
  * multipart/form-data parsed with native byte searches: undici's parser holds the event loop
  * for ~0.3 s per 20 MB. Anything it does not recognise is left to undici (null).

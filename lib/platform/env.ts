@@ -110,7 +110,7 @@ export function required(name: "DATABASE_URL" | "AUTH_SECRET"): string {
 
 /**
  * An OpenAI-compatible endpoint's key, from the variable its system names. Read when used, not
- * once: the name is the admin's choice, limited to SECONDREAD_API_KEY_* (lib/systems/openai-config.ts).
+ * once: the name is the admin's choice, limited to SECONDREAD_API_KEY_* (lib/systems/kinds/openai.ts).
  */
 export function apiKey(variable: string): string | undefined {
   if (!/^SECONDREAD_API_KEY_[A-Z0-9_]+$/.test(variable))

@@ -1,5 +1,5 @@
 // The one error family: what a user may be told, with the HTTP status it is answered with.
-// Route handlers (lib/web/http.ts), server actions (lib/web/action-result.ts), the rating form's
+// Route handlers (lib/web/route.ts), server actions (lib/web/action.ts), the rating form's
 // save and the scripts all map errors through `asAppError`; anything else is a 500 with no details.
 
 export class AppError extends Error {
@@ -83,4 +83,19 @@ export function errorResponse(e: unknown): Response {
   if (known) return Response.json({ error: known.message }, { status: known.status });
   console.error(e);
   return Response.json({ error: SERVER_FAULT }, { status: 500 });
+}
+
+/** A failure as a value: what the user reads, and whether trying again may help. */
+export type Failure = { ok: false; error: string; retry: boolean };
+
+/**
+ * The one mapping of a thrown value to a failure for server actions and the rating form. A
+ * refusal (bad input, no access, gone) is final; a fault of the server or a case not ready yet
+ * may pass, so the form retries it.
+ */
+export function failureOf(e: unknown): Failure {
+  const known = asAppError(e);
+  if (known) return { ok: false, error: known.message, retry: known.status >= 500 || known.status === 409 };
+  console.error(e);
+  return { ok: false, error: SERVER_FAULT, retry: true };
 }

@@ -1,4 +1,4 @@
-// The one rule for state-changing requests (route handlers through lib/web/http.ts, server actions
+// The one rule for state-changing requests (route handlers through lib/web/route.ts, server actions
 // through proxy.ts): they must come from SecondRead's own origin. No imports: proxy.ts uses it too.
 //
 // A request without Origin is refused as well. Every browser SecondRead supports sends Origin on

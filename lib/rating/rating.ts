@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Db } from "../platform/db.ts";
 import { extendDisplayOrder, type DisplayEntry } from "./assignment.ts";
 import { CRITERION_KEYS, isComplete, type Scores } from "./criteria.ts";
-import { asAppError, NotFoundError, NotReadyError, UserInputError } from "../platform/errors.ts";
+import { NotFoundError, NotReadyError } from "../platform/errors.ts";
 import { parseInput } from "../platform/validation.ts";
 
 /**
@@ -253,28 +253,4 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
     });
     return { complete };
   });
-}
-
-export type SaveResult = { ok: true; complete: boolean } | { ok: false; error: string; retry: boolean };
-
-/**
- * saveRating for the rating form: every failure comes back as a value. Only what may pass later
- * (the server or database in trouble) says retry; bad input and a changed case never do, or the
- * form would retry them for ever.
- */
-export async function saveRatingResult(
-  db: Db,
-  raterId: string,
-  input: z.input<typeof ratingInput>,
-): Promise<SaveResult> {
-  try {
-    return { ok: true, ...(await saveRating(db, raterId, input)) };
-  } catch (e) {
-    // A refusal is final; anything else (the database restarting, a case not ready) is tried again.
-    const known = asAppError(e);
-    if (known instanceof UserInputError || known instanceof NotFoundError)
-      return { ok: false, error: known.message, retry: false };
-    console.error(e);
-    return { ok: false, error: "The server could not save this score yet.", retry: true };
-  }
 }

@@ -8,6 +8,7 @@ import { NotFoundError } from "../platform/errors.ts";
 import { label } from "../rating/rating.ts";
 import { studyResults } from "./results.ts";
 import type { Actor } from "../accounts/users.ts";
+import { kindOf } from "../systems/kinds/index.ts";
 
 export const EXPORT_COLUMNS = [
   "study",
@@ -21,7 +22,6 @@ export const EXPORT_COLUMNS = [
   "display_position",
   "display_label",
   "comment",
-  "flags",
   "time_spent_ms",
   "rated_at",
   "updated_at",
@@ -101,7 +101,6 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
             position + 1,
             label(position),
             r.comment,
-            r.flags.join(";"),
             r.timeSpentMs,
             r.createdAt,
             r.updatedAt,
@@ -156,13 +155,7 @@ export function exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize
         },
       }),
     (o, study) => {
-      // biome-ignore lint/suspicious/noExplicitAny: provenance gets a schema per system kind (issue 11 point 2)
-      const p = o.provenance as Record<string, any>;
-      const adapters = Array.isArray(p.adapters)
-        ? p.adapters
-            .map((a: { file: string; sha256: string; scale: number }) => `${a.file}@${a.scale} (${a.sha256})`)
-            .join("; ")
-        : "";
+      const p = kindOf(o.system.kind).outputFacts(o.provenance);
       return line([
         study,
         o.case.position,
@@ -172,9 +165,9 @@ export function exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize
         o.text,
         p.engine,
         p.engineVersion,
-        p.model?.file ?? p.model,
-        p.model?.sha256,
-        adapters,
+        p.model,
+        p.modelSha256,
+        p.adapters,
         p.seed,
         p.settings ? JSON.stringify(p.settings) : "",
         p.tokensIn,

@@ -12,6 +12,7 @@ import {
   type Summary,
 } from "./stats.ts";
 import type { Actor } from "../accounts/users.ts";
+import { isReferenceKind } from "../systems/kinds/reference.ts";
 
 export type RaterProgress = {
   raterId: string;
@@ -94,7 +95,7 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
     (bySystem.get(systemId) ?? []).flatMap((r) =>
       r[k] !== null ? [{ caseId: r.assignment.caseId, score: r[k]! }] : [],
     );
-  const reference = study.systems.find((s) => s.kind === "REFERENCE");
+  const reference = study.systems.find((s) => isReferenceKind(s.kind));
   const systems = study.systems.map((s) => {
     const byCriterion = Object.fromEntries(
       CRITERION_KEYS.map((k) => [k, summarizeByCase(scores(s.id, k))]),

@@ -12,6 +12,7 @@ import {
   type RowProblem,
 } from "../tables/tables.ts";
 import { normalizeText } from "../platform/text.ts";
+import { referenceFilter } from "../systems/kinds/reference.ts";
 import type { Actor } from "../accounts/users.ts";
 
 type ImportRequest = {
@@ -67,7 +68,7 @@ export async function importCases(db: Db, actor: Actor, studyId: string, req: Im
       await tx.$queryRaw`SELECT 1 FROM "Study" WHERE "id" = ${studyId} FOR UPDATE`;
       const study = await tx.study.findUnique({
         where: { id: studyId },
-        include: { systems: { where: { kind: "REFERENCE" } } },
+        include: { systems: { where: referenceFilter } },
       });
       if (!study) throw new NotFoundError("No such study.");
       const reference = study.systems[0];

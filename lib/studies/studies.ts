@@ -5,13 +5,14 @@ import { assertAdmin } from "../accounts/access.ts";
 import { audit } from "../platform/audit.ts";
 import { isUniqueViolation, NotFoundError, UserInputError } from "../platform/errors.ts";
 import { parseInput } from "../platform/validation.ts";
+import { referenceSystem } from "../systems/kinds/reference.ts";
 import type { Actor } from "../accounts/users.ts";
 import { RATERS_PER_CASE, RATERS_PER_CASE_RULE } from "../rating/raters-per-case.ts";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: PostgreSQL cannot store a NUL
 const NO_NUL = /^[^\u0000]*$/;
 
-const studyInput = z.object({
+export const studyInput = z.object({
   name: z.string().trim().min(1, "Give the study a name.").max(200).regex(NO_NUL, "must not contain a NUL character."),
   raterInstructions: z
     .string()
@@ -33,7 +34,7 @@ const studyInput = z.object({
     .default(1),
 });
 
-const LABELS = {
+export const STUDY_LABELS = {
   name: "Name",
   raterInstructions: "Instructions for raters",
   adminNotes: "Notes for admins",
@@ -42,32 +43,25 @@ const LABELS = {
 
 export async function createStudy(db: Db, actor: Actor, input: z.input<typeof studyInput>) {
   assertAdmin(actor);
-  const data = parseInput(studyInput, input, LABELS);
+  const data = parseInput(studyInput, input, STUDY_LABELS);
   const exists = new UserInputError(`A study named "${data.name}" already exists.`);
   return db
     .$transaction(async (tx) => {
       if (await tx.study.findUnique({ where: { name: data.name } })) throw exists;
       const study = await tx.study.create({ data: { ...data, seed: randomBytes(8).toString("hex") } });
-      await tx.system.create({
-        data: {
-          studyId: study.id,
-          name: "Reference (radiologist)",
-          kind: "REFERENCE",
-          provenance: { source: "imported reference impressions" },
-        },
-      });
+      await tx.system.create({ data: { studyId: study.id, ...referenceSystem } });
       await audit(tx, actor.id, "study.create", "Study", study.id, data);
       return study;
     })
     .catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));
 }
 
-const studyTextsInput = studyInput.pick({ raterInstructions: true, adminNotes: true });
+export const studyTextsInput = studyInput.pick({ raterInstructions: true, adminNotes: true });
 
 /** Rewrites what raters read and the admins' notes (audited: raters may have read the old text). */
 export async function updateStudyTexts(db: Db, actor: Actor, studyId: string, input: z.input<typeof studyTextsInput>) {
   assertAdmin(actor);
-  const data = parseInput(studyTextsInput, input, LABELS);
+  const data = parseInput(studyTextsInput, input, STUDY_LABELS);
   return db.$transaction(async (tx) => {
     const study = await tx.study.updateMany({ where: { id: studyId }, data });
     if (study.count === 0) throw new NotFoundError("No such study.");

@@ -1,7 +1,9 @@
-// What an LLM system is: a GGUF model, LoRA adapters, a prompt template and generation
-// settings. Shared by the admin UI (validation, preview) and the worker (generation).
+// What both kinds of LLM system share (kinds/llama.ts, kinds/openai.ts): a prompt template,
+// generation settings, what their outputs record. Used by the admin UI and by the worker.
 import { z } from "zod";
+import { UserInputError } from "../platform/errors.ts";
 import { normalizeText } from "../platform/text.ts";
+import type { OutputFacts } from "./kinds/kind.ts";
 
 /** Radiology-Llama2's instruction format (Alpaca style), as in the paper. */
 export const DEFAULT_TEMPLATE = `Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request.
@@ -32,17 +34,55 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.output<typeof settingsSchema>;
 
+/** The fields both LLM forms have: the template, and the settings as JSON text. */
+export const llmFormFields = z.object({
+  name: z.string(),
+  template: z.string().default(""),
+  settings: z
+    .string()
+    .default("")
+    .transform((text, ctx) => {
+      try {
+        const value: unknown = JSON.parse(text || "{}");
+        if (typeof value === "object" && value !== null && !Array.isArray(value))
+          return value as Record<string, unknown>;
+      } catch {}
+      ctx.addIssue({ code: "custom", message: 'must be a JSON object, such as {"temperature": 0}.' });
+      return z.NEVER;
+    }),
+});
+export const LLM_LABELS = { template: "Prompt template", settings: "Generation settings" };
+
 /** How strongly a LoRA adapter is applied: llama.cpp accepts any number; past ±4 outputs are noise. */
 export const ADAPTER_SCALE = { min: -4, max: 4 } as const;
 
-const fileRef = z.object({ file: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), name: z.string() });
-export const llamaConfigSchema = z.object({
-  model: fileRef,
-  adapters: z.array(fileRef.extend({ scale: z.number().min(ADAPTER_SCALE.min).max(ADAPTER_SCALE.max) })).max(8),
-  template: z.string().min(1).max(20_000),
+/** The template, or the default (Radiology-Llama2's) when none is given; a UserInputError for a useless one. */
+export function templateOrDefault(template: string | undefined): string {
+  const chosen = template?.trim() ? template : DEFAULT_TEMPLATE;
+  const problem = checkTemplate(chosen);
+  if (problem) throw new UserInputError(problem);
+  return chosen;
+}
+
+/** What every generated output records, whichever engine wrote it (lib/generation/engine.ts). */
+export const generatedOutput = z.object({
   settings: settingsSchema,
+  seed: z.number(),
+  prompt: z.string(),
+  rawText: z.string(),
+  tokensIn: z.number(),
+  tokensOut: z.number(),
+  ms: z.number(),
+  stopReason: z.string(),
+  warning: z.string().optional(),
+  /** The worker process that wrote it (host:pid). */
+  worker: z.string().optional(),
 });
-export type LlamaConfig = z.output<typeof llamaConfigSchema>;
+
+export function generatedFacts(p: z.output<typeof generatedOutput>): OutputFacts {
+  const { settings, seed, prompt, tokensIn, tokensOut, ms, stopReason, warning } = p;
+  return { settings, seed, prompt, tokensIn, tokensOut, ms, stopReason, warning };
+}
 
 /** Fails early on a template that would send the model nothing about the case. */
 export function checkTemplate(template: string): string | null {

@@ -1,7 +1,7 @@
 import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "./fixtures.ts";
 import { createRequire } from "node:module";
 import { importCases } from "../../lib/studies/import.ts";
-import { addLlamaSystem } from "../../lib/systems/llm-systems.ts";
+import { addLlamaSystem } from "../../lib/systems/systems.ts";
 import { loadCase } from "../../lib/rating/rating.ts";
 import { createStudy } from "../../lib/studies/studies.ts";
 import { createUser } from "../../lib/accounts/users.ts";

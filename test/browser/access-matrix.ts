@@ -53,7 +53,7 @@ const csv = (caller: string) => ({
 export const SEND = {
   importCases: ((_, c) => ({ multipart: { mode: "import", file: csv(c) } })) satisfies Send,
   addSystem: ((_, c) => ({
-    multipart: { kind: "retrieval", name: `Matrix retrieval by ${c}`, library: "study" },
+    multipart: { kind: "RETRIEVAL", name: `Matrix retrieval by ${c}`, library: "study" },
   })) satisfies Send,
   completeSystem: (() => ({ multipart: { note: "nothing missing" } })) satisfies Send,
   startGeneration: ((f) => ({ json: { systemId: f.llama, action: "start" } })) satisfies Send,

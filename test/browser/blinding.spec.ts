@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { closeQueues, queueFor, startGeneration } from "../../lib/generation/generation.ts";
 import { DEFAULT_TEMPLATE, renderPrompt } from "../../lib/systems/llm-config.ts";
-import { addLlamaSystem, addOpenAiSystem } from "../../lib/systems/llm-systems.ts";
+import { addLlamaSystem, addOpenAiSystem } from "../../lib/systems/systems.ts";
 import { addOutputs } from "../../lib/systems/outputs.ts";
 import { expect, test } from "./fixtures.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";

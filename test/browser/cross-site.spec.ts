@@ -37,7 +37,7 @@ test("a page on another port, with an admin signed in, cannot import cases or ad
     const send = (path, body, headers = {}) => fetch(target + path, { method: "POST", mode: "no-cors", credentials: "include", body, headers }).then(() => "sent", (e) => String(e));
     window.done = Promise.all([
       send("/api/studies/" + studyId + "/import", form({ file: new File([${JSON.stringify(PLANTED_CSV)}], "planted.csv", { type: "text/csv" }) })),
-      send("/api/studies/" + studyId + "/systems", form({ kind: "retrieval", name: "Planted system", library: "study" })),
+      send("/api/studies/" + studyId + "/systems", form({ kind: "RETRIEVAL", name: "Planted system", library: "study" })),
       send("/api/studies/" + studyId + "/prompt-preview", JSON.stringify({ template: "{{findings}}" }), { "Content-Type": "text/plain" }),
     ]);
   </script>`);
@@ -72,7 +72,7 @@ test("a foreign or missing Origin gets 403 from every state-changing route and a
     system: (headers: Record<string, string>) =>
       page.request.post(`${api}/systems`, {
         headers,
-        multipart: { kind: "retrieval", name: "Origin retrieval", library: "study" },
+        multipart: { kind: "RETRIEVAL", name: "Origin retrieval", library: "study" },
       }),
     preview: (headers: Record<string, string>) =>
       page.request.post(`${api}/prompt-preview`, { headers, data: { template: "Findings: {{findings}}" } }),

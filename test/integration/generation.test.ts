@@ -17,7 +17,8 @@ import {
 } from "../../lib/generation/generation.ts";
 import { importCases } from "../../lib/studies/import.ts";
 import { exportOutputsCsv } from "../../lib/results/export.ts";
-import { addLlamaSystem } from "../../lib/systems/llm-systems.ts";
+import { addLlamaSystem } from "../../lib/systems/systems.ts";
+import { llamaOutput } from "../../lib/systems/kinds/llama.ts";
 import { sharedModels } from "../../lib/generation/llm.ts";
 import { resolveModelPath } from "../../lib/systems/models.ts";
 import { createStudy } from "../../lib/studies/studies.ts";
@@ -156,8 +157,8 @@ test("a worker generates every case once, with provenance, normalised, reproduci
       assert.ok(o.text.length > 0);
       assert.equal(o.text, o.text.replace(/\s+/g, " ").trim(), "normalised like every other text");
       assert.doesNotMatch(o.text, /<\/?s>/);
-      // biome-ignore lint/suspicious/noExplicitAny: provenance is read as the worker wrote it (typed per kind with issue 11 point 2)
-      const prov = o.provenance as Record<string, any>;
+      // Read through the kind's schema: a field the worker stopped writing fails here.
+      const prov = llamaOutput.parse(o.provenance);
       assert.equal(prov.engine, "node-llama-cpp");
       assert.match(prov.engineVersion, /^3\.21\.1/);
       assert.equal(prov.model.file, BASE);
@@ -180,8 +181,8 @@ test("a worker generates every case once, with provenance, normalised, reproduci
       .split("\r\n")
       .filter((l) => l.includes("Tiny + LoRA"));
     assert.equal(rows.length, 20);
-    // biome-ignore lint/suspicious/noExplicitAny: provenance is read as the worker wrote it (typed per kind with issue 11 point 2)
-    assert.ok(rows.every((l) => l.includes(outputs[0].provenance && (outputs[0].provenance as any).model.sha256)));
+    const { sha256 } = llamaOutput.parse(outputs[0].provenance).model;
+    assert.ok(rows.every((l) => l.includes(sha256)));
     assert.ok(rows.every((l) => l.includes(`${LORA}@1`)));
     assert.match(csv, /Derive the impression from findings in the radiology report/);
 
@@ -208,7 +209,7 @@ test("a worker generates every case once, with provenance, normalised, reproduci
     // Other settings on the same model and adapters: the loaded engine is shared, and each
     // system still generates with its own settings.
     assert.ok(
-      outputs.some((o) => (o.provenance as { tokensOut: number }).tokensOut > 2),
+      outputs.some((o) => llamaOutput.parse(o.provenance).tokensOut > 2),
       "the first system writes more than 2 tokens somewhere",
     );
     const e = await addLlamaSystem(t.db, admin, studyId, {
@@ -222,13 +223,12 @@ test("a worker generates every case once, with provenance, normalised, reproduci
     const short = await t.db.output.findMany({ where: { systemId: e.id } });
     assert.equal(short.length, 20);
     for (const o of short) {
-      // biome-ignore lint/suspicious/noExplicitAny: provenance is read as the worker wrote it (typed per kind with issue 11 point 2)
-      const prov = o.provenance as Record<string, any>;
+      const prov = llamaOutput.parse(o.provenance);
       assert.equal(prov.settings.maxTokens, 2);
       assert.ok(prov.tokensOut <= 2, `${prov.tokensOut} tokens with a limit of 2`);
     }
     assert.ok(short.some((o) => o.text !== again.get(o.caseId)));
-    const sha = (outputs[0].provenance as { model: { sha256: string } }).model.sha256;
+    const sha = llamaOutput.parse(outputs[0].provenance).model.sha256;
     assert.deepEqual(
       sharedModels(),
       { [`${resolveModelPath(BASE)}@${sha}`]: 2 },
@@ -244,9 +244,7 @@ test("a worker generates every case once, with provenance, normalised, reproduci
     await startGeneration(t.db, boss, admin, d.id);
     assert.equal((await waitDone(d.id)).failed, 0);
     const warned = await t.db.output.findMany({ where: { systemId: d.id } });
-    assert.ok(
-      warned.some((o) => (o.provenance as { warning?: string }).warning === "findings shortened to fit the context"),
-    );
+    assert.ok(warned.some((o) => llamaOutput.parse(o.provenance).warning === "findings shortened to fit the context"));
   } finally {
     await worker.stop();
   }
@@ -281,7 +279,11 @@ function jobsOf(systemId: string) {
 }
 /** What a worker process writes into the provenance of its outputs (lib/generation/worker.ts: Worker.id). */
 const workerId = (child: ChildProcess) => `${os.hostname()}:${child.pid}`;
-const madeBy = (o: { provenance: unknown }) => (o.provenance as { worker: string }).worker;
+const madeBy = (o: { provenance: unknown }) => {
+  const { worker } = llamaOutput.parse(o.provenance);
+  assert.ok(worker, "the output records its worker");
+  return worker;
+};
 
 test("kill -9 of a worker mid-study: the jobs it had in hand go to the other workers; exactly one output per case", {
   timeout: 300_000,

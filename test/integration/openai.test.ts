@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { UserInputError } from "../../lib/platform/errors.ts";
 import { closeQueues, generationProgress, queueFor, startGeneration } from "../../lib/generation/generation.ts";
 import { importCases } from "../../lib/studies/import.ts";
-import { addOpenAiSystem } from "../../lib/systems/llm-systems.ts";
+import { addOpenAiSystem } from "../../lib/systems/systems.ts";
+import { openAiOutput } from "../../lib/systems/kinds/openai.ts";
 import { createStudy } from "../../lib/studies/studies.ts";
 import { Worker } from "../../lib/generation/worker.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
@@ -79,10 +80,10 @@ test("generates through the endpoint with the same prompt, retrying its 503s, re
   assert.equal(p.failed, 0, p.lastError ?? "");
   const outputs = await t.db.output.findMany({ where: { systemId: s.id }, include: { case: true } });
   assert.equal(outputs.length, 20);
-  // biome-ignore lint/suspicious/noExplicitAny: provenance is read as the worker wrote it (typed per kind with issue 11 point 2)
-  const prov = outputs.map((o) => o.provenance as Record<string, any>);
+  // Read through the kind's schema: a field the worker stopped writing fails here.
+  const prov = outputs.map((o) => openAiOutput.parse(o.provenance));
   assert.ok(
-    prov.some((x) => x.attempts > 1),
+    prov.some((x) => (x.attempts ?? 1) > 1),
     "the first answers were 503 and were retried",
   );
   for (const [i, x] of prov.entries()) {

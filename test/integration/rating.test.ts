@@ -18,7 +18,8 @@ import {
   SUMMARY_COLUMNS,
 } from "../../lib/results/export.ts";
 import { importCases } from "../../lib/studies/import.ts";
-import { loadCase, nextAssignmentId, raterStudies, saveRating, saveRatingResult } from "../../lib/rating/rating.ts";
+import { loadCase, nextAssignmentId, raterStudies, saveRating } from "../../lib/rating/rating.ts";
+import { failureOf } from "../../lib/platform/errors.ts";
 import { studyResults } from "../../lib/results/results.ts";
 import { createStudy } from "../../lib/studies/studies.ts";
 import { addImportedSystem, addRetrievalSystem } from "../../lib/systems/systems.ts";
@@ -457,6 +458,9 @@ describe("saving scores", () => {
   });
 
   test("a comment with a NUL or other control character is refused, named, never retried, and nothing is written", async () => {
+    // As the rating form's action answers (lib/web/action.ts: callAction): a value, with whether to retry.
+    const saveRatingResult = (...args: Parameters<typeof saveRating>) =>
+      saveRating(...args).then((r) => ({ ok: true as const, ...r }), failureOf);
     const { raters, mine } = await ratingStudy("assigned");
     const [a] = await mine(raters[0].id);
     const view = await loadCase(db, raters[0].id, a.id);

@@ -299,9 +299,10 @@ test("the parser reads every model and enum of schema.prisma", () => {
   assert.deepEqual(s.enums.get("SystemKind"), ["REFERENCE", "RETRIEVAL", "IMPORTED", "LLAMA", "OPENAI_COMPATIBLE"]);
   const rating = s.models.find((m) => m.name === "Rating")!;
   assert.deepEqual(
-    rating.fields.find((f) => f.name === "flags"),
-    { name: "flags", type: "String", optional: false, list: true, attrs: "@default([])" },
+    rating.fields.find((f) => f.name === "timeSpentMs"),
+    { name: "timeSpentMs", type: "Int", optional: false, list: false, attrs: "@default(0)" },
   );
+  assert.ok(!rating.fields.some((f) => f.name === "flags"), "dropped by 20261202000000_drop_rating_flags");
   assert.equal(rating.fields.find((f) => f.name === "coherence")!.optional, true);
   assert.ok(!rating.fields.some((f) => f.name === "assignment"), "relation fields are not columns");
   assert.deepEqual(rating.uniques, [["assignmentId", "outputId"]]);

@@ -7,7 +7,7 @@ import type { Db } from "../../lib/platform/db.ts";
 import { NotFoundError, UserInputError } from "../../lib/platform/errors.ts";
 import { importCases } from "../../lib/studies/import.ts";
 import { ImportFileError } from "../../lib/platform/errors.ts";
-import { tokenize } from "../../lib/systems/retrieval.ts";
+import { tokenize } from "../../lib/systems/tfidf.ts";
 import { createStudy } from "../../lib/studies/studies.ts";
 import { addImportedSystem, addRetrievalSystem, completeSystem } from "../../lib/systems/systems.ts";
 import { normalizeText } from "../../lib/platform/text.ts";

@@ -2,7 +2,7 @@
 // and its stream is cancelled so the rest is never read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseMultipart, readBodyLimited, readJsonLimited } from "../../lib/platform/body-limit.ts";
+import { parseMultipart, readBodyLimited } from "../../lib/platform/body-limit.ts";
 import { BodyTooLargeError } from "../../lib/platform/errors.ts";
 
 function endless(chunk = new Uint8Array(64 * 1024)) {
@@ -42,15 +42,6 @@ test("a declared Content-Length over the limit is refused before reading; within
   );
   const ok = await readBodyLimited(new Request("http://x/", { method: "POST", body: "hello" }), 1000);
   assert.equal(new TextDecoder().decode(ok), "hello");
-});
-
-test("readJsonLimited: an object, or the fallback for anything else", async () => {
-  const json = (s: string) =>
-    readJsonLimited(new Request("http://x/", { method: "POST", body: s }), 1000, { fallback: true });
-  assert.deepEqual(await json('{"a":1}'), { a: 1 });
-  assert.deepEqual(await json("null"), { fallback: true });
-  assert.deepEqual(await json("[1]"), { fallback: true });
-  assert.deepEqual(await json("{oops"), { fallback: true });
 });
 
 test("multipart bodies parse like undici's parser does (fields, files, names with quotes, an empty file)", async () => {

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { OpenAiEngine } from "../../lib/generation/openai.ts";
-import { buildOpenAiConfig } from "../../lib/systems/openai-config.ts";
+import { buildOpenAiConfig } from "../../lib/systems/kinds/openai.ts";
 
 test("an endpoint answering more than 4 MB (chunked, no Content-Length) is refused, and reading stops", async () => {
   let sent = 0;

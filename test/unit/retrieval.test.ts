@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TfIdfIndex, retrieveImpressions, tokenize, type LibraryCase } from "../../lib/systems/retrieval.ts";
+import { TfIdfIndex, retrieveImpressions, tokenize, type LibraryCase } from "../../lib/systems/tfidf.ts";
 
 const library: LibraryCase[] = [
   {

@@ -8,8 +8,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { isNormal } from "../../scripts/lib/evaluation.ts";
-import { chooseSequences, Engine, sharedModels } from "../../lib/generation/llm.ts";
-import { buildLlamaConfig } from "../../lib/systems/llm-systems.ts";
+import { chooseSequences, LlamaEngine, sharedModels } from "../../lib/generation/llm.ts";
+import { buildLlamaConfig } from "../../lib/systems/systems.ts";
 import { listModels } from "../../lib/systems/models.ts";
 import { readReports } from "../../scripts/lib/openi-split.ts";
 import { tokenizerMismatches } from "../../scripts/train-model.ts";
@@ -50,7 +50,7 @@ test("a normal OpenI test case gets a normal impression, ended by EOS", async ()
   const c = readReports(path.join(ROOT, "prisma", "demo", "indiana_reports.csv")).find((r) => r.uid === "52")!;
   assert.equal(c.split, "test");
   assert.equal(c.impression, "No acute cardiopulmonary abnormality.");
-  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 1);
+  const engine = await LlamaEngine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 1);
   try {
     const g = await engine.generate(c);
     assert.ok(isNormal(g.text), `normal impression expected, got "${g.text}"`);
@@ -71,7 +71,7 @@ test("batching is used only when it beats one case at a time by the margin", () 
 });
 
 test("a measuring engine times both ways on its own settings, keeps the faster, and lends no more sequences", async () => {
-  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 4, {
+  const engine = await LlamaEngine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 4, {
     measure: true,
     measureLimitMs: 60_000,
   });
@@ -92,7 +92,7 @@ test("a measuring engine times both ways on its own settings, keeps the faster, 
 });
 
 test("a model too slow to measure keeps all its sequences; a load that fails keeps nothing", async () => {
-  const engine = await Engine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 3, {
+  const engine = await LlamaEngine.load(await buildLlamaConfig({ model: "radiology-mini.gguf" }), 3, {
     measure: true,
     measureLimitMs: 0,
   });
@@ -110,6 +110,6 @@ test("a model too slow to measure keeps all its sequences; a load that fails kee
     template: `Findings: {{findings}} ${"padding ".repeat(300)}`,
     settings: { contextSize: 128, maxTokens: 16 },
   });
-  await assert.rejects(Engine.load(tooLong, 2, { measure: true }), /does not fit a context of 128/);
+  await assert.rejects(LlamaEngine.load(tooLong, 2, { measure: true }), /does not fit a context of 128/);
   assert.deepEqual(sharedModels(), {});
 });

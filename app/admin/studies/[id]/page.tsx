@@ -11,6 +11,7 @@ import { TextsPanel } from "./texts-panel.tsx";
 import { ProgressTable, ResultsTable } from "./results.tsx";
 import { GenerationPanel } from "./generation-panel.tsx";
 import { listModels } from "@/lib/systems/models.ts";
+import { addChoices, describeSystem } from "@/lib/systems/systems.ts";
 import { DEFAULT_TEMPLATE, settingsSchema } from "@/lib/systems/llm-config.ts";
 import { Card, PageTitle } from "@/components/ui/card.tsx";
 import { listActiveRaters } from "@/lib/accounts/accounts.ts";
@@ -75,11 +76,11 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
           systems={study.systems.map((s) => ({
             id: s.id,
             name: s.name,
-            kind: s.kind,
             outputs: s._count.outputs,
             createdAt: s.createdAt.toISOString(),
-            needsFile: s.kind === "IMPORTED" || (s.config as { library?: string } | null)?.library === "file",
+            ...describeSystem(s),
           }))}
+          choices={addChoices()}
         />
       </Card>
       <Card title="Generation">

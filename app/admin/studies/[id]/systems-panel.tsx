@@ -9,43 +9,46 @@ import { ErrorText, Notice } from "@/components/ui/message.tsx";
 import { Row, Table } from "@/components/ui/table.tsx";
 import { Choices } from "@/components/ui/field.tsx";
 
-type SystemRow = { id: string; name: string; kind: string; outputs: number; createdAt: string; needsFile: boolean };
-type AddKind = "retrieval" | "imported" | "llama" | "openai";
-const KIND_CHOICES: [AddKind, string][] = [
-  ["retrieval", "Retrieval baseline (TF-IDF)"],
-  ["imported", "Outputs of another system (file)"],
-  ["llama", "LLM (GGUF model, generated here)"],
-  ["openai", "LLM over HTTP (OpenAI-compatible)"],
-];
+type SystemRow = {
+  id: string;
+  name: string;
+  label: string;
+  outputs: number;
+  createdAt: string;
+  completion: { action: string; fileLabel: string; needsFile: boolean } | null;
+};
+/** One way to add a system (lib/systems/kinds/: the registry decides which kinds and which form). */
+type AddChoice = {
+  kind: string;
+  choice: string;
+  form: "library" | "outputs-file" | "model" | "endpoint";
+  defaultName: string;
+};
 const LIBRARY_CHOICES: ["study" | "file", string][] = [
   ["study", "This study's cases, leave-one-out"],
   ["file", "A library file (CSV/JSONL with findings and impression, e.g. the OpenI reports)"],
 ];
 
-const KIND: Record<string, string> = {
-  REFERENCE: "Reference (radiologist)",
-  RETRIEVAL: "Retrieval baseline",
-  IMPORTED: "Imported outputs",
-  LLAMA: "LLM (node-llama-cpp)",
-  OPENAI_COMPATIBLE: "LLM (HTTP endpoint)",
-};
-
 export function SystemsPanel({
   studyId,
   systems,
+  choices,
   cases,
   models,
   llmDefaults,
 }: {
   studyId: string;
   systems: SystemRow[];
+  choices: AddChoice[];
   cases: number;
   models: ModelChoice[];
   llmDefaults: React.ComponentProps<typeof LlmFields>["defaults"];
 }) {
   const router = useRouter();
   const upload = useUpload<{ id: string; missing?: number }>();
-  const [kind, setKind] = useState<AddKind>("retrieval");
+  const [kind, setKind] = useState(choices[0].kind);
+  const chosen = choices.find((c) => c.kind === kind) ?? choices[0];
+  const llm = chosen.form === "model" || chosen.form === "endpoint";
   const [library, setLibrary] = useState<"study" | "file">("study");
   const [message, setMessage] = useState<string | null>(null);
 
@@ -58,7 +61,7 @@ export function SystemsPanel({
       setMessage(
         r.missing
           ? `System added; ${r.missing} case(s) have no output from it.`
-          : kind === "llama" || kind === "openai"
+          : llm
             ? "System added. Start its generation under Generation."
             : "System added.",
       );
@@ -86,13 +89,13 @@ export function SystemsPanel({
                 {s.name}
               </a>
             </td>
-            <td>{KIND[s.kind] ?? s.kind}</td>
+            <td>{s.label}</td>
             <td className="tabular-nums">
               {s.outputs} / {cases}
             </td>
             <td>
-              {s.outputs < cases && (s.kind === "RETRIEVAL" || s.kind === "IMPORTED") && (
-                <CompleteSystem studyId={studyId} system={s} missing={cases - s.outputs} />
+              {s.outputs < cases && s.completion && (
+                <CompleteSystem studyId={studyId} system={s} completion={s.completion} missing={cases - s.outputs} />
               )}
             </td>
           </Row>
@@ -105,15 +108,21 @@ export function SystemsPanel({
           candidate that appears in a case they have already seen is recognisable as new.
         </p>
         <div className="flex gap-4">
-          <Choices name="kind" options={KIND_CHOICES} value={kind} onChange={setKind} />
+          <Choices name="kind" options={choices.map((c) => [c.kind, c.choice])} value={kind} onChange={setKind} />
         </div>
         <label className="block font-medium">
           Name
-          <Input name="name" required defaultValue={kind === "retrieval" ? "Retrieval baseline" : ""} key={kind} />
+          <Input name="name" required defaultValue={chosen.defaultName} key={kind} />
         </label>
-        {kind === "llama" || kind === "openai" ? (
-          <LlmFields studyId={studyId} models={models} defaults={llmDefaults} endpoint={kind === "openai"} key={kind} />
-        ) : kind === "retrieval" ? (
+        {llm ? (
+          <LlmFields
+            studyId={studyId}
+            models={models}
+            defaults={llmDefaults}
+            endpoint={chosen.form === "endpoint"}
+            key={kind}
+          />
+        ) : chosen.form === "library" ? (
           <fieldset className="space-y-1">
             <legend className="font-medium">Case library</legend>
             <Choices name="library" options={LIBRARY_CHOICES} value={library} onChange={setLibrary} />
@@ -143,7 +152,17 @@ export function SystemsPanel({
 }
 
 /** Outputs for cases imported after the system was added (raters see a case only when every system has one). */
-function CompleteSystem({ studyId, system, missing }: { studyId: string; system: SystemRow; missing: number }) {
+function CompleteSystem({
+  studyId,
+  system,
+  completion,
+  missing,
+}: {
+  studyId: string;
+  system: SystemRow;
+  completion: NonNullable<SystemRow["completion"]>;
+  missing: number;
+}) {
   const router = useRouter();
   const upload = useUpload<{ added: number; stillMissing: number }>();
   const [message, setMessage] = useState<string | null>(null);
@@ -159,14 +178,14 @@ function CompleteSystem({ studyId, system, missing }: { studyId: string; system:
   return (
     <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2 py-1" aria-label={`Complete ${system.name}`}>
       <span className="text-amber-800">{missing} case(s) without an output: raters cannot see them yet.</span>
-      {system.needsFile && (
+      {completion.needsFile && (
         <input
           type="file"
           name="file"
           required
           accept=".csv,.jsonl,.ndjson"
           className="text-xs"
-          aria-label={system.kind === "IMPORTED" ? "Outputs file" : "Library file"}
+          aria-label={completion.fileLabel}
         />
       )}
       <button
@@ -174,7 +193,7 @@ function CompleteSystem({ studyId, system, missing }: { studyId: string; system:
         disabled={upload.busy}
         className="rounded border border-stone-300 px-2 py-0.5 text-xs font-medium hover:bg-stone-50"
       >
-        {upload.busy ? "Adding…" : system.kind === "RETRIEVAL" ? "Retrieve for them" : "Add their outputs"}
+        {upload.busy ? "Adding…" : completion.action}
       </button>
       {upload.error && (
         <span role="status" className="text-red-700">

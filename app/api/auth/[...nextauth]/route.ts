@@ -2,7 +2,7 @@ import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { authOptionsFor } from "@/lib/accounts/auth.ts";
 import { readBodyLimited } from "@/lib/platform/body-limit.ts";
-import { sameOrigin } from "@/lib/web/http.ts";
+import { sameOrigin } from "@/lib/web/route.ts";
 import { refuseBodyType } from "@/lib/platform/same-origin.ts";
 import { withRetryAfter } from "@/lib/accounts/sign-in-messages.ts";
 import { inSignInLine, SignInBusy } from "@/lib/accounts/sign-in-throttle.ts";

@@ -1,6 +1,4 @@
-import { assertAdmin } from "@/lib/accounts/access.ts";
-import { db } from "@/lib/platform/db.ts";
-import { UserInputError } from "@/lib/platform/errors.ts";
+import { z } from "zod";
 import {
   cancelGeneration,
   generatedSystems,
@@ -8,35 +6,34 @@ import {
   queueFor,
   startGeneration,
 } from "@/lib/generation/generation.ts";
-import { readJsonLimited } from "@/lib/platform/body-limit.ts";
-import { mutation, withUser } from "@/lib/web/http.ts";
+import { db } from "@/lib/platform/db.ts";
 import { required } from "@/lib/platform/env.ts";
+import { UserInputError } from "@/lib/platform/errors.ts";
+import { route } from "@/lib/web/route.ts";
 
 /** Progress of every generated system of the study. */
-export async function GET(_req: Request, ctx: RouteContext<"/api/studies/[id]/generation">) {
-  return withUser(async (user) => {
-    assertAdmin(user);
-    const { id } = await ctx.params;
-    await queueFor(required("DATABASE_URL"));
-    const systems = await generatedSystems(db(), user, id);
-    const progress = await Promise.all(
-      systems.map(async (s) => ({ name: s.name, ...(await generationProgress(db(), s.id)) })),
-    );
-    return Response.json({ systems: progress }, { headers: { "Cache-Control": "no-store" } });
-  });
-}
+export const GET = route({ role: "admin" }, async ({ user, params }) => {
+  await queueFor(required("DATABASE_URL"));
+  const systems = await generatedSystems(db(), user, params.id);
+  const progress = await Promise.all(
+    systems.map(async (s) => ({ name: s.name, ...(await generationProgress(db(), s.id)) })),
+  );
+  return Response.json({ systems: progress }, { headers: { "Cache-Control": "no-store" } });
+});
+
+const input = z.object({
+  systemId: z.string({ error: "choose a generated system of this study." }),
+  action: z.enum(["start", "cancel"], { error: 'must be "start" or "cancel".' }),
+});
 
 /** { systemId, action: "start" | "cancel" }; "start" also retries failures (only missing outputs are queued). */
-export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/generation">) {
-  return mutation(req, "json", async (user) => {
-    assertAdmin(user);
-    const { id } = await ctx.params;
-    const body = await readJsonLimited<{ systemId?: string; action?: string }>(req, 256 * 1024, {});
-    if (!(await generatedSystems(db(), user, id)).some((s) => s.id === body.systemId))
-      throw new UserInputError("Choose a generated system of this study.");
+export const POST = route(
+  { role: "admin", body: "json", input, labels: { systemId: "System", action: "Action" } },
+  async ({ user, input: { systemId, action }, params }) => {
+    if (!(await generatedSystems(db(), user, params.id)).some((s) => s.id === systemId))
+      throw new UserInputError("System: choose a generated system of this study.");
     const boss = await queueFor(required("DATABASE_URL"));
-    if (body.action === "start") return Response.json(await startGeneration(db(), boss, user, body.systemId!));
-    if (body.action === "cancel") return Response.json(await cancelGeneration(db(), boss, user, body.systemId!));
-    throw new UserInputError('The action must be "start" or "cancel".');
-  });
-}
+    const run = action === "start" ? startGeneration : cancelGeneration;
+    return Response.json(await run(db(), boss, user, systemId));
+  },
+);

@@ -1,16 +1,11 @@
-import { assertAdmin } from "@/lib/accounts/access.ts";
-import { csvResponse } from "@/lib/web/csv-response.ts";
 import { db } from "@/lib/platform/db.ts";
 import { exportOutputsCsv } from "@/lib/results/export.ts";
-import { withUser } from "@/lib/web/http.ts";
+import { csvResponse } from "@/lib/web/csv-response.ts";
+import { route } from "@/lib/web/route.ts";
 
-export async function GET(_req: Request, ctx: RouteContext<"/api/studies/[id]/outputs">) {
-  return withUser(async (user) => {
-    assertAdmin(user);
-    const { id } = await ctx.params;
-    return csvResponse(
-      exportOutputsCsv(db(), user, id),
-      `secondread-outputs-${id}-${new Date().toISOString().slice(0, 10)}.csv`,
-    );
-  });
-}
+export const GET = route({ role: "admin" }, async ({ user, params }) =>
+  csvResponse(
+    exportOutputsCsv(db(), user, params.id),
+    `secondread-outputs-${params.id}-${new Date().toISOString().slice(0, 10)}.csv`,
+  ),
+);

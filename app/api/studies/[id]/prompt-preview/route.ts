@@ -1,14 +1,14 @@
-import { assertAdmin } from "@/lib/accounts/access.ts";
+import { z } from "zod";
 import { db } from "@/lib/platform/db.ts";
-import { readJsonLimited } from "@/lib/platform/body-limit.ts";
-import { mutation } from "@/lib/web/http.ts";
-import { previewPrompt } from "@/lib/systems/llm-systems.ts";
+import { previewPrompt } from "@/lib/systems/systems.ts";
+import { route } from "@/lib/web/route.ts";
 
-export async function POST(req: Request, ctx: RouteContext<"/api/studies/[id]/prompt-preview">) {
-  return mutation(req, "json", async (user) => {
-    assertAdmin(user);
-    const { id } = await ctx.params;
-    const { template } = await readJsonLimited<{ template?: string }>(req, 256 * 1024, {});
-    return Response.json(await previewPrompt(db(), user, id, String(template ?? "")));
-  });
-}
+export const POST = route(
+  {
+    role: "admin",
+    body: "json",
+    input: z.object({ template: z.string().default("") }),
+    labels: { template: "Template" },
+  },
+  async ({ user, input, params }) => Response.json(await previewPrompt(db(), user, params.id, input.template)),
+);

@@ -23,7 +23,7 @@ export default async function SystemOutputs({ params }: PageProps<"/admin/studie
         </Link>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight">{system.name}</h1>
         <p className="text-sm text-stone-500">
-          {system.kind} · {outputs.length} outputs
+          {system.label} · {outputs.length} outputs
         </p>
       </div>
       <Card title="Configuration">
@@ -34,17 +34,16 @@ export default async function SystemOutputs({ params }: PageProps<"/admin/studie
       <Card title="Outputs">
         <ol className="space-y-4 text-sm">
           {outputs.map((o) => {
-            const p = o.provenance as Record<string, unknown>;
             return (
               <li key={o.id} className="border-t border-stone-100 pt-3" data-testid="output">
                 <div className="text-xs text-stone-500">
                   Case {o.case.position} · id {o.case.sourceId}
-                  {typeof p.warning === "string" && <span className="ml-2 text-amber-700">⚠ {p.warning}</span>}
+                  {o.warning && <span className="ml-2 text-amber-700">⚠ {o.warning}</span>}
                 </div>
                 <p className="mt-1">{o.text}</p>
                 <details className="mt-1 text-xs text-stone-600">
                   <summary className="cursor-pointer">Provenance</summary>
-                  <pre className="mt-1 whitespace-pre-wrap">{JSON.stringify(p, null, 2)}</pre>
+                  <pre className="mt-1 whitespace-pre-wrap">{JSON.stringify(o.provenance, null, 2)}</pre>
                 </details>
               </li>
             );
