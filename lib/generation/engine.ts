@@ -16,7 +16,7 @@ export type Generated = {
   prompt: string;
 };
 
-export type CaseText = { findings: string; metadata?: unknown };
+type CaseText = { findings: string; metadata?: unknown };
 
 export interface Engine<C> {
   generate(c: CaseText, config: C): Promise<Generated>;

@@ -63,7 +63,7 @@ export type Run = { template: string; settings: Settings };
  * What an engine's context depends on. Systems that agree on it share one engine (a study
  * comparing settings or templates on one model loads it once).
  */
-export function engineKey(config: LlamaConfig): string {
+function engineKey(config: LlamaConfig): string {
   return JSON.stringify({ model: config.model, adapters: config.adapters, contextSize: config.settings.contextSize });
 }
 

@@ -49,7 +49,7 @@ export function refuseCrossOrigin(req: Request, nextauthUrl: string | undefined)
   );
 }
 
-export type BodyKind = "multipart" | "json" | "form";
+type BodyKind = "multipart" | "json" | "form";
 const MEDIA: Record<BodyKind, string> = {
   multipart: "multipart/form-data",
   json: "application/json",

@@ -30,7 +30,7 @@ export async function assertStudy(db: Db, studyId: string) {
     throw new NotFoundError("No such study.");
 }
 
-export type NewSystem = { name: string; kind: SystemKind; config: object; provenance: object };
+type NewSystem = { name: string; kind: SystemKind; config: object; provenance: object };
 
 export async function saveSystem(db: Db, actor: Actor, studyId: string, system: NewSystem, outputs: NewOutput[]) {
   return db.$transaction(

@@ -2,7 +2,7 @@ import "server-only";
 import { UserInputError } from "../platform/errors.ts";
 import type { FileInput } from "../platform/validation.ts";
 
-export type FieldValue = string | FileInput;
+type FieldValue = string | FileInput;
 /** A form as plain values for a zod schema: a repeated name becomes a list, a file its bytes. */
 export type Fields = Record<string, FieldValue | FieldValue[]>;
 

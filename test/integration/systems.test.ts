@@ -8,6 +8,7 @@ import { NotFoundError, UserInputError } from "../../lib/platform/errors.ts";
 import { importCases } from "../../lib/studies/import.ts";
 import { ImportFileError } from "../../lib/platform/errors.ts";
 import { tokenize } from "../../lib/systems/tfidf.ts";
+import { kindOf } from "../../lib/systems/kinds/index.ts";
 import { createStudy } from "../../lib/studies/studies.ts";
 import { addImportedSystem, addRetrievalSystem, completeSystem } from "../../lib/systems/systems.ts";
 import { normalizeText } from "../../lib/platform/text.ts";
@@ -413,4 +414,39 @@ describe("cases imported after a system was added", () => {
     const rater = await makeUser(db, "RATER");
     await assert.rejects(completeSystem(db, rater, study.id, reference.id, null), /Only study admins/);
   });
+});
+
+test("what each kind stores (config, provenance, every output's provenance) fits that kind's schemas", async () => {
+  const { study } = await (async () => {
+    const s = await createStudy(db, admin, { name: "Stored shapes" });
+    await importCases(db, admin, s.id, {
+      bytes: enc("uid,findings,impression\na1,Lungs clear.,Normal.\na2,Left effusion.,Effusion.\n"),
+      fileName: "a.csv",
+      maxBytes: MAX,
+    });
+    return { study: s };
+  })();
+  const lib = "uid,findings,impression\nl1,Lungs clear.,Normal chest.\nl2,Left effusion.,Effusion left.\n";
+  await addRetrievalSystem(db, admin, study.id, { name: "From the study", library: null });
+  await addRetrievalSystem(db, admin, study.id, {
+    name: "From a file",
+    library: { bytes: enc(lib), fileName: "lib.csv", maxBytes: MAX },
+  });
+  await addImportedSystem(db, admin, study.id, {
+    name: "Imported",
+    file: { bytes: enc("uid,text\na1,Normal.\n"), fileName: "o.csv", maxBytes: MAX },
+  });
+  const systems = await db.system.findMany({ where: { studyId: study.id }, include: { outputs: true } });
+  assert.deepEqual(systems.map((s) => s.kind).sort(), ["IMPORTED", "REFERENCE", "RETRIEVAL", "RETRIEVAL"]);
+  for (const s of systems) {
+    const { schemas } = kindOf(s.kind);
+    assert.doesNotThrow(() => schemas.config.parse(s.config), `${s.name}: config`);
+    assert.doesNotThrow(() => schemas.provenance.parse(s.provenance), `${s.name}: provenance`);
+    assert.ok(s.outputs.length > 0);
+    for (const o of s.outputs) assert.doesNotThrow(() => schemas.output.parse(o.provenance), `${s.name}: output`);
+  }
+  // The schemas are not a formality: another kind's shapes do not pass.
+  const retrieval = systems.find((s) => s.kind === "RETRIEVAL")!;
+  assert.throws(() => kindOf("IMPORTED").schemas.config.parse(retrieval.config));
+  assert.throws(() => kindOf("IMPORTED").schemas.output.parse(retrieval.outputs[0].provenance));
 });

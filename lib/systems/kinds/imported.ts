@@ -13,13 +13,13 @@ import type { KindModule } from "./kind.ts";
 
 const KIND = "IMPORTED" as const;
 
-export const importedConfig = z.object({
+const importedConfig = z.object({
   fileName: z.string().nullable(),
   sha256: z.string(),
   mapping: z.object({ sourceId: z.string(), text: z.string() }),
 });
-export const importedProvenance = z.object({ importedFrom: z.string().nullable() });
-export const importedOutput = z.object({
+const importedProvenance = z.object({ importedFrom: z.string().nullable() });
+const importedOutput = z.object({
   sourceRow: z.number(),
   importedFrom: z.string().nullable().optional(),
   addedLater: z.boolean().optional(),
@@ -77,6 +77,7 @@ const addFields = z.object({ name: z.string(), file: uploadedFile });
 
 export const imported: KindModule = {
   kind: KIND,
+  schemas: { config: importedConfig, provenance: importedProvenance, output: importedOutput },
   label: "Imported outputs",
   generated: false,
   adding: {

@@ -27,7 +27,7 @@ export type SystemRow = { id: string; name: string; studyId: string; config: unk
 export type MissingCase = { id: string; sourceId: string; findings: string };
 
 /** How a system gets outputs for cases imported after it was added. */
-export type Completion = {
+type Completion = {
   /** What the admin's button says. */
   action: string;
   fileLabel: string;
@@ -50,6 +50,8 @@ export type Adding = {
 
 export type KindModule = {
   kind: SystemKind;
+  /** What System.config, System.provenance and each Output.provenance of the kind hold. */
+  schemas: { config: z.ZodType; provenance: z.ZodType; output: z.ZodType };
   /** How admins see the kind (raters never do). */
   label: string;
   /** Written by SecondRead's generation worker, through an engine (lib/generation/engines.ts). */

@@ -31,7 +31,7 @@ export const llamaConfig = z.object({
   settings: settingsSchema,
 });
 export type LlamaConfig = z.output<typeof llamaConfig>;
-export const llamaProvenance = z.object({ engine: z.literal("node-llama-cpp"), engineVersion: z.string() });
+const llamaProvenance = z.object({ engine: z.literal("node-llama-cpp"), engineVersion: z.string() });
 export const llamaOutput = generatedOutput.extend({
   engine: z.literal("node-llama-cpp"),
   engineVersion: z.string(),
@@ -94,6 +94,7 @@ const addFields = llmFormFields.extend({ model: z.string().default(""), adapter:
 
 export const llama: KindModule = {
   kind: KIND,
+  schemas: { config: llamaConfig, provenance: llamaProvenance, output: llamaOutput },
   label: "LLM (node-llama-cpp)",
   generated: true,
   adding: {

@@ -38,7 +38,7 @@ export const openAiConfig = z.object({
   settings: settingsSchema,
 });
 export type OpenAiConfig = z.output<typeof openAiConfig>;
-export const openAiProvenance = z.object({
+const openAiProvenance = z.object({
   engine: z.literal("openai-compatible"),
   endpoint: z.string(),
   model: z.string(),
@@ -94,6 +94,7 @@ const addFields = llmFormFields.extend({
 
 export const openAi: KindModule = {
   kind: KIND,
+  schemas: { config: openAiConfig, provenance: openAiProvenance, output: openAiOutput },
   label: "LLM (HTTP endpoint)",
   generated: true,
   adding: {

@@ -6,8 +6,9 @@ import type { KindModule } from "./kind.ts";
 
 const KIND = "REFERENCE" as const;
 
-export const referenceConfig = z.object({});
-export const referenceProvenance = z.object({ source: z.string() });
+const referenceConfig = z.object({});
+const referenceProvenance = z.object({ source: z.string() });
+const referenceOutput = z.object({});
 
 /** The row createStudy makes. */
 export const referenceSystem = {
@@ -18,6 +19,7 @@ export const referenceSystem = {
 
 export const reference: KindModule = {
   kind: KIND,
+  schemas: { config: referenceConfig, provenance: referenceProvenance, output: referenceOutput },
   label: "Reference (radiologist)",
   generated: false,
   completion: { refusal: "The reference comes with each imported case." },

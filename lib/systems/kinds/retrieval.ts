@@ -15,7 +15,7 @@ import type { KindModule, MissingCase } from "./kind.ts";
 
 const KIND = "RETRIEVAL" as const;
 
-export const retrievalConfig = z.discriminatedUnion("library", [
+const retrievalConfig = z.discriminatedUnion("library", [
   z.object({
     method: z.literal("tfidf-cosine"),
     library: z.literal("file"),
@@ -31,8 +31,8 @@ export const retrievalConfig = z.discriminatedUnion("library", [
   }),
 ]);
 type RetrievalConfig = z.output<typeof retrievalConfig>;
-export const retrievalProvenance = z.object({ method: z.string() });
-export const retrievalOutput = z.object({
+const retrievalProvenance = z.object({ method: z.string() });
+const retrievalOutput = z.object({
   librarySourceId: z.string(),
   cosine: z.number(),
   addedLater: z.boolean().optional(),
@@ -113,6 +113,7 @@ const addFields = z.object({
 
 export const retrieval: KindModule = {
   kind: KIND,
+  schemas: { config: retrievalConfig, provenance: retrievalProvenance, output: retrievalOutput },
   label: "Retrieval baseline",
   generated: false,
   adding: {
