@@ -377,18 +377,53 @@ describe("the blinded case view", () => {
     const { studyId, raters, mine } = await ratingStudy("assigned");
     const [a0] = await mine(raters[0].id);
     const view = await loadCase(db, raters[0].id, a0.id);
-    await assert.rejects(loadCase(db, raters[1].id, a0.id), NotFoundError);
-    await assert.rejects(loadCase(db, admin.id, a0.id), NotFoundError);
-    await assert.rejects(loadCase(db, raters[0].id, "no-such-assignment"), NotFoundError);
+    const notMine = (e: unknown) => e instanceof NotFoundError && e.message === "No such case in your assignments.";
+    await assert.rejects(loadCase(db, raters[1].id, a0.id), notMine);
+    await assert.rejects(loadCase(db, admin.id, a0.id), notMine);
+    await assert.rejects(loadCase(db, raters[0].id, "no-such-assignment"), notMine);
     await assert.rejects(
       saveRating(db, raters[1].id, { assignmentId: a0.id, handle: view.candidates[0].handle, scores: all(3) }),
       NotFoundError,
     );
     await assert.rejects(
       saveRating(db, raters[0].id, { assignmentId: a0.id, handle: "not-a-handle", scores: all(3) }),
-      NotFoundError,
+      (e) => e instanceof NotFoundError && /not part of the case any more; reload the page/.test(e.message),
     );
     assert.equal(await db.rating.count({ where: { assignment: { case: { studyId } } } }), 0);
+  });
+
+  test("a rater walks their own cases of one study in order: position, total, previous and next", async () => {
+    const a = await ratingStudy("assigned");
+    const b = await ratingStudy("systems");
+    const [rater, other] = a.raters;
+    // The rater has cases in a second study too, and other raters have cases in both.
+    await setStudyRaters(db, admin, b.studyId, { raterIds: [rater.id, b.raters[0].id], ratersPerCase: 1 });
+    for (const s of [a, b]) {
+      const cases = await s.mine(rater.id);
+      assert.ok(cases.length >= 10);
+      for (const [i, x] of cases.entries()) {
+        const view = await loadCase(db, rater.id, x.id);
+        assert.equal(view.index, i + 1);
+        assert.equal(view.total, cases.length);
+        assert.equal(view.prevId, cases[i - 1]?.id ?? null);
+        assert.equal(view.nextId, cases[i + 1]?.id ?? null);
+        assert.equal(view.studyId, s.studyId);
+      }
+    }
+    // Each rater's list of studies is their own, with their own counts.
+    const mineIn = async (s: RatingStudy, id: string) => (await s.mine(id)).length;
+    assert.deepEqual(
+      (await raterStudies(db, rater.id)).map((x) => [x.id, x.total, x.done, x.preparing]),
+      [
+        [a.studyId, await mineIn(a, rater.id), 0, 0],
+        [b.studyId, await mineIn(b, rater.id), 0, 0],
+      ],
+    );
+    assert.deepEqual(
+      (await raterStudies(db, other.id)).map((x) => [x.id, x.total]),
+      [[a.studyId, await mineIn(a, other.id)]],
+    );
+    assert.deepEqual(await raterStudies(db, b.raters[1].id), []);
   });
 });
 
