@@ -11,6 +11,8 @@ import { createStudy, STUDY_LABELS, studyInput, studyTextsInput, updateStudyText
 import { formAction } from "@/lib/web/action.ts";
 
 const admin = "admin" as const;
+const id = z.string().min(1, "missing.");
+const oneId = z.tuple([id]);
 
 export const createStudyAction = formAction(
   { role: admin, input: studyInput, labels: STUDY_LABELS },
@@ -40,7 +42,7 @@ export const createUserAction = formAction(
 );
 
 export const updateStudyTextsAction = formAction(
-  { role: admin, input: studyTextsInput, labels: STUDY_LABELS },
+  { role: admin, input: studyTextsInput, labels: STUDY_LABELS, bound: oneId },
   async ({ user, input }, studyId: string) => {
     const texts = await updateStudyTexts(db(), user, studyId, input);
     revalidatePath(`/admin/studies/${studyId}`);
@@ -54,7 +56,12 @@ const ratersForm = z.object({
 });
 
 export const assignRatersAction = formAction(
-  { role: admin, input: ratersForm, labels: { raterId: "Raters", ratersPerCase: STUDY_LABELS.ratersPerCase } },
+  {
+    role: admin,
+    input: ratersForm,
+    labels: { raterId: "Raters", ratersPerCase: STUDY_LABELS.ratersPerCase },
+    bound: oneId,
+  },
   async ({ user, input }, studyId: string) => {
     const result = await setStudyRaters(db(), user, studyId, {
       raterIds: input.raterId,
@@ -69,7 +76,7 @@ const noFields = z.object({});
 
 /** Deactivating ends the user's sessions at once; reactivating lets them sign in again. */
 export const setUserActiveAction = formAction(
-  { role: admin, input: noFields },
+  { role: admin, input: noFields, bound: z.tuple([id, z.boolean()]) },
   async ({ user }, userId: string, active: boolean) => {
     const result = await setUserActive(db(), user, userId, active);
     revalidatePath("/admin/users");
@@ -78,6 +85,7 @@ export const setUserActiveAction = formAction(
 );
 
 /** A new generated password, shown once; the user's sessions end. */
-export const resetPasswordAction = formAction({ role: admin, input: noFields }, async ({ user }, userId: string) =>
-  resetPassword(db(), user, { id: userId }),
+export const resetPasswordAction = formAction(
+  { role: admin, input: noFields, bound: oneId },
+  async ({ user }, userId: string) => resetPassword(db(), user, { id: userId }),
 );

@@ -36,7 +36,7 @@ export type Settings = z.output<typeof settingsSchema>;
 
 /** The fields both LLM forms have: the template, and the settings as JSON text. */
 export const llmFormFields = z.object({
-  name: z.string(),
+  name: z.string().default(""),
   template: z.string().default(""),
   settings: z
     .string()
@@ -51,7 +51,7 @@ export const llmFormFields = z.object({
       return z.NEVER;
     }),
 });
-export const LLM_LABELS = { template: "Prompt template", settings: "Generation settings" };
+export const LLM_LABELS = { name: "Name", template: "Prompt template", settings: "Generation settings" };
 
 /** How strongly a LoRA adapter is applied: llama.cpp accepts any number; past ±4 outputs are noise. */
 export const ADAPTER_SCALE = { min: -4, max: 4 } as const;

@@ -2,7 +2,7 @@ import "server-only";
 import { forbidden, notFound, unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { requireAdmin, requireUser, type SessionUser } from "../accounts/auth.ts";
-import { asAppError, type Failure, failureOf } from "../platform/errors.ts";
+import { asAppError, type Failure, failureOf, UserInputError } from "../platform/errors.ts";
 import { type FieldLabels, parseInput } from "../platform/validation.ts";
 import { formFields } from "./form-fields.ts";
 
@@ -23,15 +23,28 @@ const signedIn = (role: Options<z.ZodType>["role"]) => (role === "admin" ? requi
  * form): the user and role checked, the form read once and checked by the schema, the outcome a
  * value; a missing row or a refused access shows Next's 404 or 403 page.
  */
+// With arguments the page binds (a study's id, say), checked too: any client can call an action with any.
 export function formAction<S extends z.ZodType, A extends unknown[], R>(
-  options: Options<S>,
+  options: Options<S> & { bound: z.ZodType<A> },
   fn: (call: Call<S>, ...bound: A) => Promise<R>,
+): (...args: [...A, unknown, FormData]) => Promise<ActionResult<R>>;
+/** Without bound arguments. */
+export function formAction<S extends z.ZodType, R>(
+  options: Options<S>,
+  fn: (call: Call<S>) => Promise<R>,
+): (previous: unknown, form: FormData) => Promise<ActionResult<R>>;
+export function formAction<S extends z.ZodType, R>(
+  options: Options<S> & { bound?: z.ZodType<unknown[]> },
+  fn: (call: Call<S>, ...bound: unknown[]) => Promise<R>,
 ) {
-  return async (...args: [...A, unknown, FormData]): Promise<ActionResult<R>> => {
+  return async (...args: unknown[]): Promise<ActionResult<R>> => {
     const user = await signedIn(options.role);
-    const form = args.at(-1) as FormData;
-    const bound = args.slice(0, -2) as A;
     try {
+      const form = args.at(-1);
+      const given = args.slice(0, -2);
+      if (!(form instanceof FormData) || (!options.bound && given.length > 0))
+        throw new UserInputError("The form did not arrive as it was sent; nothing was changed.");
+      const bound = options.bound ? parseInput(options.bound, given) : [];
       const input = parseInput(options.input, await formFields(form), options.labels);
       return { ok: true, value: await fn({ user, input }, ...bound) };
     } catch (e) {

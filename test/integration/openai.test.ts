@@ -58,7 +58,7 @@ test("the configuration is checked: URL, model name, key variable, template", as
       (e: unknown) => e instanceof UserInputError && re.test(e.message),
     );
   await bad({ baseUrl: "ftp://example.org" }, /http/);
-  await bad({ model: " " }, /Name the model/);
+  await bad({ model: " " }, /Model name: name the model the endpoint serves/);
   await bad({ apiKeyEnv: "lower case" }, /SECONDREAD_API_KEY_/);
   await bad({ apiKeyEnv: "DATABASE_URL" }, /SECONDREAD_API_KEY_/);
   await bad({ template: "nothing" }, /\{\{findings\}\}/);

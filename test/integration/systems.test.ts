@@ -449,4 +449,18 @@ test("what each kind stores (config, provenance, every output's provenance) fits
   const retrieval = systems.find((s) => s.kind === "RETRIEVAL")!;
   assert.throws(() => kindOf("IMPORTED").schemas.config.parse(retrieval.config));
   assert.throws(() => kindOf("IMPORTED").schemas.output.parse(retrieval.outputs[0].provenance));
+  // A stored configuration that does not fit (edited by hand) is named, and completing changes nothing.
+  const imported = systems.find((s) => s.kind === "IMPORTED")!;
+  await db.system.update({ where: { id: imported.id }, data: { config: { mapping: "uid" } } });
+  const before = await db.output.count({ where: { systemId: imported.id } });
+  await assert.rejects(
+    completeSystem(db, admin, study.id, imported.id, {
+      bytes: enc("uid,text\na2,Effusion.\n"),
+      fileName: "o.csv",
+      maxBytes: MAX,
+    }),
+    (e) =>
+      e instanceof UserInputError && /^Imported: its stored configuration is not readable \(/.test(e.message),
+  );
+  assert.equal(await db.output.count({ where: { systemId: imported.id } }), before);
 });

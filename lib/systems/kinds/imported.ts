@@ -9,7 +9,7 @@ import { type FileInput, parseInput, uploadedFile } from "../../platform/validat
 import { extractOutputs, guessOutputMapping, parseTableAsync } from "../../tables/tables.ts";
 import type { NewOutput } from "../outputs.ts";
 import { saveSystem, sha256, studyCases, systemName } from "../save.ts";
-import type { KindModule } from "./kind.ts";
+import { type KindModule, storedConfig } from "./kind.ts";
 
 const KIND = "IMPORTED" as const;
 
@@ -73,7 +73,7 @@ export async function addImportedSystem(
   return { system, missing: cases.length - rows.length };
 }
 
-const addFields = z.object({ name: z.string(), file: uploadedFile });
+const addFields = z.object({ name: z.string().default(""), file: uploadedFile });
 
 export const imported: KindModule = {
   kind: KIND,
@@ -85,7 +85,7 @@ export const imported: KindModule = {
     form: "outputs-file",
     defaultName: "",
     async add(db, actor, studyId, fields) {
-      const input = parseInput(addFields, fields, { file: "Outputs file" });
+      const input = parseInput(addFields, fields, { name: "Name", file: "Outputs file" });
       const { system, missing } = await addImportedSystem(db, actor, studyId, input);
       return { id: system.id, missing };
     },
@@ -96,7 +96,7 @@ export const imported: KindModule = {
     needsFile: () => true,
     async outputs(db, system, missing, file) {
       if (!file) throw new UserInputError("Choose a file with the outputs for the cases that have none.");
-      const { mapping } = importedConfig.parse(system.config);
+      const { mapping } = storedConfig(importedConfig, system);
       const table = await parseTableAsync(file.bytes, { fileName: file.fileName, maxBytes: file.maxBytes });
       // The columns the system was made from, so another column is never taken for the text.
       if (!(table.columns.includes(mapping.sourceId) && table.columns.includes(mapping.text))) {

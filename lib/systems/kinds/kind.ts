@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { SystemKind } from "../../generated/prisma/enums.ts";
 import type { Actor } from "../../accounts/users.ts";
 import type { Db } from "../../platform/db.ts";
+import { UserInputError } from "../../platform/errors.ts";
 import type { NewOutput } from "../outputs.ts";
 import type { FileInput } from "../../platform/validation.ts";
 
@@ -73,4 +74,14 @@ export function readFacts<T>(schema: z.ZodType<T>, provenance: unknown, facts: (
   if (parsed.success) return facts(parsed.data);
   const [issue] = parsed.error.issues;
   return { warning: `provenance not readable (${issue.path.join(".") || "the whole value"}: ${issue.message})` };
+}
+
+/** A system's stored configuration, or a UserInputError naming the system when it does not fit its kind. */
+export function storedConfig<T>(schema: z.ZodType<T>, system: { name: string; config: unknown }): T {
+  const parsed = schema.safeParse(system.config);
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  throw new UserInputError(
+    `${system.name}: its stored configuration is not readable (${issue.path.join(".") || "the whole value"}: ${issue.message}); nothing was added.`,
+  );
 }

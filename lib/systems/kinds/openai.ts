@@ -21,18 +21,15 @@ const KIND = "OPENAI_COMPATIBLE" as const;
 export const openAiConfig = z.object({
   baseUrl: z
     .string()
-    .url("The base URL must be a URL such as http://gpu-host:8000/v1.")
-    .regex(/^https?:\/\//, "The base URL must start with http:// or https://."),
-  model: z.string().trim().min(1, "Name the model the endpoint serves.").max(200),
+    .url("must be a URL such as http://gpu-host:8000/v1.")
+    .regex(/^https?:\/\//, "must start with http:// or https://."),
+  model: z.string().trim().min(1, "name the model the endpoint serves.").max(200),
   /** Name of the environment variable holding the API key: keys stay in configuration, never in the database. */
   // Only variables named for this purpose: an admin must not be able to send DATABASE_URL or
   // AUTH_SECRET to a server of their choice as a "key".
   apiKeyEnv: z
     .string()
-    .regex(
-      /^SECONDREAD_API_KEY_[A-Z0-9_]+$/,
-      "The API key variable must be an environment variable named SECONDREAD_API_KEY_<something>.",
-    )
+    .regex(/^SECONDREAD_API_KEY_[A-Z0-9_]+$/, "must be an environment variable named SECONDREAD_API_KEY_<something>.")
     .optional(),
   template: z.string().min(1).max(20_000),
   settings: settingsSchema,
@@ -53,6 +50,14 @@ export const openAiOutput = generatedOutput.extend({
 });
 export type OpenAiOutput = z.output<typeof openAiOutput>;
 
+const CONFIG_LABELS = {
+  baseUrl: "Base URL",
+  model: "Model name",
+  apiKeyEnv: "API key variable",
+  template: "Prompt template",
+  settings: "Generation settings",
+};
+
 type OpenAiInput = {
   baseUrl: string;
   model: string;
@@ -63,13 +68,14 @@ type OpenAiInput = {
 
 export function buildOpenAiConfig(input: OpenAiInput): OpenAiConfig {
   const template = templateOrDefault(input.template);
-  return parseInput(openAiConfig, {
+  const config = {
     ...input,
     baseUrl: input.baseUrl.replace(/\/+$/, ""),
     apiKeyEnv: input.apiKeyEnv || undefined,
     template,
     settings: input.settings ?? {},
-  });
+  };
+  return parseInput(openAiConfig, config, CONFIG_LABELS);
 }
 
 /** Adds the system; its outputs come from the worker once the admin starts generation. */

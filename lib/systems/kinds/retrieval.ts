@@ -11,7 +11,7 @@ import { extractCases, guessCaseMapping, parseTableAsync } from "../../tables/ta
 import type { NewOutput } from "../outputs.ts";
 import { saveSystem, sha256, studyCases, systemName } from "../save.ts";
 import { type LibraryCase, retrieveImpressions } from "../tfidf.ts";
-import type { KindModule, MissingCase } from "./kind.ts";
+import { type KindModule, type MissingCase, storedConfig } from "./kind.ts";
 
 const KIND = "RETRIEVAL" as const;
 
@@ -106,7 +106,7 @@ export async function addRetrievalSystem(
 }
 
 const addFields = z.object({
-  name: z.string(),
+  name: z.string().default(""),
   library: z.enum(["study", "file"]).default("study"),
   file: uploadedFile.optional(),
 });
@@ -121,7 +121,11 @@ export const retrieval: KindModule = {
     form: "library",
     defaultName: "Retrieval baseline",
     async add(db, actor, studyId, fields) {
-      const { name, library, file } = parseInput(addFields, fields, { file: "Library file", library: "Case library" });
+      const { name, library, file } = parseInput(addFields, fields, {
+        name: "Name",
+        file: "Library file",
+        library: "Case library",
+      });
       if (library === "file" && !file) throw new UserInputError("Library file: choose a file to upload.");
       return addRetrievalSystem(db, actor, studyId, { name, library: library === "file" ? file! : null });
     },
@@ -129,9 +133,10 @@ export const retrieval: KindModule = {
   completion: {
     action: "Retrieve for them",
     fileLabel: "Library file",
-    needsFile: (config) => retrievalConfig.parse(config).library === "file",
+    // An unreadable configuration asks for the file: completing then says what is wrong.
+    needsFile: (config) => retrievalConfig.safeParse(config).data?.library !== "study",
     async outputs(db, system, missing, file) {
-      const config = retrievalConfig.parse(system.config);
+      const config = storedConfig(retrievalConfig, system);
       if (config.library === "study") {
         // The study's cases as they are now: the new cases may be answered from each other too.
         return retrieve(missing, ownCases(await studyCases(db, system.studyId)), true);
