@@ -4,6 +4,7 @@ import { db } from "@/lib/platform/db.ts";
 import { raterStudies } from "@/lib/rating/rating.ts";
 import { Card, PageTitle } from "@/components/ui/card.tsx";
 import { ProgressBar } from "@/components/ui/progress-bar.tsx";
+import { Markdown } from "@/components/markdown.tsx";
 
 export const metadata = { title: "My ratings — SecondRead" };
 
@@ -21,9 +22,9 @@ export default async function RaterHome() {
       {studies.map((s) => (
         <Card key={s.id} title={s.name}>
           {s.instructions && (
-            <p className="mb-3 whitespace-pre-line text-sm text-stone-600" data-testid="rater-instructions">
-              {s.instructions}
-            </p>
+            <div className="mb-3" data-testid="rater-instructions">
+              <Markdown text={s.instructions} />
+            </div>
           )}
           {s.preparing > 0 && (
             <p className="mb-3 text-sm text-stone-500">

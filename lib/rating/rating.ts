@@ -74,20 +74,30 @@ export async function nextAssignmentId(db: Db, raterId: string, studyId: string)
 
 /**
  * Where a rater picks a study up: the first unfinished case that is ready, or else their first case
- * (to look back at their ratings). Null when they are not a rater of the study.
+ * (to look back at their ratings). Null when they are not a rater of the study. `instructions` are
+ * shown before the first case: until the rater has saved a score in the study.
  */
 export async function resumePoint(db: Db, raterId: string, studyId: string) {
-  const member = await db.studyRater.findUnique({ where: { studyId_userId: { studyId, userId: raterId } } });
+  const member = await db.studyRater.findUnique({
+    where: { studyId_userId: { studyId, userId: raterId } },
+    include: { study: { select: { raterInstructions: true } } },
+  });
   if (!member) return null;
   const next = await nextAssignmentId(db, raterId, studyId);
-  if (next) return { next, first: null };
+  if (next) {
+    const started = await db.rating.findFirst({
+      where: { assignment: { raterId, case: { studyId } } },
+      select: { id: true },
+    });
+    return { next, first: null, instructions: started ? null : member.study.raterInstructions || null };
+  }
   // Nothing left to rate: the first case, to look back at the ratings.
   const first = await db.assignment.findFirst({
     where: { raterId, case: { studyId } },
     orderBy: { case: { position: "asc" } },
     select: { id: true },
   });
-  return { next: null, first: first?.id ?? null };
+  return { next: null, first: first?.id ?? null, instructions: null };
 }
 
 type CandidateView = {
@@ -102,6 +112,8 @@ export type CaseView = {
   assignmentId: string;
   studyId: string;
   studyName: string;
+  /** The study's instructions for raters (Markdown), on demand from every case. */
+  instructions: string;
   index: number;
   total: number;
   findings: string;
@@ -163,6 +175,7 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
     assignmentId: a.id,
     studyId: a.case.studyId,
     studyName: a.case.study.name,
+    instructions: a.case.study.raterInstructions,
     index: index + 1,
     total: siblings.length,
     findings: a.case.findings,

@@ -113,6 +113,11 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
     "Score each impression as a report you would sign.",
   );
   await page.locator("section", { hasText: "Blinding study" }).getByRole("link", { name: "Start" }).click();
+  // Before the first score, the instructions come first (crawled like every other page).
+  await expect(page.getByTestId("instructions-before-start")).toHaveText(
+    "Score each impression as a report you would sign.",
+  );
+  await page.getByRole("link", { name: "Begin rating" }).click();
   const rater = await user("rater");
   const total = await db.assignment.count({ where: { raterId: rater.id, case: { studyId: study.id } } });
   for (let i = 1; i <= total; i++) {

@@ -83,3 +83,10 @@ export async function seedStudy(name: string, raters: (keyof typeof USERS)[]) {
   await setStudyRaters(db, admin, study.id, { raterIds: ids, ratersPerCase: 1 });
   return study;
 }
+
+/** Opens a study as a rater who has not scored in it yet: its instructions come first, then case 1. */
+export async function beginStudy(page: Page, studyId: string) {
+  await page.goto(`/rate/${studyId}`);
+  await expect(page.getByRole("heading", { name: "Before you begin" })).toBeVisible();
+  await page.getByRole("link", { name: "Begin rating" }).click();
+}

@@ -8,6 +8,8 @@ import { USERS } from "./users.ts";
 test.describe.configure({ mode: "serial" });
 
 const STUDY = "E2E flow study";
+const INSTRUCTIONS =
+  "## How to rate\n\n- Read the findings first.\n- Score **every** impression.\n\nSee [the guide](https://example.org/guide). <script>window.pwned = 1</script>";
 // The first 40 rows of the real OpenI file: a few rows lack findings or an impression.
 const sample = () => {
   const text = fs.readFileSync(path.join(DEMO_DIR, "indiana_reports.csv"), "utf8");
@@ -39,7 +41,7 @@ test("admin creates a study, imports an OpenI sample, adds the retrieval baselin
   await login(page, "admin");
   await expect(page).toHaveURL(/\/admin$/);
   await page.getByLabel("Name").fill(STUDY);
-  await page.getByLabel("Instructions for raters").fill("Score every impression.");
+  await page.getByLabel("Instructions for raters").fill(INSTRUCTIONS);
   await page.getByLabel("Notes for admins").fill("Browser test: TF-IDF against the reference.");
   await page.getByRole("button", { name: "Create study" }).click();
   await page.getByRole("link", { name: /Study created/ }).click();
@@ -93,9 +95,21 @@ test("rater rates a case with the keyboard and the mouse; a reload keeps every s
   await login(page, "rater");
   await expect(page).toHaveURL(/\/rate$/);
   const card = page.locator("section", { hasText: STUDY });
-  await expect(card.getByTestId("rater-instructions")).toHaveText("Score every impression.");
+  // The instructions are Markdown, rendered: a heading, a list, a link; the script is not run or shown as a tag.
+  const instructions = card.getByTestId("rater-instructions");
+  await expect(instructions.getByRole("heading", { name: "How to rate" })).toBeVisible();
+  await expect(instructions.getByRole("listitem")).toHaveText(["Read the findings first.", "Score every impression."]);
+  await expect(instructions.getByRole("link", { name: "the guide" })).toHaveAttribute(
+    "href",
+    "https://example.org/guide",
+  );
+  expect(await instructions.innerHTML()).not.toContain("<script");
   await expect(card).not.toContainText("TF-IDF");
   await card.getByRole("link", { name: "Start" }).click();
+  // Before the first score, the instructions come first; then case 1.
+  await expect(page.getByRole("heading", { name: "Before you begin" })).toBeVisible();
+  await expect(page.getByTestId("instructions-before-start").getByRole("listitem")).toHaveCount(2);
+  await page.getByRole("link", { name: "Begin rating" }).click();
   await expect(page.getByRole("heading", { name: /^Case 1 of/ })).toBeVisible();
   const candidates = page.getByTestId("candidate");
   await expect(candidates).toHaveCount(2);
@@ -137,6 +151,11 @@ test("rater rates a case with the keyboard and the mouse; a reload keeps every s
     ).toBeChecked();
   }
   await expect(page.getByTestId("candidate").nth(1).getByLabel("Comment")).toHaveValue("Misses the effusion.");
+  // The instructions are one click away on every case.
+  const onCase = page.getByTestId("case-instructions");
+  await expect(onCase.getByRole("heading", { name: "How to rate" })).toBeHidden();
+  await onCase.getByText("Study instructions").click();
+  await expect(onCase.getByRole("heading", { name: "How to rate" })).toBeVisible();
 
   // Leaving and coming back resumes at the first unfinished case: case 2.
   await page.goto("/rate");

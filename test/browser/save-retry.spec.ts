@@ -1,10 +1,10 @@
 import { expect, test } from "./fixtures.ts";
-import { login, seedStudy, testDb, user } from "./helpers.ts";
+import { beginStudy, login, seedStudy, testDb, user } from "./helpers.ts";
 
 test("a score given while the network fails is retried until saved, and never doubled", async ({ page }) => {
   const study = await seedStudy("Retry study", ["rater2"]);
   await login(page, "rater2");
-  await page.goto(`/rate/${study.id}`);
+  await beginStudy(page, study.id);
   await expect(page.getByRole("heading", { name: /^Case 1 of/ })).toBeVisible();
 
   // The first two saves die on the wire; the form must keep the score and try again.

@@ -18,10 +18,10 @@ import {
   SUMMARY_COLUMNS,
 } from "../../lib/results/export.ts";
 import { importCases } from "../../lib/studies/import.ts";
-import { loadCase, nextAssignmentId, raterStudies, saveRating } from "../../lib/rating/rating.ts";
+import { loadCase, nextAssignmentId, raterStudies, resumePoint, saveRating } from "../../lib/rating/rating.ts";
 import { failureOf } from "../../lib/platform/errors.ts";
 import { studyResults } from "../../lib/results/results.ts";
-import { createStudy } from "../../lib/studies/studies.ts";
+import { createStudy, updateStudyTexts } from "../../lib/studies/studies.ts";
 import { addImportedSystem, addRetrievalSystem } from "../../lib/systems/systems.ts";
 import type { Actor } from "../../lib/accounts/users.ts";
 import { fileDb } from "../helpers/file-db.ts";
@@ -390,6 +390,26 @@ describe("the blinded case view", () => {
       (e) => e instanceof NotFoundError && /not part of the case any more; reload the page/.test(e.message),
     );
     assert.equal(await db.rating.count({ where: { assignment: { case: { studyId } } } }), 0);
+  });
+
+  test("the study's instructions come before a rater's first score, then on every case; not to non-raters", async () => {
+    const { studyId, raters, mine } = await ratingStudy("assigned");
+    const text = "## How to rate\n\nScore each impression as a report you would sign.";
+    await updateStudyTexts(db, admin, studyId, { raterInstructions: text, adminNotes: "Omega is the new model." });
+    const [first] = await mine(raters[0].id);
+    assert.deepEqual(await resumePoint(db, raters[0].id, studyId), { next: first.id, first: null, instructions: text });
+    assert.equal((await loadCase(db, raters[0].id, first.id)).instructions, text);
+    const view = await loadCase(db, raters[0].id, first.id);
+    await saveRating(db, raters[0].id, { assignmentId: first.id, handle: view.candidates[0].handle, scores: all(4) });
+    // Once they have begun, resuming goes straight to the case; the instructions stay on it.
+    assert.deepEqual(await resumePoint(db, raters[0].id, studyId), { next: first.id, first: null, instructions: null });
+    assert.equal((await loadCase(db, raters[0].id, first.id)).instructions, text);
+    // Another rater has not begun: the instructions still come first for them.
+    assert.equal((await resumePoint(db, raters[1].id, studyId))?.instructions, text);
+    // Without instructions there is nothing to show first; a non-rater gets nothing at all.
+    await updateStudyTexts(db, admin, studyId, { raterInstructions: "", adminNotes: "" });
+    assert.equal((await resumePoint(db, raters[1].id, studyId))?.instructions, null);
+    assert.equal(await resumePoint(db, admin.id, studyId), null);
   });
 
   test("a rater walks their own cases of one study in order: position, total, previous and next", async () => {

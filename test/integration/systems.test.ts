@@ -459,8 +459,7 @@ test("what each kind stores (config, provenance, every output's provenance) fits
       fileName: "o.csv",
       maxBytes: MAX,
     }),
-    (e) =>
-      e instanceof UserInputError && /^Imported: its stored configuration is not readable \(/.test(e.message),
+    (e) => e instanceof UserInputError && /^Imported: its stored configuration is not readable \(/.test(e.message),
   );
   assert.equal(await db.output.count({ where: { systemId: imported.id } }), before);
 });

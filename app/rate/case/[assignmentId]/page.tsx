@@ -7,6 +7,7 @@ import { loadCase } from "@/lib/rating/rating.ts";
 import { CRITERIA } from "@/lib/rating/criteria.ts";
 import { RatingForm } from "./rating-form.tsx";
 import { Card } from "@/components/ui/card.tsx";
+import { Markdown } from "@/components/markdown.tsx";
 
 // Generic on purpose: nothing about the candidates' origin may reach the browser.
 export const metadata = { title: "Rate a case — SecondRead" };
@@ -27,5 +28,17 @@ export default async function RateCase({ params }: PageProps<"/rate/case/[assign
       </Card>
     );
   }
-  return <RatingForm view={view} criteria={CRITERIA.map((c) => ({ ...c }))} />;
+  return (
+    <div className="space-y-4">
+      {view.instructions && (
+        <details className="rounded border border-stone-200 bg-white px-4 py-2 text-sm" data-testid="case-instructions">
+          <summary className="cursor-pointer font-medium text-stone-700">Study instructions</summary>
+          <div className="mt-2">
+            <Markdown text={view.instructions} />
+          </div>
+        </details>
+      )}
+      <RatingForm view={view} criteria={CRITERIA.map((c) => ({ ...c }))} />
+    </div>
+  );
 }
