@@ -132,7 +132,8 @@ export const MATRIX: Row[] = [
   row("PAGE /", "", "login", "→/rate", "→/rate", "login", "→/admin"),
   row("PAGE /login", "", 200, "→/", "→/", 200, "→/"),
   row("PAGE /rate", "", "login", 200, 200, "login", 200),
-  row("PAGE /rate/[studyId]", "studyId=study", "login", "→/rate/case/", "→/rate/case/", "login", 404),
+  // Raters who have not scored yet read the instructions first (200), then go on to a case.
+  row("PAGE /rate/[studyId]", "studyId=study", "login", 200, 200, "login", 404),
   row("PAGE /rate/case/[assignmentId]", "assignmentId=raterCase", "login", 200, 404, "login", 404),
   row("PAGE /account", "", "login", 200, 200, "login", 200),
   row("PAGE /admin", "", "login", 403, 403, "login", 200),
