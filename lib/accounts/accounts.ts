@@ -11,7 +11,10 @@ import { limitedMessage } from "./sign-in-messages.ts";
 import { limitedSignIn, SignInLimited } from "./sign-in-throttle.ts";
 import { ACCOUNT_LABELS, PASSWORD_MAX, passwordRule, type Actor } from "./users.ts";
 
-/** Deactivates or reactivates a user. An admin cannot deactivate themself, nor the last active admin. */
+/**
+ * Deactivates or reactivates a user. Only an active admin may, and not themself: so the last active
+ * admin can never be deactivated (whoever tries is either that admin or not an active admin).
+ */
 export async function setUserActive(db: Db, actor: Actor, userId: string, active: boolean) {
   assertAdmin(actor);
   if (!active && userId === actor.id)
@@ -24,15 +27,9 @@ export async function setUserActive(db: Db, actor: Actor, userId: string, active
     >`SELECT "id" FROM "User" WHERE "role" = 'ADMIN' AND "active" ORDER BY "id" FOR UPDATE`;
     if (!admins.some((a) => a.id === actor.id))
       throw new ForbiddenError("Your account is no longer an active study admin.");
-    const user = await tx.user.findUnique({
-      where: { id: userId },
-      select: { id: true, email: true, role: true, active: true },
-    });
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, active: true } });
     if (!user) throw new NotFoundError("No such user.");
     if (user.active === active) return { email: user.email, active };
-    if (!active && user.role === "ADMIN" && !admins.some((a) => a.id !== user.id)) {
-      throw new UserInputError(`${user.email} is the last active study admin and cannot be deactivated.`);
-    }
     await tx.user.update({ where: { id: user.id }, data: { active, sessionVersion: { increment: 1 } } });
     await audit(tx, actor.id, active ? "user.reactivate" : "user.deactivate", "User", user.id, { email: user.email });
     return { email: user.email, active };

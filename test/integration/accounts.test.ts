@@ -2,8 +2,15 @@
 // functions refuse what a study admin or rater must not do, changing nothing.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { changeOwnPassword, resetPassword, setUserActive } from "../../lib/accounts/accounts.ts";
-import { ForbiddenError, UserInputError } from "../../lib/platform/errors.ts";
+import {
+  changeOwnPassword,
+  listActiveRaters,
+  listUsers,
+  resetPassword,
+  setUserActive,
+} from "../../lib/accounts/accounts.ts";
+import { verifyPassword } from "../../lib/accounts/passwords.ts";
+import { ForbiddenError, NotFoundError, UserInputError } from "../../lib/platform/errors.ts";
 import { endSessions, sessionUser, sessionVersionForSignIn } from "../../lib/accounts/sessions.ts";
 import { checkCredentials, createUser } from "../../lib/accounts/users.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
@@ -253,4 +260,145 @@ test("bad user input is refused naming the field, and nothing is written", async
     `${"b".repeat(200)}@test.secondread`,
     "a long but valid address is kept, trimmed and lower-cased",
   );
+});
+
+const audited = (entityId: string) =>
+  t.db.auditLog.findMany({
+    where: { entityId },
+    orderBy: { id: "asc" },
+    select: { actorId: true, action: true, entity: true, data: true },
+  });
+const notFound = (message: string) => (e: unknown) => e instanceof NotFoundError && e.message === message;
+
+test("(de)activation: a missing user is named, an unchanged state writes nothing, each change is audited", async () => {
+  const db = await freshDb();
+  try {
+    const [admin, other, rater] = [
+      await makeUser(db.db, "ADMIN"),
+      await makeUser(db.db, "ADMIN"),
+      await makeUser(db.db, "RATER"),
+    ];
+    const version = async (id: string) => (await db.db.user.findUniqueOrThrow({ where: { id } })).sessionVersion;
+    const sv = await version(rater.id);
+    await assert.rejects(setUserActive(db.db, admin, "nobody", false), notFound("No such user."));
+    assert.deepEqual(await setUserActive(db.db, admin, rater.id, true), { email: rater.email, active: true });
+    assert.equal(await version(rater.id), sv, "already active: nothing changes");
+    assert.deepEqual(await setUserActive(db.db, admin, rater.id, false), { email: rater.email, active: false });
+    assert.equal(await version(rater.id), sv + 1, "deactivation ends the sessions");
+    await setUserActive(db.db, admin, rater.id, true);
+    assert.deepEqual(
+      (await db.db.auditLog.findMany({ where: { entityId: rater.id }, orderBy: { id: "asc" } })).map((a) => [
+        a.actorId,
+        a.action,
+        a.entity,
+        a.data,
+      ]),
+      [
+        [null, "user.create", "User", (await db.db.auditLog.findFirstOrThrow({ where: { entityId: rater.id } })).data],
+        [admin.id, "user.deactivate", "User", { email: rater.email }],
+        [admin.id, "user.reactivate", "User", { email: rater.email }],
+      ],
+    );
+    // An admin deactivated meanwhile (their page still open) can deactivate nobody.
+    await setUserActive(db.db, admin, other.id, false);
+    await assert.rejects(
+      setUserActive(db.db, other, rater.id, false),
+      (e) => e instanceof ForbiddenError && e.message === "Your account is no longer an active study admin.",
+    );
+    assert.equal((await db.db.user.findUniqueOrThrow({ where: { id: rater.id } })).active, true);
+  } finally {
+    await db.close();
+  }
+});
+
+test("a reset by email (the operator's CLI path) finds the user however the email is typed; a missing one is named", async () => {
+  const rater = await makeUser(t.db, "RATER");
+  const admin = await makeUser(t.db, "ADMIN");
+  const reset = await resetPassword(t.db, null, { email: `  ${rater.email.toUpperCase()} ` }, "a fresh password 1");
+  assert.deepEqual(reset, { email: rater.email, password: "a fresh password 1" });
+  const stored = await t.db.user.findUniqueOrThrow({ where: { id: rater.id } });
+  assert.ok(await verifyPassword("a fresh password 1", stored.passwordHash));
+  assert.deepEqual((await audited(rater.id)).at(-1), {
+    actorId: null,
+    action: "user.password-reset",
+    entity: "User",
+    data: { email: rater.email },
+  });
+  await resetPassword(t.db, admin, { id: rater.id });
+  assert.equal((await audited(rater.id)).at(-1)?.actorId, admin.id);
+  const snap = await snapshot();
+  await assert.rejects(
+    resetPassword(t.db, admin, { email: " Nobody@Example.org " }),
+    notFound("No user has the email nobody@example.org."),
+  );
+  await assert.rejects(resetPassword(t.db, admin, { id: "nobody" }), notFound("No such user."));
+  assert.deepEqual(await snapshot(), snap);
+});
+
+test("a password change: each field's message, an inactive account refused, the change audited", async () => {
+  const rater = await makeUser(t.db, "RATER");
+  const change = (input: Record<string, unknown>) => changeOwnPassword(t.db, rater, input as never, "198.51.100.8");
+  const good = {
+    currentPassword: "correct horse battery",
+    newPassword: "another password",
+    repeatPassword: "another password",
+  };
+  const snap = await snapshot();
+  const refusals: [Record<string, unknown>, string][] = [
+    [{ ...good, currentPassword: undefined }, "Current password: required."],
+    [{ ...good, currentPassword: "" }, "Current password: required."],
+    [{ ...good, currentPassword: "x".repeat(1001) }, "Current password: that is not your current password."],
+    [{ ...good, repeatPassword: undefined }, "Repeat new password: required."],
+    [
+      { ...good, newPassword: good.currentPassword, repeatPassword: good.currentPassword },
+      "New password: must differ from the current password.",
+    ],
+  ];
+  for (const [input, message] of refusals)
+    await assert.rejects(change(input), (e) => e instanceof UserInputError && e.message === message, message);
+  assert.deepEqual(await snapshot(), snap, "nothing written");
+  await t.db.user.update({ where: { id: rater.id }, data: { active: false } });
+  await assert.rejects(change(good), (e) => e instanceof ForbiddenError && e.message === "Your account is not active.");
+  await t.db.user.update({ where: { id: rater.id }, data: { active: true } });
+  await change(good);
+  assert.deepEqual((await audited(rater.id)).at(-1), {
+    actorId: rater.id,
+    action: "user.password-change",
+    entity: "User",
+    data: {},
+  });
+});
+
+test("the Users page lists everyone, admins first, by email; the raters panel only active raters", async () => {
+  const db = await freshDb();
+  try {
+    const admin = await makeUser(db.db, "ADMIN", "m-admin@test.secondread");
+    await makeUser(db.db, "ADMIN", "a-admin@test.secondread");
+    const r2 = await makeUser(db.db, "RATER", "z-rater@test.secondread");
+    await makeUser(db.db, "RATER", "b-rater@test.secondread");
+    const gone = await makeUser(db.db, "RATER", "c-rater@test.secondread");
+    await setUserActive(db.db, admin, gone.id, false);
+    const users = await listUsers(db.db, admin);
+    assert.deepEqual(
+      users.map((u) => [u.email, u.role, u.active]),
+      [
+        ["a-admin@test.secondread", "ADMIN", true],
+        ["m-admin@test.secondread", "ADMIN", true],
+        ["b-rater@test.secondread", "RATER", true],
+        ["c-rater@test.secondread", "RATER", false],
+        ["z-rater@test.secondread", "RATER", true],
+      ],
+    );
+    assert.deepEqual(Object.keys(users[0]).sort(), ["active", "createdAt", "email", "id", "name", "role"]);
+    const raters = await listActiveRaters(db.db, admin);
+    assert.deepEqual(
+      raters.map((r) => r.email),
+      ["b-rater@test.secondread", "z-rater@test.secondread"],
+    );
+    assert.deepEqual(raters[1], { id: r2.id, email: r2.email, name: "z-rater" });
+    await assert.rejects(listUsers(db.db, r2), ForbiddenError);
+    await assert.rejects(listActiveRaters(db.db, r2), ForbiddenError);
+  } finally {
+    await db.close();
+  }
 });
