@@ -241,6 +241,9 @@ test("bad user input is refused naming the field, and nothing is written", async
     [{ email: "not an email" }, /^Email: enter a valid email address/],
     [{ password: "p".repeat(1001) }, /^Password: at most 1,000 characters/],
     [{ password: "short" }, /^Password: at least 10 characters/],
+    [{ email: undefined }, /^Email: required\.$/],
+    [{ password: undefined }, /^Password: required\.$/],
+    [{ name: 5 as unknown as string }, /^Name: must be text\.$/],
   ];
   for (const [change, message] of cases) {
     await assert.rejects(
@@ -260,6 +263,19 @@ test("bad user input is refused naming the field, and nothing is written", async
     `${"b".repeat(200)}@test.secondread`,
     "a long but valid address is kept, trimmed and lower-cased",
   );
+  const { name: _, ...unnamed } = ok;
+  const plain = await createUser(t.db, admin.id, { ...unnamed, email: "plain.person@test.secondread" });
+  assert.equal(plain.name, "plain.person", "no name: the email's local part");
+  assert.deepEqual((await t.db.auditLog.findFirstOrThrow({ where: { entityId: plain.id } })).data, {
+    email: "plain.person@test.secondread",
+    role: "RATER",
+  });
+  assert.equal((await t.db.auditLog.findFirstOrThrow({ where: { entityId: plain.id } })).action, "user.create");
+  await assert.rejects(
+    createUser(t.db, admin.id, { ...ok, email: " Plain.Person@test.secondread" }),
+    inputError(/^Email: a user with email plain\.person@test\.secondread already exists\.$/),
+  );
+  assert.ok(await checkCredentials(t.db, "  PLAIN.person@Test.SecondRead ", ok.password), "signs in however typed");
 });
 
 const audited = (entityId: string) =>

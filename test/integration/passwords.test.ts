@@ -23,6 +23,13 @@ test("a bcrypt hash from before scrypt still signs in, and is replaced by scrypt
   });
   const old = await bcrypt.hash("legacy password 1", 4);
   await db.user.update({ where: { id: user.id }, data: { passwordHash: old } });
+  // Another account: the upgrade of one hash must touch no other row.
+  const bystander = await createUser(db, null, {
+    email: "bystander@test.secondread",
+    role: "RATER",
+    password: "bystander pass",
+  });
+  const bystanderHash = (await db.user.findUniqueOrThrow({ where: { id: bystander.id } })).passwordHash;
 
   assert.equal(
     await checkCredentials(db, "legacy@test.secondread", "wrong password 1"),
@@ -38,6 +45,7 @@ test("a bcrypt hash from before scrypt still signs in, and is replaced by scrypt
   assert.equal((await checkCredentials(db, "legacy@test.secondread", "legacy password 1"))?.id, user.id);
   const upgraded = (await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash;
   assert.match(upgraded, /^scrypt\$/);
+  assert.equal((await db.user.findUniqueOrThrow({ where: { id: bystander.id } })).passwordHash, bystanderHash);
   assert.equal(await verifyPassword("legacy password 1", old), true, "the old hash still verifies");
   assert.equal(await verifyPassword("legacy password 1", upgraded), true, "the new hash verifies");
   assert.equal(await verifyPassword("legacy password 2", upgraded), false);

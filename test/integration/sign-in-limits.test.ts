@@ -108,3 +108,68 @@ test("two database clients (two web processes) share the counts: of 10 tries at 
     await other.$disconnect();
   }
 });
+
+test("an account is one account however its email is typed; a long address counts by its first 100 characters", async () => {
+  const typed = ["eve@test.secondread", "  EVE@Test.SecondRead ", "Eve@test.secondread"];
+  for (let i = 0; i < 5; i++) assert.equal(await signIn(typed[i % typed.length], "wrong"), null);
+  assert.equal((await refusal(signIn("eve@test.secondread", "wrong"))).scope, "account");
+  const long = `2001:db8::${"f".repeat(120)}`;
+  for (let i = 0; i < 8; i++) assert.equal(await signIn(`long${i}@test.secondread`, "wrong", long), null);
+  // Another address that differs only after its 100th character is the same key.
+  assert.equal(
+    (await refusal(signIn("cat@test.secondread", PASSWORD, `${long.slice(0, 100)}different`))).scope,
+    "address",
+  );
+  const keys = await db.signInThrottle.findMany({ where: { key: { startsWith: "address:2001:db8::" } } });
+  assert.deepEqual(
+    keys.map((k) => k.key),
+    [`address:${long.slice(0, 100)}`],
+  );
+  // Emails are not stored as typed: the account's key is a hash.
+  assert.equal(await db.signInThrottle.count({ where: { key: { contains: "eve" } } }), 0);
+});
+
+test("when the account and the address are both locked, the answer gives the longer wait (a tie: the account)", async () => {
+  const lockBoth = async (email: string, accountAt: number, addressAt: number) => {
+    const address = freshAddress();
+    for (let i = 0; i < 8; i++)
+      await chargeSignIn(db, { email: `${email}${i}.x@test.secondread`, address }, SETTINGS, new Date(addressAt));
+    for (let i = 0; i < 5; i++)
+      await chargeSignIn(db, { email, address: freshAddress() }, SETTINGS, new Date(accountAt));
+    const r = await refusal(
+      chargeSignIn(db, { email, address }, SETTINGS, new Date(Math.max(accountAt, addressAt) + 1000)),
+    );
+    return [r.scope, r.retryAfterSeconds];
+  };
+  const t0 = Date.parse("2031-01-01T00:00:00Z");
+  // Each lock lasts 60 s from its last failure; the answer is one second after the later one.
+  assert.deepEqual(await lockBoth("gus@test.secondread", t0, t0 + 1000), ["address", 59]);
+  assert.deepEqual(await lockBoth("hal@test.secondread", t0 + 1000, t0), ["account", 59]);
+  assert.deepEqual(await lockBoth("ida@test.secondread", t0, t0), ["account", 59]);
+});
+
+test("failures older than the window are forgotten; one exactly at its edge still counts", async () => {
+  const from = { email: "jan@test.secondread", address: freshAddress() };
+  const t0 = Date.parse("2032-01-01T00:00:00Z");
+  const hour = SETTINGS.account.windowMs;
+  for (let i = 0; i < 4; i++) await chargeSignIn(db, from, SETTINGS, new Date(t0));
+  // At exactly the window's length after them, the four still count: this fifth failure locks.
+  await chargeSignIn(db, from, SETTINGS, new Date(t0 + hour));
+  assert.equal((await refusal(chargeSignIn(db, from, SETTINGS, new Date(t0 + hour + 1000)))).scope, "account");
+  // Past the window after the last failure (and its lock), the count starts again at one.
+  const later = t0 + 3 * hour;
+  for (let i = 0; i < 4; i++) await chargeSignIn(db, from, SETTINGS, new Date(later));
+  const row = await db.signInThrottle.findMany({ where: { failures: 4, lastFailureAt: new Date(later) } });
+  assert.ok(
+    row.some((r) => r.key.startsWith("account:")),
+    "four failures in the new window, not nine",
+  );
+});
+
+test("one account's success leaves other accounts' failures alone", async () => {
+  for (let i = 0; i < 4; i++) assert.equal(await signIn("kim@test.secondread", "wrong"), null);
+  await createUser(db, null, { email: "lou@test.secondread", role: "RATER", password: PASSWORD });
+  assert.ok(await signIn("lou@test.secondread", PASSWORD));
+  assert.equal(await signIn("kim@test.secondread", "wrong"), null);
+  assert.equal((await refusal(signIn("kim@test.secondread", PASSWORD))).scope, "account");
+});
