@@ -90,3 +90,49 @@ test("equal loads are broken by the study's seeded rater order, case by case in 
   );
   assert.equal(await t.db.assignment.count({ where: { case: { studyId: other.study.id } } }), 0);
 });
+
+test("removing a rater touches only that rater in this study: the others keep their very assignments, other studies keep theirs", async () => {
+  const here = await studyOf(4);
+  const there = await studyOf(3);
+  const [a, b, c] = [await quickUser(t.db, "RATER"), await quickUser(t.db, "RATER"), await quickUser(t.db, "RATER")];
+  await setStudyRaters(t.db, here.admin, here.study.id, { raterIds: [a.id, b.id, c.id], ratersPerCase: 1 });
+  await setStudyRaters(t.db, there.admin, there.study.id, { raterIds: [b.id, c.id], ratersPerCase: 1 });
+  // A rating elsewhere (by c, in the other study) does not stop c's removal here.
+  const elsewhere = await t.db.assignment.findFirstOrThrow({
+    where: { raterId: c.id, case: { studyId: there.study.id } },
+    include: { case: { include: { outputs: true } } },
+  });
+  await t.db.rating.create({
+    data: { assignmentId: elsewhere.id, outputId: elsewhere.case.outputs[0].id, understandability: 4 },
+  });
+  const keptHere = await t.db.assignment.findMany({
+    where: { raterId: { in: [a.id, b.id] }, case: { studyId: here.study.id } },
+    orderBy: { id: "asc" },
+  });
+  const thereBefore = await t.db.assignment.findMany({
+    where: { case: { studyId: there.study.id } },
+    orderBy: { id: "asc" },
+  });
+  const membersThere = await t.db.studyRater.findMany({
+    where: { studyId: there.study.id },
+    orderBy: { userId: "asc" },
+  });
+
+  await setStudyRaters(t.db, here.admin, here.study.id, { raterIds: [a.id, b.id], ratersPerCase: 1 });
+  const nowHere = await t.db.assignment.findMany({ where: { case: { studyId: here.study.id } } });
+  assert.ok(!nowHere.some((x) => x.raterId === c.id), "c has nothing left here");
+  for (const k of keptHere)
+    assert.ok(
+      nowHere.some((x) => x.id === k.id),
+      "a kept assignment is the same row",
+    );
+  assert.deepEqual(
+    await t.db.assignment.findMany({ where: { case: { studyId: there.study.id } }, orderBy: { id: "asc" } }),
+    thereBefore,
+  );
+  assert.deepEqual(
+    await t.db.studyRater.findMany({ where: { studyId: there.study.id }, orderBy: { userId: "asc" } }),
+    membersThere,
+  );
+  assert.equal(await t.db.rating.count({ where: { assignmentId: elsewhere.id } }), 1);
+});
