@@ -12,7 +12,7 @@ import { limitedCode, type LimitScope } from "./sign-in-messages.ts";
 type LimitRule = { limit: number; backoffMs: number; backoffMaxMs: number; windowMs: number };
 export type LimitSettings = Record<LimitScope, LimitRule>;
 
-function limitSettings(env: Env = settings()): LimitSettings {
+export function limitSettings(env: Env = settings()): LimitSettings {
   const rule = (limit: number): LimitRule => ({
     limit,
     backoffMs: env.SECONDREAD_SIGNIN_BACKOFF_SECONDS * 1000,
@@ -44,13 +44,25 @@ function lockMs(rule: LimitRule, failures: number): number {
   return Math.min(rule.backoffMaxMs, rule.backoffMs * 2 ** Math.min(failures - rule.limit, 30));
 }
 
-/** Charges one try to the account and the address, or throws SignInLimited (charging nothing) if either is locked. */
-export async function chargeSignIn(db: Db, from: SignInFrom, settings: LimitSettings, now = new Date()): Promise<void> {
+/** Share of tries that also forget idle keys (unknown emails would otherwise pile up). */
+const HOUSEKEEPING_SHARE = 0.02;
+
+/**
+ * Charges one try to the account and the address, or throws SignInLimited (charging nothing) if either is locked.
+ * `random` decides whether this try also does the housekeeping (tests pass a fixed one).
+ */
+export async function chargeSignIn(
+  db: Db,
+  from: SignInFrom,
+  settings: LimitSettings,
+  now = new Date(),
+  random = Math.random,
+): Promise<void> {
+  // The account first: on a tie of waits, the answer names the account. (The SQL below locks rows in key order.)
   const keys: [string, LimitScope][] = [
     [accountKey(from.email), "account"],
     [addressKey(from.address), "address"],
   ];
-  keys.sort((a, b) => (a[0] < b[0] ? -1 : 1)); // one lock order for every process: no deadlock
   const names = keys.map(([k]) => k);
   const refusal = (rows: { key: string; lockedUntil: Date | null }[]) => {
     let refused: SignInLimited | null = null;
@@ -87,16 +99,21 @@ export async function chargeSignIn(db: Db, from: SignInFrom, settings: LimitSett
       });
     }
   });
-  // Forget keys idle for longer than any window, now and then (unknown emails would pile up).
-  if (Math.random() < 0.02) {
-    const idle = Math.max(
-      settings.account.windowMs,
-      settings.address.windowMs,
-      settings.account.backoffMaxMs,
-      settings.address.backoffMaxMs,
-    );
-    await db.signInThrottle.deleteMany({ where: { lastFailureAt: { lt: new Date(now.getTime() - idle) } } });
-  }
+  if (random() < HOUSEKEEPING_SHARE) await forgetIdleKeys(db, settings, now);
+}
+
+/** Deletes keys whose last failure is older than every window and every lock: they count for nothing. */
+export async function forgetIdleKeys(db: Db, settings: LimitSettings, now: Date): Promise<number> {
+  const idle = Math.max(
+    settings.account.windowMs,
+    settings.address.windowMs,
+    settings.account.backoffMaxMs,
+    settings.address.backoffMaxMs,
+  );
+  const { count } = await db.signInThrottle.deleteMany({
+    where: { lastFailureAt: { lt: new Date(now.getTime() - idle) } },
+  });
+  return count;
 }
 
 /** After a successful sign-in: the account starts afresh, and the address gets its try back. */
@@ -129,11 +146,15 @@ const QUEUE_MAX = 100;
 let busy = 0;
 const line: (() => void)[] = [];
 
-export class SignInBusy extends Error {}
+export class SignInBusy extends Error {
+  constructor() {
+    super("Too many sign-ins at once; try again in a few seconds.");
+  }
+}
 
 export async function inSignInLine<T>(fn: () => Promise<T>): Promise<T> {
   if (busy < SLOTS) busy++;
-  else if (line.length >= QUEUE_MAX) throw new SignInBusy("Too many sign-ins at once; try again in a few seconds.");
+  else if (line.length >= QUEUE_MAX) throw new SignInBusy();
   else await new Promise<void>((resolve) => line.push(resolve)); // the slot is handed over, see below
   try {
     return await fn();

@@ -3,7 +3,14 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createDb, type Db } from "../../lib/platform/db.ts";
-import { chargeSignIn, limitedSignIn, SignInLimited, type LimitSettings } from "../../lib/accounts/sign-in-throttle.ts";
+import { createHash } from "node:crypto";
+import {
+  chargeSignIn,
+  forgetIdleKeys,
+  limitedSignIn,
+  SignInLimited,
+  type LimitSettings,
+} from "../../lib/accounts/sign-in-throttle.ts";
 import { limitedMessage, parseLimitedCode } from "../../lib/accounts/sign-in-messages.ts";
 import { checkCredentials, createUser } from "../../lib/accounts/users.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
@@ -172,4 +179,73 @@ test("one account's success leaves other accounts' failures alone", async () => 
   assert.ok(await signIn("lou@test.secondread", PASSWORD));
   assert.equal(await signIn("kim@test.secondread", "wrong"), null);
   assert.equal((await refusal(signIn("kim@test.secondread", PASSWORD))).scope, "account");
+});
+
+test("a locked account is refused with one read, even while another process holds its row", async () => {
+  const from = { email: "max@test.secondread", address: freshAddress() };
+  for (let i = 0; i < 5; i++) await chargeSignIn(db, { ...from, address: freshAddress() }, SETTINGS);
+  const key = `account:${createHash("sha256").update(from.email).digest("hex")}`;
+  const other = createDb(t.url);
+  let release = () => {};
+  let held = () => {};
+  const holding = new Promise<void>((r) => {
+    held = r;
+  });
+  const holder = other.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM "SignInThrottle" WHERE "key" = ${key} FOR UPDATE`;
+      held();
+      await new Promise<void>((r) => {
+        release = r;
+      });
+    },
+    { timeout: 30_000 },
+  );
+  try {
+    await holding;
+    // Without the lock-free first read, this try would wait for the other process's row lock.
+    const outcome = await Promise.race([
+      refusal(chargeSignIn(db, from, SETTINGS)).then((e) => e.scope),
+      new Promise((r) => setTimeout(() => r("waited for the row lock"), 3000)),
+    ]);
+    assert.equal(outcome, "account");
+  } finally {
+    release();
+    await holder;
+    await other.$disconnect();
+  }
+});
+
+const HOUR = 3_600_000;
+const T = Date.parse("2001-06-01T00:00:00Z"); // long before any other test's rows
+
+test("housekeeping forgets keys idle for longer than every window and every lock, and only those", async () => {
+  // Each of the four durations in turn is the longest: that one decides.
+  for (let longest = 0; longest < 4; longest++) {
+    const hours = [1, 2, 3, 4].map((h, i) => (i === longest ? 10 : h));
+    const settings: LimitSettings = {
+      account: { limit: 5, backoffMs: 60_000, windowMs: hours[0] * HOUR, backoffMaxMs: hours[2] * HOUR },
+      address: { limit: 8, backoffMs: 60_000, windowMs: hours[1] * HOUR, backoffMaxMs: hours[3] * HOUR },
+    };
+    const ages = { old: 10 * HOUR + 1, edge: 10 * HOUR, recent: 9 * HOUR };
+    for (const [name, age] of Object.entries(ages))
+      await db.signInThrottle.create({
+        data: { key: `test:${longest}:${name}`, failures: 3, lastFailureAt: new Date(T - age) },
+      });
+    assert.equal(await forgetIdleKeys(db, settings, new Date(T)), 1, `longest: ${longest}`);
+    const left = await db.signInThrottle.findMany({ where: { key: { startsWith: `test:${longest}:` } } });
+    assert.deepEqual(left.map((r) => r.key).sort(), [`test:${longest}:edge`, `test:${longest}:recent`]);
+    await db.signInThrottle.deleteMany({ where: { key: { startsWith: `test:${longest}:` } } });
+  }
+});
+
+test("one try in fifty also does the housekeeping", async () => {
+  const idleKey = "test:idle";
+  const stillThere = async () => (await db.signInThrottle.count({ where: { key: idleKey } })) === 1;
+  await db.signInThrottle.create({ data: { key: idleKey, failures: 1, lastFailureAt: new Date(T - 100 * HOUR) } });
+  const from = () => ({ email: "ned@test.secondread", address: freshAddress() });
+  await chargeSignIn(db, from(), SETTINGS, new Date(T), () => 0.02);
+  assert.ok(await stillThere(), "a draw of 0.02 is not under one in fifty");
+  await chargeSignIn(db, from(), SETTINGS, new Date(T), () => 0.0199);
+  assert.equal(await stillThere(), false, "a draw under 0.02 forgets the idle key");
 });
