@@ -5,8 +5,8 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../platform/db.ts";
 import { extendDisplayOrder, type DisplayEntry } from "./assignment.ts";
-import { CRITERION_KEYS, isComplete, type Scores } from "./criteria.ts";
-import { NotFoundError, NotReadyError } from "../platform/errors.ts";
+import { type Criterion, readDesign, type Scores, scoresComplete } from "./design.ts";
+import { NotFoundError, NotReadyError, UserInputError } from "../platform/errors.ts";
 import { parseInput } from "../platform/validation.ts";
 
 /**
@@ -114,6 +114,8 @@ export type CaseView = {
   studyName: string;
   /** The study's instructions for raters (Markdown), on demand from every case. */
   instructions: string;
+  /** The study's criteria, in order: what each candidate is scored on. */
+  criteria: Criterion[];
   index: number;
   total: number;
   findings: string;
@@ -127,7 +129,10 @@ export const label = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : `Z${
 async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
   const a = await db.assignment.findUnique({
     where: { id: assignmentId },
-    include: { case: { include: { study: true, outputs: { select: { id: true } } } }, ratings: true },
+    include: {
+      case: { include: { study: true, outputs: { select: { id: true } } } },
+      ratings: { include: { scores: { select: { criterion: true, value: true } } } },
+    },
   });
   // Someone else's assignment looks exactly like a missing one.
   if (!a || a.raterId !== raterId) throw new NotFoundError("No such case in your assignments.");
@@ -171,11 +176,13 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
     select: { id: true },
   });
   const index = siblings.findIndex((s) => s.id === a.id);
+  const { criteria } = readDesign(a.case.study.design, a.case.study.name).scores;
   return {
     assignmentId: a.id,
     studyId: a.case.studyId,
     studyName: a.case.study.name,
     instructions: a.case.study.raterInstructions,
+    criteria,
     index: index + 1,
     total: siblings.length,
     findings: a.case.findings,
@@ -185,7 +192,9 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
         handle: e.handle,
         label: label(i),
         text: text.get(e.outputId) ?? "",
-        scores: Object.fromEntries(CRITERION_KEYS.map((k) => [k, r?.[k] ?? null])) as Scores,
+        scores: Object.fromEntries(
+          criteria.map((c) => [c.key, r?.scores.find((x) => x.criterion === c.key)?.value ?? null]),
+        ) as Scores,
         comment: r?.comment ?? "",
         timeSpentMs: r?.timeSpentMs ?? 0,
       };
@@ -195,14 +204,12 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
   };
 }
 
-const score = z.number().int().min(1).max(5).nullable();
 export const ratingInput = z.object({
   assignmentId: z.string().min(1).max(64),
   handle: z.string().min(1).max(64),
-  // Strict: a criterion the study does not have is refused, never silently dropped.
-  scores: z.strictObject(
-    Object.fromEntries(CRITERION_KEYS.map((k) => [k, score])) as Record<keyof Scores, typeof score>,
-  ),
+  // The candidate's scores as they now stand (a criterion left out has none). Which criteria and
+  // scales are allowed is the study's: checked by checkScores once the study is known.
+  scores: z.record(z.string().max(40), z.number().int().min(1).max(10).nullable()),
   // PostgreSQL cannot store NUL, and other control characters have no place in a note: refused here
   // (a clear, final error), never left to the database (which the form would take for a hiccup).
   comment: z
@@ -223,6 +230,20 @@ export const ratingInput = z.object({
 
 const MAX_TIME_MS = 24 * 3600 * 1000;
 
+/** The scores given, checked against the study's criteria: an unknown criterion is refused, never dropped. */
+export function checkScores(criteria: readonly Criterion[], scores: Scores): [string, number][] {
+  const problems: string[] = [];
+  const given: [string, number][] = [];
+  for (const [key, value] of Object.entries(scores)) {
+    const c = criteria.find((x) => x.key === key);
+    if (!c) problems.push(`scores.${key}: not a criterion of this study.`);
+    else if (value !== null && value > c.points) problems.push(`${c.name}: must be 1–${c.points}.`);
+    else if (value !== null) given.push([key, value]);
+  }
+  if (problems.length) throw new UserInputError(problems.join(" "));
+  return given;
+}
+
 /**
  * Saves one candidate's scores. Idempotent: one row per assignment × candidate, written with
  * INSERT … ON CONFLICT, so double clicks, two tabs and retries update that row, never add one.
@@ -231,6 +252,8 @@ const MAX_TIME_MS = 24 * 3600 * 1000;
 export async function saveRating(db: Db, raterId: string, input: z.input<typeof ratingInput>) {
   const { assignmentId, handle, scores, comment, timeSpentMs } = parseInput(ratingInput, input);
   const a = await ownAssignment(db, raterId, assignmentId);
+  const { criteria } = readDesign(a.case.study.design, a.case.study.name).scores;
+  const given = checkScores(criteria, scores);
   const order = a.displayOrder as DisplayEntry[];
   const entry = order.find((e) => e.handle === handle);
   if (!entry) throw new NotFoundError("This candidate is not part of the case any more; reload the page.");
@@ -239,26 +262,39 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
   return db.$transaction(async (tx) => {
     // One save per assignment at a time, so the completeness read below sees every rating.
     await tx.$queryRaw`SELECT 1 FROM "Assignment" WHERE "id" = ${assignmentId} FOR UPDATE`;
-    await tx.$executeRaw`
-      INSERT INTO "Rating" ("id", "assignmentId", "outputId", "understandability", "coherence", "relevance", "conciseness", "clinicalUtility", "comment", "timeSpentMs", "createdAt", "updatedAt")
-      VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${scores.understandability}, ${scores.coherence}, ${scores.relevance}, ${scores.conciseness}, ${scores.clinicalUtility}, ${comment},
+    // Orders this save against a change of the study's design (which takes the row FOR UPDATE): the
+    // database's triggers then see either the rating or the new design, never neither.
+    await tx.$queryRaw`SELECT 1 FROM "Study" WHERE "id" = ${a.case.studyId} FOR KEY SHARE`;
+    const [{ id }] = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO "Rating" ("id", "assignmentId", "outputId", "comment", "timeSpentMs", "createdAt", "updatedAt")
+      VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${comment},
         ${Math.min(timeSpentMs, shownFor)}, timezone('UTC', clock_timestamp()), timezone('UTC', clock_timestamp()))
       ON CONFLICT ("assignmentId", "outputId") DO UPDATE SET
-        "understandability" = EXCLUDED."understandability", "coherence" = EXCLUDED."coherence", "relevance" = EXCLUDED."relevance",
-        "conciseness" = EXCLUDED."conciseness", "clinicalUtility" = EXCLUDED."clinicalUtility", "comment" = EXCLUDED."comment",
+        "comment" = EXCLUDED."comment",
         -- grows by at most the time since this rating was last saved: the page cannot have been open longer
         -- (clock_timestamp, not now(): saves queued on the row lock must not see time run backwards)
         -- (in bigint: weeks since the last save would overflow an int; the result is at most 24 h)
         "timeSpentMs" = GREATEST("Rating"."timeSpentMs", LEAST(${timeSpentMs}::bigint, "Rating"."timeSpentMs" + (extract(epoch FROM timezone('UTC', clock_timestamp()) - "Rating"."updatedAt") * 1000)::bigint)::int),
-        "updatedAt" = timezone('UTC', clock_timestamp())`;
+        "updatedAt" = timezone('UTC', clock_timestamp())
+      RETURNING "id"`;
+    // The scores become exactly those given: a cleared one is removed.
+    const keys = given.map(([k]) => k);
+    await tx.$executeRaw`DELETE FROM "Score" WHERE "ratingId" = ${id} AND NOT ("criterion" = ANY(${keys}::text[]))`;
+    if (given.length)
+      await tx.$executeRaw`
+        INSERT INTO "Score" ("ratingId", "criterion", "value")
+        SELECT ${id}, k, v FROM unnest(${keys}::text[], ${given.map(([, v]) => v)}::int[]) AS t(k, v)
+        ON CONFLICT ("ratingId", "criterion") DO UPDATE SET "value" = EXCLUDED."value"`;
     // Complete means every candidate the case has now, not only those in the order last shown.
     const [ratings, outputs] = await Promise.all([
-      tx.rating.findMany({ where: { assignmentId } }),
+      tx.rating.findMany({ where: { assignmentId }, include: { scores: true } }),
       tx.output.findMany({ where: { caseId: a.caseId }, select: { id: true } }),
     ]);
     const complete = outputs.every((o) => {
       const r = ratings.find((x) => x.outputId === o.id);
-      return r !== undefined && isComplete(r);
+      return (
+        r !== undefined && scoresComplete(criteria, Object.fromEntries(r.scores.map((x) => [x.criterion, x.value])))
+      );
     });
     await tx.assignment.update({
       where: { id: assignmentId },

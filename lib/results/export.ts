@@ -3,7 +3,7 @@
 import type { Db } from "../platform/db.ts";
 import { assertAdmin } from "../accounts/access.ts";
 import type { DisplayEntry } from "../rating/assignment.ts";
-import { CRITERIA } from "../rating/criteria.ts";
+import { type Criterion, MAX_POINTS, readDesign } from "../rating/design.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import { label } from "../rating/rating.ts";
 import { studyResults } from "./results.ts";
@@ -47,16 +47,17 @@ async function* pagedCsv<T extends { id: string }>(
   studyId: string,
   columns: readonly string[],
   fetchPage: (cursor: string | undefined) => Promise<T[]>,
-  toLines: (row: T, studyName: string) => string,
+  toLines: (row: T, study: { name: string; criteria: Criterion[] }) => string,
 ): AsyncGenerator<string> {
   assertAdmin(actor);
-  const study = await db.study.findUnique({ where: { id: studyId }, select: { name: true } });
-  if (!study) throw new NotFoundError("No such study.");
+  const found = await db.study.findUnique({ where: { id: studyId }, select: { name: true, design: true } });
+  if (!found) throw new NotFoundError("No such study.");
+  const study = { name: found.name, criteria: readDesign(found.design, found.name).scores.criteria };
   yield line([...columns]);
   for (let cursor: string | undefined; ; ) {
     const page = await fetchPage(cursor);
     if (page.length === 0) return;
-    yield page.map((row) => toLines(row, study.name)).join("");
+    yield page.map((row) => toLines(row, study)).join("");
     cursor = page[page.length - 1].id;
   }
 }
@@ -75,6 +76,7 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
         skip: cursor ? 1 : 0,
         cursor: cursor ? { id: cursor } : undefined,
         include: {
+          scores: { select: { criterion: true, value: true } },
           output: { select: { system: { select: { name: true, kind: true } } } },
           assignment: {
             select: {
@@ -87,17 +89,22 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
       }),
     (r, study) => {
       const position = (r.assignment.displayOrder as DisplayEntry[]).findIndex((e) => e.outputId === r.outputId);
-      return CRITERIA.filter((c) => r[c.key] !== null)
-        .map((c) =>
+      // In the design's order, one line per score given.
+      return study.criteria
+        .flatMap((c) => {
+          const score = r.scores.find((x) => x.criterion === c.key);
+          return score ? [[c.key, score.value] as const] : [];
+        })
+        .map(([key, value]) =>
           line([
-            study,
+            study.name,
             r.assignment.case.position,
             r.assignment.case.sourceId,
             r.output.system.name,
             r.output.system.kind,
             r.assignment.rater.email,
-            c.key,
-            r[c.key],
+            key,
+            value,
             position + 1,
             label(position),
             r.comment,
@@ -157,7 +164,7 @@ export function exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize
     (o, study) => {
       const p = kindOf(o.system.kind).outputFacts(o.provenance);
       return line([
-        study,
+        study.name,
         o.case.position,
         o.case.sourceId,
         o.system.name,
@@ -194,11 +201,9 @@ export const SUMMARY_COLUMNS = [
   "median",
   "ci95_low",
   "ci95_high",
-  "scores_1",
-  "scores_2",
-  "scores_3",
-  "scores_4",
-  "scores_5",
+  "scale_points",
+  // How many ratings gave each score (empty past the criterion's scale).
+  ...Array.from({ length: MAX_POINTS }, (_, i) => `scores_${i + 1}`),
   "criterion_alpha_all_systems",
   "vs_reference_difference",
   "vs_reference_ci95_low",
@@ -215,31 +220,34 @@ export async function* exportSummaryCsv(db: Db, actor: Actor, studyId: string): 
   const study = await db.study.findUniqueOrThrow({ where: { id: studyId }, select: { name: true } });
   yield line([...SUMMARY_COLUMNS]);
   for (const s of results.systems) {
-    yield CRITERIA.map(({ key }) => {
-      const v = s.byCriterion[key];
-      const c = s.vsReference?.[key];
-      return line([
-        study.name,
-        s.name,
-        s.kind,
-        key,
-        v.n,
-        v.cases,
-        v.mean,
-        v.sd,
-        v.median,
-        v.ci95?.[0],
-        v.ci95?.[1],
-        ...v.distribution,
-        results.agreement[key],
-        c?.difference,
-        c?.ci95?.[0],
-        c?.ci95?.[1],
-        c?.cases,
-        c?.p,
-        c?.pHolm,
-        c?.method,
-      ]);
-    }).join("");
+    yield results.criteria
+      .map(({ key, points }) => {
+        const v = s.byCriterion[key];
+        const c = s.vsReference?.[key];
+        return line([
+          study.name,
+          s.name,
+          s.kind,
+          key,
+          v.n,
+          v.cases,
+          v.mean,
+          v.sd,
+          v.median,
+          v.ci95?.[0],
+          v.ci95?.[1],
+          points,
+          ...Array.from({ length: MAX_POINTS }, (_, i) => v.distribution[i]),
+          results.agreement[key],
+          c?.difference,
+          c?.ci95?.[0],
+          c?.ci95?.[1],
+          c?.cases,
+          c?.p,
+          c?.pHolm,
+          c?.method,
+        ]);
+      })
+      .join("");
   }
 }

@@ -1,7 +1,7 @@
 // What the admin reads: progress per rater and the score statistics per system × criterion.
 import type { Db } from "../platform/db.ts";
 import { assertAdmin } from "../accounts/access.ts";
-import { CRITERIA, CRITERION_KEYS, isComplete, type CriterionKey } from "../rating/criteria.ts";
+import { type Criterion, readDesign, scoresComplete } from "../rating/design.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import {
   compareByCase,
@@ -27,14 +27,17 @@ type SystemResult = {
   name: string;
   kind: string;
   outputs: number;
-  byCriterion: Record<CriterionKey, Summary & { cases: number }>;
+  /** By criterion key. */
+  byCriterion: Record<string, Summary & { cases: number }>;
   /** Paired by case against the radiologists' reference (null for the reference itself, or without one). */
-  vsReference: Record<CriterionKey, Comparison & { pHolm: number | null }> | null;
+  vsReference: Record<string, Comparison & { pHolm: number | null }> | null;
 };
 export type StudyResults = {
+  /** The study's criteria, in the design's order. */
+  criteria: Criterion[];
   raters: RaterProgress[];
   systems: SystemResult[];
-  agreement: Record<CriterionKey, number | null>;
+  agreement: Record<string, number | null>;
   totalRatings: number;
 };
 
@@ -45,6 +48,7 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
     include: { systems: { orderBy: { createdAt: "asc" }, include: { _count: { select: { outputs: true } } } } },
   });
   if (!study) throw new NotFoundError("No such study.");
+  const { criteria } = readDesign(study.design, study.name).scores;
   const assignments = await db.assignment.findMany({
     where: { case: { studyId } },
     select: {
@@ -57,11 +61,7 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
   const ratings = await db.rating.findMany({
     where: { assignment: { case: { studyId } } },
     select: {
-      understandability: true,
-      coherence: true,
-      relevance: true,
-      conciseness: true,
-      clinicalUtility: true,
+      scores: { select: { criterion: true, value: true } },
       outputId: true,
       output: { select: { systemId: true } },
       assignment: { select: { raterId: true, caseId: true } },
@@ -83,7 +83,10 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
     p.ratingsExpected += a.case._count.outputs;
     raters.set(a.raterId, p);
   }
-  for (const r of ratings) if (isComplete(r)) raters.get(r.assignment.raterId)!.ratingsDone += 1;
+  const scoreOf = (r: (typeof ratings)[number], key: string) => r.scores.find((x) => x.criterion === key)?.value;
+  const complete = (r: (typeof ratings)[number]) =>
+    scoresComplete(criteria, Object.fromEntries(r.scores.map((x) => [x.criterion, x.value])));
+  for (const r of ratings) if (complete(r)) raters.get(r.assignment.raterId)!.ratingsDone += 1;
 
   const bySystem = new Map<string, typeof ratings>();
   for (const r of ratings) {
@@ -91,19 +94,23 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
     if (list) list.push(r);
     else bySystem.set(r.output.systemId, [r]);
   }
-  const scores = (systemId: string, k: CriterionKey) =>
-    (bySystem.get(systemId) ?? []).flatMap((r) =>
-      r[k] !== null ? [{ caseId: r.assignment.caseId, score: r[k]! }] : [],
-    );
+  const scores = (systemId: string, k: string) =>
+    (bySystem.get(systemId) ?? []).flatMap((r) => {
+      const score = scoreOf(r, k);
+      return score === undefined ? [] : [{ caseId: r.assignment.caseId, score }];
+    });
   const reference = study.systems.find((s) => isReferenceKind(s.kind));
   const systems = study.systems.map((s) => {
     const byCriterion = Object.fromEntries(
-      CRITERION_KEYS.map((k) => [k, summarizeByCase(scores(s.id, k))]),
+      criteria.map((c) => [c.key, summarizeByCase(scores(s.id, c.key), c.points)]),
     ) as SystemResult["byCriterion"];
     const vsReference =
       reference && reference.id !== s.id
         ? (Object.fromEntries(
-            CRITERION_KEYS.map((k) => [k, { ...compareByCase(scores(s.id, k), scores(reference.id, k)), pHolm: null }]),
+            criteria.map(({ key }) => [
+              key,
+              { ...compareByCase(scores(s.id, key), scores(reference.id, key)), pHolm: null },
+            ]),
           ) as SystemResult["vsReference"])
         : null;
     return {
@@ -116,19 +123,23 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
     } satisfies SystemResult;
   });
   // The study's family of tests: every system against the reference on every criterion.
-  const family = systems.flatMap((s) => (s.vsReference ? CRITERION_KEYS.map((k) => s.vsReference![k]) : []));
+  const family = systems.flatMap((s) => (s.vsReference ? criteria.map((c) => s.vsReference![c.key]) : []));
   for (const [i, p] of holm(family.map((c) => c.p)).entries()) family[i].pHolm = p;
 
   // Agreement: each output rated by several raters is one unit.
   const agreement = Object.fromEntries(
-    CRITERIA.map(({ key }) => {
+    criteria.map(({ key }) => {
       const units = new Map<string, number[]>();
-      for (const r of ratings) if (r[key] !== null) units.set(r.outputId, [...(units.get(r.outputId) ?? []), r[key]!]);
+      for (const r of ratings) {
+        const v = scoreOf(r, key);
+        if (v !== undefined) units.set(r.outputId, [...(units.get(r.outputId) ?? []), v]);
+      }
       return [key, krippendorffAlphaOrdinal([...units.values()])];
     }),
-  ) as Record<CriterionKey, number | null>;
+  );
 
   return {
+    criteria,
     raters: [...raters.values()].sort((a, b) => a.email.localeCompare(b.email)),
     systems,
     agreement,

@@ -6,7 +6,7 @@ export type Summary = {
   sd: number | null;
   median: number | null;
   ci95: [number, number] | null;
-  distribution: [number, number, number, number, number]; // counts of scores 1..5
+  distribution: number[]; // counts of scores 1..points
 };
 
 // Two-sided 95% Student t quantiles t(0.975, df) for df = 1..30.
@@ -32,11 +32,11 @@ export function tQuantile975(df: number): number {
 }
 
 /** Summary of ratings taken as independent (see summarizeByCase for the interval to report). */
-export function summarize(scores: number[]): Summary {
-  const distribution: Summary["distribution"] = [0, 0, 0, 0, 0];
+export function summarize(scores: number[], points = 5): Summary {
+  const distribution = new Array<number>(points).fill(0);
   for (const s of scores) {
     // A bad score means a data bug upstream; silently dropping it would bias the dashboard.
-    if (!Number.isInteger(s) || s < 1 || s > 5) throw new Error(`Score must be an integer 1..5, got ${s}`);
+    if (!Number.isInteger(s) || s < 1 || s > points) throw new Error(`Score must be an integer 1..${points}, got ${s}`);
     distribution[s - 1]++;
   }
   const n = scores.length;
@@ -98,8 +98,11 @@ export function krippendorffAlphaOrdinal(units: number[][]): number | null {
  * cluster-robust standard error, sqrt(C/(C-1) * sum over cases of (sum of residuals)^2) / N, and
  * Student t with C-1 degrees of freedom. With one rating per case it is the ordinary t interval.
  */
-export function summarizeByCase(ratings: { caseId: string; score: number }[]): Summary & { cases: number } {
-  const s = summarize(ratings.map((r) => r.score));
+export function summarizeByCase(ratings: { caseId: string; score: number }[], points = 5): Summary & { cases: number } {
+  const s = summarize(
+    ratings.map((r) => r.score),
+    points,
+  );
   const residuals = new Map<string, number>();
   for (const r of ratings) residuals.set(r.caseId, (residuals.get(r.caseId) ?? 0) + r.score - (s.mean ?? 0));
   const cases = residuals.size;

@@ -8,6 +8,7 @@ import { parseInput } from "../platform/validation.ts";
 import { referenceSystem } from "../systems/kinds/reference.ts";
 import type { Actor } from "../accounts/users.ts";
 import { RATERS_PER_CASE, RATERS_PER_CASE_RULE } from "../rating/raters-per-case.ts";
+import { checkDesign, defaultDesign, type Design, readDesign } from "../rating/design.ts";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: PostgreSQL cannot store a NUL
 const NO_NUL = /^[^\u0000]*$/;
@@ -48,7 +49,9 @@ export async function createStudy(db: Db, actor: Actor, input: z.input<typeof st
   return db
     .$transaction(async (tx) => {
       if (await tx.study.findUnique({ where: { name: data.name } })) throw exists;
-      const study = await tx.study.create({ data: { ...data, seed: randomBytes(8).toString("hex") } });
+      const study = await tx.study.create({
+        data: { ...data, design: defaultDesign(), seed: randomBytes(8).toString("hex") },
+      });
       await tx.system.create({ data: { studyId: study.id, ...referenceSystem } });
       await audit(tx, actor.id, "study.create", "Study", study.id, data);
       return study;
@@ -67,6 +70,36 @@ export async function updateStudyTexts(db: Db, actor: Actor, studyId: string, in
     if (study.count === 0) throw new NotFoundError("No such study.");
     await audit(tx, actor.id, "study.texts", "Study", studyId, data);
     return data;
+  });
+}
+
+/** The study's design, and why it can no longer change (null while it can). */
+export async function studyDesign(db: Db, actor: Actor, studyId: string) {
+  assertAdmin(actor);
+  const study = await db.study.findUnique({ where: { id: studyId }, select: { name: true, design: true } });
+  if (!study) throw new NotFoundError("No such study.");
+  return { design: readDesign(study.design, study.name), locked: await designLock(db, studyId) };
+}
+
+async function designLock(db: Pick<Db, "rating">, studyId: string): Promise<string | null> {
+  const ratings = await db.rating.count({ where: { assignment: { case: { studyId } } } });
+  if (ratings === 0) return null;
+  return `The rating design is locked: raters have saved ${ratings === 1 ? "a rating" : `${ratings} ratings`} in this study, and a changed question would change what those answers mean.`;
+}
+
+/** Replaces the design (audited), while no rating exists; the database holds the lock too. */
+export async function updateDesign(db: Db, actor: Actor, studyId: string, input: unknown): Promise<Design> {
+  assertAdmin(actor);
+  const design = checkDesign(input);
+  return db.$transaction(async (tx) => {
+    // The row lock orders this against a first rating's save, which the database's trigger checks.
+    const [study] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Study" WHERE "id" = ${studyId} FOR UPDATE`;
+    if (!study) throw new NotFoundError("No such study.");
+    const locked = await designLock(tx, studyId);
+    if (locked) throw new UserInputError(locked, 409);
+    await tx.study.update({ where: { id: studyId }, data: { design } });
+    await audit(tx, actor.id, "study.design", "Study", studyId, design);
+    return design;
   });
 }
 

@@ -1,5 +1,6 @@
 import { expect, test } from "./fixtures.ts";
 import { beginStudy, login, seedStudy, testDb, user } from "./helpers.ts";
+import { SCORES, withScores } from "../helpers/scores.ts";
 
 test("a score given while the network fails is retried until saved, and never doubled", async ({ page }) => {
   const study = await seedStudy("Retry study", ["rater2"]);
@@ -22,9 +23,12 @@ test("a score given while the network fails is retried until saved, and never do
   await candidate.getByRole("radiogroup").nth(1).getByText("2", { exact: true }).dblclick();
   await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
 
-  const ratings = await testDb().rating.findMany({
-    where: { assignment: { raterId: (await user("rater2")).id, case: { studyId: study.id } } },
-  });
+  const ratings = (
+    await testDb().rating.findMany({
+      where: { assignment: { raterId: (await user("rater2")).id, case: { studyId: study.id } } },
+      include: SCORES,
+    })
+  ).map(withScores);
   expect(ratings).toHaveLength(1);
   expect(ratings[0].understandability).toBe(4);
   expect(ratings[0].coherence).toBe(2);

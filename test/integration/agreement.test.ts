@@ -6,7 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Db } from "../../lib/platform/db.ts";
 import { setStudyRaters, type DisplayEntry } from "../../lib/rating/assignment.ts";
-import { CRITERION_KEYS, type CriterionKey, type Scores } from "../../lib/rating/criteria.ts";
+import type { Scores } from "../../lib/rating/design.ts";
+import { PAPER_KEYS, type PaperKey } from "../helpers/scores.ts";
 import { importCases } from "../../lib/studies/import.ts";
 import { loadCase, saveRating } from "../../lib/rating/rating.ts";
 import { studyResults } from "../../lib/results/results.ts";
@@ -29,7 +30,7 @@ fileDb(async (t) => {
 
 type Kind = "REFERENCE" | "IMPORTED";
 /** scores[caseSourceId][kind][criterion][rater index]: null is a score left empty. */
-type Plan = Record<string, Record<Kind, Partial<Record<CriterionKey, (number | null)[]>>>>;
+type Plan = Record<string, Record<Kind, Partial<Record<PaperKey, (number | null)[]>>>>;
 
 /** A study of the cases in `plan` with the reference and one imported system, rated by the raters as planned. */
 async function ratedStudy(name: string, plan: Plan, who: Actor[]) {
@@ -62,7 +63,7 @@ async function ratedStudy(name: string, plan: Plan, who: Actor[]) {
           include: { system: true },
         });
         const planned = plan[a.case.sourceId][output.system.kind as Kind];
-        const scores = Object.fromEntries(CRITERION_KEYS.map((k) => [k, planned[k] ? planned[k][r] : 3])) as Scores;
+        const scores = Object.fromEntries(PAPER_KEYS.map((k) => [k, planned[k] ? planned[k][r] : 3]));
         await saveRating(db, rater.id, { assignmentId: a.id, handle: c.handle, scores });
       }
     }
@@ -111,5 +112,5 @@ test("alpha groups the ratings by output and criterion: hand-computed on a small
     `by case: ${fixture.dashboard_by_case}`,
   );
   // Every other criterion: one value throughout, so alpha is undefined (not the understandability's).
-  for (const k of CRITERION_KEYS.filter((k) => k !== "understandability")) assert.equal(r.agreement[k], null, k);
+  for (const k of PAPER_KEYS.filter((k) => k !== "understandability")) assert.equal(r.agreement[k], null, k);
 });

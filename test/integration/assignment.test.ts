@@ -103,7 +103,11 @@ test("removing a rater touches only that rater in this study: the others keep th
     include: { case: { include: { outputs: true } } },
   });
   await t.db.rating.create({
-    data: { assignmentId: elsewhere.id, outputId: elsewhere.case.outputs[0].id, understandability: 4 },
+    data: {
+      assignmentId: elsewhere.id,
+      outputId: elsewhere.case.outputs[0].id,
+      scores: { create: { criterion: "understandability", value: 4 } },
+    },
   });
   const keptHere = await t.db.assignment.findMany({
     where: { raterId: { in: [a.id, b.id] }, case: { studyId: here.study.id } },

@@ -13,6 +13,7 @@ import { migrate, MIGRATIONS_DIR } from "../../lib/runtime/migrate.ts";
 import { createEmptyDatabase } from "../helpers/db.ts";
 import { fileDb } from "../helpers/file-db.ts";
 import { makeUser } from "../helpers/fixtures.ts";
+import { defaultDesign } from "../../lib/rating/design.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -113,6 +114,89 @@ describe("migrate()", () => {
     }
   });
 
+  test("the rating-design migration moves every score of the five columns to its criterion, and none is lost", async () => {
+    const db = await createEmptyDatabase("design");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secondread-migrations-"));
+    try {
+      // The database as it was before: every migration up to the one under test.
+      const before = fs
+        .readdirSync(MIGRATIONS_DIR)
+        .filter((n) => /^\d+_/.test(n) && n < "20261202100000_rating_design");
+      for (const n of before) fs.cpSync(path.join(MIGRATIONS_DIR, n), path.join(dir, n), { recursive: true });
+      await migrate(db.url, { dir });
+      // Two studies' ratings as the old five columns held them: full, partial, empty.
+      const old: [string, (number | null)[]][] = [
+        ["r1", [1, 2, 3, 4, 5]],
+        ["r2", [5, null, 4, null, 1]],
+        ["r3", [null, null, null, null, null]],
+        ["r4", [3, 3, 3, 3, 3]],
+      ];
+      await withClient(db.url, async (c) => {
+        await c.query(`INSERT INTO "User" (id, email, name, role, "passwordHash", "updatedAt")
+          VALUES ('u1', 'old@test.secondread', 'old', 'RATER', 'x', now())`);
+        for (const st of ["s1", "s2"]) {
+          await c.query(
+            `INSERT INTO "Study" (id, name, seed, "updatedAt") VALUES ('${st}', 'Old ${st}', 'seed', now())`,
+          );
+          await c.query(`INSERT INTO "Case" (id, "studyId", position, "sourceId", findings, "referenceImpression")
+            VALUES ('c${st}', '${st}', 1, '1', 'f', 'r')`);
+          await c.query(
+            `INSERT INTO "Assignment" (id, "caseId", "raterId", seed) VALUES ('a${st}', 'c${st}', 'u1', 1)`,
+          );
+        }
+        for (const [i, [id, v]] of old.entries()) {
+          const st = i < 3 ? "s1" : "s2";
+          await c.query(
+            `INSERT INTO "System" (id, "studyId", name, kind) VALUES ('y${id}', '${st}', 'sys ${id}', 'IMPORTED')`,
+          );
+          await c.query(
+            `INSERT INTO "Output" (id, "caseId", "systemId", text) VALUES ('o${id}', 'c${st}', 'y${id}', 't${id}')`,
+          );
+          await c.query(
+            `INSERT INTO "Rating" (id, "assignmentId", "outputId", understandability, coherence, relevance, conciseness,
+              "clinicalUtility", comment, "timeSpentMs", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'note', 1200, now())`,
+            [id, `a${st}`, `o${id}`, ...v],
+          );
+        }
+      });
+      fs.cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+      assert.deepEqual(
+        (await migrate(db.url, { dir })).filter((n) => n === "20261202100000_rating_design"),
+        ["20261202100000_rating_design"],
+      );
+      await withClient(db.url, async (c) => {
+        const { rows } = await c.query(`SELECT "ratingId", criterion, value FROM "Score" ORDER BY 1, 2`);
+        const keys = ["understandability", "coherence", "relevance", "conciseness", "clinicalUtility"];
+        const expected = old
+          .flatMap(([id, v]) => keys.flatMap((k, j) => (v[j] === null ? [] : [[id, k, v[j]]])))
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1])));
+        assert.deepEqual(
+          rows.map((r) => [r.ratingId, r.criterion, r.value]),
+          expected,
+        );
+        assert.equal(rows.length, 5 + 3 + 0 + 5, "13 scores before, 13 after");
+        // The ratings themselves stay, with their notes and times; the old columns are gone.
+        const ratings = await c.query(`SELECT * FROM "Rating" ORDER BY id`);
+        assert.deepEqual(
+          ratings.rows.map((r) => [r.id, r.comment, r.timeSpentMs]),
+          old.map(([id]) => [id, "note", 1200]),
+        );
+        assert.ok(!("understandability" in ratings.rows[0]));
+        // Every study answered the paper's five on 1-5: that is its design now.
+        const designs = await c.query(`SELECT design FROM "Study" ORDER BY id`);
+        for (const d of designs.rows) assert.deepEqual(d.design, defaultDesign());
+        // New studies get their design from the application: the column has no default.
+        await assert.rejects(
+          c.query(`INSERT INTO "Study" (id, name, seed, "updatedAt") VALUES ('s3', 'New', 'seed', now())`),
+          /null value in column "design"/,
+        );
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await db.drop();
+    }
+  });
+
   test("refuses a database with a migration this version does not know, or one left unfinished", async () => {
     const db = await createEmptyDatabase("unknown");
     const dir = tempMigrations({ "001_good": `CREATE TABLE "Good" (id int);` });
@@ -175,38 +259,56 @@ describe("constraints in the SQL", () => {
     assert.ok(!now.some((r) => r.action === "rewritten"));
   });
 
-  test("Rating scores must be 1-5 (or null); 0 and 6 are refused by the database", async () => {
+  test("a score must be on a criterion of its study's design and on that criterion's scale, whoever writes it", async () => {
     const rater = await makeUser(t.db, "RATER");
-    const study = await t.db.study.create({ data: { name: "check constraint", seed: "s" } });
+    const design = defaultDesign();
+    design.scores.criteria[1] = { ...design.scores.criteria[1], points: 7 };
+    const study = await t.db.study.create({ data: { name: "check constraint", seed: "s", design } });
     const kase = await t.db.case.create({
       data: { studyId: study.id, position: 1, sourceId: "1", findings: "f", referenceImpression: "r" },
     });
     const system = await t.db.system.create({ data: { studyId: study.id, name: "sys", kind: "IMPORTED" } });
     const output = await t.db.output.create({ data: { caseId: kase.id, systemId: system.id, text: "x" } });
     const assignment = await t.db.assignment.create({ data: { caseId: kase.id, raterId: rater.id, seed: 1 } });
-    const base = { assignmentId: assignment.id, outputId: output.id };
-    for (const key of ["understandability", "coherence", "relevance", "conciseness", "clinicalUtility"] as const) {
-      for (const bad of [0, 6, -1]) {
-        await assert.rejects(
-          t.db.rating.create({ data: { ...base, [key]: bad } }),
-          /Rating_scores_check|check constraint/i,
-          `${key} = ${bad}`,
-        );
-      }
-    }
+    const rating = await t.db.rating.create({ data: { assignmentId: assignment.id, outputId: output.id } });
+    const score = (criterion: string, value: number) =>
+      t.db.score.create({ data: { ratingId: rating.id, criterion, value } });
+    for (const bad of [0, 6, -1])
+      await assert.rejects(score("understandability", bad), /outside its scale 1-5/, `${bad}`);
+    await assert.rejects(score("coherence", 8), /8 for "coherence" is outside its scale 1-7/);
+    await assert.rejects(score("clarity", 3), /"clarity" is not a criterion of study "check constraint"/);
+    assert.equal(await t.db.score.count({ where: { ratingId: rating.id } }), 0);
+    await score("understandability", 1);
+    await score("coherence", 7);
     await assert.rejects(
-      t.db.rating.create({ data: { ...base, timeSpentMs: -5 } }),
+      t.db.score.update({
+        where: { ratingId_criterion: { ratingId: rating.id, criterion: "coherence" } },
+        data: { value: 8 },
+      }),
+      /outside its scale 1-7/,
+    );
+    assert.deepEqual(
+      (await t.db.score.findMany({ where: { ratingId: rating.id }, orderBy: { criterion: "asc" } })).map((s) => [
+        s.criterion,
+        s.value,
+      ]),
+      [
+        ["coherence", 7],
+        ["understandability", 1],
+      ],
+    );
+    // With a rating in the study, its design no longer changes, whoever writes it; its name still does.
+    await assert.rejects(
+      t.db.study.update({ where: { id: study.id }, data: { design: defaultDesign() } }),
+      /Study "check constraint": the rating design is locked/,
+    );
+    await t.db.study.update({ where: { id: study.id }, data: { name: "check constraint, renamed" } });
+    await assert.rejects(
+      t.db.rating.create({ data: { assignmentId: assignment.id, outputId: output.id, timeSpentMs: -5 } }),
       /Rating_timeSpentMs_check|check constraint/i,
     );
-    assert.equal(await t.db.rating.count({ where: { assignmentId: assignment.id } }), 0);
-    const ok = await t.db.rating.create({ data: { ...base, understandability: 1, coherence: 5, relevance: null } });
     await assert.rejects(
-      t.db.rating.update({ where: { id: ok.id }, data: { coherence: 6 } }),
-      /check constraint|Rating_scores_check/i,
-    );
-    assert.equal((await t.db.rating.findUniqueOrThrow({ where: { id: ok.id } })).coherence, 5);
-    await assert.rejects(
-      t.db.study.create({ data: { name: "zero raters", seed: "s", ratersPerCase: 0 } }),
+      t.db.study.create({ data: { name: "zero raters", seed: "s", ratersPerCase: 0, design } }),
       /check constraint|Study_ratersPerCase_check/i,
     );
   });

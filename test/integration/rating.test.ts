@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { Db } from "../../lib/platform/db.ts";
 import { assignmentSeed, setStudyRaters, type DisplayEntry } from "../../lib/rating/assignment.ts";
-import { CRITERION_KEYS, type Scores } from "../../lib/rating/criteria.ts";
+import type { Scores } from "../../lib/rating/design.ts";
+import { all, PAPER_KEYS, type PaperKey, SCORES, withScores } from "../helpers/scores.ts";
 import { NotFoundError, NotReadyError, UserInputError } from "../../lib/platform/errors.ts";
 import { addOutputs } from "../../lib/systems/outputs.ts";
 import {
@@ -34,8 +35,6 @@ fileDb(async (t) => {
   db = t.db;
   admin = await makeUser(db, "ADMIN");
 });
-
-const all = (v: number | null): Scores => Object.fromEntries(CRITERION_KEYS.map((k) => [k, v])) as Scores;
 
 type Rater = Actor & { email: string };
 type Stage = "systems" | "assigned" | "late" | "rated";
@@ -466,7 +465,7 @@ describe("saving scores", () => {
       ),
     );
     for (const r of results) assert.equal(r.status, "fulfilled", r.status === "rejected" ? String(r.reason) : "");
-    const rows = await db.rating.findMany({ where: { assignmentId: a.id } });
+    const rows = (await db.rating.findMany({ where: { assignmentId: a.id }, include: SCORES })).map(withScores);
     assert.equal(rows.length, 1);
     // Only grows: at least the first of the burst; at most the largest claim (claims beyond the time
     // that really passed between two saves are cut back to it).
@@ -507,7 +506,7 @@ describe("saving scores", () => {
     // Changed a month after the last save: the elapsed time is far beyond an int of milliseconds.
     await db.$executeRaw`UPDATE "Rating" SET "updatedAt" = "updatedAt" - interval '40 days' WHERE "assignmentId" = ${a.id}`;
     await saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(2), timeSpentMs: 1e12 });
-    const later = await db.rating.findFirstOrThrow({ where: { assignmentId: a.id } });
+    const later = withScores(await db.rating.findFirstOrThrow({ where: { assignmentId: a.id }, include: SCORES }));
     assert.equal(later.understandability, 2);
     assert.equal(later.timeSpentMs, 24 * 3600 * 1000);
   });
@@ -556,13 +555,13 @@ describe("saving scores", () => {
     for (const bad of [0, 6, -1, 2.5, "3", 100]) {
       await assert.rejects(
         saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: { ...all(3), coherence: bad as number } }),
-        (e) => e instanceof UserInputError && /coherence/.test((e as Error).message),
+        (e) => e instanceof UserInputError && /coherence/i.test((e as Error).message),
         `coherence = ${JSON.stringify(bad)}`,
       );
     }
     await assert.rejects(
-      saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: { understandability: 3 } as Scores }),
-      UserInputError,
+      saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: { ...all(3), beauty: 3 } }),
+      (e) => e instanceof UserInputError && e.message === "scores.beauty: not a criterion of this study.",
     );
     await assert.rejects(
       saveRating(db, raters[0].id, { assignmentId: a.id, handle, scores: all(3), timeSpentMs: -1 }),
@@ -666,14 +665,16 @@ describe("results and export", () => {
   test("studyResults: n and mean per system and criterion match the ratings in the database", async () => {
     const { studyId, raters } = await rated();
     const results = await studyResults(db, admin, studyId);
-    const ratings = await db.rating.findMany({
-      where: { assignment: { case: { studyId } } },
-      include: { output: { include: { system: true } } },
-    });
+    const ratings = (
+      await db.rating.findMany({
+        where: { assignment: { case: { studyId } } },
+        include: { output: { include: { system: true } }, ...SCORES },
+      })
+    ).map(withScores);
     assert.equal(results.totalRatings, ratings.length);
     assert.equal(results.systems.length, 3);
     for (const s of results.systems) {
-      for (const k of CRITERION_KEYS) {
+      for (const k of PAPER_KEYS) {
         const values = ratings
           .filter((r) => r.output.systemId === s.systemId)
           .map((r) => r[k])
@@ -732,7 +733,7 @@ describe("results and export", () => {
     const r = await studyResults(db, admin, study.id);
     const ref = r.systems.find((s) => s.kind === "REFERENCE")!;
     const k = r.systems.find((s) => s.name === "K model")!;
-    for (const key of CRITERION_KEYS) {
+    for (const key of PAPER_KEYS) {
       assert.equal(ref.byCriterion[key].n, 2);
       assert.equal(ref.byCriterion[key].mean, 4.5);
       assert.equal(k.byCriterion[key].n, 2);
@@ -760,7 +761,7 @@ describe("results and export", () => {
       .split("\r\n")
       .map((l) => l.split(","));
     assert.deepEqual(header, [...SUMMARY_COLUMNS]);
-    assert.equal(rows.length, 2 * CRITERION_KEYS.length);
+    assert.equal(rows.length, 2 * PAPER_KEYS.length);
     const row = Object.fromEntries(
       header.map((h, i) => [h, rows.find((r) => r[1] === "K model" && r[3] === "coherence")![i]]),
     );
@@ -806,11 +807,17 @@ describe("results and export", () => {
           >,
       );
 
-    const ratings = await db.rating.findMany({
-      where: { assignment: { case: { studyId } } },
-      include: { output: { include: { system: true } }, assignment: { include: { rater: true, case: true } } },
-    });
-    const expected = ratings.reduce((n, r) => n + CRITERION_KEYS.filter((k) => r[k] !== null).length, 0);
+    const ratings = (
+      await db.rating.findMany({
+        where: { assignment: { case: { studyId } } },
+        include: {
+          output: { include: { system: true } },
+          assignment: { include: { rater: true, case: true } },
+          ...SCORES,
+        },
+      })
+    ).map(withScores);
+    const expected = ratings.reduce((n, r) => n + PAPER_KEYS.filter((k) => r[k] !== null).length, 0);
     assert.equal(records.length, expected);
     assert.ok(
       ratings.length > 30 && expected >= 4 * ratings.length,
@@ -829,7 +836,7 @@ describe("results and export", () => {
       assert.equal(rec.rater_email, r.assignment.rater.email);
       assert.equal(rec.case_source_id, r.assignment.case.sourceId);
       assert.equal(rec.case_position, String(r.assignment.case.position));
-      assert.equal(rec.score, String(r[rec.criterion as (typeof CRITERION_KEYS)[number]]));
+      assert.equal(rec.score, String(r[rec.criterion as PaperKey]));
       const pos = (r.assignment.displayOrder as DisplayEntry[]).findIndex((e) => e.outputId === r.outputId);
       assert.equal(rec.display_position, String(pos + 1));
       assert.equal(rec.display_label, "ABC"[pos]);

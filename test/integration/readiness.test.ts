@@ -10,6 +10,7 @@ import { createStudy } from "../../lib/studies/studies.ts";
 import { addImportedSystem } from "../../lib/systems/systems.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
 import { enc, makeUser, MAX } from "../helpers/fixtures.ts";
+import { SCORES, withScores } from "../helpers/scores.ts";
 
 let t: TestDb;
 before(async () => (t = await freshDb()));
@@ -99,7 +100,7 @@ test("time spent is capped, not refused: a page left open overnight keeps its sc
     scores: all(5),
     timeSpentMs: 3 * 24 * 3600 * 1000,
   });
-  const rating = await t.db.rating.findFirstOrThrow({ where: { assignmentId: a.id } });
+  const rating = withScores(await t.db.rating.findFirstOrThrow({ where: { assignmentId: a.id }, include: SCORES }));
   assert.equal(rating.understandability, 5);
   assert.equal(rating.timeSpentMs, 24 * 3600 * 1000);
 });

@@ -3,28 +3,55 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { assertAdmin } from "../../lib/accounts/access.ts";
 import { extendDisplayOrder } from "../../lib/rating/assignment.ts";
-import { ForbiddenError } from "../../lib/platform/errors.ts";
+import { ForbiddenError, UserInputError } from "../../lib/platform/errors.ts";
 import { abnormalitiesNamed } from "../../scripts/lib/evaluation.ts";
-import { ratingInput } from "../../lib/rating/rating.ts";
+import { checkScores, ratingInput } from "../../lib/rating/rating.ts";
+import { PAPER_CRITERIA } from "../../lib/rating/design.ts";
 import { wilcoxonSignedRank } from "../../lib/results/stats.ts";
 
 const scores = { understandability: 3, coherence: 3, relevance: 3, conciseness: 3, clinicalUtility: 3 };
 const input = (over: Record<string, unknown> = {}) => ({ assignmentId: "a1", handle: "h1", scores, ...over });
 
-test("the rating input: scores are whole numbers 1-5 or empty; an unknown criterion is refused, not dropped", () => {
+test("the rating input: scores are whole numbers 1-10 or empty, each under a criterion's key", () => {
   assert.equal(ratingInput.safeParse(input()).success, true);
   assert.equal(ratingInput.safeParse(input({ scores: { ...scores, coherence: null } })).success, true);
-  for (const bad of [0, 6, 2.5, "3", -1, Number.NaN]) {
+  assert.equal(ratingInput.safeParse(input({ scores: { ...scores, coherence: 10 } })).success, true);
+  for (const bad of [0, 11, 2.5, "3", -1, Number.NaN]) {
     const r = ratingInput.safeParse(input({ scores: { ...scores, coherence: bad } }));
     assert.equal(r.success, false, `coherence = ${String(bad)}`);
     assert.deepEqual(r.error?.issues[0].path, ["scores", "coherence"]);
   }
-  const extra = ratingInput.safeParse(input({ scores: { ...scores, beauty: 5 } }));
-  assert.equal(extra.success, false, "an unknown criterion must not be stripped");
-  assert.match(JSON.stringify(extra.error?.issues), /beauty/);
-  const missing = { ...scores } as Record<string, number>;
-  delete missing.relevance;
-  assert.equal(ratingInput.safeParse(input({ scores: missing })).success, false);
+  assert.equal(ratingInput.safeParse(input({ scores: { ["x".repeat(41)]: 3 } })).success, false, "a key past 40");
+});
+
+test("scores are checked against the study's criteria: an unknown one is refused, not dropped; each on its own scale", () => {
+  const criteria = [
+    { ...PAPER_CRITERIA[0] },
+    { key: "clarity", name: "Clarity", definition: "", points: 7, low: "", high: "" },
+  ];
+  assert.deepEqual(checkScores(criteria, { understandability: 5, clarity: 7 }), [
+    ["understandability", 5],
+    ["clarity", 7],
+  ]);
+  // Empty means no score; a criterion left out has none either.
+  assert.deepEqual(checkScores(criteria, { understandability: null, clarity: 1 }), [["clarity", 1]]);
+  assert.deepEqual(checkScores(criteria, {}), []);
+  const refused = (scores: Record<string, number | null>) => {
+    try {
+      checkScores(criteria, scores);
+    } catch (e) {
+      assert.ok(e instanceof UserInputError);
+      return e.message;
+    }
+    assert.fail("accepted");
+  };
+  assert.equal(refused({ beauty: 5 }), "scores.beauty: not a criterion of this study.");
+  assert.equal(refused({ beauty: null }), "scores.beauty: not a criterion of this study.");
+  assert.equal(refused({ understandability: 6 }), "Understandability: must be 1–5.");
+  assert.equal(
+    refused({ clarity: 8, coherence: 2 }),
+    "Clarity: must be 1–7. scores.coherence: not a criterion of this study.",
+  );
 });
 
 test("the rating input: comments without control characters; time spent capped at 24 h, never negative", () => {

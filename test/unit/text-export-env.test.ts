@@ -4,7 +4,6 @@ import { readEnv, rereadEnv, ConfigError } from "../../lib/platform/env.ts";
 import assert from "node:assert/strict";
 import { csvField } from "../../lib/results/export.ts";
 import { normalizeText } from "../../lib/platform/text.ts";
-import { CRITERIA, isComplete } from "../../lib/rating/criteria.ts";
 
 test("every text is flattened the same way, whatever its formatting", () => {
   assert.equal(
@@ -46,22 +45,6 @@ test("configuration is validated with messages naming the setting", () => {
   assert.throws(
     () => readEnv({ HOST: "0.0.0.0; rm -rf" }),
     (e: unknown) => e instanceof ConfigError && /HOST: must be a host name/.test(e.message),
-  );
-});
-
-test("the five criteria of the paper, each with a definition and scale ends", () => {
-  assert.deepEqual(
-    CRITERIA.map((c) => c.key),
-    ["understandability", "coherence", "relevance", "conciseness", "clinicalUtility"],
-  );
-  for (const c of CRITERIA) assert.ok(c.definition && c.low && c.high);
-  assert.equal(
-    isComplete({ understandability: 1, coherence: 2, relevance: 3, conciseness: 4, clinicalUtility: 5 }),
-    true,
-  );
-  assert.equal(
-    isComplete({ understandability: 1, coherence: 2, relevance: 3, conciseness: 4, clinicalUtility: null }),
-    false,
   );
 });
 

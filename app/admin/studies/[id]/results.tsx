@@ -1,4 +1,3 @@
-import { CRITERIA } from "@/lib/rating/criteria.ts";
 import type { RaterProgress, StudyResults } from "@/lib/results/results.ts";
 import type { Summary } from "@/lib/results/stats.ts";
 import { ProgressBar } from "@/components/ui/progress-bar.tsx";
@@ -15,7 +14,7 @@ function Distribution({ s }: { s: Summary }) {
       role="img"
       className="inline-flex h-5 items-end gap-0.5"
       title={s.distribution.map((c, i) => `${i + 1}: ${c}`).join(", ")}
-      aria-label={`scores 1 to 5: ${s.distribution.join(", ")}`}
+      aria-label={`scores 1 to ${s.distribution.length}: ${s.distribution.join(", ")}`}
     >
       {s.distribution.map((c, i) => (
         <span
@@ -39,8 +38,8 @@ export function ResultsTable({ results }: { results: StudyResults }) {
         head={
           <>
             <th className="py-1">System</th>
-            {CRITERIA.map((c) => (
-              <th key={c.key}>{c.label}</th>
+            {results.criteria.map((c) => (
+              <th key={c.key}>{c.name}</th>
             ))}
           </>
         }
@@ -48,7 +47,7 @@ export function ResultsTable({ results }: { results: StudyResults }) {
         {results.systems.map((s) => (
           <Row key={s.systemId}>
             <td className="py-1.5 font-medium">{s.name}</td>
-            {CRITERIA.map((c) => {
+            {results.criteria.map((c) => {
               const v = s.byCriterion[c.key];
               return (
                 <td key={c.key} className="tabular-nums">
@@ -67,7 +66,7 @@ export function ResultsTable({ results }: { results: StudyResults }) {
         ))}
       </Table>
       <p className="text-xs text-stone-500">
-        Mean score (1–5) with its 95% confidence interval and the number of ratings. The interval treats each case as a
+        Mean score with its 95% confidence interval and the number of ratings. The interval treats each case as a
         cluster (its ratings share the findings and often the raters): cluster-robust standard error, Student t with one
         degree of freedom fewer than the cases. Details per criterion below.
       </p>
@@ -79,8 +78,8 @@ export function ResultsTable({ results }: { results: StudyResults }) {
             head={
               <>
                 <th className="py-1">System</th>
-                {CRITERIA.map((c) => (
-                  <th key={c.key}>{c.label}</th>
+                {results.criteria.map((c) => (
+                  <th key={c.key}>{c.name}</th>
                 ))}
               </>
             }
@@ -90,7 +89,7 @@ export function ResultsTable({ results }: { results: StudyResults }) {
               .map((s) => (
                 <Row key={s.systemId} data-system={s.name}>
                   <td className="py-1.5 font-medium">{s.name}</td>
-                  {CRITERIA.map((c) => {
+                  {results.criteria.map((c) => {
                     const v = s.vsReference![c.key];
                     return (
                       <td key={c.key} className="tabular-nums" data-criterion={c.key}>
@@ -131,13 +130,13 @@ export function ResultsTable({ results }: { results: StudyResults }) {
           </p>
         </div>
       )}
-      {CRITERIA.map((c) => (
+      {results.criteria.map((c) => (
         <Table
           key={c.key}
           data-criterion={c.key}
           caption={
             <>
-              {c.label}{" "}
+              {c.name}{" "}
               <span className="font-normal text-stone-500">
                 — {c.definition} Agreement (Krippendorff&apos;s α, ordinal): {fmt(results.agreement[c.key])}
               </span>
@@ -151,7 +150,7 @@ export function ResultsTable({ results }: { results: StudyResults }) {
               <th>95% CI</th>
               <th>Median</th>
               <th>n</th>
-              <th>Scores 1–5</th>
+              <th>Scores 1–{c.points}</th>
             </>
           }
         >

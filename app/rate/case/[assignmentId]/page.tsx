@@ -4,7 +4,6 @@ import { db } from "@/lib/platform/db.ts";
 import Link from "next/link";
 import { NotFoundError, NotReadyError } from "@/lib/platform/errors.ts";
 import { loadCase } from "@/lib/rating/rating.ts";
-import { CRITERIA } from "@/lib/rating/criteria.ts";
 import { RatingForm } from "./rating-form.tsx";
 import { Card } from "@/components/ui/card.tsx";
 import { Markdown } from "@/components/markdown.tsx";
@@ -38,7 +37,7 @@ export default async function RateCase({ params }: PageProps<"/rate/case/[assign
           </div>
         </details>
       )}
-      <RatingForm view={view} criteria={CRITERIA.map((c) => ({ ...c }))} />
+      <RatingForm view={view} />
     </div>
   );
 }

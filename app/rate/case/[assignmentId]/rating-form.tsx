@@ -2,15 +2,17 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { CriterionKey, Scores } from "@/lib/rating/criteria.ts";
+import { type Scores, scoresComplete } from "@/lib/rating/design.ts";
 import type { CaseView } from "@/lib/rating/rating.ts";
 import { type Draft, useAutosave } from "./use-autosave.ts";
 
-type Criterion = { key: CriterionKey; label: string; definition: string; low: string; high: string };
+/** The score a digit key gives: 1–9, and 0 for 10. */
+const keyScore = (key: string) => (/^[0-9]$/.test(key) ? Number(key) || 10 : null);
 
-const complete = (d: Draft) => Object.values(d.scores).every((v) => v !== null);
-
-export function RatingForm({ view, criteria }: { view: CaseView; criteria: Criterion[] }) {
+export function RatingForm({ view }: { view: CaseView }) {
+  const criteria = view.criteria;
+  const complete = (d: Draft) => scoresComplete(criteria, d.scores);
+  const topKey = Math.max(...criteria.map((c) => c.points));
   const router = useRouter();
   const [drafts, setDrafts] = useState<Record<string, Draft>>(() =>
     Object.fromEntries(view.candidates.map((c) => [c.handle, { scores: c.scores, comment: c.comment }])),
@@ -20,7 +22,7 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
   const formRef = useRef<HTMLFormElement>(null);
   const allDone = view.candidates.every((c) => complete(drafts[c.handle]));
 
-  const update = (handle: string, change: { comment?: string; scores?: Partial<Scores> }) => {
+  const update = (handle: string, change: { comment?: string; scores?: Scores }) => {
     const d = draftsRef.current[handle];
     const next = {
       ...draftsRef.current,
@@ -39,7 +41,7 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
     [flush, router, view.studyId],
   );
 
-  // Keyboard: 1-5 scores the focused criterion and moves to the next; N / P change case.
+  // Keyboard: a digit scores the focused criterion and moves to the next; N / P change case.
   const groups = () => Array.from(formRef.current?.querySelectorAll<HTMLElement>("[role=radiogroup]") ?? []);
   const focusGroup = (g: HTMLElement | undefined) => {
     const target = g?.querySelector<HTMLInputElement>("input:checked") ?? g?.querySelector<HTMLInputElement>("input");
@@ -50,10 +52,12 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
     const el = e.target as HTMLElement;
     if (el.tagName === "TEXTAREA" || (el as HTMLInputElement).type === "text" || e.altKey || e.ctrlKey || e.metaKey)
       return;
-    if (/^[1-5]$/.test(e.key) && el instanceof HTMLInputElement && el.type === "radio") {
+    const score = keyScore(e.key);
+    if (score !== null && el instanceof HTMLInputElement && el.type === "radio") {
       e.preventDefault();
       const group = el.closest<HTMLElement>("[role=radiogroup]")!;
-      update(group.dataset.handle!, { scores: { [group.dataset.criterion!]: Number(e.key) } });
+      if (score > Number(group.dataset.points)) return; // off this criterion's scale
+      update(group.dataset.handle!, { scores: { [group.dataset.criterion!]: score } });
       const all = groups();
       focusGroup(all[all.indexOf(group) + 1]);
     } else if (e.key === "n" || e.key === "N") {
@@ -114,17 +118,18 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
             <dl className="mt-2 space-y-2">
               {criteria.map((c) => (
                 <div key={c.key}>
-                  <dt className="font-medium">{c.label}</dt>
+                  <dt className="font-medium">{c.name}</dt>
                   <dd>
-                    {c.definition} 1 = {c.low}; 5 = {c.high}.
+                    {c.definition} {c.low && `1 = ${c.low}; `}
+                    {c.high && `${c.points} = ${c.high}.`}
                   </dd>
                 </div>
               ))}
             </dl>
           </details>
           <p className="mt-4 text-xs text-stone-500">
-            Keys: 1–5 score the focused criterion and move on · ←/→ change it · N next case · P previous case. Scores
-            save as you go.
+            Keys: 1–{topKey === 10 ? "9, 0 for 10," : topKey} score the focused criterion and move on · ←/→ change it ·
+            N next case · P previous case. Scores save as you go.
           </p>
         </section>
 
@@ -149,18 +154,19 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
                   <div
                     key={k.key}
                     role="radiogroup"
-                    aria-label={`${k.label} for candidate ${c.label}`}
+                    aria-label={`${k.name} for candidate ${c.label}`}
                     data-handle={c.handle}
                     data-criterion={k.key}
+                    data-points={k.points}
                     className="grid items-center gap-2 sm:grid-cols-[12rem_1fr]"
                   >
                     <div>
-                      <div className="text-sm font-medium">{k.label}</div>
+                      <div className="text-sm font-medium">{k.name}</div>
                       <div className="text-xs text-stone-500">{k.definition}</div>
                     </div>
-                    <div className="flex items-center gap-2">
+                    <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
                       <span className="w-24 text-right text-xs text-stone-500">{k.low}</span>
-                      {[1, 2, 3, 4, 5].map((v) => (
+                      {Array.from({ length: k.points }, (_, i) => i + 1).map((v) => (
                         <label key={v} className="relative">
                           <input
                             type="radio"
@@ -214,7 +220,9 @@ export function RatingForm({ view, criteria }: { view: CaseView; criteria: Crite
         )}
         <span className="flex-1" />
         <span className="text-sm text-stone-600">
-          {allDone ? "This case is complete." : "Score every candidate on all five criteria."}
+          {allDone
+            ? "This case is complete."
+            : `Score every candidate on ${criteria.length === 1 ? "the criterion" : `all ${criteria.length} criteria`}.`}
         </span>
         <button
           id="next-case"

@@ -1,0 +1,135 @@
+// A study's rating design: what raters answer for each candidate. Stored as Study.design (JSON),
+// checked by this schema on the way in and on the way out; the database locks it once a rating
+// exists (migration 20261202100000_rating_design), because a changed question would change what
+// every saved answer means.
+import { z } from "zod";
+import { UserInputError } from "../platform/errors.ts";
+
+/** The Radiology-Llama2 paper's five criteria: the default set of every new study. */
+export const PAPER_CRITERIA = [
+  {
+    key: "understandability",
+    name: "Understandability",
+    definition: "Can a clinician read and understand the impression without effort?",
+    points: 5,
+    low: "hard to understand",
+    high: "immediately clear",
+  },
+  {
+    key: "coherence",
+    name: "Coherence",
+    definition: "Is the impression logically consistent, internally and with the findings?",
+    points: 5,
+    low: "contradictory or disjointed",
+    high: "fully consistent",
+  },
+  {
+    key: "relevance",
+    name: "Relevance",
+    definition: "Does it address the findings that matter for this patient?",
+    points: 5,
+    low: "misses what matters",
+    high: "captures all that matters",
+  },
+  {
+    key: "conciseness",
+    name: "Conciseness",
+    definition: "Is it as short as it can be without leaving out anything important?",
+    points: 5,
+    low: "verbose or padded",
+    high: "nothing to cut",
+  },
+  {
+    key: "clinicalUtility",
+    name: "Clinical utility",
+    definition: "Would this impression help the referring clinician decide what to do next?",
+    points: 5,
+    low: "no help or misleading",
+    high: "directly actionable",
+  },
+] as const satisfies Criterion[];
+
+export const MAX_CRITERIA = 12;
+export const MIN_POINTS = 2;
+export const MAX_POINTS = 10;
+
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+
+const criterionSchema = z.strictObject({
+  /** Where its scores are stored; never changes once made, whatever the name becomes. */
+  key: z.string().regex(/^[A-Za-z0-9-]{1,40}$/, "must be 1–40 letters, digits or hyphens"),
+  name: text(60).min(1, "enter a name"),
+  definition: text(400),
+  points: z
+    .number()
+    .int()
+    .min(MIN_POINTS, `must be ${MIN_POINTS}–${MAX_POINTS} points`)
+    .max(MAX_POINTS, `must be ${MIN_POINTS}–${MAX_POINTS} points`),
+  /** Anchor words for 1 and for the top of the scale. */
+  low: text(40),
+  high: text(40),
+});
+export type Criterion = z.infer<typeof criterionSchema>;
+
+export const designSchema = z.strictObject({
+  scores: z.strictObject({
+    criteria: z
+      .array(criterionSchema)
+      .min(1, "a study needs at least one criterion")
+      .max(MAX_CRITERIA, `a study has at most ${MAX_CRITERIA} criteria`)
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        for (const [i, c] of list.entries()) {
+          const name = c.name.toLowerCase();
+          if (seen.has(name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${c.name}" is used twice` });
+          seen.add(name);
+        }
+        if (new Set(list.map((c) => c.key)).size !== list.length)
+          ctx.addIssue({ code: "custom", message: "two criteria share a key" });
+      }),
+  }),
+});
+export type Design = z.infer<typeof designSchema>;
+
+export const defaultDesign = (): Design => ({ scores: { criteria: PAPER_CRITERIA.map((c) => ({ ...c })) } });
+
+/** A stored design, checked: a row that does not fit is a bug worth stopping for, named by its study. */
+export function readDesign(json: unknown, studyName: string): Design {
+  const parsed = designSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`Study "${studyName}": its stored rating design does not fit the schema.`);
+  return parsed.data;
+}
+
+/** A design as the admin submitted it: every wrong field named ("Criterion 2, name: enter a name."). */
+export function checkDesign(input: unknown): Design {
+  const parsed = designSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const where = (path: PropertyKey[]) => {
+    const [, , n, field] = path;
+    if (typeof n !== "number") return "Criteria";
+    return `Criterion ${n + 1}${field === undefined ? "" : `, ${String(field)}`}`;
+  };
+  throw new UserInputError(parsed.error.issues.map((i) => `${where(i.path)}: ${i.message}.`).join(" "));
+}
+
+/** A key for a new criterion: from its name, unlike every key already used. */
+export function newCriterionKey(name: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  const base =
+    name
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "") // accents go, letters stay
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 34) || "criterion";
+  let key = base;
+  for (let i = 2; used.has(key); i++) key = `${base}-${i}`;
+  return key;
+}
+
+export type Scores = Record<string, number | null>;
+
+/** Every criterion of the design has a score. */
+export const scoresComplete = (criteria: readonly Criterion[], scores: Scores) =>
+  criteria.every((c) => typeof scores[c.key] === "number");

@@ -1,0 +1,106 @@
+// A study's rating design (lib/rating/design.ts): what an admin may set, and the messages when not.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  checkDesign,
+  defaultDesign,
+  newCriterionKey,
+  PAPER_CRITERIA,
+  readDesign,
+  scoresComplete,
+} from "../../lib/rating/design.ts";
+import { UserInputError } from "../../lib/platform/errors.ts";
+
+const criterion = (over: Record<string, unknown> = {}) => ({
+  key: "clarity",
+  name: "Clarity",
+  definition: "Is it clear?",
+  points: 5,
+  low: "unclear",
+  high: "clear",
+  ...over,
+});
+const design = (...criteria: unknown[]) => ({ scores: { criteria } });
+const message = (input: unknown) => {
+  try {
+    checkDesign(input);
+  } catch (e) {
+    assert.ok(e instanceof UserInputError, String(e));
+    return e.message;
+  }
+  assert.fail("accepted");
+};
+
+test("the default design is the paper's five criteria on 1–5, with their definitions and anchors", () => {
+  const d = defaultDesign();
+  assert.deepEqual(
+    d.scores.criteria.map((c) => [c.key, c.name, c.points]),
+    [
+      ["understandability", "Understandability", 5],
+      ["coherence", "Coherence", 5],
+      ["relevance", "Relevance", 5],
+      ["conciseness", "Conciseness", 5],
+      ["clinicalUtility", "Clinical utility", 5],
+    ],
+  );
+  for (const c of d.scores.criteria) assert.ok(c.definition && c.low && c.high, c.key);
+  assert.deepEqual(checkDesign(d), d);
+  // A fresh copy each time: editing one study's design never edits the default.
+  d.scores.criteria[0].points = 9;
+  assert.equal(defaultDesign().scores.criteria[0].points, 5);
+  assert.equal(PAPER_CRITERIA[0].points, 5);
+});
+
+test("a criterion has a name, 2 to 10 points, and anchors; text is trimmed", () => {
+  for (const points of [2, 10])
+    assert.equal(checkDesign(design(criterion({ points }))).scores.criteria[0].points, points);
+  assert.equal(checkDesign(design(criterion({ name: "  Clarity  " }))).scores.criteria[0].name, "Clarity");
+  assert.equal(message(design(criterion({ points: 1 }))), "Criterion 1, points: must be 2–10 points.");
+  assert.equal(message(design(criterion({ points: 11 }))), "Criterion 1, points: must be 2–10 points.");
+  assert.match(message(design(criterion({ points: 4.5 }))), /^Criterion 1, points: /);
+  assert.equal(message(design(criterion({ name: "   " }))), "Criterion 1, name: enter a name.");
+  assert.equal(message(design(criterion({ low: "x".repeat(41) }))), "Criterion 1, low: must be at most 40 characters.");
+  assert.equal(
+    message(design(criterion(), criterion({ key: "c2", name: "clarity", points: 0 }))),
+    'Criterion 2, points: must be 2–10 points. Criterion 2, name: "clarity" is used twice.',
+  );
+});
+
+test("one to twelve criteria, with distinct keys; nothing else in a design", () => {
+  const twelve = Array.from({ length: 12 }, (_, i) => criterion({ key: `k${i}`, name: `C${i}` }));
+  assert.equal(checkDesign(design(...twelve)).scores.criteria.length, 12);
+  assert.equal(
+    message(design(...twelve, criterion({ key: "k12", name: "C12" }))),
+    "Criteria: a study has at most 12 criteria.",
+  );
+  assert.equal(message(design()), "Criteria: a study needs at least one criterion.");
+  assert.equal(message(design(criterion(), criterion({ name: "Other" }))), "Criteria: two criteria share a key.");
+  assert.equal(
+    message(design(criterion({ key: "no spaces" }))),
+    "Criterion 1, key: must be 1–40 letters, digits or hyphens.",
+  );
+  assert.match(message({ ...design(criterion()), colour: "red" }), /colour/);
+  assert.match(message(design(criterion({ weight: 2 }))), /weight/);
+});
+
+test("a stored design that does not fit is named by its study", () => {
+  assert.deepEqual(readDesign(defaultDesign(), "S"), defaultDesign());
+  assert.throws(() => readDesign({ scores: {} }, "Pilot"), /Study "Pilot": its stored rating design does not fit/);
+});
+
+test("a new criterion's key comes from its name and differs from every key in use", () => {
+  assert.equal(newCriterionKey("Clinical safety", []), "clinical-safety");
+  assert.equal(newCriterionKey("Clinical safety", ["clinical-safety"]), "clinical-safety-2");
+  assert.equal(newCriterionKey("Clinical safety", ["clinical-safety", "clinical-safety-2"]), "clinical-safety-3");
+  assert.equal(newCriterionKey("  Ödem?  ", []), "odem");
+  assert.equal(newCriterionKey("???", []), "criterion");
+  assert.equal(newCriterionKey("x".repeat(60), []).length, 34);
+});
+
+test("scores are complete when every criterion of the design has one", () => {
+  const criteria = [criterion(), criterion({ key: "b", name: "B" })];
+  assert.equal(scoresComplete(criteria, { clarity: 1, b: 5 }), true);
+  assert.equal(scoresComplete(criteria, { clarity: 1, b: null }), false);
+  assert.equal(scoresComplete(criteria, { clarity: 1 }), false);
+  assert.equal(scoresComplete(criteria, { clarity: 1, b: 2, other: null }), true);
+});
