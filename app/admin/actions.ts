@@ -7,7 +7,14 @@ import { ACCOUNT_LABELS, createUser } from "@/lib/accounts/users.ts";
 import { db } from "@/lib/platform/db.ts";
 import { many } from "@/lib/platform/validation.ts";
 import { setStudyRaters } from "@/lib/rating/assignment.ts";
-import { createStudy, STUDY_LABELS, studyInput, studyTextsInput, updateStudyTexts } from "@/lib/studies/studies.ts";
+import {
+  createStudy,
+  STUDY_LABELS,
+  studyInput,
+  studyTextsInput,
+  updateDesign,
+  updateStudyTexts,
+} from "@/lib/studies/studies.ts";
 import { formAction } from "@/lib/web/action.ts";
 
 const admin = "admin" as const;
@@ -47,6 +54,27 @@ export const updateStudyTextsAction = formAction(
     const texts = await updateStudyTexts(db(), user, studyId, input);
     revalidatePath(`/admin/studies/${studyId}`);
     return texts;
+  },
+);
+
+// The design editor sends its state as one JSON field; updateDesign checks what is in it.
+const designForm = z.object({
+  design: z.string().transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "the form did not arrive as it was sent; nothing was changed." });
+      return z.NEVER;
+    }
+  }),
+});
+
+export const updateDesignAction = formAction(
+  { role: admin, input: designForm, labels: { design: "Rating design" }, bound: oneId },
+  async ({ user, input }, studyId: string) => {
+    const design = await updateDesign(db(), user, studyId, input.design);
+    revalidatePath(`/admin/studies/${studyId}`);
+    return design;
   },
 );
 

@@ -4,58 +4,13 @@
 // every saved answer means.
 import { z } from "zod";
 import { UserInputError } from "../platform/errors.ts";
+import { type Criterion, MAX_CRITERIA, MAX_POINTS, MIN_POINTS, PAPER_CRITERIA } from "./criteria.ts";
 
-/** The Radiology-Llama2 paper's five criteria: the default set of every new study. */
-export const PAPER_CRITERIA = [
-  {
-    key: "understandability",
-    name: "Understandability",
-    definition: "Can a clinician read and understand the impression without effort?",
-    points: 5,
-    low: "hard to understand",
-    high: "immediately clear",
-  },
-  {
-    key: "coherence",
-    name: "Coherence",
-    definition: "Is the impression logically consistent, internally and with the findings?",
-    points: 5,
-    low: "contradictory or disjointed",
-    high: "fully consistent",
-  },
-  {
-    key: "relevance",
-    name: "Relevance",
-    definition: "Does it address the findings that matter for this patient?",
-    points: 5,
-    low: "misses what matters",
-    high: "captures all that matters",
-  },
-  {
-    key: "conciseness",
-    name: "Conciseness",
-    definition: "Is it as short as it can be without leaving out anything important?",
-    points: 5,
-    low: "verbose or padded",
-    high: "nothing to cut",
-  },
-  {
-    key: "clinicalUtility",
-    name: "Clinical utility",
-    definition: "Would this impression help the referring clinician decide what to do next?",
-    points: 5,
-    low: "no help or misleading",
-    high: "directly actionable",
-  },
-] as const satisfies Criterion[];
-
-export const MAX_CRITERIA = 12;
-export const MIN_POINTS = 2;
-export const MAX_POINTS = 10;
+export * from "./criteria.ts";
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 
-const criterionSchema = z.strictObject({
+const criterionSchema: z.ZodType<Criterion> = z.strictObject({
   /** Where its scores are stored; never changes once made, whatever the name becomes. */
   key: z.string().regex(/^[A-Za-z0-9-]{1,40}$/, "must be 1–40 letters, digits or hyphens"),
   name: text(60).min(1, "enter a name"),
@@ -69,7 +24,6 @@ const criterionSchema = z.strictObject({
   low: text(40),
   high: text(40),
 });
-export type Criterion = z.infer<typeof criterionSchema>;
 
 export const designSchema = z.strictObject({
   scores: z.strictObject({
@@ -128,8 +82,16 @@ export function newCriterionKey(name: string, taken: Iterable<string>): string {
   return key;
 }
 
-export type Scores = Record<string, number | null>;
-
-/** Every criterion of the design has a score. */
-export const scoresComplete = (criteria: readonly Criterion[], scores: Scores) =>
-  criteria.every((c) => typeof scores[c.key] === "number");
+/** A submitted design whose new criteria come without a key: each gets one from its name. */
+export function keysForNewCriteria(input: unknown): unknown {
+  const criteria = (input as { scores?: { criteria?: unknown } } | null)?.scores?.criteria;
+  if (!Array.isArray(criteria)) return input;
+  const taken = criteria.flatMap((c) => (typeof c?.key === "string" && c.key ? [c.key] : []));
+  const keyed = criteria.map((c) => {
+    if (typeof c !== "object" || c === null || (typeof c.key === "string" && c.key)) return c;
+    const key = newCriterionKey(typeof c.name === "string" ? c.name : "", taken);
+    taken.push(key);
+    return { ...c, key };
+  });
+  return { ...(input as object), scores: { ...(input as { scores: object }).scores, criteria: keyed } };
+}

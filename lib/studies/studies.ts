@@ -8,7 +8,7 @@ import { parseInput } from "../platform/validation.ts";
 import { referenceSystem } from "../systems/kinds/reference.ts";
 import type { Actor } from "../accounts/users.ts";
 import { RATERS_PER_CASE, RATERS_PER_CASE_RULE } from "../rating/raters-per-case.ts";
-import { checkDesign, defaultDesign, type Design, readDesign } from "../rating/design.ts";
+import { checkDesign, defaultDesign, type Design, keysForNewCriteria, readDesign } from "../rating/design.ts";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: PostgreSQL cannot store a NUL
 const NO_NUL = /^[^\u0000]*$/;
@@ -87,10 +87,13 @@ async function designLock(db: Pick<Db, "rating">, studyId: string): Promise<stri
   return `The rating design is locked: raters have saved ${ratings === 1 ? "a rating" : `${ratings} ratings`} in this study, and a changed question would change what those answers mean.`;
 }
 
-/** Replaces the design (audited), while no rating exists; the database holds the lock too. */
+/**
+ * Replaces the design (audited), while no rating exists; the database holds the lock too.
+ * A criterion without a key is new: it gets one from its name.
+ */
 export async function updateDesign(db: Db, actor: Actor, studyId: string, input: unknown): Promise<Design> {
   assertAdmin(actor);
-  const design = checkDesign(input);
+  const design = checkDesign(keysForNewCriteria(input));
   return db.$transaction(async (tx) => {
     // The row lock orders this against a first rating's save, which the database's trigger checks.
     const [study] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Study" WHERE "id" = ${studyId} FOR UPDATE`;

@@ -68,6 +68,22 @@ export const SEND = {
   studyTexts: ((f, c) => ({
     args: [f.study, undefined, { form: { raterInstructions: `Rate carefully (${c}).`, adminNotes: `Set by ${c}` } }],
   })) satisfies Send,
+  // On the study without cases: no rating can have locked its design.
+  ratingDesign: ((f, c) => ({
+    args: [
+      f.genStudy,
+      undefined,
+      {
+        form: {
+          design: JSON.stringify({
+            scores: {
+              criteria: [{ key: "", name: `Set by ${c}`, definition: "", points: 4, low: "", high: "" }],
+            },
+          }),
+        },
+      },
+    ],
+  })) satisfies Send,
   // A wrong current password: the row checks who reaches the rule, and nobody's password changes.
   changePassword: (() => ({
     args: [
@@ -171,6 +187,16 @@ export const MATRIX: Row[] = [
     "login",
     200,
     SEND.studyTexts,
+  ),
+  row(
+    "ACTION app/admin/actions.ts#updateDesignAction",
+    "id=genStudy",
+    "login",
+    403,
+    403,
+    "login",
+    200,
+    SEND.ratingDesign,
   ),
   row("ACTION app/admin/actions.ts#resetPasswordAction", "", "login", 403, 403, "login", 200, SEND.resetSparePassword),
   row("ACTION app/admin/actions.ts#setUserActiveAction", "", "login", 403, 403, "login", 200, SEND.deactivateSpare),

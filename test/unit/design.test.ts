@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import {
   checkDesign,
   defaultDesign,
+  keysForNewCriteria,
   newCriterionKey,
   PAPER_CRITERIA,
   readDesign,
@@ -103,4 +104,19 @@ test("scores are complete when every criterion of the design has one", () => {
   assert.equal(scoresComplete(criteria, { clarity: 1, b: null }), false);
   assert.equal(scoresComplete(criteria, { clarity: 1 }), false);
   assert.equal(scoresComplete(criteria, { clarity: 1, b: 2, other: null }), true);
+});
+
+test("new criteria (without a key) get keys from their names, unlike the kept ones and each other", () => {
+  const input = design(
+    criterion({ key: "safety" }),
+    criterion({ key: "", name: "Safety" }),
+    criterion({ key: undefined, name: "Safety" }),
+  );
+  assert.deepEqual(
+    (keysForNewCriteria(input) as ReturnType<typeof defaultDesign>).scores.criteria.map((c) => c.key),
+    ["safety", "safety-2", "safety-3"],
+  );
+  // Anything else passes through for the schema to name.
+  assert.equal(keysForNewCriteria(null), null);
+  assert.deepEqual(keysForNewCriteria({ scores: {} }), { scores: {} });
 });

@@ -3,11 +3,12 @@ import { requireAdmin } from "@/lib/accounts/auth.ts";
 import { db } from "@/lib/platform/db.ts";
 import { NotFoundError } from "@/lib/platform/errors.ts";
 import { studyResults } from "@/lib/results/results.ts";
-import { getStudy } from "@/lib/studies/studies.ts";
+import { getStudy, studyDesign } from "@/lib/studies/studies.ts";
 import { ImportPanel } from "./import-panel.tsx";
 import { SystemsPanel } from "./systems-panel.tsx";
 import { RatersPanel } from "./raters-panel.tsx";
 import { TextsPanel } from "./texts-panel.tsx";
+import { DesignPanel } from "./design-panel.tsx";
 import { ProgressTable, ResultsTable } from "./results.tsx";
 import { GenerationPanel } from "./generation-panel.tsx";
 import { listModels } from "@/lib/systems/models.ts";
@@ -24,7 +25,11 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
   const study = await getStudy(db(), admin, id).catch((e) =>
     e instanceof NotFoundError ? notFound() : Promise.reject(e),
   );
-  const [results, raters] = await Promise.all([studyResults(db(), admin, id), listActiveRaters(db(), admin)]);
+  const [results, raters, design] = await Promise.all([
+    studyResults(db(), admin, id),
+    listActiveRaters(db(), admin),
+    studyDesign(db(), admin, id),
+  ]);
   const cases = study._count.cases;
   return (
     <div className="space-y-6">
@@ -85,6 +90,9 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
       </Card>
       <Card title="Generation">
         <GenerationPanel studyId={id} />
+      </Card>
+      <Card title="Rating design">
+        <DesignPanel studyId={id} design={design.design} locked={design.locked} />
       </Card>
       <Card title="Texts">
         <TextsPanel studyId={id} raterInstructions={study.raterInstructions} adminNotes={study.adminNotes} />

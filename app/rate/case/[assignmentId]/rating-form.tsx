@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { type Scores, scoresComplete } from "@/lib/rating/design.ts";
+import { type Scores, scoresComplete } from "@/lib/rating/criteria.ts";
 import type { CaseView } from "@/lib/rating/rating.ts";
 import { type Draft, useAutosave } from "./use-autosave.ts";
 

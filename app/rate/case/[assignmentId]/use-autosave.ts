@@ -1,6 +1,6 @@
 // The rating form's saving: every answer is sent as it is given, retried until the server has it.
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { Scores } from "@/lib/rating/design.ts";
+import type { Scores } from "@/lib/rating/criteria.ts";
 import type { CaseView } from "@/lib/rating/rating.ts";
 import { saveRatingAction } from "../../actions.ts";
 

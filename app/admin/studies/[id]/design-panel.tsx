@@ -1,0 +1,155 @@
+"use client";
+import { useState } from "react";
+import { ActionForm } from "@/components/action-form.tsx";
+import { Button } from "@/components/ui/button.tsx";
+import { Field } from "@/components/ui/field.tsx";
+import { Input, Select, Textarea } from "@/components/ui/input.tsx";
+import { type Criterion, MAX_CRITERIA, MAX_POINTS, MIN_POINTS, PAPER_CRITERIA } from "@/lib/rating/criteria.ts";
+import type { Design } from "@/lib/rating/design.ts";
+import { updateDesignAction } from "../../actions.ts";
+
+// A row being edited: `key` is empty for a criterion added here (the server gives it one).
+type Row = Criterion & { id: number };
+let nextId = 0;
+const rows = (criteria: readonly Criterion[]): Row[] => criteria.map((c) => ({ ...c, id: nextId++ }));
+const POINTS = Array.from({ length: MAX_POINTS - MIN_POINTS + 1 }, (_, i) => MIN_POINTS + i);
+
+/** What raters answer per candidate: editable until the first rating, then shown with why it is locked. */
+export function DesignPanel({ studyId, design, locked }: { studyId: string; design: Design; locked: string | null }) {
+  if (locked)
+    return (
+      <div className="space-y-3">
+        <p
+          className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+          data-testid="design-locked"
+        >
+          {locked}
+        </p>
+        <CriteriaList criteria={design.scores.criteria} />
+      </div>
+    );
+  return (
+    <ActionForm
+      action={updateDesignAction.bind(null, studyId)}
+      submit="Save rating design"
+      success={() => "Saved. Raters will see these criteria."}
+    >
+      <p className="text-sm text-stone-600">
+        Raters score each candidate on these criteria. The design can change until the first rating is saved; then it is
+        locked, so that every answer keeps its meaning.
+      </p>
+      {/* Remounted when the saved design comes back, so new criteria carry the keys they were given. */}
+      <CriteriaFields key={JSON.stringify(design)} design={design} />
+    </ActionForm>
+  );
+}
+
+function CriteriaList({ criteria }: { criteria: readonly Criterion[] }) {
+  return (
+    <ol className="list-decimal space-y-1 pl-5 text-sm">
+      {criteria.map((c) => (
+        <li key={c.key}>
+          <span className="font-medium">{c.name}</span> (1–{c.points}
+          {c.low || c.high ? `: ${c.low || "…"} to ${c.high || "…"}` : ""}){c.definition && ` — ${c.definition}`}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function CriteriaFields({ design }: { design: Design }) {
+  const [criteria, setCriteria] = useState(() => rows(design.scores.criteria));
+  const change = (id: number, patch: Partial<Criterion>) =>
+    setCriteria((list) => list.map((c) => (c.id === id ? { ...c, ...patch } : c)));
+  const move = (i: number, by: number) =>
+    setCriteria((list) => {
+      const next = [...list];
+      [next[i], next[i + by]] = [next[i + by], next[i]];
+      return next;
+    });
+  const submitted: Design = { scores: { criteria: criteria.map(({ id, ...c }) => c) } };
+  return (
+    <>
+      <input type="hidden" name="design" value={JSON.stringify(submitted)} />
+      <ol className="space-y-4">
+        {criteria.map((c, i) => (
+          <li key={c.id} className="rounded border border-stone-200 p-3" data-testid="criterion-editor">
+            <fieldset className="grid gap-3 sm:grid-cols-[1fr_8rem]">
+              <legend className="sr-only">Criterion {i + 1}</legend>
+              <Field>
+                Criterion {i + 1}: name
+                <Input value={c.name} maxLength={60} onChange={(e) => change(c.id, { name: e.target.value })} />
+              </Field>
+              <Field>
+                Scale
+                <Select value={c.points} onChange={(e) => change(c.id, { points: Number(e.target.value) })}>
+                  {POINTS.map((p) => (
+                    <option key={p} value={p}>
+                      1–{p}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+              <div className="sm:col-span-2">
+                <Field>
+                  Definition (what raters judge)
+                  <Textarea
+                    rows={2}
+                    maxLength={400}
+                    value={c.definition}
+                    onChange={(e) => change(c.id, { definition: e.target.value })}
+                  />
+                </Field>
+              </div>
+              <Field>
+                Words for 1
+                <Input value={c.low} maxLength={40} onChange={(e) => change(c.id, { low: e.target.value })} />
+              </Field>
+              <Field>
+                Words for {c.points}
+                <Input value={c.high} maxLength={40} onChange={(e) => change(c.id, { high: e.target.value })} />
+              </Field>
+            </fieldset>
+            <div className="mt-2 flex gap-2">
+              <Button variant="secondary" type="button" disabled={i === 0} onClick={() => move(i, -1)}>
+                Move up
+              </Button>
+              <Button variant="secondary" type="button" disabled={i === criteria.length - 1} onClick={() => move(i, 1)}>
+                Move down
+              </Button>
+              <Button
+                variant="secondary"
+                type="button"
+                disabled={criteria.length === 1}
+                onClick={() => setCriteria((list) => list.filter((x) => x.id !== c.id))}
+              >
+                Remove {c.name || `criterion ${i + 1}`}
+              </Button>
+            </div>
+          </li>
+        ))}
+      </ol>
+      <div className="flex gap-2">
+        <Button
+          variant="secondary"
+          type="button"
+          disabled={criteria.length >= MAX_CRITERIA}
+          onClick={() =>
+            setCriteria((list) => [
+              ...list,
+              { id: nextId++, key: "", name: "", definition: "", points: 5, low: "", high: "" },
+            ])
+          }
+        >
+          Add a criterion
+        </Button>
+        <Button variant="secondary" type="button" onClick={() => setCriteria(rows(PAPER_CRITERIA))}>
+          Back to the paper&apos;s five
+        </Button>
+        <span className="self-center text-xs text-stone-500">
+          {criteria.length} of at most {MAX_CRITERIA}
+        </span>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+import { expect, test } from "./fixtures.ts";
+import { beginStudy, login, seedStudy, testDb } from "./helpers.ts";
+import { SCORES } from "../helpers/scores.ts";
+
+// The admin shapes what raters answer (criteria, scales, anchors) before the study starts; raters
+// then answer exactly that, by keyboard; the first rating locks the design, and the page says why.
+test("an admin edits the criteria; the rater scores them on their own scales by keyboard; then the design is locked", async ({
+  page,
+  browser,
+}) => {
+  const study = await seedStudy("Design study", ["rater2"]);
+  await login(page, "admin");
+  await page.goto(`/admin/studies/${study.id}`);
+  const editors = page.getByTestId("criterion-editor");
+  await expect(editors).toHaveCount(5);
+  await page.getByRole("button", { name: "Remove Conciseness" }).click();
+  await expect(editors).toHaveCount(4);
+  await editors.nth(1).getByLabel("Scale").selectOption("7");
+  await expect(editors.nth(1).getByText("Words for 7")).toBeVisible();
+  await page.getByRole("button", { name: "Add a criterion" }).click();
+  const added = editors.nth(4);
+  await added.getByLabel("Criterion 5: name").fill("Safe to send");
+  await added.getByLabel("Scale").selectOption("2");
+  await added.getByLabel("Words for 1").fill("no");
+  await added.getByLabel("Words for 2").fill("yes");
+  await added.getByRole("button", { name: "Move up" }).click();
+  await page.getByRole("button", { name: "Save rating design" }).click();
+  await expect(page.getByText("Saved. Raters will see these criteria.")).toBeVisible();
+  const saved = await testDb().study.findUniqueOrThrow({ where: { id: study.id } });
+  expect(
+    (saved.design as { scores: { criteria: { key: string; points: number }[] } }).scores.criteria.map((c) => [
+      c.key,
+      c.points,
+    ]),
+  ).toEqual([
+    ["understandability", 5],
+    ["coherence", 7],
+    ["relevance", 5],
+    ["safe-to-send", 2],
+    ["clinicalUtility", 5],
+  ]);
+
+  // The rater: five groups per candidate, each with its own scale; digits score and move on.
+  const rater = await (await browser.newContext()).newPage();
+  await login(rater, "rater2");
+  await beginStudy(rater, study.id);
+  await expect(rater.getByRole("heading", { name: /^Case 1 of/ })).toBeVisible();
+  const first = rater.getByTestId("candidate").first();
+  await expect(first.getByRole("radiogroup")).toHaveCount(5);
+  await expect(first.getByRole("radiogroup", { name: /^Coherence/ }).getByRole("radio")).toHaveCount(7);
+  await expect(first.getByRole("radiogroup", { name: /^Safe to send/ }).getByRole("radio")).toHaveCount(2);
+  await expect(rater.getByText(/Keys: 1–7 score the focused criterion/)).toBeVisible();
+  const candidates = await rater.getByTestId("candidate").count();
+  for (let i = 0; i < candidates; i++) {
+    // 9 is off the 7-point scale: ignored, focus stays; then 7 scores it.
+    await rater.keyboard.press("4");
+    await rater.keyboard.press("9");
+    await rater.keyboard.press("7");
+    await rater.keyboard.press("3");
+    await rater.keyboard.press("2");
+    await rater.keyboard.press("5");
+  }
+  await expect(rater.getByText("This case is complete.")).toBeVisible();
+  await expect(rater.getByTestId("save-status")).toHaveText("All changes saved");
+  const ratings = await testDb().rating.findMany({
+    where: { assignment: { case: { studyId: study.id } } },
+    include: SCORES,
+  });
+  expect(ratings).toHaveLength(candidates);
+  for (const r of ratings)
+    expect(Object.fromEntries(r.scores.map((s) => [s.criterion, s.value]))).toEqual({
+      understandability: 4,
+      coherence: 7,
+      relevance: 3,
+      "safe-to-send": 2,
+      clinicalUtility: 5,
+    });
+
+  // Back on the study page: the design is shown, locked, with the reason.
+  await page.reload();
+  await expect(page.getByTestId("design-locked")).toHaveText(/raters have saved \d+ ratings in this study/);
+  await expect(page.getByRole("button", { name: "Save rating design" })).toHaveCount(0);
+  await expect(page.getByText("Safe to send (1–2: no to yes)")).toBeVisible();
+});
