@@ -25,25 +25,38 @@ const criterionSchema: z.ZodType<Criterion> = z.strictObject({
   high: text(40),
 });
 
-export const designSchema = z.strictObject({
-  scores: z.strictObject({
-    criteria: z
-      .array(criterionSchema)
-      .min(1, "a study needs at least one criterion")
-      .max(MAX_CRITERIA, `a study has at most ${MAX_CRITERIA} criteria`)
-      .superRefine((list, ctx) => {
-        const seen = new Set<string>();
-        for (const [i, c] of list.entries()) {
-          const name = c.name.toLowerCase();
-          if (seen.has(name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${c.name}" is used twice` });
-          seen.add(name);
-        }
-        if (new Set(list.map((c) => c.key)).size !== list.length)
-          ctx.addIssue({ code: "custom", message: "two criteria share a key" });
-      }),
-  }),
-});
+export const designSchema = z
+  .strictObject({
+    scores: z
+      .strictObject({
+        criteria: z
+          .array(criterionSchema)
+          .min(1, "a study needs at least one criterion")
+          .max(MAX_CRITERIA, `a study has at most ${MAX_CRITERIA} criteria`)
+          .superRefine((list, ctx) => {
+            const seen = new Set<string>();
+            for (const [i, c] of list.entries()) {
+              const name = c.name.toLowerCase();
+              if (seen.has(name))
+                ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${c.name}" is used twice` });
+              seen.add(name);
+            }
+            if (new Set(list.map((c) => c.key)).size !== list.length)
+              ctx.addIssue({ code: "custom", message: "two criteria share a key" });
+          }),
+      })
+      .optional(),
+    /** Clinical errors in ReXVal's six categories (clinical-errors.ts); nothing to configure. */
+    errors: z.strictObject({}).optional(),
+  })
+  .refine((d) => d.scores || d.errors, { message: "a study asks at least one thing: turn on a module" });
 export type Design = z.infer<typeof designSchema>;
+
+/** The criteria raters score (none when the scores module is off). */
+export const criteriaOf = (d: Design): Criterion[] => d.scores?.criteria ?? [];
+
+/** Which modules a design turns on, for the rater's page and the results. */
+export const modulesOf = (d: Design) => ({ scores: d.scores !== undefined, errors: d.errors !== undefined });
 
 export const defaultDesign = (): Design => ({ scores: { criteria: PAPER_CRITERIA.map((c) => ({ ...c })) } });
 
@@ -59,7 +72,8 @@ export function checkDesign(input: unknown): Design {
   const parsed = designSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const where = (path: PropertyKey[]) => {
-    const [, , n, field] = path;
+    const [module, , n, field] = path;
+    if (module === undefined) return "Rating design";
     if (typeof n !== "number") return "Criteria";
     return `Criterion ${n + 1}${field === undefined ? "" : `, ${String(field)}`}`;
   };

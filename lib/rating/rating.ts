@@ -5,7 +5,9 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../platform/db.ts";
 import { extendDisplayOrder, type DisplayEntry } from "./assignment.ts";
-import { type Criterion, readDesign, type Scores, scoresComplete } from "./design.ts";
+import { type Criterion, criteriaOf, modulesOf, readDesign, type Scores } from "./design.ts";
+import { ANSWER, answerOf, type CandidateAnswer, candidateComplete, type Modules } from "./answer.ts";
+import { ERROR_CATEGORIES, type ErrorCategory, MAX_ERRORS } from "./clinical-errors.ts";
 import { NotFoundError, NotReadyError, UserInputError } from "../platform/errors.ts";
 import { parseInput } from "../platform/validation.ts";
 
@@ -100,11 +102,10 @@ export async function resumePoint(db: Db, raterId: string, studyId: string) {
   return { next: null, first: first?.id ?? null, instructions: null };
 }
 
-type CandidateView = {
+type CandidateView = CandidateAnswer & {
   handle: string;
   label: string;
   text: string;
-  scores: Scores;
   comment: string;
   timeSpentMs: number;
 };
@@ -114,8 +115,10 @@ export type CaseView = {
   studyName: string;
   /** The study's instructions for raters (Markdown), on demand from every case. */
   instructions: string;
-  /** The study's criteria, in order: what each candidate is scored on. */
+  /** The study's criteria, in order: what each candidate is scored on (none if scores are off). */
   criteria: Criterion[];
+  /** What else the study asks per candidate. */
+  modules: Modules;
   index: number;
   total: number;
   findings: string;
@@ -131,7 +134,7 @@ async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
     where: { id: assignmentId },
     include: {
       case: { include: { study: true, outputs: { select: { id: true } } } },
-      ratings: { include: { scores: { select: { criterion: true, value: true } } } },
+      ratings: { include: ANSWER },
     },
   });
   // Someone else's assignment looks exactly like a missing one.
@@ -176,13 +179,15 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
     select: { id: true },
   });
   const index = siblings.findIndex((s) => s.id === a.id);
-  const { criteria } = readDesign(a.case.study.design, a.case.study.name).scores;
+  const design = readDesign(a.case.study.design, a.case.study.name);
+  const criteria = criteriaOf(design);
   return {
     assignmentId: a.id,
     studyId: a.case.studyId,
     studyName: a.case.study.name,
     instructions: a.case.study.raterInstructions,
     criteria,
+    modules: modulesOf(design),
     index: index + 1,
     total: siblings.length,
     findings: a.case.findings,
@@ -192,9 +197,7 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
         handle: e.handle,
         label: label(i),
         text: text.get(e.outputId) ?? "",
-        scores: Object.fromEntries(
-          criteria.map((c) => [c.key, r?.scores.find((x) => x.criterion === c.key)?.value ?? null]),
-        ) as Scores,
+        ...answerOf(criteria, r),
         comment: r?.comment ?? "",
         timeSpentMs: r?.timeSpentMs ?? 0,
       };
@@ -204,20 +207,35 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
   };
 }
 
+// PostgreSQL cannot store NUL, and other control characters have no place in a note: refused here
+// (a clear, final error), never left to the database (which the form would take for a hiccup).
+const note = (max: number) =>
+  z
+    .string()
+    .max(max)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+    .regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, "must not contain control characters")
+    .default("");
+
 export const ratingInput = z.object({
   assignmentId: z.string().min(1).max(64),
   handle: z.string().min(1).max(64),
   // The candidate's scores as they now stand (a criterion left out has none). Which criteria and
   // scales are allowed is the study's: checked by checkScores once the study is known.
-  scores: z.record(z.string().max(40), z.number().int().min(1).max(10).nullable()),
-  // PostgreSQL cannot store NUL, and other control characters have no place in a note: refused here
-  // (a clear, final error), never left to the database (which the form would take for a hiccup).
-  comment: z
-    .string()
-    .max(2000)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
-    .regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, "must not contain control characters")
-    .default(""),
+  scores: z.record(z.string().max(40), z.number().int().min(1).max(10).nullable()).default({}),
+  // The errors found, in order of entry (the whole list as it now stands), or the word that there are none.
+  errors: z
+    .array(
+      z.strictObject({
+        category: z.enum(ERROR_CATEGORIES.map((c) => c.key) as [ErrorCategory, ...ErrorCategory[]]),
+        significant: z.boolean(),
+        note: note(500),
+      }),
+    )
+    .max(MAX_ERRORS, `at most ${MAX_ERRORS} per candidate`)
+    .default([]),
+  noErrors: z.boolean().default(false),
+  comment: note(2000),
   // Capped rather than refused: a page left open overnight must not cost the rater a score.
   // saveRating caps it again by the time that really passed (the client's clock is not trusted).
   timeSpentMs: z
@@ -244,16 +262,26 @@ export function checkScores(criteria: readonly Criterion[], scores: Scores): [st
   return given;
 }
 
+/** The clinical errors given, checked against the study's design. */
+function checkErrors(modules: Modules, answer: Pick<CandidateAnswer, "errors" | "noErrors">) {
+  if (!modules.errors && (answer.errors.length || answer.noErrors))
+    throw new UserInputError("errors: this study does not ask for clinical errors.");
+  if (answer.noErrors && answer.errors.length)
+    throw new UserInputError("errors: a candidate with errors cannot also have none; remove the errors first.");
+}
+
 /**
- * Saves one candidate's scores. Idempotent: one row per assignment × candidate, written with
+ * Saves one candidate's answer (scores, errors, comment). Idempotent: one row per assignment × candidate, written with
  * INSERT … ON CONFLICT, so double clicks, two tabs and retries update that row, never add one.
  * Returns whether the whole case is now complete.
  */
 export async function saveRating(db: Db, raterId: string, input: z.input<typeof ratingInput>) {
-  const { assignmentId, handle, scores, comment, timeSpentMs } = parseInput(ratingInput, input);
+  const { assignmentId, handle, scores, errors, noErrors, comment, timeSpentMs } = parseInput(ratingInput, input);
   const a = await ownAssignment(db, raterId, assignmentId);
-  const { criteria } = readDesign(a.case.study.design, a.case.study.name).scores;
+  const design = readDesign(a.case.study.design, a.case.study.name);
+  const [criteria, modules] = [criteriaOf(design), modulesOf(design)];
   const given = checkScores(criteria, scores);
+  checkErrors(modules, { errors, noErrors });
   const order = a.displayOrder as DisplayEntry[];
   const entry = order.find((e) => e.handle === handle);
   if (!entry) throw new NotFoundError("This candidate is not part of the case any more; reload the page.");
@@ -265,12 +293,15 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
     // Orders this save against a change of the study's design (which takes the row FOR UPDATE): the
     // database's triggers then see either the rating or the new design, never neither.
     await tx.$queryRaw`SELECT 1 FROM "Study" WHERE "id" = ${a.case.studyId} FOR KEY SHARE`;
+    // The errors become exactly those given (removed first: a rating saying "no errors" has none).
+    await tx.$executeRaw`DELETE FROM "ErrorMark" WHERE "ratingId" IN
+      (SELECT "id" FROM "Rating" WHERE "assignmentId" = ${assignmentId} AND "outputId" = ${entry.outputId})`;
     const [{ id }] = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO "Rating" ("id", "assignmentId", "outputId", "comment", "timeSpentMs", "createdAt", "updatedAt")
-      VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${comment},
+      INSERT INTO "Rating" ("id", "assignmentId", "outputId", "comment", "noErrors", "timeSpentMs", "createdAt", "updatedAt")
+      VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${comment}, ${noErrors},
         ${Math.min(timeSpentMs, shownFor)}, timezone('UTC', clock_timestamp()), timezone('UTC', clock_timestamp()))
       ON CONFLICT ("assignmentId", "outputId") DO UPDATE SET
-        "comment" = EXCLUDED."comment",
+        "comment" = EXCLUDED."comment", "noErrors" = EXCLUDED."noErrors",
         -- grows by at most the time since this rating was last saved: the page cannot have been open longer
         -- (clock_timestamp, not now(): saves queued on the row lock must not see time run backwards)
         -- (in bigint: weeks since the last save would overflow an int; the result is at most 24 h)
@@ -285,16 +316,16 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
         INSERT INTO "Score" ("ratingId", "criterion", "value")
         SELECT ${id}, k, v FROM unnest(${keys}::text[], ${given.map(([, v]) => v)}::int[]) AS t(k, v)
         ON CONFLICT ("ratingId", "criterion") DO UPDATE SET "value" = EXCLUDED."value"`;
+    if (errors.length)
+      await tx.errorMark.createMany({ data: errors.map((e, i) => ({ ...e, ratingId: id, position: i + 1 })) });
     // Complete means every candidate the case has now, not only those in the order last shown.
     const [ratings, outputs] = await Promise.all([
-      tx.rating.findMany({ where: { assignmentId }, include: { scores: true } }),
+      tx.rating.findMany({ where: { assignmentId }, include: ANSWER }),
       tx.output.findMany({ where: { caseId: a.caseId }, select: { id: true } }),
     ]);
     const complete = outputs.every((o) => {
       const r = ratings.find((x) => x.outputId === o.id);
-      return (
-        r !== undefined && scoresComplete(criteria, Object.fromEntries(r.scores.map((x) => [x.criterion, x.value])))
-      );
+      return r !== undefined && candidateComplete(criteria, modules, answerOf(criteria, r));
     });
     await tx.assignment.update({
       where: { id: assignmentId },

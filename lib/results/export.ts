@@ -1,9 +1,11 @@
-// The scores in long form (one row per rating × criterion), unblinded, for analysis elsewhere.
+// Every answer in long form (one row per score, per clinical error, per "no errors"), unblinded,
+// for analysis elsewhere; the module column says which part of the design a row answers.
 // Streamed page by page so a large study never sits in memory.
 import type { Db } from "../platform/db.ts";
 import { assertAdmin } from "../accounts/access.ts";
 import type { DisplayEntry } from "../rating/assignment.ts";
-import { type Criterion, MAX_POINTS, readDesign } from "../rating/design.ts";
+import { type Criterion, criteriaOf, MAX_POINTS, readDesign } from "../rating/design.ts";
+import { ANSWER } from "../rating/answer.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import { label } from "../rating/rating.ts";
 import { studyResults } from "./results.ts";
@@ -17,8 +19,12 @@ export const EXPORT_COLUMNS = [
   "system",
   "system_kind",
   "rater_email",
-  "criterion",
-  "score",
+  "module",
+  // scores: the criterion's key; errors: the category, or "none" for the rater's word that there are none
+  "item",
+  // scores: the score; errors: 1 for a clinically significant error, 0 for one that is not (and for "none")
+  "value",
+  "note",
   "display_position",
   "display_label",
   "comment",
@@ -52,7 +58,7 @@ async function* pagedCsv<T extends { id: string }>(
   assertAdmin(actor);
   const found = await db.study.findUnique({ where: { id: studyId }, select: { name: true, design: true } });
   if (!found) throw new NotFoundError("No such study.");
-  const study = { name: found.name, criteria: readDesign(found.design, found.name).scores.criteria };
+  const study = { name: found.name, criteria: criteriaOf(readDesign(found.design, found.name)) };
   yield line([...columns]);
   for (let cursor: string | undefined; ; ) {
     const page = await fetchPage(cursor);
@@ -61,6 +67,8 @@ async function* pagedCsv<T extends { id: string }>(
     cursor = page[page.length - 1].id;
   }
 }
+
+type AnswerRow = [module: "scores" | "errors", item: string, value: number, note: string];
 
 export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
   return pagedCsv(
@@ -76,7 +84,7 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
         skip: cursor ? 1 : 0,
         cursor: cursor ? { id: cursor } : undefined,
         include: {
-          scores: { select: { criterion: true, value: true } },
+          ...ANSWER,
           output: { select: { system: { select: { name: true, kind: true } } } },
           assignment: {
             select: {
@@ -89,13 +97,17 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
       }),
     (r, study) => {
       const position = (r.assignment.displayOrder as DisplayEntry[]).findIndex((e) => e.outputId === r.outputId);
-      // In the design's order, one line per score given.
-      return study.criteria
-        .flatMap((c) => {
+      // Scores in the design's order, then errors in the order they were entered.
+      const answers: AnswerRow[] = [
+        ...study.criteria.flatMap((c): AnswerRow[] => {
           const score = r.scores.find((x) => x.criterion === c.key);
-          return score ? [[c.key, score.value] as const] : [];
-        })
-        .map(([key, value]) =>
+          return score ? [["scores", c.key, score.value, ""]] : [];
+        }),
+        ...r.errors.map((e): AnswerRow => ["errors", e.category, e.significant ? 1 : 0, e.note]),
+        ...(r.noErrors ? [["errors", "none", 0, ""] satisfies AnswerRow] : []),
+      ];
+      return answers
+        .map(([module, item, value, note]) =>
           line([
             study.name,
             r.assignment.case.position,
@@ -103,8 +115,10 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
             r.output.system.name,
             r.output.system.kind,
             r.assignment.rater.email,
-            key,
+            module,
+            item,
             value,
+            note,
             position + 1,
             label(position),
             r.comment,

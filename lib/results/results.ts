@@ -1,7 +1,8 @@
 // What the admin reads: progress per rater and the score statistics per system × criterion.
 import type { Db } from "../platform/db.ts";
 import { assertAdmin } from "../accounts/access.ts";
-import { type Criterion, readDesign, scoresComplete } from "../rating/design.ts";
+import { type Criterion, criteriaOf, modulesOf, readDesign } from "../rating/design.ts";
+import { ANSWER, answerOf, candidateComplete } from "../rating/answer.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import {
   compareByCase,
@@ -48,7 +49,8 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
     include: { systems: { orderBy: { createdAt: "asc" }, include: { _count: { select: { outputs: true } } } } },
   });
   if (!study) throw new NotFoundError("No such study.");
-  const { criteria } = readDesign(study.design, study.name).scores;
+  const design = readDesign(study.design, study.name);
+  const criteria = criteriaOf(design);
   const assignments = await db.assignment.findMany({
     where: { case: { studyId } },
     select: {
@@ -61,7 +63,8 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
   const ratings = await db.rating.findMany({
     where: { assignment: { case: { studyId } } },
     select: {
-      scores: { select: { criterion: true, value: true } },
+      ...ANSWER,
+      noErrors: true,
       outputId: true,
       output: { select: { systemId: true } },
       assignment: { select: { raterId: true, caseId: true } },
@@ -84,8 +87,8 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
     raters.set(a.raterId, p);
   }
   const scoreOf = (r: (typeof ratings)[number], key: string) => r.scores.find((x) => x.criterion === key)?.value;
-  const complete = (r: (typeof ratings)[number]) =>
-    scoresComplete(criteria, Object.fromEntries(r.scores.map((x) => [x.criterion, x.value])));
+  const modules = modulesOf(design);
+  const complete = (r: (typeof ratings)[number]) => candidateComplete(criteria, modules, answerOf(criteria, r));
   for (const r of ratings) if (complete(r)) raters.get(r.assignment.raterId)!.ratingsDone += 1;
 
   const bySystem = new Map<string, typeof ratings>();

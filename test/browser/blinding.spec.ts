@@ -6,6 +6,8 @@ import { addLlamaSystem, addOpenAiSystem } from "../../lib/systems/systems.ts";
 import { addOutputs } from "../../lib/systems/outputs.ts";
 import { expect, test } from "./fixtures.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";
+import { defaultDesign } from "../../lib/rating/design.ts";
+import { updateDesign } from "../../lib/studies/studies.ts";
 
 const MODEL = "radiology-mini.gguf";
 const MODEL_SHA256 = JSON.parse(
@@ -19,6 +21,8 @@ async function seedWithGenerated() {
   const db = testDb();
   const study = await seedStudy("Blinding study", ["rater"]);
   const admin = await user("admin");
+  // Every module the rater can answer is on, so that each one's page parts and saves are crawled.
+  await updateDesign(db, admin, study.id, { ...defaultDesign(), errors: {} });
   const llm = await addLlamaSystem(db, admin, study.id, { name: "Local model under test", model: MODEL });
   const boss = await queueFor(process.env.E2E_DATABASE_URL!);
   await startGeneration(db, boss, admin, llm.id);
@@ -133,7 +137,14 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
         .getByText("3", { exact: true })
         .click();
       await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+      await page
+        .getByTestId("candidate")
+        .first()
+        .getByRole("button", { name: "Add a significant error: Missed finding" })
+        .click();
+      await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
       await page.reload(); // a full HTML load, not just RSC
+      await expect(page.getByTestId("error-mark")).toHaveCount(1);
     }
     await page.getByRole("button", { name: i < total ? "Next case →" : "Finish" }).click();
   }

@@ -1,5 +1,7 @@
 import { expect, test } from "./fixtures.ts";
-import { beginStudy, login, seedStudy, testDb } from "./helpers.ts";
+import { beginStudy, login, seedStudy, testDb, user } from "./helpers.ts";
+import { defaultDesign } from "../../lib/rating/design.ts";
+import { updateDesign } from "../../lib/studies/studies.ts";
 import { SCORES } from "../helpers/scores.ts";
 
 // The admin shapes what raters answer (criteria, scales, anchors) before the study starts; raters
@@ -25,7 +27,7 @@ test("an admin edits the criteria; the rater scores them on their own scales by 
   await added.getByLabel("Words for 2").fill("yes");
   await added.getByRole("button", { name: "Move up" }).click();
   await page.getByRole("button", { name: "Save rating design" }).click();
-  await expect(page.getByText("Saved. Raters will see these criteria.")).toBeVisible();
+  await expect(page.getByText("Saved. Raters will answer these questions.")).toBeVisible();
   const saved = await testDb().study.findUniqueOrThrow({ where: { id: study.id } });
   expect(
     (saved.design as { scores: { criteria: { key: string; points: number }[] } }).scores.criteria.map((c) => [
@@ -81,4 +83,61 @@ test("an admin edits the criteria; the rater scores them on their own scales by 
   await expect(page.getByTestId("design-locked")).toHaveText(/raters have saved \d+ ratings in this study/);
   await expect(page.getByRole("button", { name: "Save rating design" })).toHaveCount(0);
   await expect(page.getByText("Safe to send (1–2: no to yes)")).toBeVisible();
+});
+
+test("clinical errors by keyboard: a key per error, Shift for a not significant one, 0 for none; the case completes", async ({
+  page,
+}) => {
+  const study = await seedStudy("Errors study", ["rater2"]);
+  await updateDesign(testDb(), await user("admin"), study.id, { ...defaultDesign(), errors: {} });
+  await login(page, "rater2");
+  await beginStudy(page, study.id);
+  await expect(page.getByRole("heading", { name: /^Case 1 of/ })).toBeVisible();
+  await expect(page.getByTestId("keys")).toContainText("In clinical errors: 1–6 add a significant error");
+  const candidates = page.getByTestId("candidate");
+  const n = await candidates.count();
+  const started = Date.now();
+  for (let i = 0; i < n; i++) {
+    for (const key of ["4", "4", "3", "5", "4"]) await page.keyboard.press(key);
+    await expect(candidates.nth(i).getByRole("group", { name: /^Clinical errors/ })).toBeFocused();
+    if (i === 0) {
+      await page.keyboard.press("2"); // a significant missed finding
+      await page.keyboard.press("Shift+4"); // a wrong severity, not significant
+      await page.keyboard.press("Enter");
+    } else await page.keyboard.press("0");
+  }
+  await expect(page.getByText("This case is complete.")).toBeVisible();
+  await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+  console.log(
+    `A keyboard-only pass over one case (${n} candidates, 5 scores and errors each): ${Date.now() - started} ms`,
+  );
+  await expect(candidates.first().getByTestId("errors-summary")).toHaveText("2 (1 significant)");
+  await expect(candidates.nth(1).getByTestId("errors-summary")).toHaveText("none");
+
+  // A note on an error, by mouse; then the stored answers.
+  await candidates.first().getByLabel("Note on error 1").fill("the left effusion");
+  await candidates.first().getByLabel("Note on error 1").blur();
+  await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+  const ratings = await testDb().rating.findMany({
+    where: { assignment: { case: { studyId: study.id } } },
+    include: { errors: { orderBy: { position: "asc" } } },
+  });
+  expect(ratings).toHaveLength(n);
+  const withErrors = ratings.filter((r) => r.errors.length);
+  expect(withErrors).toHaveLength(1);
+  expect(withErrors[0].errors.map((e) => [e.category, e.significant, e.note])).toEqual([
+    ["MISSED_FINDING", true, "the left effusion"],
+    ["WRONG_SEVERITY", false, ""],
+  ]);
+  expect(ratings.filter((r) => r.noErrors)).toHaveLength(n - 1);
+
+  // A reload keeps it all; "No errors" by mouse on the first clears its errors.
+  await page.reload();
+  await expect(candidates.first().getByTestId("error-mark")).toHaveCount(2);
+  await candidates.first().getByRole("button", { name: "No errors (0)" }).click();
+  await expect(candidates.first().getByTestId("error-mark")).toHaveCount(0);
+  await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+  expect(await testDb().errorMark.count({ where: { rating: { assignment: { case: { studyId: study.id } } } } })).toBe(
+    0,
+  );
 });

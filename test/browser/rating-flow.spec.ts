@@ -187,9 +187,9 @@ test("admin sees the means change and downloads a CSV that contains the rating",
   await page.getByRole("link", { name: "Download ratings (CSV)" }).click();
   const csv = fs.readFileSync(await (await download).path(), "utf8");
   const lines = csv.trim().split("\r\n");
-  expect(lines[0]).toContain("case_source_id,system,system_kind,rater_email,criterion,score");
+  expect(lines[0]).toContain("case_source_id,system,system_kind,rater_email,module,item,value,note");
   expect(lines).toHaveLength(1 + 10);
-  expect(csv).toContain(`TF-IDF baseline,RETRIEVAL,${USERS.rater.email},understandability,`);
+  expect(csv).toContain(`TF-IDF baseline,RETRIEVAL,${USERS.rater.email},scores,understandability,`);
   expect(csv).toContain("Misses the effusion.");
 
   const summaryDownload = page.waitForEvent("download");

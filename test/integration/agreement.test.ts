@@ -6,7 +6,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Db } from "../../lib/platform/db.ts";
 import { setStudyRaters, type DisplayEntry } from "../../lib/rating/assignment.ts";
-import type { Scores } from "../../lib/rating/design.ts";
 import { PAPER_KEYS, type PaperKey } from "../helpers/scores.ts";
 import { importCases } from "../../lib/studies/import.ts";
 import { loadCase, saveRating } from "../../lib/rating/rating.ts";

@@ -262,7 +262,7 @@ describe("constraints in the SQL", () => {
   test("a score must be on a criterion of its study's design and on that criterion's scale, whoever writes it", async () => {
     const rater = await makeUser(t.db, "RATER");
     const design = defaultDesign();
-    design.scores.criteria[1] = { ...design.scores.criteria[1], points: 7 };
+    design.scores!.criteria[1] = { ...design.scores!.criteria[1], points: 7 };
     const study = await t.db.study.create({ data: { name: "check constraint", seed: "s", design } });
     const kase = await t.db.case.create({
       data: { studyId: study.id, position: 1, sourceId: "1", findings: "f", referenceImpression: "r" },

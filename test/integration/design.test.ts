@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setStudyRaters } from "../../lib/rating/assignment.ts";
 import { defaultDesign, type Design } from "../../lib/rating/design.ts";
+import type { ErrorMark } from "../../lib/rating/clinical-errors.ts";
 import { loadCase, saveRating } from "../../lib/rating/rating.ts";
 import { exportRatingsCsv, exportSummaryCsv } from "../../lib/results/export.ts";
 import { studyResults } from "../../lib/results/results.ts";
@@ -62,7 +63,7 @@ test("a new study asks the paper's five criteria; its design can be read and rep
   await assert.rejects(updateDesign(t.db, s.admin, "no-such-study", defaultDesign()), /No such study/);
   // A bad design is refused, named, and changes nothing.
   await assert.rejects(
-    updateDesign(t.db, s.admin, s.id, { scores: { criteria: [{ ...TWO.scores.criteria[0], points: 12 }] } }),
+    updateDesign(t.db, s.admin, s.id, { scores: { criteria: [{ ...TWO.scores!.criteria[0], points: 12 }] } }),
     (e) => e instanceof UserInputError && e.message === "Criterion 1, points: must be 2–10 points.",
   );
   assert.deepEqual((await studyDesign(t.db, s.admin, s.id)).design, TWO);
@@ -71,7 +72,7 @@ test("a new study asks the paper's five criteria; its design can be read and rep
 test("raters score the study's own criteria on their own scales; complete means every criterion", async () => {
   const s = await study(TWO);
   const view = await loadCase(t.db, s.rater.id, s.assignments[0].id);
-  assert.deepEqual(view.criteria, TWO.scores.criteria);
+  assert.deepEqual(view.criteria, TWO.scores!.criteria);
   assert.deepEqual(view.candidates[0].scores, { accuracy: null, safe: null });
   const [a, b] = view.candidates.map((c) => c.handle);
   const save = (handle: string, scores: Record<string, number | null>) =>
@@ -144,7 +145,7 @@ test("results, agreement and both exports follow the design: its criteria, in it
     .trim()
     .split("\r\n")
     .slice(1)
-    .map((l) => l.split(",")[6]);
+    .map((l) => l.split(",")[7]);
   assert.equal(criteria.length, 8, "four ratings × two scores");
   assert.deepEqual([...new Set(criteria)], ["accuracy", "safe"]);
 });
@@ -201,4 +202,143 @@ test("a design change and a first rating at the same moment: one of them wins, n
       );
     }
   }
+});
+
+const ERRORS_ONLY: Design = { errors: {} };
+const BOTH: Design = { ...TWO, errors: {} };
+
+test("clinical errors: each error in order with its category, significance and note, or the word that there are none", async () => {
+  const s = await study(ERRORS_ONLY);
+  const view = await loadCase(t.db, s.rater.id, s.assignments[0].id);
+  assert.deepEqual(view.criteria, []);
+  assert.deepEqual(view.modules, { scores: false, errors: true });
+  assert.deepEqual(
+    view.candidates.map((c) => [c.errors, c.noErrors]),
+    [
+      [[], false],
+      [[], false],
+    ],
+  );
+  const [a, b] = view.candidates.map((c) => c.handle);
+  const save = (handle: string, answer: { errors?: ErrorMark[]; noErrors?: boolean }) =>
+    saveRating(t.db, s.rater.id, { assignmentId: view.assignmentId, handle, ...answer });
+  const found: ErrorMark[] = [
+    { category: "MISSED_FINDING", significant: true, note: "the effusion" },
+    { category: "WRONG_SEVERITY", significant: false, note: "" },
+    { category: "MISSED_FINDING", significant: true, note: "" },
+  ];
+  assert.deepEqual(await save(a, { errors: found }), { complete: false });
+  assert.deepEqual(await save(b, {}), { complete: false }, "nothing said about b yet");
+  assert.deepEqual(await save(b, { noErrors: true }), { complete: true });
+  const again = await loadCase(t.db, s.rater.id, s.assignments[0].id);
+  const byHandle = Object.fromEntries(again.candidates.map((c) => [c.handle, [c.errors, c.noErrors]]));
+  assert.deepEqual(byHandle, { [a]: [found, false], [b]: [[], true] });
+  // The list is the candidate's whole answer: saving a shorter one removes the rest.
+  assert.deepEqual(await save(a, { errors: found.slice(1, 2) }), { complete: true });
+  assert.equal(await t.db.errorMark.count({ where: { rating: { assignmentId: view.assignmentId } } }), 1);
+  // An empty list and no "no errors": the candidate is unanswered again.
+  assert.deepEqual(await save(a, { errors: [] }), { complete: false });
+
+  await assert.rejects(
+    save(a, { errors: found, noErrors: true }),
+    (e) => e instanceof UserInputError && /cannot also have none/.test(e.message),
+  );
+  await assert.rejects(
+    save(a, { errors: [{ category: "TYPO" as ErrorMark["category"], significant: true, note: "" }] }),
+    (e) => e instanceof UserInputError && /errors\.0\.category/.test(e.message),
+  );
+  await assert.rejects(
+    save(a, { errors: [{ category: "FALSE_FINDING", significant: true, note: "a\u0000b" }] }),
+    (e) => e instanceof UserInputError && /control characters/.test(e.message),
+  );
+  await assert.rejects(save(a, { errors: Array(41).fill(found[0]) }), /at most 40 per candidate/);
+  await assert.rejects(
+    saveRating(t.db, s.rater.id, { assignmentId: view.assignmentId, handle: a, scores: { coherence: 3 } }),
+    /scores.coherence: not a criterion/,
+  );
+  assert.equal(await t.db.errorMark.count({ where: { rating: { assignmentId: view.assignmentId } } }), 0);
+});
+
+test("errors are refused where the study does not ask for them, by the code and by the database", async () => {
+  const s = await study(TWO);
+  const view = await loadCase(t.db, s.rater.id, s.assignments[0].id);
+  const handle = view.candidates[0].handle;
+  for (const answer of [
+    { errors: [{ category: "FALSE_FINDING" as const, significant: true, note: "" }] },
+    { noErrors: true },
+  ])
+    await assert.rejects(
+      saveRating(t.db, s.rater.id, { assignmentId: view.assignmentId, handle, ...answer }),
+      (e) => e instanceof UserInputError && e.message === "errors: this study does not ask for clinical errors.",
+    );
+  await saveRating(t.db, s.rater.id, { assignmentId: view.assignmentId, handle, scores: { accuracy: 2 } });
+  const rating = await t.db.rating.findFirstOrThrow({ where: { assignmentId: view.assignmentId } });
+  await assert.rejects(
+    t.db.errorMark.create({ data: { ratingId: rating.id, position: 1, category: "FALSE_FINDING", significant: true } }),
+    /does not ask for clinical errors/,
+  );
+
+  // In a study that asks: a rating marked "no errors" takes no error, and one with errors cannot be so marked.
+  const e = await study(BOTH);
+  const v = await loadCase(t.db, e.rater.id, e.assignments[0].id);
+  await saveRating(t.db, e.rater.id, { assignmentId: v.assignmentId, handle: v.candidates[0].handle, noErrors: true });
+  await saveRating(t.db, e.rater.id, {
+    assignmentId: v.assignmentId,
+    handle: v.candidates[1].handle,
+    errors: [{ category: "FALSE_COMPARISON", significant: false, note: "" }],
+  });
+  const [clean, flawed] = await Promise.all(
+    v.candidates.map((c, i) =>
+      t.db.rating.findFirstOrThrow({ where: { assignmentId: v.assignmentId, noErrors: i === 0 } }),
+    ),
+  );
+  await assert.rejects(
+    t.db.errorMark.create({ data: { ratingId: clean.id, position: 1, category: "FALSE_FINDING", significant: true } }),
+    /is marked as having no errors/,
+  );
+  await assert.rejects(
+    t.db.rating.update({ where: { id: flawed.id }, data: { noErrors: true } }),
+    /marked as having no errors while errors are recorded/,
+  );
+});
+
+test("the long export has one row per answer, with its module: scores, each error, and 'none'", async () => {
+  const s = await study(BOTH);
+  const view = await loadCase(t.db, s.rater.id, s.assignments[0].id);
+  const [a, b] = view.candidates;
+  await saveRating(t.db, s.rater.id, {
+    assignmentId: view.assignmentId,
+    handle: a.handle,
+    scores: { accuracy: 5, safe: 1 },
+    errors: [
+      { category: "WRONG_LOCATION", significant: true, note: "left, not right" },
+      { category: "MISSED_COMPARISON", significant: false, note: "" },
+    ],
+  });
+  await saveRating(t.db, s.rater.id, {
+    assignmentId: view.assignmentId,
+    handle: b.handle,
+    scores: { accuracy: 7 },
+    noErrors: true,
+  });
+  let csv = "";
+  for await (const chunk of exportRatingsCsv(t.db, s.admin, s.id)) csv += chunk;
+  const [header, ...rows] = csv.trim().split("\r\n");
+  const cols = header.split(",");
+  const cell = (row: string, name: string) => row.split(",")[cols.indexOf(name)];
+  const system = (text: string) => (text.startsWith("Model") ? "Model" : "Reference (radiologist)");
+  assert.deepEqual(
+    rows
+      .map((r) => [cell(r, "system"), cell(r, "module"), cell(r, "item"), cell(r, "value"), cell(r, "note")].join(" "))
+      .sort(),
+    [
+      `${system(a.text)} scores accuracy 5 `,
+      `${system(a.text)} scores safe 1 `,
+      `${system(a.text)} errors WRONG_LOCATION 1 "left`,
+      `${system(a.text)} errors MISSED_COMPARISON 0 `,
+      `${system(b.text)} scores accuracy 7 `,
+      `${system(b.text)} errors none 0 `,
+    ].sort(),
+  );
+  assert.ok(csv.includes(`,errors,WRONG_LOCATION,1,"left, not right",`));
 });

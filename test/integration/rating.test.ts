@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { Db } from "../../lib/platform/db.ts";
 import { assignmentSeed, setStudyRaters, type DisplayEntry } from "../../lib/rating/assignment.ts";
-import type { Scores } from "../../lib/rating/design.ts";
 import { all, PAPER_KEYS, type PaperKey, SCORES, withScores } from "../helpers/scores.ts";
 import { NotFoundError, NotReadyError, UserInputError } from "../../lib/platform/errors.ts";
 import { addOutputs } from "../../lib/systems/outputs.ts";
@@ -825,7 +824,9 @@ describe("results and export", () => {
     );
     const seen = new Set<string>();
     for (const rec of records) {
-      const key = `${rec.rating_id}:${rec.criterion}`;
+      assert.equal(rec.module, "scores");
+      assert.equal(rec.note, "");
+      const key = `${rec.rating_id}:${rec.item}`;
       assert.ok(!seen.has(key), `duplicate row ${key}`);
       seen.add(key);
       const r = ratings.find((x) => x.id === rec.rating_id)!;
@@ -836,7 +837,7 @@ describe("results and export", () => {
       assert.equal(rec.rater_email, r.assignment.rater.email);
       assert.equal(rec.case_source_id, r.assignment.case.sourceId);
       assert.equal(rec.case_position, String(r.assignment.case.position));
-      assert.equal(rec.score, String(r[rec.criterion as PaperKey]));
+      assert.equal(rec.value, String(r[rec.item as PaperKey]));
       const pos = (r.assignment.displayOrder as DisplayEntry[]).findIndex((e) => e.outputId === r.outputId);
       assert.equal(rec.display_position, String(pos + 1));
       assert.equal(rec.display_label, "ABC"[pos]);
@@ -854,7 +855,7 @@ describe("results and export", () => {
     assert.ok(csv.includes(`"'=1+2, said ""the rater"""`));
     assert.ok(
       !records.some(
-        (r) => r.criterion === "clinicalUtility" && r.rater_email === raters[1].email && r.system === "Omega model",
+        (r) => r.item === "clinicalUtility" && r.rater_email === raters[1].email && r.system === "Omega model",
       ),
     );
   });

@@ -3,7 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   checkDesign,
+  criteriaOf,
   defaultDesign,
+  modulesOf,
   keysForNewCriteria,
   newCriterionKey,
   PAPER_CRITERIA,
@@ -11,6 +13,7 @@ import {
   scoresComplete,
 } from "../../lib/rating/design.ts";
 import { UserInputError } from "../../lib/platform/errors.ts";
+import { type CandidateAnswer, candidateComplete } from "../../lib/rating/answer.ts";
 
 const criterion = (over: Record<string, unknown> = {}) => ({
   key: "clarity",
@@ -35,7 +38,7 @@ const message = (input: unknown) => {
 test("the default design is the paper's five criteria on 1–5, with their definitions and anchors", () => {
   const d = defaultDesign();
   assert.deepEqual(
-    d.scores.criteria.map((c) => [c.key, c.name, c.points]),
+    d.scores!.criteria.map((c) => [c.key, c.name, c.points]),
     [
       ["understandability", "Understandability", 5],
       ["coherence", "Coherence", 5],
@@ -44,18 +47,18 @@ test("the default design is the paper's five criteria on 1–5, with their defin
       ["clinicalUtility", "Clinical utility", 5],
     ],
   );
-  for (const c of d.scores.criteria) assert.ok(c.definition && c.low && c.high, c.key);
+  for (const c of d.scores!.criteria) assert.ok(c.definition && c.low && c.high, c.key);
   assert.deepEqual(checkDesign(d), d);
   // A fresh copy each time: editing one study's design never edits the default.
-  d.scores.criteria[0].points = 9;
-  assert.equal(defaultDesign().scores.criteria[0].points, 5);
+  d.scores!.criteria[0].points = 9;
+  assert.equal(defaultDesign().scores!.criteria[0].points, 5);
   assert.equal(PAPER_CRITERIA[0].points, 5);
 });
 
 test("a criterion has a name, 2 to 10 points, and anchors; text is trimmed", () => {
   for (const points of [2, 10])
-    assert.equal(checkDesign(design(criterion({ points }))).scores.criteria[0].points, points);
-  assert.equal(checkDesign(design(criterion({ name: "  Clarity  " }))).scores.criteria[0].name, "Clarity");
+    assert.equal(checkDesign(design(criterion({ points }))).scores!.criteria[0].points, points);
+  assert.equal(checkDesign(design(criterion({ name: "  Clarity  " }))).scores!.criteria[0].name, "Clarity");
   assert.equal(message(design(criterion({ points: 1 }))), "Criterion 1, points: must be 2–10 points.");
   assert.equal(message(design(criterion({ points: 11 }))), "Criterion 1, points: must be 2–10 points.");
   assert.match(message(design(criterion({ points: 4.5 }))), /^Criterion 1, points: /);
@@ -69,7 +72,7 @@ test("a criterion has a name, 2 to 10 points, and anchors; text is trimmed", () 
 
 test("one to twelve criteria, with distinct keys; nothing else in a design", () => {
   const twelve = Array.from({ length: 12 }, (_, i) => criterion({ key: `k${i}`, name: `C${i}` }));
-  assert.equal(checkDesign(design(...twelve)).scores.criteria.length, 12);
+  assert.equal(checkDesign(design(...twelve)).scores!.criteria.length, 12);
   assert.equal(
     message(design(...twelve, criterion({ key: "k12", name: "C12" }))),
     "Criteria: a study has at most 12 criteria.",
@@ -113,10 +116,38 @@ test("new criteria (without a key) get keys from their names, unlike the kept on
     criterion({ key: undefined, name: "Safety" }),
   );
   assert.deepEqual(
-    (keysForNewCriteria(input) as ReturnType<typeof defaultDesign>).scores.criteria.map((c) => c.key),
+    (keysForNewCriteria(input) as ReturnType<typeof defaultDesign>).scores!.criteria.map((c) => c.key),
     ["safety", "safety-2", "safety-3"],
   );
   // Anything else passes through for the schema to name.
   assert.equal(keysForNewCriteria(null), null);
   assert.deepEqual(keysForNewCriteria({ scores: {} }), { scores: {} });
+});
+
+test("a design turns on scores, clinical errors or both; never neither", () => {
+  assert.deepEqual(checkDesign({ errors: {} }), { errors: {} });
+  assert.deepEqual(modulesOf(checkDesign({ errors: {} })), { scores: false, errors: true });
+  assert.deepEqual(modulesOf(defaultDesign()), { scores: true, errors: false });
+  assert.deepEqual(criteriaOf(checkDesign({ errors: {} })), []);
+  assert.equal(message({}), "Rating design: a study asks at least one thing: turn on a module.");
+  assert.match(message({ errors: { categories: 3 } }), /categories/);
+});
+
+test("a candidate is complete when every module the design turns on is answered", () => {
+  const criteria = [criterion()];
+  const answer = (over: Partial<CandidateAnswer> = {}): CandidateAnswer => ({
+    scores: { clarity: 3 },
+    errors: [],
+    noErrors: false,
+    ...over,
+  });
+  const both = { scores: true, errors: true };
+  const error = { category: "FALSE_FINDING" as const, significant: false, note: "" };
+  assert.equal(candidateComplete(criteria, { scores: true, errors: false }, answer()), true);
+  assert.equal(candidateComplete(criteria, both, answer()), false, "errors not answered");
+  assert.equal(candidateComplete(criteria, both, answer({ noErrors: true })), true);
+  assert.equal(candidateComplete(criteria, both, answer({ errors: [error] })), true);
+  assert.equal(candidateComplete(criteria, both, answer({ scores: {}, errors: [error] })), false, "a score missing");
+  assert.equal(candidateComplete([], { scores: false, errors: true }, answer({ scores: {}, noErrors: true })), true);
+  assert.equal(candidateComplete([], { scores: false, errors: true }, answer({ scores: {} })), false);
 });

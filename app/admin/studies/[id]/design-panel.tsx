@@ -6,6 +6,7 @@ import { Field } from "@/components/ui/field.tsx";
 import { Input, Select, Textarea } from "@/components/ui/input.tsx";
 import { type Criterion, MAX_CRITERIA, MAX_POINTS, MIN_POINTS, PAPER_CRITERIA } from "@/lib/rating/criteria.ts";
 import type { Design } from "@/lib/rating/design.ts";
+import { ERROR_CATEGORIES } from "@/lib/rating/clinical-errors.ts";
 import { updateDesignAction } from "../../actions.ts";
 
 // A row being edited: `key` is empty for a criterion added here (the server gives it one).
@@ -25,22 +26,41 @@ export function DesignPanel({ studyId, design, locked }: { studyId: string; desi
         >
           {locked}
         </p>
-        <CriteriaList criteria={design.scores.criteria} />
+        <ModuleList design={design} />
       </div>
     );
   return (
     <ActionForm
       action={updateDesignAction.bind(null, studyId)}
       submit="Save rating design"
-      success={() => "Saved. Raters will see these criteria."}
+      success={() => "Saved. Raters will answer these questions."}
     >
       <p className="text-sm text-stone-600">
-        Raters score each candidate on these criteria. The design can change until the first rating is saved; then it is
-        locked, so that every answer keeps its meaning.
+        What raters answer for each candidate. The design can change until the first rating is saved; then it is locked,
+        so that every answer keeps its meaning.
       </p>
       {/* Remounted when the saved design comes back, so new criteria carry the keys they were given. */}
       <CriteriaFields key={JSON.stringify(design)} design={design} />
     </ActionForm>
+  );
+}
+
+function ModuleList({ design }: { design: Design }) {
+  return (
+    <div className="space-y-2 text-sm">
+      {design.scores && (
+        <>
+          <p className="font-medium">Scores</p>
+          <CriteriaList criteria={design.scores.criteria} />
+        </>
+      )}
+      {design.errors && (
+        <p>
+          <span className="font-medium">Clinical errors</span>:{" "}
+          {ERROR_CATEGORIES.map((c) => c.name.toLowerCase()).join(", ")}; each clinically significant or not.
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -58,7 +78,9 @@ function CriteriaList({ criteria }: { criteria: readonly Criterion[] }) {
 }
 
 function CriteriaFields({ design }: { design: Design }) {
-  const [criteria, setCriteria] = useState(() => rows(design.scores.criteria));
+  const [criteria, setCriteria] = useState(() => rows(design.scores?.criteria ?? PAPER_CRITERIA));
+  const [scoresOn, setScoresOn] = useState(design.scores !== undefined);
+  const [errorsOn, setErrorsOn] = useState(design.errors !== undefined);
   const change = (id: number, patch: Partial<Criterion>) =>
     setCriteria((list) => list.map((c) => (c.id === id ? { ...c, ...patch } : c)));
   const move = (i: number, by: number) =>
@@ -67,89 +89,118 @@ function CriteriaFields({ design }: { design: Design }) {
       [next[i], next[i + by]] = [next[i + by], next[i]];
       return next;
     });
-  const submitted: Design = { scores: { criteria: criteria.map(({ id, ...c }) => c) } };
+  const submitted: Design = {
+    ...(scoresOn && { scores: { criteria: criteria.map(({ id, ...c }) => c) } }),
+    ...(errorsOn && { errors: {} }),
+  };
   return (
     <>
       <input type="hidden" name="design" value={JSON.stringify(submitted)} />
-      <ol className="space-y-4">
-        {criteria.map((c, i) => (
-          <li key={c.id} className="rounded border border-stone-200 p-3" data-testid="criterion-editor">
-            <fieldset className="grid gap-3 sm:grid-cols-[1fr_8rem]">
-              <legend className="sr-only">Criterion {i + 1}</legend>
-              <Field>
-                Criterion {i + 1}: name
-                <Input value={c.name} maxLength={60} onChange={(e) => change(c.id, { name: e.target.value })} />
-              </Field>
-              <Field>
-                Scale
-                <Select value={c.points} onChange={(e) => change(c.id, { points: Number(e.target.value) })}>
-                  {POINTS.map((p) => (
-                    <option key={p} value={p}>
-                      1–{p}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
-              <div className="sm:col-span-2">
+      <fieldset className="space-y-2 text-sm">
+        <legend className="font-medium">Modules</legend>
+        <label className="flex items-start gap-2">
+          <input type="checkbox" checked={scoresOn} onChange={(e) => setScoresOn(e.target.checked)} />
+          <span>
+            <span className="font-medium">Scores</span> on the criteria below
+          </span>
+        </label>
+        <label className="flex items-start gap-2">
+          <input type="checkbox" checked={errorsOn} onChange={(e) => setErrorsOn(e.target.checked)} />
+          <span>
+            <span className="font-medium">Clinical errors</span> (as in ReXVal): the rater records each error, in one of
+            six categories ({ERROR_CATEGORIES.map((c) => c.name.toLowerCase()).join(", ")}), clinically significant or
+            not, or says there are none
+          </span>
+        </label>
+      </fieldset>
+      {scoresOn && (
+        <ol className="space-y-4">
+          {criteria.map((c, i) => (
+            <li key={c.id} className="rounded border border-stone-200 p-3" data-testid="criterion-editor">
+              <fieldset className="grid gap-3 sm:grid-cols-[1fr_8rem]">
+                <legend className="sr-only">Criterion {i + 1}</legend>
                 <Field>
-                  Definition (what raters judge)
-                  <Textarea
-                    rows={2}
-                    maxLength={400}
-                    value={c.definition}
-                    onChange={(e) => change(c.id, { definition: e.target.value })}
-                  />
+                  Criterion {i + 1}: name
+                  <Input value={c.name} maxLength={60} onChange={(e) => change(c.id, { name: e.target.value })} />
                 </Field>
+                <Field>
+                  Scale
+                  <Select value={c.points} onChange={(e) => change(c.id, { points: Number(e.target.value) })}>
+                    {POINTS.map((p) => (
+                      <option key={p} value={p}>
+                        1–{p}
+                      </option>
+                    ))}
+                  </Select>
+                </Field>
+                <div className="sm:col-span-2">
+                  <Field>
+                    Definition (what raters judge)
+                    <Textarea
+                      rows={2}
+                      maxLength={400}
+                      value={c.definition}
+                      onChange={(e) => change(c.id, { definition: e.target.value })}
+                    />
+                  </Field>
+                </div>
+                <Field>
+                  Words for 1
+                  <Input value={c.low} maxLength={40} onChange={(e) => change(c.id, { low: e.target.value })} />
+                </Field>
+                <Field>
+                  Words for {c.points}
+                  <Input value={c.high} maxLength={40} onChange={(e) => change(c.id, { high: e.target.value })} />
+                </Field>
+              </fieldset>
+              <div className="mt-2 flex gap-2">
+                <Button variant="secondary" type="button" disabled={i === 0} onClick={() => move(i, -1)}>
+                  Move up
+                </Button>
+                <Button
+                  variant="secondary"
+                  type="button"
+                  disabled={i === criteria.length - 1}
+                  onClick={() => move(i, 1)}
+                >
+                  Move down
+                </Button>
+                <Button
+                  variant="secondary"
+                  type="button"
+                  disabled={criteria.length === 1}
+                  onClick={() => setCriteria((list) => list.filter((x) => x.id !== c.id))}
+                >
+                  Remove {c.name || `criterion ${i + 1}`}
+                </Button>
               </div>
-              <Field>
-                Words for 1
-                <Input value={c.low} maxLength={40} onChange={(e) => change(c.id, { low: e.target.value })} />
-              </Field>
-              <Field>
-                Words for {c.points}
-                <Input value={c.high} maxLength={40} onChange={(e) => change(c.id, { high: e.target.value })} />
-              </Field>
-            </fieldset>
-            <div className="mt-2 flex gap-2">
-              <Button variant="secondary" type="button" disabled={i === 0} onClick={() => move(i, -1)}>
-                Move up
-              </Button>
-              <Button variant="secondary" type="button" disabled={i === criteria.length - 1} onClick={() => move(i, 1)}>
-                Move down
-              </Button>
-              <Button
-                variant="secondary"
-                type="button"
-                disabled={criteria.length === 1}
-                onClick={() => setCriteria((list) => list.filter((x) => x.id !== c.id))}
-              >
-                Remove {c.name || `criterion ${i + 1}`}
-              </Button>
-            </div>
-          </li>
-        ))}
-      </ol>
-      <div className="flex gap-2">
-        <Button
-          variant="secondary"
-          type="button"
-          disabled={criteria.length >= MAX_CRITERIA}
-          onClick={() =>
-            setCriteria((list) => [
-              ...list,
-              { id: nextId++, key: "", name: "", definition: "", points: 5, low: "", high: "" },
-            ])
-          }
-        >
-          Add a criterion
-        </Button>
-        <Button variant="secondary" type="button" onClick={() => setCriteria(rows(PAPER_CRITERIA))}>
-          Back to the paper&apos;s five
-        </Button>
-        <span className="self-center text-xs text-stone-500">
-          {criteria.length} of at most {MAX_CRITERIA}
-        </span>
-      </div>
+            </li>
+          ))}
+        </ol>
+      )}
+      {scoresOn && (
+        <div className="flex gap-2">
+          <Button
+            variant="secondary"
+            type="button"
+            disabled={criteria.length >= MAX_CRITERIA}
+            onClick={() =>
+              setCriteria((list) => [
+                ...list,
+                { id: nextId++, key: "", name: "", definition: "", points: 5, low: "", high: "" },
+              ])
+            }
+          >
+            Add a criterion
+          </Button>
+          <Button variant="secondary" type="button" onClick={() => setCriteria(rows(PAPER_CRITERIA))}>
+            Back to the paper&apos;s five
+          </Button>
+          <span className="self-center text-xs text-stone-500">
+            {criteria.length} of at most {MAX_CRITERIA}
+          </span>
+        </div>
+      )}
     </>
   );
 }

@@ -2,7 +2,10 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { type Scores, scoresComplete } from "@/lib/rating/criteria.ts";
+import type { Scores } from "@/lib/rating/criteria.ts";
+import { candidateComplete } from "@/lib/rating/answer.ts";
+import { ERROR_CATEGORIES, type ErrorMark } from "@/lib/rating/clinical-errors.ts";
+import { ErrorsBlock } from "./errors-block.tsx";
 import type { CaseView } from "@/lib/rating/rating.ts";
 import { type Draft, useAutosave } from "./use-autosave.ts";
 
@@ -11,22 +14,30 @@ const keyScore = (key: string) => (/^[0-9]$/.test(key) ? Number(key) || 10 : nul
 
 export function RatingForm({ view }: { view: CaseView }) {
   const criteria = view.criteria;
-  const complete = (d: Draft) => scoresComplete(criteria, d.scores);
+  const complete = (d: Draft) => candidateComplete(criteria, view.modules, d);
   const topKey = Math.max(...criteria.map((c) => c.points));
   const router = useRouter();
   const [drafts, setDrafts] = useState<Record<string, Draft>>(() =>
-    Object.fromEntries(view.candidates.map((c) => [c.handle, { scores: c.scores, comment: c.comment }])),
+    Object.fromEntries(
+      view.candidates.map((c) => [
+        c.handle,
+        { scores: c.scores, errors: c.errors, noErrors: c.noErrors, comment: c.comment } satisfies Draft,
+      ]),
+    ),
   );
   const draftsRef = useRef(drafts);
   const { state, error, save, flush } = useAutosave(view, draftsRef);
   const formRef = useRef<HTMLFormElement>(null);
   const allDone = view.candidates.every((c) => complete(drafts[c.handle]));
 
-  const update = (handle: string, change: { comment?: string; scores?: Scores }) => {
+  const update = (
+    handle: string,
+    change: { comment?: string; scores?: Scores; errors?: ErrorMark[]; noErrors?: boolean },
+  ) => {
     const d = draftsRef.current[handle];
     const next = {
       ...draftsRef.current,
-      [handle]: { comment: change.comment ?? d.comment, scores: { ...d.scores, ...change.scores } },
+      [handle]: { ...d, ...change, scores: { ...d.scores, ...change.scores } },
     };
     draftsRef.current = next;
     setDrafts(next);
@@ -42,8 +53,10 @@ export function RatingForm({ view }: { view: CaseView }) {
   );
 
   // Keyboard: a digit scores the focused criterion and moves to the next; N / P change case.
-  const groups = () => Array.from(formRef.current?.querySelectorAll<HTMLElement>("[role=radiogroup]") ?? []);
+  const groups = () =>
+    Array.from(formRef.current?.querySelectorAll<HTMLElement>("[role=radiogroup], [data-errors]") ?? []);
   const focusGroup = (g: HTMLElement | undefined) => {
+    if (g?.dataset.errors !== undefined) return g.focus();
     const target = g?.querySelector<HTMLInputElement>("input:checked") ?? g?.querySelector<HTMLInputElement>("input");
     if (target) target.focus();
     else document.getElementById("next-case")?.focus();
@@ -52,14 +65,41 @@ export function RatingForm({ view }: { view: CaseView }) {
     const el = e.target as HTMLElement;
     if (el.tagName === "TEXTAREA" || (el as HTMLInputElement).type === "text" || e.altKey || e.ctrlKey || e.metaKey)
       return;
+    const moveOn = (from: HTMLElement) => {
+      const all = groups();
+      focusGroup(all[all.indexOf(from) + 1]);
+    };
+    // In a candidate's clinical errors: 1–6 add a significant error of that category (with Shift, a not
+    // significant one; e.code, so Shift+1 is "1" on every keyboard layout), 0 says none, Enter moves on.
+    if (el.dataset.errors !== undefined) {
+      const handle = el.closest<HTMLElement>("[data-testid=candidate]")!.dataset.handle!;
+      const d = draftsRef.current[handle];
+      const digit = /^Digit([0-6])$/.exec(e.code)?.[1];
+      if (digit === "0") {
+        e.preventDefault();
+        update(handle, { errors: [], noErrors: true });
+        moveOn(el);
+        return;
+      }
+      if (digit) {
+        e.preventDefault();
+        const category = ERROR_CATEGORIES[Number(digit) - 1].key;
+        update(handle, { errors: [...d.errors, { category, significant: !e.shiftKey, note: "" }], noErrors: false });
+        return;
+      }
+      if (e.key === "Enter") {
+        e.preventDefault();
+        moveOn(el);
+        return;
+      }
+    }
     const score = keyScore(e.key);
     if (score !== null && el instanceof HTMLInputElement && el.type === "radio") {
       e.preventDefault();
       const group = el.closest<HTMLElement>("[role=radiogroup]")!;
       if (score > Number(group.dataset.points)) return; // off this criterion's scale
       update(group.dataset.handle!, { scores: { [group.dataset.criterion!]: score } });
-      const all = groups();
-      focusGroup(all[all.indexOf(group) + 1]);
+      moveOn(group);
     } else if (e.key === "n" || e.key === "N") {
       e.preventDefault();
       void go(view.nextId);
@@ -71,8 +111,12 @@ export function RatingForm({ view }: { view: CaseView }) {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves once per case, not at every answer
   useEffect(() => {
-    // Start where work remains: the first criterion without a score.
-    const first = groups().find((g) => !g.querySelector("input:checked"));
+    // Start where work remains: the first criterion without a score, or errors not yet answered.
+    const first = groups().find((g) =>
+      g.dataset.errors !== undefined
+        ? !complete(draftsRef.current[g.closest<HTMLElement>("[data-testid=candidate]")!.dataset.handle!])
+        : !g.querySelector("input:checked"),
+    );
     focusGroup(first);
   }, [view.assignmentId]);
 
@@ -113,23 +157,48 @@ export function RatingForm({ view }: { view: CaseView }) {
           <p className="mt-2 leading-relaxed" data-testid="findings">
             {view.findings}
           </p>
-          <details className="mt-6 text-sm text-stone-600">
-            <summary className="cursor-pointer font-medium text-stone-700">Criteria and scale</summary>
-            <dl className="mt-2 space-y-2">
-              {criteria.map((c) => (
-                <div key={c.key}>
-                  <dt className="font-medium">{c.name}</dt>
-                  <dd>
-                    {c.definition} {c.low && `1 = ${c.low}; `}
-                    {c.high && `${c.points} = ${c.high}.`}
-                  </dd>
-                </div>
-              ))}
-            </dl>
-          </details>
-          <p className="mt-4 text-xs text-stone-500">
-            Keys: 1–{topKey === 10 ? "9, 0 for 10," : topKey} score the focused criterion and move on · ←/→ change it ·
-            N next case · P previous case. Scores save as you go.
+          {criteria.length > 0 && (
+            <details className="mt-6 text-sm text-stone-600">
+              <summary className="cursor-pointer font-medium text-stone-700">Criteria and scale</summary>
+              <dl className="mt-2 space-y-2">
+                {criteria.map((c) => (
+                  <div key={c.key}>
+                    <dt className="font-medium">{c.name}</dt>
+                    <dd>
+                      {c.definition} {c.low && `1 = ${c.low}; `}
+                      {c.high && `${c.points} = ${c.high}.`}
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+            </details>
+          )}
+          {view.modules.errors && (
+            <details className="mt-4 text-sm text-stone-600">
+              <summary className="cursor-pointer font-medium text-stone-700">Clinical error categories</summary>
+              <dl className="mt-2 space-y-1">
+                {ERROR_CATEGORIES.map((c, i) => (
+                  <div key={c.key}>
+                    <dt className="inline font-medium">
+                      {i + 1}. {c.name}:
+                    </dt>{" "}
+                    <dd className="inline">{c.hint}.</dd>
+                  </div>
+                ))}
+              </dl>
+              <p className="mt-1">
+                Clinically significant: it could change the patient&apos;s care. Record each error once.
+              </p>
+            </details>
+          )}
+          <p className="mt-4 text-xs text-stone-500" data-testid="keys">
+            Keys:{" "}
+            {criteria.length > 0 &&
+              `1–${topKey === 10 ? "9, 0 for 10," : topKey} score the focused criterion and move on · ←/→ change it · `}
+            N next case · P previous case.
+            {view.modules.errors &&
+              " In clinical errors: 1–6 add a significant error of that category, Shift+1–6 a not significant one, 0 says there are none, Enter moves on."}{" "}
+            Answers save as you go.
           </p>
         </section>
 
@@ -140,6 +209,7 @@ export function RatingForm({ view }: { view: CaseView }) {
               aria-label={`Candidate ${c.label}`}
               className="rounded-lg border border-stone-200 bg-white p-5"
               data-testid="candidate"
+              data-handle={c.handle}
             >
               <div className="flex items-baseline gap-3">
                 <h2 className="text-lg font-semibold">Candidate {c.label}</h2>
@@ -186,6 +256,14 @@ export function RatingForm({ view }: { view: CaseView }) {
                     </div>
                   </div>
                 ))}
+                {view.modules.errors && (
+                  <ErrorsBlock
+                    label={c.label}
+                    errors={drafts[c.handle].errors}
+                    noErrors={drafts[c.handle].noErrors}
+                    onChange={(change) => update(c.handle, change)}
+                  />
+                )}
                 <label className="block text-sm">
                   <span className="font-medium">Comment</span> <span className="text-stone-500">(optional)</span>
                   <input
@@ -220,9 +298,7 @@ export function RatingForm({ view }: { view: CaseView }) {
         )}
         <span className="flex-1" />
         <span className="text-sm text-stone-600">
-          {allDone
-            ? "This case is complete."
-            : `Score every candidate on ${criteria.length === 1 ? "the criterion" : `all ${criteria.length} criteria`}.`}
+          {allDone ? "This case is complete." : "Answer every question for every candidate."}
         </span>
         <button
           id="next-case"

@@ -1,10 +1,10 @@
 // The rating form's saving: every answer is sent as it is given, retried until the server has it.
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { Scores } from "@/lib/rating/criteria.ts";
+import type { CandidateAnswer } from "@/lib/rating/answer.ts";
 import type { CaseView } from "@/lib/rating/rating.ts";
 import { saveRatingAction } from "../../actions.ts";
 
-export type Draft = { scores: Scores; comment: string };
+export type Draft = CandidateAnswer & { comment: string };
 export type SaveState = "saved" | "saving" | "retrying" | "failed";
 
 /**
@@ -31,6 +31,8 @@ export function useAutosave(view: CaseView, drafts: React.RefObject<Record<strin
             assignmentId: view.assignmentId,
             handle,
             scores: d.scores,
+            errors: d.errors,
+            noErrors: d.noErrors,
             comment: d.comment,
             timeSpentMs: base.current[handle] + Date.now() - openedAt.current,
           });

@@ -1,0 +1,30 @@
+// What a rater answers for one candidate, and when that answer is complete: one rule, used by the
+// rater's page (which shows "complete") and by saveRating (which marks the case done). Free of zod.
+import { type Criterion, type Scores, scoresComplete } from "./criteria.ts";
+import { type ErrorCategory, type ErrorMark, errorsAnswered } from "./clinical-errors.ts";
+
+/** The modules a study's design turns on. */
+export type Modules = { scores: boolean; errors: boolean };
+
+export type CandidateAnswer = { scores: Scores; errors: ErrorMark[]; noErrors: boolean };
+
+/** Every active module answered: each criterion scored; errors found or "no errors" said. */
+export const candidateComplete = (criteria: readonly Criterion[], modules: Modules, a: CandidateAnswer) =>
+  (!modules.scores || scoresComplete(criteria, a.scores)) && (!modules.errors || errorsAnswered(a));
+
+// What a rating holds beyond its row (its scores and errors), as a query includes it and as an answer.
+export const ANSWER = {
+  scores: { select: { criterion: true, value: true } },
+  errors: { select: { category: true, significant: true, note: true }, orderBy: { position: "asc" } },
+} as const;
+
+export type StoredAnswer = {
+  noErrors: boolean;
+  scores: { criterion: string; value: number }[];
+  errors: { category: ErrorCategory; significant: boolean; note: string }[];
+};
+export const answerOf = (criteria: readonly Criterion[], r: StoredAnswer | undefined): CandidateAnswer => ({
+  scores: Object.fromEntries(criteria.map((c) => [c.key, r?.scores.find((x) => x.criterion === c.key)?.value ?? null])),
+  errors: r?.errors ?? [],
+  noErrors: r?.noErrors ?? false,
+});
