@@ -6,6 +6,9 @@ import { assertAdmin } from "../accounts/access.ts";
 import type { DisplayEntry } from "../rating/assignment.ts";
 import { type Criterion, criteriaOf, MAX_POINTS, readDesign } from "../rating/design.ts";
 import { ANSWER } from "../rating/answer.ts";
+import { ERROR_CATEGORIES } from "../rating/clinical-errors.ts";
+import type { ErrorsResult } from "./errors.ts";
+import type { Clustered } from "./stats.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import { label } from "../rating/rating.ts";
 import { studyResults } from "./results.ts";
@@ -228,7 +231,10 @@ export const SUMMARY_COLUMNS = [
   "vs_reference_p_method",
 ] as const;
 
-/** The dashboard's numbers, one row per system × criterion, for a paper's tables. */
+/**
+ * The dashboard's numbers for a paper's tables: one row per system × criterion, then (when the study
+ * asks for clinical errors) one per system × error measure ("criterion" names it, "ratings" counts reports).
+ */
 export async function* exportSummaryCsv(db: Db, actor: Actor, studyId: string): AsyncGenerator<string> {
   const results = await studyResults(db, actor, studyId);
   const study = await db.study.findUniqueOrThrow({ where: { id: studyId }, select: { name: true } });
@@ -263,5 +269,38 @@ export async function* exportSummaryCsv(db: Db, actor: Actor, studyId: string): 
         ]);
       })
       .join("");
+    if (s.errors) yield errorLines(study.name, s.name, s.kind, s.errors);
   }
+}
+
+/** Clinical errors in the summary: one row per measure, in the columns they share with scores. */
+function errorLines(study: string, system: string, kind: string, e: ErrorsResult): string {
+  const measures: [string, Clustered][] = [
+    ["errors:significant_per_report", e.significant],
+    ["errors:all_per_report", e.all],
+    ["errors:share_with_significant", e.anySignificant],
+    ...ERROR_CATEGORIES.flatMap(({ key }): [string, Clustered][] => [
+      [`errors:${key}:significant`, e.byCategory[key].significant],
+      [`errors:${key}:not_significant`, e.byCategory[key].notSignificant],
+    ]),
+  ];
+  const blank = SUMMARY_COLUMNS.length - 11;
+  return measures
+    .map(([measure, v]) =>
+      line([
+        study,
+        system,
+        kind,
+        measure,
+        v.n,
+        v.cases,
+        v.mean,
+        "",
+        "",
+        v.ci95?.[0],
+        v.ci95?.[1],
+        ...Array(blank).fill(""),
+      ]),
+    )
+    .join("");
 }

@@ -2,7 +2,9 @@
 import type { Db } from "../platform/db.ts";
 import { assertAdmin } from "../accounts/access.ts";
 import { type Criterion, criteriaOf, modulesOf, readDesign } from "../rating/design.ts";
-import { ANSWER, answerOf, candidateComplete } from "../rating/answer.ts";
+import { ANSWER, answerOf, candidateComplete, type Modules } from "../rating/answer.ts";
+import { errorsAnswered } from "../rating/clinical-errors.ts";
+import { errorResults, type ErrorsResult } from "./errors.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import {
   compareByCase,
@@ -32,10 +34,13 @@ type SystemResult = {
   byCriterion: Record<string, Summary & { cases: number }>;
   /** Paired by case against the radiologists' reference (null for the reference itself, or without one). */
   vsReference: Record<string, Comparison & { pHolm: number | null }> | null;
+  /** Clinical errors, when the study asks for them. */
+  errors: ErrorsResult | null;
 };
 export type StudyResults = {
   /** The study's criteria, in the design's order. */
   criteria: Criterion[];
+  modules: Modules;
   raters: RaterProgress[];
   systems: SystemResult[];
   agreement: Record<string, number | null>;
@@ -116,6 +121,7 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
             ]),
           ) as SystemResult["vsReference"])
         : null;
+    const reports = (bySystem.get(s.id) ?? []).filter((r) => errorsAnswered(r));
     return {
       systemId: s.id,
       name: s.name,
@@ -123,6 +129,9 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
       outputs: s._count.outputs,
       byCriterion,
       vsReference,
+      errors: modules.errors
+        ? errorResults(reports.map((r) => ({ caseId: r.assignment.caseId, errors: r.errors })))
+        : null,
     } satisfies SystemResult;
   });
   // The study's family of tests: every system against the reference on every criterion.
@@ -143,6 +152,7 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
 
   return {
     criteria,
+    modules,
     raters: [...raters.values()].sort((a, b) => a.email.localeCompare(b.email)),
     systems,
     agreement,

@@ -9,13 +9,17 @@ export type Summary = {
   distribution: number[]; // counts of scores 1..points
 };
 
-// Two-sided 95% Student t quantiles t(0.975, df) for df = 1..30.
+// Two-sided 95% Student t quantiles t(0.975, df) for df = 1..30, to 12 decimals
+// (scipy.stats.t.ppf(0.975, df), SciPy 1.10.1).
 const T975 = [
-  12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.306, 2.2622, 2.2281, 2.201, 2.1788, 2.1604, 2.1448, 2.1314,
-  2.1199, 2.1098, 2.1009, 2.093, 2.086, 2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
+  12.706204736432, 4.302652729911, 3.182446305284, 2.776445105198, 2.570581836615, 2.446911848792, 2.36462425101,
+  2.306004135033, 2.262157162741, 2.228138851965, 2.200985160083, 2.178812829663, 2.160368656461, 2.144786687917,
+  2.131449545559, 2.119905299221, 2.109815577833, 2.100922040241, 2.093024054408, 2.085963447266, 2.079613844728,
+  2.073873067904, 2.068657610419, 2.063898561628, 2.059538552753, 2.055529438643, 2.05183051648, 2.048407141795,
+  2.045229642133, 2.042272456301,
 ];
 
-/** t(0.975, df): table for small df, Cornish–Fisher expansion beyond (error < 1e-4 for df > 30). */
+/** t(0.975, df): the table for small df, a Cornish–Fisher expansion beyond (error < 1e-4 for df > 30). */
 export function tQuantile975(df: number): number {
   if (!Number.isInteger(df) || df < 1) throw new Error(`Degrees of freedom must be a positive integer, got ${df}`);
   if (df <= T975.length) return T975[df - 1];
@@ -103,14 +107,29 @@ export function summarizeByCase(ratings: { caseId: string; score: number }[], po
     ratings.map((r) => r.score),
     points,
   );
+  const { cases, ci95 } = clusteredMean(ratings.map((r) => ({ caseId: r.caseId, value: r.score })));
+  return { ...s, ci95, cases };
+}
+
+export type Clustered = { n: number; cases: number; mean: number | null; ci95: [number, number] | null };
+
+/**
+ * The mean of values observed per case (errors per report, a 0/1 share), with the interval that
+ * treats cases as clusters, as summarizeByCase explains: an intercept-only regression's CR1
+ * cluster-robust standard error (for one coefficient CR1 is C/(C-1)) and Student t on C-1 df.
+ */
+export function clusteredMean(values: { caseId: string; value: number }[]): Clustered {
+  const n = values.length;
+  if (n === 0) return { n, cases: 0, mean: null, ci95: null };
+  const mean = values.reduce((a, v) => a + v.value, 0) / n;
   const residuals = new Map<string, number>();
-  for (const r of ratings) residuals.set(r.caseId, (residuals.get(r.caseId) ?? 0) + r.score - (s.mean ?? 0));
+  for (const v of values) residuals.set(v.caseId, (residuals.get(v.caseId) ?? 0) + v.value - mean);
   const cases = residuals.size;
-  if (cases < 2 || s.mean === null) return { ...s, ci95: null, cases };
+  if (cases < 2) return { n, cases, mean, ci95: null };
   const squares = [...residuals.values()].reduce((a, e) => a + e * e, 0);
-  const se = Math.sqrt((cases / (cases - 1)) * squares) / ratings.length;
+  const se = Math.sqrt((cases / (cases - 1)) * squares) / n;
   const half = tQuantile975(cases - 1) * se;
-  return { ...s, ci95: [s.mean - half, s.mean + half], cases };
+  return { n, cases, mean, ci95: [mean - half, mean + half] };
 }
 
 function caseMeans(ratings: { caseId: string; score: number }[]): Map<string, number> {

@@ -87,6 +87,7 @@ test("an admin edits the criteria; the rater scores them on their own scales by 
 
 test("clinical errors by keyboard: a key per error, Shift for a not significant one, 0 for none; the case completes", async ({
   page,
+  browser,
 }) => {
   const study = await seedStudy("Errors study", ["rater2"]);
   await updateDesign(testDb(), await user("admin"), study.id, { ...defaultDesign(), errors: {} });
@@ -130,6 +131,17 @@ test("clinical errors by keyboard: a key per error, Shift for a not significant 
     ["WRONG_SEVERITY", false, ""],
   ]);
   expect(ratings.filter((r) => r.noErrors)).toHaveLength(n - 1);
+
+  // The admin's dashboard: one report in three has a significant error.
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, "admin");
+  await admin.goto(`/admin/studies/${study.id}`);
+  const table = admin.getByRole("table", { name: "Clinical errors per system" });
+  await expect(table.getByTestId("any-significant")).toHaveCount(n);
+  expect((await table.getByTestId("any-significant").allInnerTexts()).sort()).toEqual(
+    ["100 %", ...Array(n - 1).fill("0 %")].sort(),
+  );
+  await expect(admin.getByRole("table", { name: "Clinical errors per report by category" })).toBeVisible();
 
   // A reload keeps it all; "No errors" by mouse on the first clears its errors.
   await page.reload();

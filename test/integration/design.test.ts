@@ -342,3 +342,71 @@ test("the long export has one row per answer, with its module: scores, each erro
   );
   assert.ok(csv.includes(`,errors,WRONG_LOCATION,1,"left, not right",`));
 });
+
+test("results and the summary export count clinical errors per report, per system (hand-computed)", async () => {
+  const s = await study(BOTH);
+  // One rater, two cases: Model has [missed finding (significant), wrong severity] then none;
+  // the reference has none, then [false finding (not significant)].
+  for (const [i, assignment] of s.assignments.entries()) {
+    const view = await loadCase(t.db, s.rater.id, assignment.id);
+    for (const c of view.candidates) {
+      const model = c.text.startsWith("Model");
+      const errors: ErrorMark[] =
+        model && i === 0
+          ? [
+              { category: "MISSED_FINDING", significant: true, note: "" },
+              { category: "WRONG_SEVERITY", significant: false, note: "" },
+            ]
+          : !model && i === 1
+            ? [{ category: "FALSE_FINDING", significant: false, note: "" }]
+            : [];
+      await saveRating(t.db, s.rater.id, {
+        assignmentId: view.assignmentId,
+        handle: c.handle,
+        scores: { accuracy: 4, safe: 2 },
+        errors,
+        noErrors: errors.length === 0,
+      });
+    }
+  }
+  const r = await studyResults(t.db, s.admin, s.id);
+  assert.deepEqual(r.modules, { scores: true, errors: true });
+  const model = r.systems.find((x) => x.name === "Model")!.errors!;
+  const reference = r.systems.find((x) => x.kind === "REFERENCE")!.errors!;
+  const t1 = 12.706204736432; // t(0.975, 1 df): two cases
+  // Model, significant per report: 1 and 0 -> mean 0.5; residuals by case 0.5, -0.5;
+  // se = sqrt(2/1 × 0.5) / 2 = 0.5.
+  assert.equal(model.reports, 2);
+  assert.equal(model.significant.mean, 0.5);
+  assert.ok(Math.abs(model.significant.ci95![1] - (0.5 + t1 * 0.5)) < 1e-9);
+  // All errors: 2 and 0 -> mean 1; residuals 1, -1; se = sqrt(2 × 2) / 2 = 1.
+  assert.equal(model.all.mean, 1);
+  assert.ok(Math.abs(model.all.ci95![0] - (1 - t1)) < 1e-9);
+  assert.equal(model.anySignificant.mean, 0.5);
+  assert.equal(model.byCategory.MISSED_FINDING.significant.mean, 0.5);
+  assert.equal(model.byCategory.WRONG_SEVERITY.notSignificant.mean, 0.5);
+  assert.equal(model.byCategory.WRONG_SEVERITY.significant.mean, 0);
+  assert.deepEqual(reference.significant, { n: 2, cases: 2, mean: 0, ci95: [0, 0] });
+  assert.equal(reference.all.mean, 0.5);
+  assert.equal(reference.anySignificant.mean, 0);
+  assert.equal(reference.byCategory.FALSE_FINDING.notSignificant.mean, 0.5);
+  // A study that does not ask for errors has none in its results.
+  const plain = await study(TWO);
+  assert.equal((await studyResults(t.db, plain.admin, plain.id)).systems[0].errors, null);
+
+  let csv = "";
+  for await (const chunk of exportSummaryCsv(t.db, s.admin, s.id)) csv += chunk;
+  const [head, ...lines] = csv.trim().split("\r\n");
+  const cols = head.split(",");
+  const row = (system: string, measure: string) => {
+    const cells = lines.find((l) => l.split(",")[1] === system && l.split(",")[3] === measure)?.split(",");
+    assert.ok(cells, `${system} ${measure}`);
+    return Object.fromEntries(cols.map((c, i) => [c, cells[i]]));
+  };
+  const sig = row("Model", "errors:significant_per_report");
+  assert.deepEqual([sig.ratings, sig.cases, sig.mean], ["2", "2", "0.5"]);
+  assert.equal(Number(sig.ci95_high), 0.5 + t1 * 0.5);
+  assert.equal(row("Model", "errors:share_with_significant").mean, "0.5");
+  assert.equal(row("Reference (radiologist)", "errors:FALSE_FINDING:not_significant").mean, "0.5");
+  assert.equal(lines.length, 2 * 2 + 2 * (3 + 12), "two criteria and fifteen error measures per system");
+});

@@ -1,69 +1,65 @@
-// The one error family (lib/platform/errors.ts): each member carries its HTTP status and the
-// message the user is told; everything else is a 500 that reveals nothing.
+// Clinical-error results (lib/results/errors.ts) against statsmodels: the expected values come from
+// test/fixtures/oracles/make_errors.py (an intercept-only OLS with cluster-robust covariance by case).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  type AppError,
-  asAppError,
-  BodyTooLargeError,
-  errorResponse,
-  ForbiddenError,
-  ImportFileError,
-  NotFoundError,
-  NotReadyError,
-  SERVER_FAULT,
-  UNSTORABLE_TEXT,
-  UserInputError,
-} from "../../lib/platform/errors.ts";
+import fs from "node:fs";
+import path from "node:path";
+import { errorResults } from "../../lib/results/errors.ts";
+import type { Clustered } from "../../lib/results/stats.ts";
+import type { ErrorCategory } from "../../lib/rating/clinical-errors.ts";
 
-test("each error carries its status and its message", () => {
-  const cases: [AppError, number, string][] = [
-    [new UserInputError("Name is required."), 400, "UserInputError"],
-    [new ImportFileError("Row 3: no findings."), 400, "ImportFileError"],
-    [new BodyTooLargeError("The upload is larger than 1 MB."), 413, "BodyTooLargeError"],
-    [new ForbiddenError(), 403, "ForbiddenError"],
-    [new NotFoundError("No such study."), 404, "NotFoundError"],
-    [new NotReadyError(), 409, "NotReadyError"],
-  ];
-  for (const [e, status, name] of cases) {
-    assert.equal(e.status, status, name);
-    assert.equal(e.name, name);
-    assert.equal(asAppError(e), e);
+type Expected = { n: number; mean: number; ci95: [number, number] };
+const oracle = JSON.parse(
+  fs.readFileSync(path.join(import.meta.dirname, "..", "fixtures", "oracles", "errors.json"), "utf8"),
+) as {
+  reports: { caseId: string; errors: { category: ErrorCategory; significant: boolean }[] }[];
+  cases: number;
+  significant: Expected;
+  all: Expected;
+  anySignificant: Expected;
+  byCategory: Record<ErrorCategory, { significant: Expected; notSignificant: Expected }>;
+};
+
+function close(actual: Clustered, expected: Expected, what: string) {
+  assert.equal(actual.n, expected.n, `${what}: n`);
+  assert.equal(actual.cases, oracle.cases, `${what}: cases`);
+  assert.ok(Math.abs(actual.mean! - expected.mean) < 1e-12, `${what}: mean ${actual.mean} vs ${expected.mean}`);
+  for (const i of [0, 1])
+    assert.ok(
+      Math.abs(actual.ci95![i] - expected.ci95[i]) < 1e-9,
+      `${what}: ci95[${i}] ${actual.ci95![i]} vs ${expected.ci95[i]}`,
+    );
+}
+
+test("errors per report and the share with a significant error match statsmodels' cluster-robust intervals", () => {
+  const r = errorResults(oracle.reports);
+  assert.equal(r.reports, oracle.reports.length);
+  close(r.significant, oracle.significant, "significant errors per report");
+  close(r.all, oracle.all, "errors per report");
+  close(r.anySignificant, oracle.anySignificant, "share with a significant error");
+  for (const [category, expected] of Object.entries(oracle.byCategory)) {
+    close(r.byCategory[category as ErrorCategory].significant, expected.significant, `${category} significant`);
+    close(r.byCategory[category as ErrorCategory].notSignificant, expected.notSignificant, `${category} not`);
   }
-  assert.ok(new ImportFileError("x") instanceof UserInputError, "an import error is bad input");
-  assert.ok(new BodyTooLargeError("x") instanceof UserInputError, "so is a body over its limit");
 });
 
-test("a text PostgreSQL cannot store is bad input; any other error is the server's fault", () => {
-  const nul = { meta: { driverAdapterError: { cause: { originalCode: "22021" } } } };
-  const known = asAppError(nul);
-  assert.ok(known instanceof UserInputError);
-  assert.equal(known.message, UNSTORABLE_TEXT);
-  assert.equal(asAppError(new Error("connection reset")), null);
-  assert.equal(asAppError({ meta: { driverAdapterError: { cause: { originalCode: "23505" } } } }), null);
-});
-
-test("errorResponse answers with the error's status and message, and a 500 that says nothing else", async () => {
-  for (const [e, status] of [
-    [new UserInputError("Name is required."), 400],
-    [new BodyTooLargeError("Too large."), 413],
-    [new ForbiddenError(), 403],
-    [new NotFoundError("No such study."), 404],
-    [new NotReadyError(), 409],
-  ] as const) {
-    const res = errorResponse(e);
-    assert.equal(res.status, status);
-    assert.deepEqual(await res.json(), { error: e.message });
-  }
-  const logged: unknown[] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => logged.push(...args);
-  try {
-    const res = errorResponse(new Error("password authentication failed for user secondread"));
-    assert.equal(res.status, 500);
-    assert.deepEqual(await res.json(), { error: SERVER_FAULT });
-  } finally {
-    console.error = original;
-  }
-  assert.equal(logged.length, 1, "the fault is logged on the server");
+test("hand-checked: 3 of 5 reports in 2 cases; one report, or none, has no interval", () => {
+  // Reports (case: significant errors) a:1, a:0, a:2, b:0, b:0 -> mean 3/5 = 0.6.
+  const e = (n: number) => Array.from({ length: n }, () => ({ category: "FALSE_FINDING" as const, significant: true }));
+  const r = errorResults([
+    { caseId: "a", errors: e(1) },
+    { caseId: "a", errors: e(0) },
+    { caseId: "a", errors: e(2) },
+    { caseId: "b", errors: e(0) },
+    { caseId: "b", errors: e(0) },
+  ]);
+  assert.equal(r.significant.mean, 0.6);
+  assert.equal(r.anySignificant.mean, 0.4);
+  // Residuals summed by case: a: 0.4 - 0.6 + 1.4 = 1.2; b: -1.2. se = sqrt(2/1 * 2.88) / 5 = 0.48;
+  // t(0.975, 1 df) = 12.706204736432 (SciPy; the table's value), so the half-width is 6.0989782735...
+  const half = 12.706204736432 * 0.48;
+  assert.ok(Math.abs(r.significant.ci95![0] - (0.6 - half)) < 1e-9);
+  assert.ok(Math.abs(r.significant.ci95![1] - (0.6 + half)) < 1e-9);
+  assert.deepEqual(errorResults([{ caseId: "a", errors: e(2) }]).all, { n: 1, cases: 1, mean: 2, ci95: null });
+  assert.deepEqual(errorResults([]).all, { n: 0, cases: 0, mean: null, ci95: null });
 });

@@ -263,16 +263,18 @@ test("Holm: step-down, monotone, capped at 1, nulls left out of the family", () 
 });
 
 test("edges a mutation run found unguarded: where the t table ends, the expansion's accuracy, one and two cases", () => {
-  assert.equal(tQuantile975(30), 2.0423); // the table's value: the expansion would give 2.04227
+  assert.equal(tQuantile975(30), 2.042272456301); // the table's value (SciPy's, to 12 decimals)
+  assert.equal(tQuantile975(1), 12.706204736432);
   // The four-term expansion is within 1.6e-8 of SciPy at df 100 and 1.6e-12 at df 1000; a
   // wrong coefficient in its last term moves it by 4e-8 or more there.
   close(tQuantile975(100), scipy.t975["100"], 3e-8);
   close(tQuantile975(1000), scipy.t975["1000"], 1e-11);
   assert.throws(() => tQuantile975(2.5), /positive integer, got 2\.5/);
-  // Two cases give an interval: A [4], B [2]: mean 3, residuals 1 and -1, se = sqrt(2/1 × 2) / 2 = 1, t(0.975, 1) = 12.7062 (the table).
+  // Two cases give an interval: A [4], B [2]: mean 3, residuals 1 and -1, se = sqrt(2/1 × 2) / 2 = 1,
+  // t(0.975, 1) = 12.706204736432 (SciPy).
   const two = summarizeByCase(byCase({ A: [4], B: [2] }));
-  close(two.ci95![0], 3 - 12.7062, 1e-9);
-  close(two.ci95![1], 3 + 12.7062, 1e-9);
+  close(two.ci95![0], 3 - 12.706204736432, 1e-9);
+  close(two.ci95![1], 3 + 12.706204736432, 1e-9);
   // One case in common: a difference, no interval; the one non-zero difference has p = 2 × 1/2 = 1.
   assert.deepEqual(compareByCase(byCase({ c1: [4] }), byCase({ c1: [2] })), {
     cases: 1,

@@ -2,6 +2,7 @@ import type { RaterProgress, StudyResults } from "@/lib/results/results.ts";
 import type { Summary } from "@/lib/results/stats.ts";
 import { ProgressBar } from "@/components/ui/progress-bar.tsx";
 import { Row, Table } from "@/components/ui/table.tsx";
+import { ErrorResults } from "./errors-results.tsx";
 
 const fmt = (v: number | null, d = 2) => (v === null ? "—" : v.toFixed(d));
 const signed = (v: number, d = 2) => `${v > 0 ? "+" : v < 0 ? "−" : ""}${Math.abs(v).toFixed(d)}`;
@@ -30,7 +31,16 @@ function Distribution({ s }: { s: Summary }) {
 
 export function ResultsTable({ results }: { results: StudyResults }) {
   if (results.totalRatings === 0)
-    return <p className="text-stone-600">No ratings yet. Scores appear here as raters save them.</p>;
+    return <p className="text-stone-600">No ratings yet. Answers appear here as raters give them.</p>;
+  return (
+    <div className="space-y-8">
+      {results.criteria.length > 0 && <ScoreResults results={results} />}
+      {results.modules.errors && <ErrorResults systems={results.systems} />}
+    </div>
+  );
+}
+
+function ScoreResults({ results }: { results: StudyResults }) {
   return (
     <div className="space-y-6 overflow-x-auto">
       <Table
