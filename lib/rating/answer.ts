@@ -2,17 +2,28 @@
 // rater's page (which shows "complete") and by saveRating (which marks the case done). Free of zod.
 import { type Criterion, type Scores, scoresComplete } from "./criteria.ts";
 import { type ErrorCategory, type ErrorMark, errorsAnswered } from "./clinical-errors.ts";
+import type { SignOff } from "./sign-off.ts";
 
 /** The modules a study's design turns on. */
-export type Modules = { scores: boolean; errors: boolean };
+export type Modules = { scores: boolean; errors: boolean; signOff: boolean };
 
-export type CandidateAnswer = { scores: Scores; errors: ErrorMark[]; noErrors: boolean };
+export type CandidateAnswer = {
+  scores: Scores;
+  errors: ErrorMark[];
+  noErrors: boolean;
+  signOff: SignOff | null;
+  /** The impression as the rater would sign it (with minor or major edits). */
+  editedText: string | null;
+};
 
-/** Every active module answered: each criterion scored; errors found or "no errors" said. */
+/** Every active module answered: each criterion scored; errors found or "no errors" said; a sign-off chosen. */
 export const candidateComplete = (criteria: readonly Criterion[], modules: Modules, a: CandidateAnswer) =>
-  (!modules.scores || scoresComplete(criteria, a.scores)) && (!modules.errors || errorsAnswered(a));
+  (!modules.scores || scoresComplete(criteria, a.scores)) &&
+  (!modules.errors || errorsAnswered(a)) &&
+  (!modules.signOff || a.signOff !== null);
 
-// What a rating holds beyond its row (its scores and errors), as a query includes it and as an answer.
+// What a rating holds beyond its row's own fields (its scores and errors), as a query includes it;
+// and a stored rating as the answer the page and the completeness rule read.
 export const ANSWER = {
   scores: { select: { criterion: true, value: true } },
   errors: { select: { category: true, significant: true, note: true }, orderBy: { position: "asc" } },
@@ -20,6 +31,8 @@ export const ANSWER = {
 
 export type StoredAnswer = {
   noErrors: boolean;
+  signOff: SignOff | null;
+  editedText: string | null;
   scores: { criterion: string; value: number }[];
   errors: { category: ErrorCategory; significant: boolean; note: string }[];
 };
@@ -27,4 +40,6 @@ export const answerOf = (criteria: readonly Criterion[], r: StoredAnswer | undef
   scores: Object.fromEntries(criteria.map((c) => [c.key, r?.scores.find((x) => x.criterion === c.key)?.value ?? null])),
   errors: r?.errors ?? [],
   noErrors: r?.noErrors ?? false,
+  signOff: r?.signOff ?? null,
+  editedText: r?.editedText ?? null,
 });

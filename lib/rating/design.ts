@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { UserInputError } from "../platform/errors.ts";
 import { type Criterion, MAX_CRITERIA, MAX_POINTS, MIN_POINTS, PAPER_CRITERIA } from "./criteria.ts";
+import type { Modules } from "./answer.ts";
 
 export * from "./criteria.ts";
 
@@ -48,15 +49,23 @@ export const designSchema = z
       .optional(),
     /** Clinical errors in ReXVal's six categories (clinical-errors.ts); nothing to configure. */
     errors: z.strictObject({}).optional(),
+    /** Sign-off (sign-off.ts): as it is, minor edits, major edits, or not at all; nothing to configure. */
+    signOff: z.strictObject({}).optional(),
   })
-  .refine((d) => d.scores || d.errors, { message: "a study asks at least one thing: turn on a module" });
+  .refine((d) => d.scores || d.errors || d.signOff, {
+    message: "a study asks at least one thing: turn on a module",
+  });
 export type Design = z.infer<typeof designSchema>;
 
 /** The criteria raters score (none when the scores module is off). */
 export const criteriaOf = (d: Design): Criterion[] => d.scores?.criteria ?? [];
 
 /** Which modules a design turns on, for the rater's page and the results. */
-export const modulesOf = (d: Design) => ({ scores: d.scores !== undefined, errors: d.errors !== undefined });
+export const modulesOf = (d: Design): Modules => ({
+  scores: d.scores !== undefined,
+  errors: d.errors !== undefined,
+  signOff: d.signOff !== undefined,
+});
 
 export const defaultDesign = (): Design => ({ scores: { criteria: PAPER_CRITERIA.map((c) => ({ ...c })) } });
 

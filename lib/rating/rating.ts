@@ -8,6 +8,7 @@ import { extendDisplayOrder, type DisplayEntry } from "./assignment.ts";
 import { type Criterion, criteriaOf, modulesOf, readDesign, type Scores } from "./design.ts";
 import { ANSWER, answerOf, type CandidateAnswer, candidateComplete, type Modules } from "./answer.ts";
 import { ERROR_CATEGORIES, type ErrorCategory, MAX_ERRORS } from "./clinical-errors.ts";
+import { keepsEdit, MAX_EDITED_CHARS, SIGN_OFF_LEVELS, type SignOff } from "./sign-off.ts";
 import { NotFoundError, NotReadyError, UserInputError } from "../platform/errors.ts";
 import { parseInput } from "../platform/validation.ts";
 
@@ -235,6 +236,12 @@ export const ratingInput = z.object({
     .max(MAX_ERRORS, `at most ${MAX_ERRORS} per candidate`)
     .default([]),
   noErrors: z.boolean().default(false),
+  signOff: z
+    .enum(SIGN_OFF_LEVELS.map((l) => l.key) as [SignOff, ...SignOff[]])
+    .nullable()
+    .default(null),
+  // The impression as the rater would sign it: kept for minor or major edits only.
+  editedText: note(MAX_EDITED_CHARS).nullable().default(null),
   comment: note(2000),
   // Capped rather than refused: a page left open overnight must not cost the rater a score.
   // saveRating caps it again by the time that really passed (the client's clock is not trusted).
@@ -270,18 +277,30 @@ function checkErrors(modules: Modules, answer: Pick<CandidateAnswer, "errors" | 
     throw new UserInputError("errors: a candidate with errors cannot also have none; remove the errors first.");
 }
 
+/** The sign-off given, checked against the design; an edited text only with an edit level. */
+function checkSignOff(modules: Modules, answer: Pick<CandidateAnswer, "signOff" | "editedText">) {
+  if (!modules.signOff && (answer.signOff !== null || answer.editedText !== null))
+    throw new UserInputError("signOff: this study does not ask for a sign-off.");
+  if (answer.editedText !== null && !keepsEdit(answer.signOff))
+    throw new UserInputError("editedText: an edited impression goes with minor or major edits only.");
+}
+
 /**
- * Saves one candidate's answer (scores, errors, comment). Idempotent: one row per assignment × candidate, written with
+ * Saves one candidate's answer (scores, errors, sign-off, comment). Idempotent: one row per assignment × candidate, written with
  * INSERT … ON CONFLICT, so double clicks, two tabs and retries update that row, never add one.
  * Returns whether the whole case is now complete.
  */
 export async function saveRating(db: Db, raterId: string, input: z.input<typeof ratingInput>) {
-  const { assignmentId, handle, scores, errors, noErrors, comment, timeSpentMs } = parseInput(ratingInput, input);
+  const { assignmentId, handle, scores, errors, noErrors, signOff, editedText, comment, timeSpentMs } = parseInput(
+    ratingInput,
+    input,
+  );
   const a = await ownAssignment(db, raterId, assignmentId);
   const design = readDesign(a.case.study.design, a.case.study.name);
   const [criteria, modules] = [criteriaOf(design), modulesOf(design)];
   const given = checkScores(criteria, scores);
   checkErrors(modules, { errors, noErrors });
+  checkSignOff(modules, { signOff, editedText });
   const order = a.displayOrder as DisplayEntry[];
   const entry = order.find((e) => e.handle === handle);
   if (!entry) throw new NotFoundError("This candidate is not part of the case any more; reload the page.");
@@ -297,11 +316,12 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
     await tx.$executeRaw`DELETE FROM "ErrorMark" WHERE "ratingId" IN
       (SELECT "id" FROM "Rating" WHERE "assignmentId" = ${assignmentId} AND "outputId" = ${entry.outputId})`;
     const [{ id }] = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO "Rating" ("id", "assignmentId", "outputId", "comment", "noErrors", "timeSpentMs", "createdAt", "updatedAt")
-      VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${comment}, ${noErrors},
+      INSERT INTO "Rating" ("id", "assignmentId", "outputId", "comment", "noErrors", "signOff", "editedText", "timeSpentMs", "createdAt", "updatedAt")
+      VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${comment}, ${noErrors}, ${signOff}::"SignOff", ${editedText},
         ${Math.min(timeSpentMs, shownFor)}, timezone('UTC', clock_timestamp()), timezone('UTC', clock_timestamp()))
       ON CONFLICT ("assignmentId", "outputId") DO UPDATE SET
         "comment" = EXCLUDED."comment", "noErrors" = EXCLUDED."noErrors",
+        "signOff" = EXCLUDED."signOff", "editedText" = EXCLUDED."editedText",
         -- grows by at most the time since this rating was last saved: the page cannot have been open longer
         -- (clock_timestamp, not now(): saves queued on the row lock must not see time run backwards)
         -- (in bigint: weeks since the last save would overflow an int; the result is at most 24 h)

@@ -8,6 +8,9 @@ import { type Criterion, criteriaOf, MAX_POINTS, readDesign } from "../rating/de
 import { ANSWER } from "../rating/answer.ts";
 import { ERROR_CATEGORIES } from "../rating/clinical-errors.ts";
 import type { ErrorsResult } from "./errors.ts";
+import { SIGN_OFF_LEVELS } from "../rating/sign-off.ts";
+import type { SignOffResult } from "./sign-off.ts";
+import { wordEdits } from "./edit-distance.ts";
 import type { Clustered } from "./stats.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import { label } from "../rating/rating.ts";
@@ -25,8 +28,10 @@ export const EXPORT_COLUMNS = [
   "module",
   // scores: the criterion's key; errors: the category, or "none" for the rater's word that there are none
   "item",
-  // scores: the score; errors: 1 for a clinically significant error, 0 for one that is not (and for "none")
+  // scores: the score; errors: 1 for a clinically significant error, 0 for one that is not (and for "none");
+  // signoff: the words changed in the edited impression (word-level Levenshtein), empty without one
   "value",
+  // errors: the rater's note on the error; signoff: the edited impression
   "note",
   "display_position",
   "display_label",
@@ -71,7 +76,7 @@ async function* pagedCsv<T extends { id: string }>(
   }
 }
 
-type AnswerRow = [module: "scores" | "errors", item: string, value: number, note: string];
+type AnswerRow = [module: "scores" | "errors" | "signoff", item: string, value: number | null, note: string];
 
 export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
   return pagedCsv(
@@ -88,7 +93,7 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
         cursor: cursor ? { id: cursor } : undefined,
         include: {
           ...ANSWER,
-          output: { select: { system: { select: { name: true, kind: true } } } },
+          output: { select: { text: true, system: { select: { name: true, kind: true } } } },
           assignment: {
             select: {
               displayOrder: true,
@@ -108,6 +113,16 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
         }),
         ...r.errors.map((e): AnswerRow => ["errors", e.category, e.significant ? 1 : 0, e.note]),
         ...(r.noErrors ? [["errors", "none", 0, ""] satisfies AnswerRow] : []),
+        ...(r.signOff
+          ? [
+              [
+                "signoff",
+                r.signOff,
+                r.editedText === null ? null : wordEdits(r.output.text, r.editedText),
+                r.editedText ?? "",
+              ] satisfies AnswerRow,
+            ]
+          : []),
       ];
       return answers
         .map(([module, item, value, note]) =>
@@ -270,6 +285,7 @@ export async function* exportSummaryCsv(db: Db, actor: Actor, studyId: string): 
       })
       .join("");
     if (s.errors) yield errorLines(study.name, s.name, s.kind, s.errors);
+    if (s.signOff) yield signOffLines(study.name, s.name, s.kind, s.signOff);
   }
 }
 
@@ -284,6 +300,18 @@ function errorLines(study: string, system: string, kind: string, e: ErrorsResult
       [`errors:${key}:not_significant`, e.byCategory[key].notSignificant],
     ]),
   ];
+  return measureLines(study, system, kind, measures);
+}
+
+function signOffLines(study: string, system: string, kind: string, s: SignOffResult): string {
+  return measureLines(study, system, kind, [
+    ...SIGN_OFF_LEVELS.map(({ key }): [string, Clustered] => [`signoff:${key}:share`, s.share[key]]),
+    ["signoff:words_changed", s.wordsChanged],
+  ]);
+}
+
+/** Measures that are means with a clustered interval, in the columns they share with scores. */
+function measureLines(study: string, system: string, kind: string, measures: [string, Clustered][]): string {
   const blank = SUMMARY_COLUMNS.length - 11;
   return measures
     .map(([measure, v]) =>

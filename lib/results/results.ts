@@ -5,6 +5,7 @@ import { type Criterion, criteriaOf, modulesOf, readDesign } from "../rating/des
 import { ANSWER, answerOf, candidateComplete, type Modules } from "../rating/answer.ts";
 import { errorsAnswered } from "../rating/clinical-errors.ts";
 import { errorResults, type ErrorsResult } from "./errors.ts";
+import { signOffResults, type SignOffResult } from "./sign-off.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import {
   compareByCase,
@@ -36,6 +37,8 @@ type SystemResult = {
   vsReference: Record<string, Comparison & { pHolm: number | null }> | null;
   /** Clinical errors, when the study asks for them. */
   errors: ErrorsResult | null;
+  /** Sign-off, when the study asks for it. */
+  signOff: SignOffResult | null;
 };
 export type StudyResults = {
   /** The study's criteria, in the design's order. */
@@ -70,8 +73,10 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
     select: {
       ...ANSWER,
       noErrors: true,
+      signOff: true,
+      editedText: true,
       outputId: true,
-      output: { select: { systemId: true } },
+      output: { select: { systemId: true, text: true } },
       assignment: { select: { raterId: true, caseId: true } },
     },
   });
@@ -131,6 +136,22 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
       vsReference,
       errors: modules.errors
         ? errorResults(reports.map((r) => ({ caseId: r.assignment.caseId, errors: r.errors })))
+        : null,
+      signOff: modules.signOff
+        ? signOffResults(
+            (bySystem.get(s.id) ?? []).flatMap((r) =>
+              r.signOff
+                ? [
+                    {
+                      caseId: r.assignment.caseId,
+                      signOff: r.signOff,
+                      original: r.output.text,
+                      editedText: r.editedText,
+                    },
+                  ]
+                : [],
+            ),
+          )
         : null,
     } satisfies SystemResult;
   });

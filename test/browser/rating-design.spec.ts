@@ -153,3 +153,53 @@ test("clinical errors by keyboard: a key per error, Shift for a not significant 
     0,
   );
 });
+
+test("sign-off by keyboard: 1 as it is, 2 then the edited text, 4 would not sign; the edit is kept", async ({
+  page,
+}) => {
+  const study = await seedStudy("Sign-off study", ["rater2"]);
+  await updateDesign(testDb(), await user("admin"), study.id, { signOff: {} });
+  await login(page, "rater2");
+  await beginStudy(page, study.id);
+  await expect(page.getByRole("heading", { name: /^Case 1 of/ })).toBeVisible();
+  await expect(page.getByTestId("keys")).toContainText("Sign-off: 1 as it is, 2 minor edits");
+  const candidates = page.getByTestId("candidate");
+  await expect(candidates).toHaveCount(3);
+  await expect(
+    candidates
+      .first()
+      .getByRole("radiogroup", { name: /^Sign-off/ })
+      .getByRole("radio")
+      .first(),
+  ).toBeFocused();
+  await page.keyboard.press("1");
+  await page.keyboard.press("2");
+  const edit = candidates.nth(1).getByRole("textbox", { name: /The impression as you would sign it/ });
+  await expect(edit).toBeFocused();
+  const original = await candidates.nth(1).getByTestId("candidate-text").innerText();
+  await page.keyboard.press("End");
+  await page.keyboard.type(" No pneumothorax.");
+  await page.keyboard.press("Tab");
+  await candidates
+    .nth(2)
+    .getByRole("radiogroup", { name: /^Sign-off/ })
+    .getByRole("radio")
+    .first()
+    .focus();
+  await page.keyboard.press("4");
+  await expect(page.getByText("This case is complete.")).toBeVisible();
+  await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+  const ratings = await testDb().rating.findMany({
+    where: { assignment: { case: { studyId: study.id } } },
+    include: { output: true },
+  });
+  expect(ratings.map((r) => r.signOff).sort()).toEqual(["ACCEPT", "MINOR_EDITS", "REJECT"]);
+  const minor = ratings.find((r) => r.signOff === "MINOR_EDITS")!;
+  expect(minor.output.text).toBe(original);
+  expect(minor.editedText).toBe(`${original} No pneumothorax.`);
+  // A reload shows the edited text, not the original.
+  await page.reload();
+  await expect(candidates.nth(1).getByRole("textbox", { name: /The impression as you would sign it/ })).toHaveValue(
+    `${original} No pneumothorax.`,
+  );
+});

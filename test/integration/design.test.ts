@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { setStudyRaters } from "../../lib/rating/assignment.ts";
 import { defaultDesign, type Design } from "../../lib/rating/design.ts";
 import type { ErrorMark } from "../../lib/rating/clinical-errors.ts";
+import type { SignOff } from "../../lib/rating/sign-off.ts";
 import { loadCase, saveRating } from "../../lib/rating/rating.ts";
 import { exportRatingsCsv, exportSummaryCsv } from "../../lib/results/export.ts";
 import { studyResults } from "../../lib/results/results.ts";
@@ -211,7 +212,7 @@ test("clinical errors: each error in order with its category, significance and n
   const s = await study(ERRORS_ONLY);
   const view = await loadCase(t.db, s.rater.id, s.assignments[0].id);
   assert.deepEqual(view.criteria, []);
-  assert.deepEqual(view.modules, { scores: false, errors: true });
+  assert.deepEqual(view.modules, { scores: false, errors: true, signOff: false });
   assert.deepEqual(
     view.candidates.map((c) => [c.errors, c.noErrors]),
     [
@@ -370,7 +371,7 @@ test("results and the summary export count clinical errors per report, per syste
     }
   }
   const r = await studyResults(t.db, s.admin, s.id);
-  assert.deepEqual(r.modules, { scores: true, errors: true });
+  assert.deepEqual(r.modules, { scores: true, errors: true, signOff: false });
   const model = r.systems.find((x) => x.name === "Model")!.errors!;
   const reference = r.systems.find((x) => x.kind === "REFERENCE")!.errors!;
   const t1 = 12.706204736432; // t(0.975, 1 df): two cases
@@ -409,4 +410,129 @@ test("results and the summary export count clinical errors per report, per syste
   assert.equal(row("Model", "errors:share_with_significant").mean, "0.5");
   assert.equal(row("Reference (radiologist)", "errors:FALSE_FINDING:not_significant").mean, "0.5");
   assert.equal(lines.length, 2 * 2 + 2 * (3 + 12), "two criteria and fifteen error measures per system");
+});
+
+const SIGN: Design = { signOff: {} };
+
+test("sign-off: a level per candidate, an edited impression with minor or major edits only; refused where not asked", async () => {
+  const s = await study(SIGN);
+  const view = await loadCase(t.db, s.rater.id, s.assignments[0].id);
+  assert.deepEqual(view.modules, { scores: false, errors: false, signOff: true });
+  const [a, b] = view.candidates;
+  const save = (handle: string, answer: { signOff?: SignOff | null; editedText?: string | null }) =>
+    saveRating(t.db, s.rater.id, { assignmentId: view.assignmentId, handle, ...answer });
+  const edited = `${a.text} Small left effusion.`;
+  assert.deepEqual(await save(a.handle, { signOff: "MINOR_EDITS", editedText: edited }), { complete: false });
+  assert.deepEqual(await save(b.handle, { signOff: "ACCEPT" }), { complete: true });
+  const again = await loadCase(t.db, s.rater.id, s.assignments[0].id);
+  assert.deepEqual(
+    again.candidates.map((c) => [c.signOff, c.editedText]),
+    [
+      ["MINOR_EDITS", edited],
+      ["ACCEPT", null],
+    ],
+  );
+  // Back to no sign-off: the case is open again.
+  assert.deepEqual(await save(b.handle, { signOff: null }), { complete: false });
+  await assert.rejects(
+    save(a.handle, { signOff: "REJECT", editedText: "x" }),
+    (e) =>
+      e instanceof UserInputError &&
+      e.message === "editedText: an edited impression goes with minor or major edits only.",
+  );
+  await assert.rejects(save(a.handle, { signOff: "MAYBE" as SignOff }), /signOff/);
+  await assert.rejects(save(a.handle, { signOff: "ACCEPT", editedText: "x".repeat(4001) }), /editedText/);
+  // The database: no edited text beside "as it is" or "would not sign".
+  const rating = await t.db.rating.findFirstOrThrow({
+    where: { assignmentId: view.assignmentId, signOff: "MINOR_EDITS" },
+  });
+  await assert.rejects(
+    t.db.rating.update({ where: { id: rating.id }, data: { signOff: "ACCEPT" } }),
+    /Rating_editedText_check|check constraint/,
+  );
+
+  const plain = await study(TWO);
+  const v = await loadCase(t.db, plain.rater.id, plain.assignments[0].id);
+  await assert.rejects(
+    saveRating(t.db, plain.rater.id, {
+      assignmentId: v.assignmentId,
+      handle: v.candidates[0].handle,
+      signOff: "ACCEPT",
+    }),
+    (e) => e instanceof UserInputError && e.message === "signOff: this study does not ask for a sign-off.",
+  );
+  await saveRating(t.db, plain.rater.id, {
+    assignmentId: v.assignmentId,
+    handle: v.candidates[0].handle,
+    scores: { safe: 1 },
+  });
+  const row = await t.db.rating.findFirstOrThrow({ where: { assignmentId: v.assignmentId } });
+  await assert.rejects(
+    t.db.rating.update({ where: { id: row.id }, data: { signOff: "ACCEPT" } }),
+    /does not ask for a sign-off/,
+  );
+});
+
+test("sign-off in the results and both exports: shares per level, words changed (hand-computed)", async () => {
+  const s = await study({ ...TWO, signOff: {} });
+  // Case 1: Model with minor edits (two words added), the reference as it is.
+  // Case 2: Model would not be signed, the reference with major edits (one word changed).
+  const answers: Record<string, { signOff: SignOff; edit?: (text: string) => string }[]> = {
+    Model: [{ signOff: "MINOR_EDITS", edit: (x) => `${x} No effusion.` }, { signOff: "REJECT" }],
+    Reference: [
+      { signOff: "ACCEPT" },
+      { signOff: "MAJOR_EDITS", edit: (x) => x.replace("Effusion.", "Pneumothorax.") },
+    ],
+  };
+  for (const [i, assignment] of s.assignments.entries()) {
+    const view = await loadCase(t.db, s.rater.id, assignment.id);
+    for (const c of view.candidates) {
+      const a = answers[c.text.startsWith("Model") ? "Model" : "Reference"][i];
+      await saveRating(t.db, s.rater.id, {
+        assignmentId: view.assignmentId,
+        handle: c.handle,
+        scores: { accuracy: 3, safe: 1 },
+        signOff: a.signOff,
+        editedText: a.edit ? a.edit(c.text) : null,
+      });
+    }
+  }
+  const r = await studyResults(t.db, s.admin, s.id);
+  const model = r.systems.find((x) => x.name === "Model")!.signOff!;
+  const reference = r.systems.find((x) => x.kind === "REFERENCE")!.signOff!;
+  assert.equal(model.reports, 2);
+  assert.deepEqual(
+    [model.share.ACCEPT.mean, model.share.MINOR_EDITS.mean, model.share.MAJOR_EDITS.mean, model.share.REJECT.mean],
+    [0, 0.5, 0, 0.5],
+  );
+  // "Model one." + " No effusion.": two words inserted. One edited report: a mean, no interval.
+  assert.deepEqual(model.wordsChanged, { n: 1, cases: 1, mean: 2, ci95: null });
+  // "Effusion." -> "Pneumothorax.": one word substituted.
+  assert.deepEqual(reference.wordsChanged, { n: 1, cases: 1, mean: 1, ci95: null });
+  assert.equal(reference.share.ACCEPT.mean, 0.5);
+
+  let long = "";
+  for await (const chunk of exportRatingsCsv(t.db, s.admin, s.id)) long += chunk;
+  const [head, ...rows] = long.trim().split("\r\n");
+  const cols = head.split(",");
+  const signoffs = rows
+    .map((l) => l.split(","))
+    .filter((c) => c[cols.indexOf("module")] === "signoff")
+    .map((c) => [c[cols.indexOf("system")], c[cols.indexOf("item")], c[cols.indexOf("value")], c[cols.indexOf("note")]])
+    .sort();
+  assert.deepEqual(signoffs, [
+    ["Model", "MINOR_EDITS", "2", "Model one. No effusion."],
+    ["Model", "REJECT", "", ""],
+    ["Reference (radiologist)", "ACCEPT", "", ""],
+    ["Reference (radiologist)", "MAJOR_EDITS", "1", "Pneumothorax."],
+  ]);
+
+  let summary = "";
+  for await (const chunk of exportSummaryCsv(t.db, s.admin, s.id)) summary += chunk;
+  const lines = summary.trim().split("\r\n");
+  const measure = (system: string, name: string) =>
+    lines.find((l) => l.split(",")[1] === system && l.split(",")[3] === name)?.split(",")[6];
+  assert.equal(measure("Model", "signoff:REJECT:share"), "0.5");
+  assert.equal(measure("Model", "signoff:words_changed"), "2");
+  assert.equal(measure("Reference (radiologist)", "signoff:ACCEPT:share"), "0.5");
 });

@@ -126,8 +126,9 @@ test("new criteria (without a key) get keys from their names, unlike the kept on
 
 test("a design turns on scores, clinical errors or both; never neither", () => {
   assert.deepEqual(checkDesign({ errors: {} }), { errors: {} });
-  assert.deepEqual(modulesOf(checkDesign({ errors: {} })), { scores: false, errors: true });
-  assert.deepEqual(modulesOf(defaultDesign()), { scores: true, errors: false });
+  assert.deepEqual(modulesOf(checkDesign({ errors: {} })), { scores: false, errors: true, signOff: false });
+  assert.deepEqual(modulesOf(checkDesign({ signOff: {} })), { scores: false, errors: false, signOff: true });
+  assert.deepEqual(modulesOf(defaultDesign()), { scores: true, errors: false, signOff: false });
   assert.deepEqual(criteriaOf(checkDesign({ errors: {} })), []);
   assert.equal(message({}), "Rating design: a study asks at least one thing: turn on a module.");
   assert.match(message({ errors: { categories: 3 } }), /categories/);
@@ -139,15 +140,23 @@ test("a candidate is complete when every module the design turns on is answered"
     scores: { clarity: 3 },
     errors: [],
     noErrors: false,
+    signOff: null,
+    editedText: null,
     ...over,
   });
-  const both = { scores: true, errors: true };
+  const both = { scores: true, errors: true, signOff: false };
   const error = { category: "FALSE_FINDING" as const, significant: false, note: "" };
-  assert.equal(candidateComplete(criteria, { scores: true, errors: false }, answer()), true);
+  assert.equal(candidateComplete(criteria, { scores: true, errors: false, signOff: false }, answer()), true);
   assert.equal(candidateComplete(criteria, both, answer()), false, "errors not answered");
   assert.equal(candidateComplete(criteria, both, answer({ noErrors: true })), true);
   assert.equal(candidateComplete(criteria, both, answer({ errors: [error] })), true);
   assert.equal(candidateComplete(criteria, both, answer({ scores: {}, errors: [error] })), false, "a score missing");
-  assert.equal(candidateComplete([], { scores: false, errors: true }, answer({ scores: {}, noErrors: true })), true);
-  assert.equal(candidateComplete([], { scores: false, errors: true }, answer({ scores: {} })), false);
+  assert.equal(
+    candidateComplete([], { scores: false, errors: true, signOff: false }, answer({ scores: {}, noErrors: true })),
+    true,
+  );
+  assert.equal(candidateComplete([], { scores: false, errors: true, signOff: false }, answer({ scores: {} })), false);
+  const signing = { scores: false, errors: false, signOff: true };
+  assert.equal(candidateComplete([], signing, answer({ scores: {} })), false, "no sign-off yet");
+  assert.equal(candidateComplete([], signing, answer({ scores: {}, signOff: "REJECT" })), true);
 });

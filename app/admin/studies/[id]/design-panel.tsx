@@ -7,6 +7,7 @@ import { Input, Select, Textarea } from "@/components/ui/input.tsx";
 import { type Criterion, MAX_CRITERIA, MAX_POINTS, MIN_POINTS, PAPER_CRITERIA } from "@/lib/rating/criteria.ts";
 import type { Design } from "@/lib/rating/design.ts";
 import { ERROR_CATEGORIES } from "@/lib/rating/clinical-errors.ts";
+import { SIGN_OFF_LEVELS } from "@/lib/rating/sign-off.ts";
 import { updateDesignAction } from "../../actions.ts";
 
 // A row being edited: `key` is empty for a criterion added here (the server gives it one).
@@ -54,6 +55,12 @@ function ModuleList({ design }: { design: Design }) {
           <CriteriaList criteria={design.scores.criteria} />
         </>
       )}
+      {design.signOff && (
+        <p>
+          <span className="font-medium">Sign-off</span>: {SIGN_OFF_LEVELS.map((l) => l.name.toLowerCase()).join(", ")};
+          with the edited impression.
+        </p>
+      )}
       {design.errors && (
         <p>
           <span className="font-medium">Clinical errors</span>:{" "}
@@ -81,6 +88,7 @@ function CriteriaFields({ design }: { design: Design }) {
   const [criteria, setCriteria] = useState(() => rows(design.scores?.criteria ?? PAPER_CRITERIA));
   const [scoresOn, setScoresOn] = useState(design.scores !== undefined);
   const [errorsOn, setErrorsOn] = useState(design.errors !== undefined);
+  const [signOffOn, setSignOffOn] = useState(design.signOff !== undefined);
   const change = (id: number, patch: Partial<Criterion>) =>
     setCriteria((list) => list.map((c) => (c.id === id ? { ...c, ...patch } : c)));
   const move = (i: number, by: number) =>
@@ -92,6 +100,7 @@ function CriteriaFields({ design }: { design: Design }) {
   const submitted: Design = {
     ...(scoresOn && { scores: { criteria: criteria.map(({ id, ...c }) => c) } }),
     ...(errorsOn && { errors: {} }),
+    ...(signOffOn && { signOff: {} }),
   };
   return (
     <>
@@ -110,6 +119,14 @@ function CriteriaFields({ design }: { design: Design }) {
             <span className="font-medium">Clinical errors</span> (as in ReXVal): the rater records each error, in one of
             six categories ({ERROR_CATEGORIES.map((c) => c.name.toLowerCase()).join(", ")}), clinically significant or
             not, or says there are none
+          </span>
+        </label>
+        <label className="flex items-start gap-2">
+          <input type="checkbox" checked={signOffOn} onChange={(e) => setSignOffOn(e.target.checked)} />
+          <span>
+            <span className="font-medium">Sign-off</span>: would the rater sign the impression as it is, after minor
+            edits, after major edits, or not at all; with edits, the impression as they would sign it (the words changed
+            are counted)
           </span>
         </label>
       </fieldset>

@@ -6,7 +6,7 @@ import { Row, Table } from "@/components/ui/table.tsx";
 const fmt = (v: number | null, d = 2) => (v === null ? "—" : v.toFixed(d));
 
 /** A mean with its 95 % interval, as a number or as a percentage. */
-function Value({ v, percent = false, testId }: { v: Clustered; percent?: boolean; testId?: string }) {
+export function Value({ v, percent = false, testId }: { v: Clustered; percent?: boolean; testId?: string }) {
   const f = (x: number | null) => (percent && x !== null ? `${(100 * x).toFixed(0)} %` : fmt(x));
   return (
     <span className="tabular-nums">

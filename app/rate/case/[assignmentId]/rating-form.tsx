@@ -6,6 +6,8 @@ import type { Scores } from "@/lib/rating/criteria.ts";
 import { candidateComplete } from "@/lib/rating/answer.ts";
 import { ERROR_CATEGORIES, type ErrorMark } from "@/lib/rating/clinical-errors.ts";
 import { ErrorsBlock } from "./errors-block.tsx";
+import { SignOffBlock } from "./sign-off-block.tsx";
+import { SIGN_OFF_LEVELS, type SignOff, keepsEdit } from "@/lib/rating/sign-off.ts";
 import type { CaseView } from "@/lib/rating/rating.ts";
 import { type Draft, useAutosave } from "./use-autosave.ts";
 
@@ -21,7 +23,14 @@ export function RatingForm({ view }: { view: CaseView }) {
     Object.fromEntries(
       view.candidates.map((c) => [
         c.handle,
-        { scores: c.scores, errors: c.errors, noErrors: c.noErrors, comment: c.comment } satisfies Draft,
+        {
+          scores: c.scores,
+          errors: c.errors,
+          noErrors: c.noErrors,
+          signOff: c.signOff,
+          editedText: c.editedText,
+          comment: c.comment,
+        } satisfies Draft,
       ]),
     ),
   );
@@ -32,7 +41,14 @@ export function RatingForm({ view }: { view: CaseView }) {
 
   const update = (
     handle: string,
-    change: { comment?: string; scores?: Scores; errors?: ErrorMark[]; noErrors?: boolean },
+    change: {
+      comment?: string;
+      scores?: Scores;
+      errors?: ErrorMark[];
+      noErrors?: boolean;
+      signOff?: SignOff | null;
+      editedText?: string | null;
+    },
   ) => {
     const d = draftsRef.current[handle];
     const next = {
@@ -98,6 +114,18 @@ export function RatingForm({ view }: { view: CaseView }) {
       e.preventDefault();
       const group = el.closest<HTMLElement>("[role=radiogroup]")!;
       if (score > Number(group.dataset.points)) return; // off this criterion's scale
+      if (group.dataset.signoff !== undefined) {
+        const level = SIGN_OFF_LEVELS[score - 1].key;
+        const d = draftsRef.current[group.dataset.handle!];
+        update(group.dataset.handle!, { signOff: level, editedText: keepsEdit(level) ? d.editedText : null });
+        // With edits, the rater writes them next (Tab leaves the box); otherwise on to the next question.
+        if (keepsEdit(level))
+          setTimeout(() =>
+            formRef.current?.querySelector<HTMLElement>(`[data-edited="${group.dataset.handle}"]`)?.focus(),
+          );
+        else moveOn(group);
+        return;
+      }
       update(group.dataset.handle!, { scores: { [group.dataset.criterion!]: score } });
       moveOn(group);
     } else if (e.key === "n" || e.key === "N") {
@@ -197,7 +225,9 @@ export function RatingForm({ view }: { view: CaseView }) {
               `1–${topKey === 10 ? "9, 0 for 10," : topKey} score the focused criterion and move on · ←/→ change it · `}
             N next case · P previous case.
             {view.modules.errors &&
-              " In clinical errors: 1–6 add a significant error of that category, Shift+1–6 a not significant one, 0 says there are none, Enter moves on."}{" "}
+              " In clinical errors: 1–6 add a significant error of that category, Shift+1–6 a not significant one, 0 says there are none, Enter moves on."}
+            {view.modules.signOff &&
+              " Sign-off: 1 as it is, 2 minor edits, 3 major edits (then edit the text; Tab leaves it), 4 would not sign."}{" "}
             Answers save as you go.
           </p>
         </section>
@@ -261,6 +291,16 @@ export function RatingForm({ view }: { view: CaseView }) {
                     label={c.label}
                     errors={drafts[c.handle].errors}
                     noErrors={drafts[c.handle].noErrors}
+                    onChange={(change) => update(c.handle, change)}
+                  />
+                )}
+                {view.modules.signOff && (
+                  <SignOffBlock
+                    label={c.label}
+                    handle={c.handle}
+                    text={c.text}
+                    signOff={drafts[c.handle].signOff}
+                    editedText={drafts[c.handle].editedText}
                     onChange={(change) => update(c.handle, change)}
                   />
                 )}

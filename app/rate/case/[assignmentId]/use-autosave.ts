@@ -33,6 +33,8 @@ export function useAutosave(view: CaseView, drafts: React.RefObject<Record<strin
             scores: d.scores,
             errors: d.errors,
             noErrors: d.noErrors,
+            signOff: d.signOff,
+            editedText: d.editedText,
             comment: d.comment,
             timeSpentMs: base.current[handle] + Date.now() - openedAt.current,
           });
