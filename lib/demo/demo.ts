@@ -6,7 +6,8 @@ import type { Db } from "../platform/db.ts";
 import { setStudyRaters } from "../rating/assignment.ts";
 import { importCases } from "../studies/import.ts";
 import { generatePassword } from "../accounts/passwords.ts";
-import { createStudy } from "../studies/studies.ts";
+import { createStudy, updateDesign } from "../studies/studies.ts";
+import { defaultDesign } from "../rating/design.ts";
 import { addRetrievalSystem } from "../systems/systems.ts";
 import { queueFor, startGeneration } from "../generation/generation.ts";
 import { addLlamaSystem } from "../systems/systems.ts";
@@ -63,12 +64,21 @@ export async function seedDemo(
   });
   const study = await createStudy(db, admin, {
     name: DEMO_STUDY,
-    raterInstructions:
-      "Each case shows the findings of a chest X-ray report and several candidate impressions, labelled A, B, C in an order of their own. Some were written by radiologists, some by software. Judge each impression as a report you would sign: score it 1 (poor) to 5 (excellent) on understandability, coherence, relevance to the findings, conciseness and clinical utility. Keys 1-5 score the focused criterion; every score is saved as you give it.",
+    raterInstructions: [
+      "Each case shows the findings of a chest X-ray report and several candidate impressions, labelled A, B, C in an order of their own. Some were written by radiologists, some by software. For each impression:",
+      "",
+      "1. **Score** it on understandability, coherence, relevance to the findings, conciseness and clinical utility, from 1 (poor) to 5 (excellent).",
+      "2. **Clinical errors**: record each error you find (false or missed finding, wrong location, wrong severity, a comparison that is not there or one left out), marking whether it is clinically significant, or say there are none.",
+      "3. **Sign-off**: would you sign it as it is, after minor edits, after major edits, or not at all? With edits, write the impression as you would sign it.",
+      "",
+      "Everything can be done by keyboard (the keys are listed beside the findings); every answer is saved as you give it.",
+    ].join("\n"),
     adminNotes:
       "Twenty OpenI (Indiana University) chest X-ray reports from the test split, ten normal and ten abnormal. Candidates: the radiologist's impression, a TF-IDF retrieval baseline and radiology-mini, a small Llama-style model trained on the OpenI train split and run by SecondRead's worker.",
     ratersPerCase: 1,
   });
+  // The paper's five criteria, ReXVal's clinical errors and a sign-off: the three kinds of question.
+  await updateDesign(db, admin, study.id, { ...defaultDesign(), errors: {}, signOff: {} });
   await importCases(db, admin, study.id, {
     bytes: fs.readFileSync(path.join(DEMO_DIR, DEMO_CASES)),
     fileName: DEMO_CASES,
