@@ -65,6 +65,22 @@ export function extendDisplayOrder(
 }
 
 /**
+ * Candidates whose texts are the same are shown once: every output with a text already in the order
+ * takes the handle of the first one, so the rater sees one candidate (at the first one's place) and
+ * their answer counts for each system that wrote it. Nothing else marks a shared handle.
+ */
+export function mergeIdenticalTexts(order: DisplayEntry[], textOf: (outputId: string) => string): DisplayEntry[] {
+  const handleOf = new Map<string, string>();
+  return order.map((e) => {
+    const text = textOf(e.outputId);
+    const first = handleOf.get(text);
+    if (first) return { ...e, handle: first };
+    handleOf.set(text, e.handle);
+    return e;
+  });
+}
+
+/**
  * Gives every case of the study its N raters (N = ratersPerCase), keeping existing
  * assignments and choosing, for each case, the least-loaded raters not already on it.
  */

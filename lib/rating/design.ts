@@ -51,6 +51,11 @@ export const designSchema = z
     errors: z.strictObject({}).optional(),
     /** Sign-off (sign-off.ts): as it is, minor edits, major edits, or not at all; nothing to configure. */
     signOff: z.strictObject({}).optional(),
+    /**
+     * Candidates of a case with the same text are shown once, their answer given to each system
+     * (assignment.ts mergeIdenticalTexts). Designs stored before this option have it off.
+     */
+    mergeIdentical: z.boolean().optional(),
   })
   .refine((d) => d.scores || d.errors || d.signOff, {
     message: "a study asks at least one thing: turn on a module",
@@ -67,7 +72,10 @@ export const modulesOf = (d: Design): Modules => ({
   signOff: d.signOff !== undefined,
 });
 
-export const defaultDesign = (): Design => ({ scores: { criteria: PAPER_CRITERIA.map((c) => ({ ...c })) } });
+export const defaultDesign = (): Design => ({
+  scores: { criteria: PAPER_CRITERIA.map((c) => ({ ...c })) },
+  mergeIdentical: true,
+});
 
 /** A stored design, checked: a row that does not fit is a bug worth stopping for, named by its study. */
 export function readDesign(json: unknown, studyName: string): Design {

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../platform/db.ts";
-import { extendDisplayOrder, type DisplayEntry } from "./assignment.ts";
+import { extendDisplayOrder, mergeIdenticalTexts, type DisplayEntry } from "./assignment.ts";
 import { type Criterion, criteriaOf, modulesOf, readDesign, type Scores } from "./design.ts";
 import { ANSWER, answerOf, type CandidateAnswer, candidateComplete, type Modules } from "./answer.ts";
 import { ERROR_CATEGORIES, type ErrorCategory, MAX_ERRORS } from "./clinical-errors.ts";
@@ -134,7 +134,7 @@ async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
   const a = await db.assignment.findUnique({
     where: { id: assignmentId },
     include: {
-      case: { include: { study: true, outputs: { select: { id: true } } } },
+      case: { include: { study: true, outputs: { select: { id: true, text: true } } } },
       ratings: { include: ANSWER },
     },
   });
@@ -146,12 +146,17 @@ async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
 /** Fixes the display order (first view, or new candidates since) and returns it. */
 async function settleOrder(db: Db, a: Awaited<ReturnType<typeof ownAssignment>>): Promise<DisplayEntry[]> {
   const current = a.displayOrder as DisplayEntry[];
-  const order = extendDisplayOrder(
+  let order = extendDisplayOrder(
     current,
     a.case.outputs.map((o) => o.id),
     a.seed,
     a.firstShownAt !== null,
   );
+  // Merged once, when the case is first shown; a candidate arriving later keeps a handle of its own.
+  if (!a.firstShownAt && readDesign(a.case.study.design, a.case.study.name).mergeIdentical) {
+    const text = new Map(a.case.outputs.map((o) => [o.id, o.text]));
+    order = mergeIdenticalTexts(order, (id) => text.get(id) ?? "");
+  }
   if (order !== current || !a.firstShownAt) {
     // Conditional on the order we read: two tabs opening the case at once agree on one order.
     const changed = await db.assignment.updateMany({
@@ -192,17 +197,20 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
     index: index + 1,
     total: siblings.length,
     findings: a.case.findings,
-    candidates: order.map((e, i) => {
-      const r = rating.get(e.outputId);
-      return {
-        handle: e.handle,
-        label: label(i),
-        text: text.get(e.outputId) ?? "",
-        ...answerOf(criteria, r),
-        comment: r?.comment ?? "",
-        timeSpentMs: r?.timeSpentMs ?? 0,
-      };
-    }),
+    // One candidate per handle (outputs with the same text share one), at its first place.
+    candidates: order
+      .filter((e, i) => order.findIndex((x) => x.handle === e.handle) === i)
+      .map((e, i) => {
+        const r = rating.get(e.outputId);
+        return {
+          handle: e.handle,
+          label: label(i),
+          text: text.get(e.outputId) ?? "",
+          ...answerOf(criteria, r),
+          comment: r?.comment ?? "",
+          timeSpentMs: r?.timeSpentMs ?? 0,
+        };
+      }),
     prevId: siblings[index - 1]?.id ?? null,
     nextId: siblings[index + 1]?.id ?? null,
   };
@@ -301,9 +309,10 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
   const given = checkScores(criteria, scores);
   checkErrors(modules, { errors, noErrors });
   checkSignOff(modules, { signOff, editedText });
-  const order = a.displayOrder as DisplayEntry[];
-  const entry = order.find((e) => e.handle === handle);
-  if (!entry) throw new NotFoundError("This candidate is not part of the case any more; reload the page.");
+  // A candidate shown once for several systems (the same text) is saved for each of them.
+  const outputIds = (a.displayOrder as DisplayEntry[]).filter((e) => e.handle === handle).map((e) => e.outputId);
+  if (outputIds.length === 0)
+    throw new NotFoundError("This candidate is not part of the case any more; reload the page.");
   // A first save cannot count more time than has passed since the case was first shown.
   const shownFor = Math.max(0, Date.now() - (a.firstShownAt?.getTime() ?? Date.now()));
   return db.$transaction(async (tx) => {
@@ -312,32 +321,34 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
     // Orders this save against a change of the study's design (which takes the row FOR UPDATE): the
     // database's triggers then see either the rating or the new design, never neither.
     await tx.$queryRaw`SELECT 1 FROM "Study" WHERE "id" = ${a.case.studyId} FOR KEY SHARE`;
-    // The errors become exactly those given (removed first: a rating saying "no errors" has none).
-    await tx.$executeRaw`DELETE FROM "ErrorMark" WHERE "ratingId" IN
-      (SELECT "id" FROM "Rating" WHERE "assignmentId" = ${assignmentId} AND "outputId" = ${entry.outputId})`;
-    const [{ id }] = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO "Rating" ("id", "assignmentId", "outputId", "comment", "noErrors", "signOff", "editedText", "timeSpentMs", "createdAt", "updatedAt")
-      VALUES (${randomUUID()}, ${assignmentId}, ${entry.outputId}, ${comment}, ${noErrors}, ${signOff}::"SignOff", ${editedText},
-        ${Math.min(timeSpentMs, shownFor)}, timezone('UTC', clock_timestamp()), timezone('UTC', clock_timestamp()))
-      ON CONFLICT ("assignmentId", "outputId") DO UPDATE SET
-        "comment" = EXCLUDED."comment", "noErrors" = EXCLUDED."noErrors",
-        "signOff" = EXCLUDED."signOff", "editedText" = EXCLUDED."editedText",
-        -- grows by at most the time since this rating was last saved: the page cannot have been open longer
-        -- (clock_timestamp, not now(): saves queued on the row lock must not see time run backwards)
-        -- (in bigint: weeks since the last save would overflow an int; the result is at most 24 h)
-        "timeSpentMs" = GREATEST("Rating"."timeSpentMs", LEAST(${timeSpentMs}::bigint, "Rating"."timeSpentMs" + (extract(epoch FROM timezone('UTC', clock_timestamp()) - "Rating"."updatedAt") * 1000)::bigint)::int),
-        "updatedAt" = timezone('UTC', clock_timestamp())
-      RETURNING "id"`;
-    // The scores become exactly those given: a cleared one is removed.
-    const keys = given.map(([k]) => k);
-    await tx.$executeRaw`DELETE FROM "Score" WHERE "ratingId" = ${id} AND NOT ("criterion" = ANY(${keys}::text[]))`;
-    if (given.length)
-      await tx.$executeRaw`
-        INSERT INTO "Score" ("ratingId", "criterion", "value")
-        SELECT ${id}, k, v FROM unnest(${keys}::text[], ${given.map(([, v]) => v)}::int[]) AS t(k, v)
-        ON CONFLICT ("ratingId", "criterion") DO UPDATE SET "value" = EXCLUDED."value"`;
-    if (errors.length)
-      await tx.errorMark.createMany({ data: errors.map((e, i) => ({ ...e, ratingId: id, position: i + 1 })) });
+    for (const outputId of outputIds) {
+      // The errors become exactly those given (removed first: a rating saying "no errors" has none).
+      await tx.$executeRaw`DELETE FROM "ErrorMark" WHERE "ratingId" IN
+        (SELECT "id" FROM "Rating" WHERE "assignmentId" = ${assignmentId} AND "outputId" = ${outputId})`;
+      const [{ id }] = await tx.$queryRaw<{ id: string }[]>`
+        INSERT INTO "Rating" ("id", "assignmentId", "outputId", "comment", "noErrors", "signOff", "editedText", "timeSpentMs", "createdAt", "updatedAt")
+        VALUES (${randomUUID()}, ${assignmentId}, ${outputId}, ${comment}, ${noErrors}, ${signOff}::"SignOff", ${editedText},
+          ${Math.min(timeSpentMs, shownFor)}, timezone('UTC', clock_timestamp()), timezone('UTC', clock_timestamp()))
+        ON CONFLICT ("assignmentId", "outputId") DO UPDATE SET
+          "comment" = EXCLUDED."comment", "noErrors" = EXCLUDED."noErrors",
+          "signOff" = EXCLUDED."signOff", "editedText" = EXCLUDED."editedText",
+          -- grows by at most the time since this rating was last saved: the page cannot have been open longer
+          -- (clock_timestamp, not now(): saves queued on the row lock must not see time run backwards)
+          -- (in bigint: weeks since the last save would overflow an int; the result is at most 24 h)
+          "timeSpentMs" = GREATEST("Rating"."timeSpentMs", LEAST(${timeSpentMs}::bigint, "Rating"."timeSpentMs" + (extract(epoch FROM timezone('UTC', clock_timestamp()) - "Rating"."updatedAt") * 1000)::bigint)::int),
+          "updatedAt" = timezone('UTC', clock_timestamp())
+        RETURNING "id"`;
+      // The scores become exactly those given: a cleared one is removed.
+      const keys = given.map(([k]) => k);
+      await tx.$executeRaw`DELETE FROM "Score" WHERE "ratingId" = ${id} AND NOT ("criterion" = ANY(${keys}::text[]))`;
+      if (given.length)
+        await tx.$executeRaw`
+          INSERT INTO "Score" ("ratingId", "criterion", "value")
+          SELECT ${id}, k, v FROM unnest(${keys}::text[], ${given.map(([, v]) => v)}::int[]) AS t(k, v)
+          ON CONFLICT ("ratingId", "criterion") DO UPDATE SET "value" = EXCLUDED."value"`;
+      if (errors.length)
+        await tx.errorMark.createMany({ data: errors.map((e, i) => ({ ...e, ratingId: id, position: i + 1 })) });
+    }
     // Complete means every candidate the case has now, not only those in the order last shown.
     const [ratings, outputs] = await Promise.all([
       tx.rating.findMany({ where: { assignmentId }, include: ANSWER }),

@@ -35,6 +35,9 @@ export const EXPORT_COLUMNS = [
   "note",
   "display_position",
   "display_label",
+  // Set when this text was also written by another system in the case and shown (and answered) once
+  // for all of them: the same value on each of their rows (case position and candidate label).
+  "shared_group",
   "comment",
   "time_spent_ms",
   "rated_at",
@@ -104,7 +107,12 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
         },
       }),
     (r, study) => {
-      const position = (r.assignment.displayOrder as DisplayEntry[]).findIndex((e) => e.outputId === r.outputId);
+      const order = r.assignment.displayOrder as DisplayEntry[];
+      const handles = [...new Set(order.map((e) => e.handle))];
+      const handle = order.find((e) => e.outputId === r.outputId)?.handle;
+      const position = handle === undefined ? -1 : handles.indexOf(handle);
+      const shared =
+        order.filter((e) => e.handle === handle).length > 1 ? `${r.assignment.case.position}-${label(position)}` : "";
       // Scores in the design's order, then errors in the order they were entered.
       const answers: AnswerRow[] = [
         ...study.criteria.flatMap((c): AnswerRow[] => {
@@ -139,6 +147,7 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
             note,
             position + 1,
             label(position),
+            shared,
             r.comment,
             r.timeSpentMs,
             r.createdAt,

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { closeQueues, queueFor, startGeneration } from "../../lib/generation/generation.ts";
 import { DEFAULT_TEMPLATE, renderPrompt } from "../../lib/systems/llm-config.ts";
-import { addLlamaSystem, addOpenAiSystem } from "../../lib/systems/systems.ts";
+import { addImportedSystem, addLlamaSystem, addOpenAiSystem } from "../../lib/systems/systems.ts";
 import { addOutputs } from "../../lib/systems/outputs.ts";
 import { expect, test } from "./fixtures.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";
@@ -22,12 +22,24 @@ async function seedWithGenerated() {
   const study = await seedStudy("Blinding study", ["rater"]);
   const admin = await user("admin");
   // Every module the rater can answer is on, so that each one's page parts and saves are crawled.
-  await updateDesign(db, admin, study.id, { ...defaultDesign(), errors: {} });
+  await updateDesign(db, admin, study.id, { ...defaultDesign(), errors: {}, signOff: {} });
   const llm = await addLlamaSystem(db, admin, study.id, { name: "Local model under test", model: MODEL });
   const boss = await queueFor(process.env.E2E_DATABASE_URL!);
   await startGeneration(db, boss, admin, llm.id);
   const remote = await addOpenAiSystem(db, admin, study.id, { name: "Endpoint model under test", ...ENDPOINT });
   const cases = await db.case.findMany({ where: { studyId: study.id } });
+  // A system that writes the reference's own text: in every case two systems share one candidate,
+  // and nothing may tell the rater so.
+  await addImportedSystem(db, admin, study.id, {
+    name: "Echo of the reference",
+    file: {
+      bytes: new TextEncoder().encode(
+        cases.map((c) => JSON.stringify({ uid: c.sourceId, output: c.referenceImpression })).join("\n"),
+      ),
+      fileName: "echo.jsonl",
+      maxBytes: 1e8,
+    },
+  });
   await addOutputs(
     db,
     remote.id,
@@ -60,6 +72,7 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
   const db = testDb();
   const systems = await db.system.findMany({ where: { studyId: study.id } });
   expect(systems.map((s) => s.kind).sort()).toEqual([
+    "IMPORTED",
     "IMPORTED",
     "LLAMA",
     "OPENAI_COMPATIBLE",
@@ -123,10 +136,17 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
   );
   await page.getByRole("link", { name: "Begin rating" }).click();
   const rater = await user("rater");
-  const total = await db.assignment.count({ where: { raterId: rater.id, case: { studyId: study.id } } });
+  const mine = await db.assignment.findMany({
+    where: { raterId: rater.id, case: { studyId: study.id } },
+    orderBy: { case: { position: "asc" } },
+  });
+  const total = mine.length;
   for (let i = 1; i <= total; i++) {
     await expect(page.getByRole("heading", { name: `Case ${i} of ${total}` })).toBeVisible();
-    await expect(page.getByTestId("candidate")).toHaveCount(systems.length);
+    // One candidate per distinct text: the echo always shares the reference's.
+    const texts = await db.output.findMany({ where: { caseId: mine[i - 1].caseId }, select: { text: true } });
+    expect(new Set(texts.map((o) => o.text)).size).toBeLessThan(systems.length);
+    await expect(page.getByTestId("candidate")).toHaveCount(new Set(texts.map((o) => o.text)).size);
     if (i === 1) {
       // Saving goes through a server action: its request and answer are crawled too.
       await page
@@ -142,6 +162,8 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
         .first()
         .getByRole("button", { name: "Add a significant error: Missed finding" })
         .click();
+      await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+      await page.getByTestId("candidate").first().getByText("Sign after minor edits").click();
       await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
       await page.reload(); // a full HTML load, not just RSC
       await expect(page.getByTestId("error-mark")).toHaveCount(1);

@@ -1,5 +1,7 @@
 import { expect, test } from "./fixtures.ts";
-import { beginStudy, login, seedStudy } from "./helpers.ts";
+import { beginStudy, login, seedStudy, testDb, user } from "./helpers.ts";
+import { defaultDesign } from "../../lib/rating/design.ts";
+import { updateDesign } from "../../lib/studies/studies.ts";
 
 // A rater's laptop: 1366×768. The case page fits its width, and the findings stay in view while
 // the rater answers for the last candidate (they sit beside the candidates and stick on scroll).
@@ -7,6 +9,8 @@ test.use({ viewport: { width: 1366, height: 768 } });
 
 test("on a 1366×768 screen the case page has no horizontal scroll and keeps the findings in view", async ({ page }) => {
   const study = await seedStudy("Laptop study", ["rater2"]);
+  // Every module on: the widest the case page gets.
+  await updateDesign(testDb(), await user("admin"), study.id, { ...defaultDesign(), errors: {}, signOff: {} });
   await login(page, "rater2");
   await beginStudy(page, study.id);
   await expect(page.getByRole("heading", { name: /^Case 1 of/ })).toBeVisible();
@@ -16,9 +20,14 @@ test("on a 1366×768 screen the case page has no horizontal scroll and keeps the
   }));
   expect(widths.scroll, "no horizontal scrolling").toBeLessThanOrEqual(widths.client);
   // The keys are written on the page.
-  await expect(page.getByText(/Keys: 1–5 score the focused criterion/)).toBeVisible();
-  // Answering the last candidate's last criterion: the findings are still on screen.
-  const last = page.getByTestId("candidate").last().getByRole("radiogroup").last();
+  await expect(page.getByTestId("keys")).toContainText("1–5 score the focused criterion");
+  await expect(page.getByTestId("keys")).toContainText("In clinical errors: 1–6");
+  await expect(page.getByTestId("keys")).toContainText("Sign-off: 1 as it is");
+  // Answering the last candidate's last question (its sign-off): the findings are still on screen.
+  const last = page
+    .getByTestId("candidate")
+    .last()
+    .getByRole("radiogroup", { name: /^Sign-off/ });
   await last.getByRole("radio").first().focus();
   await last.scrollIntoViewIfNeeded();
   await expect(page.getByTestId("findings")).toBeInViewport();

@@ -177,7 +177,7 @@ test("sign-off by keyboard: 1 as it is, 2 then the edited text, 4 would not sign
   const edit = candidates.nth(1).getByRole("textbox", { name: /The impression as you would sign it/ });
   await expect(edit).toBeFocused();
   const original = await candidates.nth(1).getByTestId("candidate-text").innerText();
-  await page.keyboard.press("End");
+  await page.keyboard.press("Control+End");
   await page.keyboard.type(" No pneumothorax.");
   await page.keyboard.press("Tab");
   await candidates

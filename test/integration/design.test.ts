@@ -536,3 +536,69 @@ test("sign-off in the results and both exports: shares per level, words changed 
   assert.equal(measure("Model", "signoff:words_changed"), "2");
   assert.equal(measure("Reference (radiologist)", "signoff:ACCEPT:share"), "0.5");
 });
+
+test("identical texts are shown once; the answer is saved for each system that wrote it; the export names the group", async () => {
+  const admin = await makeUser(t.db, "ADMIN");
+  const rater = await makeUser(t.db, "RATER");
+  const made = await createStudy(t.db, admin, { name: `Merge ${Date.now()}` });
+  await importCases(t.db, admin, made.id, {
+    bytes: enc("uid,findings,impression\n1,Findings one.,No acute disease.\n2,Findings two.,Effusion.\n"),
+    maxBytes: MAX,
+    fileName: "c.csv",
+  });
+  // The copy writes the reference's text for case 1 only.
+  await addImportedSystem(t.db, admin, made.id, {
+    name: "Copy",
+    file: { bytes: enc("uid,text\n1,No acute disease.\n2,Small effusion.\n"), fileName: "m.csv", maxBytes: MAX },
+  });
+  assert.equal((await studyDesign(t.db, admin, made.id)).design.mergeIdentical, true, "on by default");
+  await setStudyRaters(t.db, admin, made.id, { raterIds: [rater.id], ratersPerCase: 1 });
+  const [one, two] = await t.db.assignment.findMany({
+    where: { raterId: rater.id },
+    orderBy: { case: { position: "asc" } },
+  });
+  const first = await loadCase(t.db, rater.id, one.id);
+  assert.deepEqual(
+    first.candidates.map((c) => [c.label, c.text]),
+    [["A", "No acute disease."]],
+  );
+  assert.equal((await loadCase(t.db, rater.id, two.id)).candidates.length, 2);
+  const saved = await saveRating(t.db, rater.id, {
+    assignmentId: one.id,
+    handle: first.candidates[0].handle,
+    scores: { understandability: 5, coherence: 5, relevance: 4, conciseness: 5, clinicalUtility: 3 },
+    comment: "fine",
+  });
+  assert.deepEqual(saved, { complete: true }, "one answer completes both systems' candidates");
+  const ratings = await t.db.rating.findMany({
+    where: { assignmentId: one.id },
+    include: { scores: true, output: true },
+  });
+  assert.equal(ratings.length, 2);
+  for (const r of ratings) {
+    assert.equal(r.comment, "fine");
+    assert.equal(r.scores.find((x) => x.criterion === "relevance")?.value, 4);
+  }
+  // Results count it for each system.
+  const results = await studyResults(t.db, admin, made.id);
+  assert.deepEqual(
+    results.systems.map((s) => s.byCriterion.relevance.n),
+    [1, 1],
+  );
+  let csv = "";
+  for await (const chunk of exportRatingsCsv(t.db, admin, made.id)) csv += chunk;
+  const [head, ...rows] = csv.trim().split("\r\n");
+  const cols = head.split(",");
+  const shared = rows.map((r) => r.split(",")).filter((c) => c[cols.indexOf("item")] === "relevance");
+  assert.deepEqual(
+    shared.map((c) => [c[cols.indexOf("display_label")], c[cols.indexOf("shared_group")]]),
+    [
+      ["A", "1-A"],
+      ["A", "1-A"],
+    ],
+  );
+  // With the option off (a study made before it, or an admin's choice), each text is its own candidate.
+  const apart = await study(TWO);
+  const view = await loadCase(t.db, apart.rater.id, apart.assignments[0].id);
+  assert.equal(view.candidates.length, 2);
+});

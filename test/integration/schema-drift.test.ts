@@ -288,8 +288,10 @@ test("the parser reads every model and enum of schema.prisma", () => {
     "Assignment",
     "AuditLog",
     "Case",
+    "ErrorMark",
     "Output",
     "Rating",
+    "Score",
     "SignInThrottle",
     "Study",
     "StudyRater",
@@ -297,13 +299,18 @@ test("the parser reads every model and enum of schema.prisma", () => {
     "User",
   ]);
   assert.deepEqual(s.enums.get("SystemKind"), ["REFERENCE", "RETRIEVAL", "IMPORTED", "LLAMA", "OPENAI_COMPATIBLE"]);
+  assert.deepEqual(s.enums.get("SignOff"), ["ACCEPT", "MINOR_EDITS", "MAJOR_EDITS", "REJECT"]);
+  assert.equal(s.enums.get("ErrorCategory")?.length, 6);
   const rating = s.models.find((m) => m.name === "Rating")!;
   assert.deepEqual(
     rating.fields.find((f) => f.name === "timeSpentMs"),
     { name: "timeSpentMs", type: "Int", optional: false, list: false, attrs: "@default(0)" },
   );
   assert.ok(!rating.fields.some((f) => f.name === "flags"), "dropped by 20261202000000_drop_rating_flags");
-  assert.equal(rating.fields.find((f) => f.name === "coherence")!.optional, true);
+  assert.ok(!rating.fields.some((f) => f.name === "coherence"), "moved to Score by 20261202100000_rating_design");
+  assert.equal(rating.fields.find((f) => f.name === "signOff")!.optional, true);
+  assert.equal(rating.fields.find((f) => f.name === "signOff")!.type, "SignOff");
+  assert.deepEqual(s.models.find((m) => m.name === "Score")!.id, ["ratingId", "criterion"]);
   assert.ok(!rating.fields.some((f) => f.name === "assignment"), "relation fields are not columns");
   assert.deepEqual(rating.uniques, [["assignmentId", "outputId"]]);
   assert.deepEqual(s.models.find((m) => m.name === "StudyRater")!.id, ["studyId", "userId"]);

@@ -28,7 +28,7 @@ test("the demo's rater text names no system, and the rater's study list carries 
   assert.match(study.adminNotes, /radiology-mini/, "the admins still have their notes");
   const rater = await db.user.findUniqueOrThrow({ where: { email: creds.rater.email } });
   const seen = JSON.stringify(await raterStudies(db, rater.id));
-  assert.match(seen, /score it 1/, "the rater gets the instructions");
+  assert.match(seen, /\*\*Clinical errors\*\*: record each error you find/, "the rater gets the instructions");
   // Every name and kind of a system, and the words the admin notes use for them.
   for (const word of [
     ...study.systems.flatMap((s) => [s.name, s.kind, s.id]),

@@ -14,6 +14,7 @@ import {
 } from "../../lib/rating/design.ts";
 import { UserInputError } from "../../lib/platform/errors.ts";
 import { type CandidateAnswer, candidateComplete } from "../../lib/rating/answer.ts";
+import { mergeIdenticalTexts } from "../../lib/rating/assignment.ts";
 
 const criterion = (over: Record<string, unknown> = {}) => ({
   key: "clarity",
@@ -159,4 +160,30 @@ test("a candidate is complete when every module the design turns on is answered"
   const signing = { scores: false, errors: false, signOff: true };
   assert.equal(candidateComplete([], signing, answer({ scores: {} })), false, "no sign-off yet");
   assert.equal(candidateComplete([], signing, answer({ scores: {}, signOff: "REJECT" })), true);
+});
+
+test("identical texts share the first one's handle and place; other texts keep their own", () => {
+  const text: Record<string, string> = { o1: "No acute disease.", o2: "Effusion.", o3: "No acute disease.", o4: "x" };
+  const order = [
+    { handle: "h2", outputId: "o2" },
+    { handle: "h3", outputId: "o3" },
+    { handle: "h1", outputId: "o1" },
+    { handle: "h4", outputId: "o4" },
+  ];
+  assert.deepEqual(
+    mergeIdenticalTexts(order, (id) => text[id]),
+    [
+      { handle: "h2", outputId: "o2" },
+      { handle: "h3", outputId: "o3" },
+      { handle: "h3", outputId: "o1" },
+      { handle: "h4", outputId: "o4" },
+    ],
+  );
+  // Texts that differ in anything (here a trailing space, case) stay apart.
+  const apart = { o1: "Normal.", o2: "Normal. ", o3: "normal." } as Record<string, string>;
+  const three = ["o1", "o2", "o3"].map((outputId, i) => ({ handle: `h${i}`, outputId }));
+  assert.deepEqual(
+    mergeIdenticalTexts(three, (id) => apart[id]),
+    three,
+  );
 });

@@ -55,6 +55,7 @@ function ModuleList({ design }: { design: Design }) {
           <CriteriaList criteria={design.scores.criteria} />
         </>
       )}
+      <p>Identical texts: {design.mergeIdentical ? "shown once" : "shown separately"}.</p>
       {design.signOff && (
         <p>
           <span className="font-medium">Sign-off</span>: {SIGN_OFF_LEVELS.map((l) => l.name.toLowerCase()).join(", ")};
@@ -89,6 +90,7 @@ function CriteriaFields({ design }: { design: Design }) {
   const [scoresOn, setScoresOn] = useState(design.scores !== undefined);
   const [errorsOn, setErrorsOn] = useState(design.errors !== undefined);
   const [signOffOn, setSignOffOn] = useState(design.signOff !== undefined);
+  const [merge, setMerge] = useState(design.mergeIdentical === true);
   const change = (id: number, patch: Partial<Criterion>) =>
     setCriteria((list) => list.map((c) => (c.id === id ? { ...c, ...patch } : c)));
   const move = (i: number, by: number) =>
@@ -101,6 +103,7 @@ function CriteriaFields({ design }: { design: Design }) {
     ...(scoresOn && { scores: { criteria: criteria.map(({ id, ...c }) => c) } }),
     ...(errorsOn && { errors: {} }),
     ...(signOffOn && { signOff: {} }),
+    mergeIdentical: merge,
   };
   return (
     <>
@@ -127,6 +130,13 @@ function CriteriaFields({ design }: { design: Design }) {
             <span className="font-medium">Sign-off</span>: would the rater sign the impression as it is, after minor
             edits, after major edits, or not at all; with edits, the impression as they would sign it (the words changed
             are counted)
+          </span>
+        </label>
+        <label className="flex items-start gap-2">
+          <input type="checkbox" checked={merge} onChange={(e) => setMerge(e.target.checked)} />
+          <span>
+            <span className="font-medium">Show identical texts once</span>: candidates of a case with the same text
+            appear as one; the answer counts for each system that wrote it (the export names the shared group)
           </span>
         </label>
       </fieldset>
