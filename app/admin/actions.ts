@@ -12,6 +12,7 @@ import {
   STUDY_LABELS,
   studyInput,
   studyTextsInput,
+  setStudyState,
   updateDesign,
   updateStudyTexts,
 } from "@/lib/studies/studies.ts";
@@ -75,6 +76,21 @@ export const updateDesignAction = formAction(
     const design = await updateDesign(db(), user, studyId, input.design);
     revalidatePath(`/admin/studies/${studyId}`);
     return design;
+  },
+);
+
+export const setStudyStateAction = formAction(
+  {
+    role: admin,
+    input: z.object({ to: z.enum(["OPEN", "CLOSED"], { error: "must be OPEN or CLOSED." }) }),
+    labels: { to: "State" },
+    bound: oneId,
+  },
+  async ({ user, input }, studyId: string) => {
+    const state = await setStudyState(db(), user, studyId, input.to);
+    revalidatePath(`/admin/studies/${studyId}`);
+    revalidatePath("/admin");
+    return state;
   },
 );
 

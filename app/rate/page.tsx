@@ -26,6 +26,11 @@ export default async function RaterHome() {
               <Markdown text={s.instructions} />
             </div>
           )}
+          {s.closed && (
+            <p className="mb-3 text-sm text-stone-600" data-testid="study-closed">
+              This study is closed: you can read your answers but not change them.
+            </p>
+          )}
           {s.preparing > 0 && (
             <p className="mb-3 text-sm text-stone-500">
               {s.preparing} of your cases are still being prepared and will appear when ready.
@@ -42,7 +47,7 @@ export default async function RaterHome() {
               href={`/rate/${s.id}`}
               className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700"
             >
-              {s.done === 0 ? "Start" : s.done + s.preparing === s.total ? "Review" : "Continue"}
+              {s.closed ? "Review" : s.done === 0 ? "Start" : s.done + s.preparing === s.total ? "Review" : "Continue"}
             </Link>
           </div>
         </Card>

@@ -6,7 +6,7 @@ import type { Db } from "../platform/db.ts";
 import { setStudyRaters } from "../rating/assignment.ts";
 import { importCases } from "../studies/import.ts";
 import { generatePassword } from "../accounts/passwords.ts";
-import { createStudy, updateDesign } from "../studies/studies.ts";
+import { createStudy, setStudyState, updateDesign } from "../studies/studies.ts";
 import { defaultDesign } from "../rating/design.ts";
 import { addRetrievalSystem } from "../systems/systems.ts";
 import { queueFor, startGeneration } from "../generation/generation.ts";
@@ -96,5 +96,6 @@ export async function seedDemo(
   const llm = await addLlamaSystem(db, admin, study.id, { name: DEMO_MODEL.name, model: DEMO_MODEL.model });
   await startGeneration(db, await queueFor(url), admin, llm.id);
   await setStudyRaters(db, admin, study.id, { raterIds: [rater.id], ratersPerCase: 1 });
+  await setStudyState(db, admin, study.id, "OPEN");
   return creds;
 }

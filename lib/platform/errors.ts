@@ -52,6 +52,13 @@ export class NotReadyError extends AppError {
   }
 }
 
+/** The study is closed (or not open yet): answers can be read, not changed. Final, never retried. */
+export class StudyClosedError extends AppError {
+  constructor(message = "This study is closed: answers can no longer be changed.") {
+    super(message, 423);
+  }
+}
+
 /** A unique index refused a row: two requests raced to create the same thing. */
 export const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === "P2002";
 

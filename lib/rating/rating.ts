@@ -9,7 +9,7 @@ import { type Criterion, criteriaOf, modulesOf, readDesign, type Scores } from "
 import { ANSWER, answerOf, type CandidateAnswer, candidateComplete, type Modules } from "./answer.ts";
 import { ERROR_CATEGORIES, type ErrorCategory, MAX_ERRORS } from "./clinical-errors.ts";
 import { keepsEdit, MAX_EDITED_CHARS, SIGN_OFF_LEVELS, type SignOff } from "./sign-off.ts";
-import { NotFoundError, NotReadyError, UserInputError } from "../platform/errors.ts";
+import { NotFoundError, NotReadyError, StudyClosedError, UserInputError } from "../platform/errors.ts";
 import { parseInput } from "../platform/validation.ts";
 
 /**
@@ -27,6 +27,8 @@ async function readyCaseIds(db: Db, studyId: string, onlyCase: string | null = n
 type RaterStudy = {
   id: string;
   name: string;
+  /** Closed: the rater may look back at their answers, not change them. */
+  closed: boolean;
   instructions: string;
   total: number;
   done: number;
@@ -35,8 +37,9 @@ type RaterStudy = {
 
 export async function raterStudies(db: Db, raterId: string): Promise<RaterStudy[]> {
   const memberships = await db.studyRater.findMany({
-    where: { userId: raterId },
-    include: { study: { select: { id: true, name: true, raterInstructions: true } } },
+    // A draft is the admins' until it opens.
+    where: { userId: raterId, study: { state: { not: "DRAFT" } } },
+    include: { study: { select: { id: true, name: true, raterInstructions: true, state: true } } },
     orderBy: { addedAt: "asc" },
   });
   return Promise.all(
@@ -53,6 +56,7 @@ export async function raterStudies(db: Db, raterId: string): Promise<RaterStudy[
       return {
         id: study.id,
         name: study.name,
+        closed: study.state === "CLOSED",
         instructions: study.raterInstructions,
         total: mine.length,
         done,
@@ -83,9 +87,9 @@ export async function nextAssignmentId(db: Db, raterId: string, studyId: string)
 export async function resumePoint(db: Db, raterId: string, studyId: string) {
   const member = await db.studyRater.findUnique({
     where: { studyId_userId: { studyId, userId: raterId } },
-    include: { study: { select: { raterInstructions: true } } },
+    include: { study: { select: { raterInstructions: true, state: true } } },
   });
-  if (!member) return null;
+  if (!member || member.study.state === "DRAFT") return null;
   const next = await nextAssignmentId(db, raterId, studyId);
   if (next) {
     const started = await db.rating.findFirst({
@@ -120,6 +124,8 @@ export type CaseView = {
   criteria: Criterion[];
   /** What else the study asks per candidate. */
   modules: Modules;
+  /** The study is closed: answers are shown, not editable. */
+  closed: boolean;
   index: number;
   total: number;
   findings: string;
@@ -138,8 +144,9 @@ async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
       ratings: { include: ANSWER },
     },
   });
-  // Someone else's assignment looks exactly like a missing one.
-  if (!a || a.raterId !== raterId) throw new NotFoundError("No such case in your assignments.");
+  // Someone else's assignment, or one in a study still in draft, looks exactly like a missing one.
+  if (!a || a.raterId !== raterId || a.case.study.state === "DRAFT")
+    throw new NotFoundError("No such case in your assignments.");
   return a;
 }
 
@@ -194,6 +201,7 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
     instructions: a.case.study.raterInstructions,
     criteria,
     modules: modulesOf(design),
+    closed: a.case.study.state === "CLOSED",
     index: index + 1,
     total: siblings.length,
     findings: a.case.findings,
@@ -318,9 +326,11 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
   return db.$transaction(async (tx) => {
     // One save per assignment at a time, so the completeness read below sees every rating.
     await tx.$queryRaw`SELECT 1 FROM "Assignment" WHERE "id" = ${assignmentId} FOR UPDATE`;
-    // Orders this save against a change of the study's design (which takes the row FOR UPDATE): the
-    // database's triggers then see either the rating or the new design, never neither.
-    await tx.$queryRaw`SELECT 1 FROM "Study" WHERE "id" = ${a.case.studyId} FOR KEY SHARE`;
+    // Orders this save against a change of the study's design or state (which update the row): the
+    // database's triggers then see either the rating or the change, never neither.
+    const [{ state }] = await tx.$queryRaw<{ state: string }[]>`
+      SELECT "state"::text FROM "Study" WHERE "id" = ${a.case.studyId} FOR SHARE`;
+    if (state !== "OPEN") throw new StudyClosedError();
     for (const outputId of outputIds) {
       // The errors become exactly those given (removed first: a rating saying "no errors" has none).
       await tx.$executeRaw`DELETE FROM "ErrorMark" WHERE "ratingId" IN

@@ -7,6 +7,7 @@ import { isUniqueViolation, NotFoundError, UserInputError } from "../platform/er
 import { parseInput } from "../platform/validation.ts";
 import { referenceSystem } from "../systems/kinds/reference.ts";
 import type { Actor } from "../accounts/users.ts";
+import type { StudyState } from "../generated/prisma/enums.ts";
 import { RATERS_PER_CASE, RATERS_PER_CASE_RULE } from "../rating/raters-per-case.ts";
 import { checkDesign, defaultDesign, type Design, keysForNewCriteria, readDesign } from "../rating/design.ts";
 
@@ -103,6 +104,34 @@ export async function updateDesign(db: Db, actor: Actor, studyId: string, input:
     await tx.study.update({ where: { id: studyId }, data: { design } });
     await audit(tx, actor.id, "study.design", "Study", studyId, design);
     return design;
+  });
+}
+
+const MOVES: Record<string, { from: StudyState; action: string }> = {
+  OPEN: { from: "DRAFT", action: "study.open" },
+  CLOSED: { from: "OPEN", action: "study.close" },
+};
+
+/**
+ * Moves a study along its life: a draft opens to its raters, an open study closes (answers become
+ * read-only, the results final), a closed one reopens. Each move is audited.
+ */
+export async function setStudyState(db: Db, actor: Actor, studyId: string, to: StudyState) {
+  assertAdmin(actor);
+  return db.$transaction(async (tx) => {
+    const [study] = await tx.$queryRaw<{ state: StudyState; name: string }[]>`
+      SELECT "state", "name" FROM "Study" WHERE "id" = ${studyId} FOR UPDATE`;
+    if (!study) throw new NotFoundError("No such study.");
+    const reopen = to === "OPEN" && study.state === "CLOSED";
+    const move = MOVES[to];
+    if (!reopen && (!move || move.from !== study.state))
+      throw new UserInputError(
+        `Study "${study.name}" is ${study.state.toLowerCase()}: it cannot become ${to.toLowerCase()}.`,
+        409,
+      );
+    await tx.study.update({ where: { id: studyId }, data: { state: to } });
+    await audit(tx, actor.id, reopen ? "study.reopen" : move.action, "Study", studyId, { from: study.state, to });
+    return to;
   });
 }
 

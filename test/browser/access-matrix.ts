@@ -84,6 +84,8 @@ export const SEND = {
       },
     ],
   })) satisfies Send,
+  // The study without cases, a draft: an admin opens it.
+  studyState: ((f) => ({ args: [f.genStudy, undefined, { form: { to: "OPEN" } }] })) satisfies Send,
   // A wrong current password: the row checks who reaches the rule, and nobody's password changes.
   changePassword: (() => ({
     args: [
@@ -197,6 +199,16 @@ export const MATRIX: Row[] = [
     "login",
     200,
     SEND.ratingDesign,
+  ),
+  row(
+    "ACTION app/admin/actions.ts#setStudyStateAction",
+    "id=genStudy",
+    "login",
+    403,
+    403,
+    "login",
+    200,
+    SEND.studyState,
   ),
   row("ACTION app/admin/actions.ts#resetPasswordAction", "", "login", 403, 403, "login", 200, SEND.resetSparePassword),
   row("ACTION app/admin/actions.ts#setUserActiveAction", "", "login", 403, 403, "login", 200, SEND.deactivateSpare),

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { setStudyRaters } from "../../lib/rating/assignment.ts";
 import { importCases } from "../../lib/studies/import.ts";
-import { createStudy } from "../../lib/studies/studies.ts";
+import { createStudy, setStudyState } from "../../lib/studies/studies.ts";
 import { DEMO_DIR, login, testDb, user } from "./helpers.ts";
 
 test("admin adds the bundled model (offered first), watches generation reach 100 %, and a rater rates its outputs blinded", async ({
@@ -20,6 +20,7 @@ test("admin adds the bundled model (offered first), watches generation reach 100
     maxBytes: 1e8,
   });
   await setStudyRaters(db, admin, study.id, { raterIds: [(await user("rater")).id], ratersPerCase: 1 });
+  await setStudyState(db, admin, study.id, "OPEN");
 
   await login(page, "admin");
   await page.goto(`/admin/studies/${study.id}`);

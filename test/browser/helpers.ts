@@ -4,7 +4,7 @@ import path from "node:path";
 import { setStudyRaters } from "../../lib/rating/assignment.ts";
 import { createDb, type Db } from "../../lib/platform/db.ts";
 import { importCases } from "../../lib/studies/import.ts";
-import { createStudy } from "../../lib/studies/studies.ts";
+import { createStudy, setStudyState } from "../../lib/studies/studies.ts";
 import { addImportedSystem, addRetrievalSystem } from "../../lib/systems/systems.ts";
 import { USERS } from "./users.ts";
 
@@ -81,6 +81,7 @@ export async function seedStudy(name: string, raters: (keyof typeof USERS)[]) {
   });
   const ids = await Promise.all(raters.map(async (r) => (await user(r)).id));
   await setStudyRaters(db, admin, study.id, { raterIds: ids, ratersPerCase: 1 });
+  await setStudyState(db, admin, study.id, "OPEN");
   return study;
 }
 

@@ -37,6 +37,7 @@ async function adminStudyPage(page: Page) {
 
 test("admin creates a study, imports an OpenI sample, adds the retrieval baseline and assigns a rater", async ({
   page,
+  browser,
 }) => {
   await login(page, "admin");
   await expect(page).toHaveURL(/\/admin$/);
@@ -72,6 +73,16 @@ test("admin creates a study, imports an OpenI sample, adds the retrieval baselin
   await page.getByRole("button", { name: "Save raters and assign cases" }).click();
   await expect(page.getByText(/Saved; \d+ new assignment/)).toBeVisible();
   await expect(page.getByTestId("ratings-progress")).toHaveText(`0 / ${study._count.cases * 2}`);
+
+  // A new study is a draft: its rater does not see it until the admin opens it.
+  await expect(page.getByTestId("study-state")).toHaveText("Draft: raters do not see this study yet.");
+  const rater = await (await browser.newContext()).newPage();
+  await login(rater, "rater");
+  await expect(rater.getByRole("heading", { name: study.name })).toHaveCount(0);
+  await page.getByRole("button", { name: "Open to raters" }).click();
+  await expect(page.getByTestId("study-state")).toHaveText("Open: raters see this study and answer.");
+  await rater.reload();
+  await expect(rater.getByRole("heading", { name: study.name })).toBeVisible();
 });
 
 test("admin adds a rater account from the UI and it can sign in", async ({ page, browser }) => {

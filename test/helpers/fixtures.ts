@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "../../lib/platform/db.ts";
 import { hashPassword } from "../../lib/accounts/passwords.ts";
-import { createUser } from "../../lib/accounts/users.ts";
+import { type Actor, createUser } from "../../lib/accounts/users.ts";
+import { setStudyState } from "../../lib/studies/studies.ts";
 
 export const DEMO_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "demo");
 export const openiBytes = () => fs.readFileSync(path.join(DEMO_DIR, "indiana_reports.csv"));
@@ -40,4 +41,10 @@ export async function quickUser(db: Db, role: "ADMIN" | "RATER") {
 export function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;
   return () => (made ??= make());
+}
+
+/** Opens a study to its raters (studies start as drafts), if it is not open already. */
+export async function openStudy(db: Db, admin: Actor, studyId: string) {
+  const { state } = await db.study.findUniqueOrThrow({ where: { id: studyId }, select: { state: true } });
+  if (state === "DRAFT") await setStudyState(db, admin, studyId, "OPEN");
 }

@@ -14,7 +14,7 @@ import { createStudy } from "../../lib/studies/studies.ts";
 import { addImportedSystem } from "../../lib/systems/systems.ts";
 import type { Actor } from "../../lib/accounts/users.ts";
 import { fileDb } from "../helpers/file-db.ts";
-import { enc, makeUser, MAX } from "../helpers/fixtures.ts";
+import { enc, makeUser, MAX, openStudy } from "../helpers/fixtures.ts";
 import { oracle } from "../helpers/oracles.ts";
 
 let db: Db;
@@ -49,6 +49,7 @@ async function ratedStudy(name: string, plan: Plan, who: Actor[]) {
     },
   });
   await setStudyRaters(db, admin, study.id, { raterIds: who.map((r) => r.id), ratersPerCase: who.length });
+  await openStudy(db, admin, study.id);
   for (const [r, rater] of who.entries()) {
     for (const a of await db.assignment.findMany({
       where: { raterId: rater.id, case: { studyId: study.id } },

@@ -10,7 +10,7 @@ import { createStudy } from "../../lib/studies/studies.ts";
 import { addImportedSystem, completeSystem } from "../../lib/systems/systems.ts";
 import type { Actor } from "../../lib/accounts/users.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
-import { demoBytes, enc, makeUser, MAX } from "../helpers/fixtures.ts";
+import { demoBytes, enc, makeUser, MAX, openStudy } from "../helpers/fixtures.ts";
 
 let t: TestDb;
 let db: Db;
@@ -47,6 +47,7 @@ let n = 0;
 async function studyWithRater() {
   const study = await createStudy(db, admin, { name: `All or nothing ${++n}` });
   await setStudyRaters(db, admin, study.id, { raterIds: [rater.id], ratersPerCase: 1 });
+  await openStudy(db, admin, study.id);
   return study;
 }
 const counts = async (studyId: string) => ({

@@ -7,7 +7,7 @@ import { assignmentSeed, setStudyRaters, shuffle } from "../../lib/rating/assign
 import { importCases } from "../../lib/studies/import.ts";
 import { createStudy } from "../../lib/studies/studies.ts";
 import { fileDb } from "../helpers/file-db.ts";
-import { enc, MAX, quickUser } from "../helpers/fixtures.ts";
+import { enc, MAX, quickUser, openStudy } from "../helpers/fixtures.ts";
 
 const t = fileDb();
 
@@ -97,6 +97,7 @@ test("removing a rater touches only that rater in this study: the others keep th
   const [a, b, c] = [await quickUser(t.db, "RATER"), await quickUser(t.db, "RATER"), await quickUser(t.db, "RATER")];
   await setStudyRaters(t.db, here.admin, here.study.id, { raterIds: [a.id, b.id, c.id], ratersPerCase: 1 });
   await setStudyRaters(t.db, there.admin, there.study.id, { raterIds: [b.id, c.id], ratersPerCase: 1 });
+  await openStudy(t.db, there.admin, there.study.id);
   // A rating elsewhere (by c, in the other study) does not stop c's removal here.
   const elsewhere = await t.db.assignment.findFirstOrThrow({
     where: { raterId: c.id, case: { studyId: there.study.id } },

@@ -265,7 +265,7 @@ describe("constraints in the SQL", () => {
     const rater = await makeUser(t.db, "RATER");
     const design = defaultDesign();
     design.scores!.criteria[1] = { ...design.scores!.criteria[1], points: 7 };
-    const study = await t.db.study.create({ data: { name: "check constraint", seed: "s", design } });
+    const study = await t.db.study.create({ data: { name: "check constraint", seed: "s", design, state: "OPEN" } });
     const kase = await t.db.case.create({
       data: { studyId: study.id, position: 1, sourceId: "1", findings: "f", referenceImpression: "r" },
     });

@@ -6,15 +6,15 @@ import { setStudyRaters } from "../../lib/rating/assignment.ts";
 import { defaultDesign, type Design } from "../../lib/rating/design.ts";
 import type { ErrorMark } from "../../lib/rating/clinical-errors.ts";
 import type { SignOff } from "../../lib/rating/sign-off.ts";
-import { loadCase, saveRating } from "../../lib/rating/rating.ts";
+import { loadCase, raterStudies, resumePoint, saveRating } from "../../lib/rating/rating.ts";
 import { exportRatingsCsv, exportSummaryCsv } from "../../lib/results/export.ts";
 import { studyResults } from "../../lib/results/results.ts";
 import { importCases } from "../../lib/studies/import.ts";
-import { createStudy, studyDesign, updateDesign } from "../../lib/studies/studies.ts";
+import { createStudy, setStudyState, studyDesign, updateDesign } from "../../lib/studies/studies.ts";
 import { addImportedSystem } from "../../lib/systems/systems.ts";
-import { ForbiddenError, UserInputError } from "../../lib/platform/errors.ts";
+import { ForbiddenError, NotFoundError, StudyClosedError, UserInputError } from "../../lib/platform/errors.ts";
 import { fileDb } from "../helpers/file-db.ts";
-import { enc, makeUser, MAX } from "../helpers/fixtures.ts";
+import { enc, makeUser, MAX, openStudy } from "../helpers/fixtures.ts";
 
 const t = fileDb();
 let made = 0;
@@ -44,6 +44,7 @@ async function study(design?: Design) {
   });
   if (design) await updateDesign(t.db, admin, s.id, design);
   await setStudyRaters(t.db, admin, s.id, { raterIds: [rater.id], ratersPerCase: 1 });
+  await openStudy(t.db, admin, s.id);
   const assignments = await t.db.assignment.findMany({
     where: { raterId: rater.id },
     orderBy: { case: { position: "asc" } },
@@ -553,6 +554,7 @@ test("identical texts are shown once; the answer is saved for each system that w
   });
   assert.equal((await studyDesign(t.db, admin, made.id)).design.mergeIdentical, true, "on by default");
   await setStudyRaters(t.db, admin, made.id, { raterIds: [rater.id], ratersPerCase: 1 });
+  await openStudy(t.db, admin, made.id);
   const [one, two] = await t.db.assignment.findMany({
     where: { raterId: rater.id },
     orderBy: { case: { position: "asc" } },
@@ -601,4 +603,70 @@ test("identical texts are shown once; the answer is saved for each system that w
   const apart = await study(TWO);
   const view = await loadCase(t.db, apart.rater.id, apart.assignments[0].id);
   assert.equal(view.candidates.length, 2);
+});
+
+test("a study's life: a draft is hidden from its raters; open, they answer; closed, they read; reopened, audited", async () => {
+  const admin = await makeUser(t.db, "ADMIN");
+  const rater = await makeUser(t.db, "RATER");
+  const s = await createStudy(t.db, admin, { name: `Life ${Date.now()}` });
+  assert.equal((await t.db.study.findUniqueOrThrow({ where: { id: s.id } })).state, "DRAFT");
+  await importCases(t.db, admin, s.id, {
+    bytes: enc("uid,findings,impression\n1,Findings one.,Normal.\n"),
+    maxBytes: MAX,
+    fileName: "c.csv",
+  });
+  await setStudyRaters(t.db, admin, s.id, { raterIds: [rater.id], ratersPerCase: 1 });
+  const [a] = await t.db.assignment.findMany({ where: { raterId: rater.id } });
+  // Draft: nothing of it reaches the rater.
+  assert.deepEqual(await raterStudies(t.db, rater.id), []);
+  assert.equal(await resumePoint(t.db, rater.id, s.id), null);
+  await assert.rejects(loadCase(t.db, rater.id, a.id), NotFoundError);
+  await assert.rejects(setStudyState(t.db, admin, s.id, "CLOSED"), /is draft: it cannot become closed/);
+  await assert.rejects(setStudyState(t.db, rater, s.id, "OPEN"), ForbiddenError);
+
+  await setStudyState(t.db, admin, s.id, "OPEN");
+  assert.equal((await raterStudies(t.db, rater.id))[0].closed, false);
+  const view = await loadCase(t.db, rater.id, a.id);
+  assert.equal(view.closed, false);
+  const answer = { assignmentId: a.id, handle: view.candidates[0].handle, scores: { coherence: 4 } };
+  await saveRating(t.db, rater.id, answer);
+
+  await setStudyState(t.db, admin, s.id, "CLOSED");
+  const closed = await loadCase(t.db, rater.id, a.id);
+  assert.equal(closed.closed, true);
+  assert.equal(closed.candidates[0].scores.coherence, 4, "answers stay readable");
+  assert.equal((await raterStudies(t.db, rater.id))[0].closed, true);
+  await assert.rejects(
+    saveRating(t.db, rater.id, { ...answer, scores: { coherence: 1 } }),
+    (e) => e instanceof StudyClosedError && e.status === 423,
+  );
+  // The database refuses too, whoever writes.
+  const rating = await t.db.rating.findFirstOrThrow({ where: { assignmentId: a.id } });
+  await assert.rejects(
+    t.db.score.update({
+      where: { ratingId_criterion: { ratingId: rating.id, criterion: "coherence" } },
+      data: { value: 1 },
+    }),
+    /study ".*" is closed and takes no answers/,
+  );
+  assert.equal((await loadCase(t.db, rater.id, a.id)).candidates[0].scores.coherence, 4);
+  await assert.rejects(setStudyState(t.db, admin, s.id, "CLOSED"), /is closed: it cannot become closed/);
+
+  await setStudyState(t.db, admin, s.id, "OPEN");
+  await saveRating(t.db, rater.id, { ...answer, scores: { coherence: 2 } });
+  assert.deepEqual(
+    (
+      await t.db.auditLog.findMany({
+        where: { entityId: s.id, action: { startsWith: "study.", not: "study.create" } },
+        orderBy: { id: "asc" },
+      })
+    )
+      .filter((r) => ["study.open", "study.close", "study.reopen"].includes(r.action))
+      .map((r) => [r.action, r.actorId, r.data]),
+    [
+      ["study.open", admin.id, { from: "DRAFT", to: "OPEN" }],
+      ["study.close", admin.id, { from: "OPEN", to: "CLOSED" }],
+      ["study.reopen", admin.id, { from: "CLOSED", to: "OPEN" }],
+    ],
+  );
 });

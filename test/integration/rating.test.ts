@@ -25,7 +25,7 @@ import { createStudy, updateStudyTexts } from "../../lib/studies/studies.ts";
 import { addImportedSystem, addRetrievalSystem } from "../../lib/systems/systems.ts";
 import type { Actor } from "../../lib/accounts/users.ts";
 import { fileDb } from "../helpers/file-db.ts";
-import { demoBytes, enc, makeUser, MAX, once, quickUser } from "../helpers/fixtures.ts";
+import { demoBytes, enc, makeUser, MAX, once, quickUser, openStudy } from "../helpers/fixtures.ts";
 import { oracle } from "../helpers/oracles.ts";
 
 let db: Db;
@@ -83,6 +83,7 @@ async function ratingStudy(stage: Stage) {
   if (stage === "systems") return s;
 
   await setStudyRaters(db, admin, studyId, { raterIds: raters.map((x) => x.id), ratersPerCase: 2 });
+  await openStudy(db, admin, studyId);
   if (stage === "assigned") return s;
 
   const rows = Array.from({ length: 7 }, (_, i) =>
@@ -234,7 +235,7 @@ describe("assignment", () => {
   test("raters see their studies with progress", async () => {
     const { studyId, raters, name } = await ratingStudy("late");
     const [s] = await raterStudies(db, raters[0].id);
-    assert.deepEqual(s, { id: studyId, name, instructions: "", total: 18, done: 0, preparing: 0 });
+    assert.deepEqual(s, { id: studyId, name, closed: false, instructions: "", total: 18, done: 0, preparing: 0 });
   });
 });
 
@@ -355,6 +356,7 @@ describe("the blinded case view", () => {
       file: { bytes: enc("uid,text\nt1,Two.\n"), fileName: "t2.csv", maxBytes: MAX },
     });
     await setStudyRaters(db, admin, study.id, { raterIds: [extra.id], ratersPerCase: 1 });
+    await openStudy(db, admin, study.id);
     const a = await db.assignment.findFirstOrThrow({ where: { raterId: extra.id } });
     assert.deepEqual(a.displayOrder, [], "never shown yet");
     const views = await Promise.all(Array.from({ length: 6 }, () => loadCase(db, extra.id, a.id)));
@@ -416,6 +418,7 @@ describe("the blinded case view", () => {
     const [rater, other] = a.raters;
     // The rater has cases in a second study too, and other raters have cases in both.
     await setStudyRaters(db, admin, b.studyId, { raterIds: [rater.id, b.raters[0].id], ratersPerCase: 1 });
+    await openStudy(db, admin, b.studyId);
     for (const s of [a, b]) {
       const cases = await s.mine(rater.id);
       assert.ok(cases.length >= 10);
@@ -716,6 +719,7 @@ describe("results and export", () => {
       file: { bytes: enc("uid,text\nk1,Normal chest.\nk2,Small effusion.\n"), fileName: "k-out.csv", maxBytes: MAX },
     });
     await setStudyRaters(db, admin, study.id, { raterIds: [rater.id], ratersPerCase: 1 });
+    await openStudy(db, admin, study.id);
     for (const a of await db.assignment.findMany({ where: { raterId: rater.id, case: { studyId: study.id } } })) {
       const view = await loadCase(db, rater.id, a.id);
       const behind = await unblind(a.id);

@@ -9,7 +9,7 @@ import { loadCase, nextAssignmentId, raterStudies, saveRating } from "../../lib/
 import { createStudy } from "../../lib/studies/studies.ts";
 import { addImportedSystem } from "../../lib/systems/systems.ts";
 import { freshDb, type TestDb } from "../helpers/db.ts";
-import { enc, makeUser, MAX } from "../helpers/fixtures.ts";
+import { enc, makeUser, MAX, openStudy } from "../helpers/fixtures.ts";
 import { SCORES, withScores } from "../helpers/scores.ts";
 
 let t: TestDb;
@@ -25,6 +25,7 @@ test("cases wait for every system's candidate; a candidate added while a case is
   const csv = `uid,findings,impression\n${[1, 2, 3, 4].map((i) => `${i},Findings ${i}.,Impression ${i}.`).join("\n")}`;
   await importCases(t.db, admin, study.id, { bytes: enc(csv), maxBytes: MAX, fileName: "c.csv" });
   await setStudyRaters(t.db, admin, study.id, { raterIds: [rater.id], ratersPerCase: 1 });
+  await openStudy(t.db, admin, study.id);
   // A system with outputs for cases 1 and 3 only (as a generation still running would leave it).
   await addImportedSystem(t.db, admin, study.id, {
     name: "Partial",
@@ -87,6 +88,7 @@ test("time spent is capped, not refused: a page left open overnight keeps its sc
     fileName: "c.csv",
   });
   await setStudyRaters(t.db, admin, study.id, { raterIds: [rater.id], ratersPerCase: 1 });
+  await openStudy(t.db, admin, study.id);
   const a = await t.db.assignment.findFirstOrThrow({ where: { raterId: rater.id } });
   const view = await loadCase(t.db, rater.id, a.id);
   // Shown two days ago and left open: three days claimed, one day (the cap) kept, the score saved.

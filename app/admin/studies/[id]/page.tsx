@@ -9,6 +9,7 @@ import { SystemsPanel } from "./systems-panel.tsx";
 import { RatersPanel } from "./raters-panel.tsx";
 import { TextsPanel } from "./texts-panel.tsx";
 import { DesignPanel } from "./design-panel.tsx";
+import { StatePanel } from "./state-panel.tsx";
 import { ProgressTable, ResultsTable } from "./results.tsx";
 import { GenerationPanel } from "./generation-panel.tsx";
 import { listModels } from "@/lib/systems/models.ts";
@@ -41,6 +42,9 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
           per case
         </p>
       </div>
+      <Card title="Study state">
+        <StatePanel key={study.state} studyId={id} state={study.state} />
+      </Card>
       <Card
         title="Results"
         actions={

@@ -23,7 +23,7 @@ export function ErrorsBlock({ label, errors, noErrors, onChange }: Props) {
       tabIndex={0}
       aria-label={`Clinical errors for candidate ${label}`}
       data-errors
-      className="rounded border border-stone-200 p-3 focus-visible:outline-2 focus-visible:outline-sky-600"
+      className="min-w-0 rounded border border-stone-200 p-3 focus-visible:outline-2 focus-visible:outline-sky-600"
     >
       <div className="flex flex-wrap items-baseline gap-3">
         <span className="text-sm font-medium">Clinical errors</span>

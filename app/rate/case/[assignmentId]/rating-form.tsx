@@ -50,6 +50,7 @@ export function RatingForm({ view }: { view: CaseView }) {
       editedText?: string | null;
     },
   ) => {
+    if (view.closed) return; // nothing changes in a closed study
     const d = draftsRef.current[handle];
     const next = {
       ...draftsRef.current,
@@ -168,13 +169,18 @@ export function RatingForm({ view }: { view: CaseView }) {
                   : ""}
         </span>
       </div>
+      {view.closed && (
+        <p role="status" className="rounded border border-stone-300 bg-stone-100 p-3 text-sm" data-testid="case-closed">
+          This study is closed: your answers are shown as they were saved and can no longer be changed.
+        </p>
+      )}
       {error && (
         <p role="status" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
           {error}
         </p>
       )}
 
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+      <fieldset disabled={view.closed} className="grid min-w-0 gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <section
           aria-labelledby="findings-h"
           className="self-start rounded-lg border border-stone-200 bg-white p-5 lg:sticky lg:top-4"
@@ -320,7 +326,7 @@ export function RatingForm({ view }: { view: CaseView }) {
             </section>
           ))}
         </div>
-      </div>
+      </fieldset>
 
       <div className="flex items-center gap-3 border-t border-stone-200 pt-4">
         {view.prevId ? (
