@@ -80,6 +80,10 @@ export function mergeIdenticalTexts(order: DisplayEntry[], textOf: (outputId: st
   });
 }
 
+/** The candidates the rater sees, in order: one per handle (outputs with the same text share one), at its first place. */
+export const candidateEntries = (order: DisplayEntry[]): DisplayEntry[] =>
+  order.filter((e, i) => order.findIndex((x) => x.handle === e.handle) === i);
+
 /**
  * Gives every case of the study its N raters (N = ratersPerCase), keeping existing
  * assignments and choosing, for each case, the least-loaded raters not already on it.

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../platform/db.ts";
-import { extendDisplayOrder, mergeIdenticalTexts, type DisplayEntry } from "./assignment.ts";
+import { candidateEntries, extendDisplayOrder, mergeIdenticalTexts, type DisplayEntry } from "./assignment.ts";
 import { type Criterion, criteriaOf, modulesOf, readDesign, type Scores } from "./design.ts";
 import { ANSWER, answerOf, type CandidateAnswer, candidateComplete, type Modules } from "./answer.ts";
 import { ERROR_CATEGORIES, type ErrorCategory, MAX_ERRORS } from "./clinical-errors.ts";
@@ -151,7 +151,11 @@ async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
 }
 
 /** Fixes the display order (first view, or new candidates since) and returns it. */
-async function settleOrder(db: Db, a: Awaited<ReturnType<typeof ownAssignment>>): Promise<DisplayEntry[]> {
+async function settleOrder(
+  db: Db,
+  a: Awaited<ReturnType<typeof ownAssignment>>,
+  mergeIdentical: boolean,
+): Promise<DisplayEntry[]> {
   const current = a.displayOrder as DisplayEntry[];
   let order = extendDisplayOrder(
     current,
@@ -160,7 +164,7 @@ async function settleOrder(db: Db, a: Awaited<ReturnType<typeof ownAssignment>>)
     a.firstShownAt !== null,
   );
   // Merged once, when the case is first shown; a candidate arriving later keeps a handle of its own.
-  if (!a.firstShownAt && readDesign(a.case.study.design, a.case.study.name).mergeIdentical) {
+  if (!a.firstShownAt && mergeIdentical) {
     const text = new Map(a.case.outputs.map((o) => [o.id, o.text]));
     order = mergeIdenticalTexts(order, (id) => text.get(id) ?? "");
   }
@@ -179,12 +183,10 @@ async function settleOrder(db: Db, a: Awaited<ReturnType<typeof ownAssignment>>)
 export async function loadCase(db: Db, raterId: string, assignmentId: string): Promise<CaseView> {
   const a = await ownAssignment(db, raterId, assignmentId);
   if (!(await readyCaseIds(db, a.case.studyId, a.caseId)).has(a.caseId)) throw new NotReadyError(); // this case only: the page is a hot path
-  const order = await settleOrder(db, a);
-  const outputs = await db.output.findMany({
-    where: { id: { in: order.map((e) => e.outputId) } },
-    select: { id: true, text: true },
-  });
-  const text = new Map(outputs.map((o) => [o.id, o.text]));
+  const design = readDesign(a.case.study.design, a.case.study.name);
+  const order = await settleOrder(db, a, design.mergeIdentical === true);
+  // The case's outputs came with the assignment: every entry of the order is one of them.
+  const text = new Map(a.case.outputs.map((o) => [o.id, o.text]));
   const rating = new Map(a.ratings.map((r) => [r.outputId, r]));
   const siblings = await db.assignment.findMany({
     where: { raterId, case: { studyId: a.case.studyId } },
@@ -192,7 +194,6 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
     select: { id: true },
   });
   const index = siblings.findIndex((s) => s.id === a.id);
-  const design = readDesign(a.case.study.design, a.case.study.name);
   const criteria = criteriaOf(design);
   return {
     assignmentId: a.id,
@@ -205,20 +206,17 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
     index: index + 1,
     total: siblings.length,
     findings: a.case.findings,
-    // One candidate per handle (outputs with the same text share one), at its first place.
-    candidates: order
-      .filter((e, i) => order.findIndex((x) => x.handle === e.handle) === i)
-      .map((e, i) => {
-        const r = rating.get(e.outputId);
-        return {
-          handle: e.handle,
-          label: label(i),
-          text: text.get(e.outputId) ?? "",
-          ...answerOf(criteria, r),
-          comment: r?.comment ?? "",
-          timeSpentMs: r?.timeSpentMs ?? 0,
-        };
-      }),
+    candidates: candidateEntries(order).map((e, i) => {
+      const r = rating.get(e.outputId);
+      return {
+        handle: e.handle,
+        label: label(i),
+        text: text.get(e.outputId) ?? "",
+        ...answerOf(criteria, r),
+        comment: r?.comment ?? "",
+        timeSpentMs: r?.timeSpentMs ?? 0,
+      };
+    }),
     prevId: siblings[index - 1]?.id ?? null,
     nextId: siblings[index + 1]?.id ?? null,
   };

@@ -3,7 +3,7 @@
 // Streamed page by page so a large study never sits in memory.
 import type { Db } from "../platform/db.ts";
 import { assertAdmin } from "../accounts/access.ts";
-import type { DisplayEntry } from "../rating/assignment.ts";
+import { candidateEntries, type DisplayEntry } from "../rating/assignment.ts";
 import { type Criterion, criteriaOf, MAX_POINTS, readDesign } from "../rating/design.ts";
 import { ANSWER } from "../rating/answer.ts";
 import { ERROR_CATEGORIES } from "../rating/clinical-errors.ts";
@@ -108,9 +108,8 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
       }),
     (r, study) => {
       const order = r.assignment.displayOrder as DisplayEntry[];
-      const handles = [...new Set(order.map((e) => e.handle))];
       const handle = order.find((e) => e.outputId === r.outputId)?.handle;
-      const position = handle === undefined ? -1 : handles.indexOf(handle);
+      const position = candidateEntries(order).findIndex((e) => e.handle === handle);
       const shared =
         order.filter((e) => e.handle === handle).length > 1 ? `${r.assignment.case.position}-${label(position)}` : "";
       // Scores in the design's order, then errors in the order they were entered.

@@ -14,7 +14,7 @@ import {
 } from "../../lib/rating/design.ts";
 import { UserInputError } from "../../lib/platform/errors.ts";
 import { type CandidateAnswer, candidateComplete } from "../../lib/rating/answer.ts";
-import { mergeIdenticalTexts } from "../../lib/rating/assignment.ts";
+import { candidateEntries, mergeIdenticalTexts } from "../../lib/rating/assignment.ts";
 
 const criterion = (over: Record<string, unknown> = {}) => ({
   key: "clarity",
@@ -178,6 +178,11 @@ test("identical texts share the first one's handle and place; other texts keep t
       { handle: "h3", outputId: "o1" },
       { handle: "h4", outputId: "o4" },
     ],
+  );
+  // The rater sees one candidate per handle, at the first place of its texts (the export's positions too).
+  assert.deepEqual(
+    candidateEntries(mergeIdenticalTexts(order, (id) => text[id])).map((e) => e.handle),
+    ["h2", "h3", "h4"],
   );
   // Texts that differ in anything (here a trailing space, case) stay apart.
   const apart = { o1: "Normal.", o2: "Normal. ", o3: "normal." } as Record<string, string>;
