@@ -3,9 +3,10 @@
 import { type Criterion, type Scores, scoresComplete } from "./criteria.ts";
 import { type ErrorCategory, type ErrorMark, errorsAnswered } from "./clinical-errors.ts";
 import type { SignOff } from "./sign-off.ts";
+import { asksPreference, type PreferenceMode } from "./preference.ts";
 
-/** The modules a study's design turns on. */
-export type Modules = { scores: boolean; errors: boolean; signOff: boolean };
+/** The modules a study's design turns on (preference: how it is asked, or null). */
+export type Modules = { scores: boolean; errors: boolean; signOff: boolean; preference: PreferenceMode | null };
 
 export type CandidateAnswer = {
   scores: Scores;
@@ -14,6 +15,8 @@ export type CandidateAnswer = {
   signOff: SignOff | null;
   /** The impression as the rater would sign it (with minor or major edits). */
   editedText: string | null;
+  /** Preference rank within the case (1 = preferred; see preference.ts). */
+  rank: number | null;
 };
 
 /** Every active module answered: each criterion scored; errors found or "no errors" said; a sign-off chosen. */
@@ -21,6 +24,19 @@ export const candidateComplete = (criteria: readonly Criterion[], modules: Modul
   (!modules.scores || scoresComplete(criteria, a.scores)) &&
   (!modules.errors || errorsAnswered(a)) &&
   (!modules.signOff || a.signOff !== null);
+
+/**
+ * A case is complete when each of its candidates is, and, with two or more candidates (`candidates`
+ * counts texts shown, not systems), each has its preference rank.
+ */
+export const caseComplete = (
+  criteria: readonly Criterion[],
+  modules: Modules,
+  answers: readonly CandidateAnswer[],
+  candidates: number,
+) =>
+  answers.every((a) => candidateComplete(criteria, modules, a)) &&
+  (!asksPreference(modules.preference, candidates) || answers.every((a) => a.rank !== null));
 
 // What a rating holds beyond its row's own fields (its scores and errors), as a query includes it;
 // and a stored rating as the answer the page and the completeness rule read.
@@ -33,6 +49,7 @@ export type StoredAnswer = {
   noErrors: boolean;
   signOff: SignOff | null;
   editedText: string | null;
+  rank: number | null;
   scores: { criterion: string; value: number }[];
   errors: { category: ErrorCategory; significant: boolean; note: string }[];
 };
@@ -42,4 +59,5 @@ export const answerOf = (criteria: readonly Criterion[], r: StoredAnswer | undef
   noErrors: r?.noErrors ?? false,
   signOff: r?.signOff ?? null,
   editedText: r?.editedText ?? null,
+  rank: r?.rank ?? null,
 });

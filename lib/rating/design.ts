@@ -6,6 +6,7 @@ import { z } from "zod";
 import { UserInputError } from "../platform/errors.ts";
 import { type Criterion, MAX_CRITERIA, MAX_POINTS, MIN_POINTS, PAPER_CRITERIA } from "./criteria.ts";
 import type { Modules } from "./answer.ts";
+import type { PreferenceMode } from "./preference.ts";
 
 export * from "./criteria.ts";
 
@@ -51,13 +52,17 @@ export const designSchema = z
     errors: z.strictObject({}).optional(),
     /** Sign-off (sign-off.ts): as it is, minor edits, major edits, or not at all; nothing to configure. */
     signOff: z.strictObject({}).optional(),
+    /** Preference between the candidates of a case (preference.ts): the best one, or a ranking. */
+    preference: z
+      .strictObject({ mode: z.enum(["BEST", "RANK"] satisfies PreferenceMode[], "must be BEST or RANK") })
+      .optional(),
     /**
      * Candidates of a case with the same text are shown once, their answer given to each system
      * (assignment.ts mergeIdenticalTexts). Designs stored before this option have it off.
      */
     mergeIdentical: z.boolean().optional(),
   })
-  .refine((d) => d.scores || d.errors || d.signOff, {
+  .refine((d) => d.scores || d.errors || d.signOff || d.preference, {
     message: "a study asks at least one thing: turn on a module",
   });
 export type Design = z.infer<typeof designSchema>;
@@ -70,6 +75,7 @@ export const modulesOf = (d: Design): Modules => ({
   scores: d.scores !== undefined,
   errors: d.errors !== undefined,
   signOff: d.signOff !== undefined,
+  preference: d.preference?.mode ?? null,
 });
 
 export const defaultDesign = (): Design => ({
@@ -91,6 +97,7 @@ export function checkDesign(input: unknown): Design {
   const where = (path: PropertyKey[]) => {
     const [module, , n, field] = path;
     if (module === undefined) return "Rating design";
+    if (module !== "scores") return `Rating design, ${String(module)}`;
     if (typeof n !== "number") return "Criteria";
     return `Criterion ${n + 1}${field === undefined ? "" : `, ${String(field)}`}`;
   };

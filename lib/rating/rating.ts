@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { Db } from "../platform/db.ts";
 import { candidateEntries, extendDisplayOrder, mergeIdenticalTexts, type DisplayEntry } from "./assignment.ts";
 import { type Criterion, criteriaOf, modulesOf, readDesign, type Scores } from "./design.ts";
-import { ANSWER, answerOf, type CandidateAnswer, candidateComplete, type Modules } from "./answer.ts";
+import { ANSWER, answerOf, type CandidateAnswer, caseComplete, type Modules } from "./answer.ts";
+import { ranksProblem } from "./preference.ts";
 import { ERROR_CATEGORIES, type ErrorCategory, MAX_ERRORS } from "./clinical-errors.ts";
 import { keepsEdit, MAX_EDITED_CHARS, SIGN_OFF_LEVELS, type SignOff } from "./sign-off.ts";
 import { NotFoundError, NotReadyError, StudyClosedError, UserInputError } from "../platform/errors.ts";
@@ -149,13 +150,10 @@ async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
     throw new NotFoundError("No such case in your assignments.");
   return a;
 }
+type Assignment = Awaited<ReturnType<typeof ownAssignment>>;
 
 /** Fixes the display order (first view, or new candidates since) and returns it. */
-async function settleOrder(
-  db: Db,
-  a: Awaited<ReturnType<typeof ownAssignment>>,
-  mergeIdentical: boolean,
-): Promise<DisplayEntry[]> {
+async function settleOrder(db: Db, a: Assignment, mergeIdentical: boolean): Promise<DisplayEntry[]> {
   const current = a.displayOrder as DisplayEntry[];
   let order = extendDisplayOrder(
     current,
@@ -322,13 +320,7 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
   // A first save cannot count more time than has passed since the case was first shown.
   const shownFor = Math.max(0, Date.now() - (a.firstShownAt?.getTime() ?? Date.now()));
   return db.$transaction(async (tx) => {
-    // One save per assignment at a time, so the completeness read below sees every rating.
-    await tx.$queryRaw`SELECT 1 FROM "Assignment" WHERE "id" = ${assignmentId} FOR UPDATE`;
-    // Orders this save against a change of the study's design or state (which update the row): the
-    // database's triggers then see either the rating or the change, never neither.
-    const [{ state }] = await tx.$queryRaw<{ state: string }[]>`
-      SELECT "state"::text FROM "Study" WHERE "id" = ${a.case.studyId} FOR SHARE`;
-    if (state !== "OPEN") throw new StudyClosedError();
+    await lockForSave(tx, a);
     for (const outputId of outputIds) {
       // The errors become exactly those given (removed first: a rating saying "no errors" has none).
       await tx.$executeRaw`DELETE FROM "ErrorMark" WHERE "ratingId" IN
@@ -357,19 +349,85 @@ export async function saveRating(db: Db, raterId: string, input: z.input<typeof 
       if (errors.length)
         await tx.errorMark.createMany({ data: errors.map((e, i) => ({ ...e, ratingId: id, position: i + 1 })) });
     }
-    // Complete means every candidate the case has now, not only those in the order last shown.
-    const [ratings, outputs] = await Promise.all([
-      tx.rating.findMany({ where: { assignmentId }, include: ANSWER }),
-      tx.output.findMany({ where: { caseId: a.caseId }, select: { id: true } }),
-    ]);
-    const complete = outputs.every((o) => {
-      const r = ratings.find((x) => x.outputId === o.id);
-      return r !== undefined && candidateComplete(criteria, modules, answerOf(criteria, r));
-    });
-    await tx.assignment.update({
-      where: { id: assignmentId },
-      data: { completedAt: complete ? (a.completedAt ?? new Date()) : null },
-    });
-    return { complete };
+    return settleCompletion(tx, a, criteria, modules);
+  });
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** Marks the case done or not after a save, and says which. Within the save's transaction. */
+async function settleCompletion(tx: Tx, a: Assignment, criteria: Criterion[], modules: Modules) {
+  // Complete means every candidate the case has now, not only those in the order last shown.
+  const [ratings, outputs] = await Promise.all([
+    tx.rating.findMany({ where: { assignmentId: a.id }, include: ANSWER }),
+    tx.output.findMany({ where: { caseId: a.caseId }, select: { id: true } }),
+  ]);
+  // Candidates as shown: outputs sharing a handle are one text; one not yet shown counts alone.
+  const handleOf = new Map((a.displayOrder as DisplayEntry[]).map((e) => [e.outputId, e.handle]));
+  const candidates = new Set(outputs.map((o) => handleOf.get(o.id) ?? o.id)).size;
+  const answers = outputs.map((o) =>
+    answerOf(
+      criteria,
+      ratings.find((x) => x.outputId === o.id),
+    ),
+  );
+  const rated = outputs.every((o) => ratings.some((x) => x.outputId === o.id));
+  const complete = rated && caseComplete(criteria, modules, answers, candidates);
+  await tx.assignment.update({
+    where: { id: a.id },
+    data: { completedAt: complete ? (a.completedAt ?? new Date()) : null },
+  });
+  return { complete };
+}
+
+/** Holds the assignment and the study for a save, and refuses one to a study that is not open. */
+async function lockForSave(tx: Tx, a: Assignment) {
+  // One save per assignment at a time, so the completeness read sees every rating.
+  await tx.$queryRaw`SELECT 1 FROM "Assignment" WHERE "id" = ${a.id} FOR UPDATE`;
+  // Orders this save against a change of the study's design or state (which update the row): the
+  // database's triggers then see either the rating or the change, never neither.
+  const [{ state }] = await tx.$queryRaw<{ state: string }[]>`
+    SELECT "state"::text FROM "Study" WHERE "id" = ${a.case.studyId} FOR SHARE`;
+  if (state !== "OPEN") throw new StudyClosedError();
+}
+
+export const preferenceInput = z.object({
+  assignmentId: z.string().min(1).max(64),
+  // Every candidate's rank as it now stands (null where none yet), by handle.
+  ranks: z.record(z.string().min(1).max(64), z.number().int().min(1).max(100).nullable()),
+});
+
+/**
+ * Saves the rater's preference for a case: every candidate's rank at once (picking a best one
+ * changes them all), on each system's rating (a text shown once counts for each system that wrote
+ * it). Idempotent like saveRating. Returns whether the whole case is now complete.
+ */
+export async function savePreference(db: Db, raterId: string, input: z.input<typeof preferenceInput>) {
+  const { assignmentId, ranks } = parseInput(preferenceInput, input);
+  const a = await ownAssignment(db, raterId, assignmentId);
+  const design = readDesign(a.case.study.design, a.case.study.name);
+  const [criteria, modules] = [criteriaOf(design), modulesOf(design)];
+  if (!modules.preference) throw new UserInputError("ranks: this study does not ask for a preference.");
+  const order = a.displayOrder as DisplayEntry[];
+  const handles = [...new Set(candidateEntries(order).map((e) => e.handle))];
+  const stray = Object.keys(ranks).find((h) => !handles.includes(h));
+  if (stray !== undefined || handles.some((h) => !(h in ranks)))
+    throw new NotFoundError("The candidates of this case have changed; reload the page.");
+  const problem = ranksProblem(
+    modules.preference,
+    handles.map((h) => ranks[h]),
+  );
+  if (problem) throw new UserInputError(`ranks: ${problem}.`);
+  return db.$transaction(async (tx) => {
+    await lockForSave(tx, a);
+    for (const e of order) {
+      const rank = ranks[e.handle] ?? null;
+      await tx.$executeRaw`
+        INSERT INTO "Rating" ("id", "assignmentId", "outputId", "rank", "createdAt", "updatedAt")
+        VALUES (${randomUUID()}, ${assignmentId}, ${e.outputId}, ${rank}, timezone('UTC', clock_timestamp()), timezone('UTC', clock_timestamp()))
+        ON CONFLICT ("assignmentId", "outputId") DO UPDATE SET
+          "rank" = EXCLUDED."rank", "updatedAt" = timezone('UTC', clock_timestamp())`;
+    }
+    return settleCompletion(tx, a, criteria, modules);
   });
 }

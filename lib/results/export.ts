@@ -14,7 +14,7 @@ import { wordEdits } from "./edit-distance.ts";
 import type { Clustered } from "./stats.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import { label } from "../rating/rating.ts";
-import { studyResults } from "./results.ts";
+import { type StudyResults, studyResults } from "./results.ts";
 import type { Actor } from "../accounts/users.ts";
 import { kindOf } from "../systems/kinds/index.ts";
 
@@ -29,7 +29,8 @@ export const EXPORT_COLUMNS = [
   // scores: the criterion's key; errors: the category, or "none" for the rater's word that there are none
   "item",
   // scores: the score; errors: 1 for a clinically significant error, 0 for one that is not (and for "none");
-  // signoff: the words changed in the edited impression (word-level Levenshtein), empty without one
+  // signoff: the words changed in the edited impression (word-level Levenshtein), empty without one;
+  // preference: the candidate's rank in its case (1 = preferred; item "rank")
   "value",
   // errors: the rater's note on the error; signoff: the edited impression
   "note",
@@ -79,7 +80,12 @@ async function* pagedCsv<T extends { id: string }>(
   }
 }
 
-type AnswerRow = [module: "scores" | "errors" | "signoff", item: string, value: number | null, note: string];
+type AnswerRow = [
+  module: "scores" | "errors" | "signoff" | "preference",
+  item: string,
+  value: number | null,
+  note: string,
+];
 
 export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
   return pagedCsv(
@@ -130,6 +136,7 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
               ] satisfies AnswerRow,
             ]
           : []),
+        ...(r.rank !== null ? [["preference", "rank", r.rank, ""] satisfies AnswerRow] : []),
       ];
       return answers
         .map(([module, item, value, note]) =>
@@ -294,7 +301,30 @@ export async function* exportSummaryCsv(db: Db, actor: Actor, studyId: string): 
       .join("");
     if (s.errors) yield errorLines(study.name, s.name, s.kind, s.errors);
     if (s.signOff) yield signOffLines(study.name, s.name, s.kind, s.signOff);
+    if (s.preference) yield preferenceLines(study.name, s, results.systems);
   }
+}
+
+/**
+ * Preference in the summary: the Bradley–Terry strength ("mean", with its bootstrap interval) and
+ * rank, then the shares of wins, ties and losses against each other system ("ratings": comparisons).
+ */
+function preferenceLines(study: string, s: StudyResults["systems"][number], systems: StudyResults["systems"]) {
+  const p = s.preference!;
+  const blank = (n: number) => Array(n).fill("");
+  const comparisons = p.headToHead.reduce((sum, h) => sum + h.comparisons, 0);
+  const row = (measure: string, n: number, mean: number, low: unknown = "", high: unknown = "") =>
+    line([study, s.name, s.kind, measure, n, "", mean, "", "", low, high, ...blank(SUMMARY_COLUMNS.length - 11)]);
+  const name = new Map(systems.map((x) => [x.systemId, x.name]));
+  return [
+    row("preference:strength", comparisons, p.strength.strength, p.strength.low, p.strength.high),
+    row("preference:rank", comparisons, p.strength.rank),
+    ...p.headToHead.flatMap((h) =>
+      (["win", "tie", "loss"] as const).map((k) =>
+        row(`preference:vs:${name.get(h.against)}:${k}`, h.comparisons, h[k]),
+      ),
+    ),
+  ].join("");
 }
 
 /** Clinical errors in the summary: one row per measure, in the columns they share with scores. */

@@ -6,6 +6,7 @@ import { ANSWER, answerOf, candidateComplete, type Modules } from "../rating/ans
 import { errorsAnswered } from "../rating/clinical-errors.ts";
 import { errorResults, type ErrorsResult } from "./errors.ts";
 import { signOffResults, type SignOffResult } from "./sign-off.ts";
+import { comparisonsOf, type HeadToHead, headToHead, preferenceRanking, type Strength } from "./preference.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import {
   compareByCase,
@@ -39,6 +40,8 @@ type SystemResult = {
   errors: ErrorsResult | null;
   /** Sign-off, when the study asks for it. */
   signOff: SignOffResult | null;
+  /** Preference, when the study asks for it: the Bradley–Terry strength and the record against each other system. */
+  preference: { strength: Strength; headToHead: HeadToHead[] } | null;
 };
 export type StudyResults = {
   /** The study's criteria, in the design's order. */
@@ -75,8 +78,10 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
       noErrors: true,
       signOff: true,
       editedText: true,
+      rank: true,
       outputId: true,
       output: { select: { systemId: true, text: true } },
+      assignmentId: true,
       assignment: { select: { raterId: true, caseId: true } },
     },
   });
@@ -113,6 +118,20 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
       return score === undefined ? [] : [{ caseId: r.assignment.caseId, score }];
     });
   const reference = study.systems.find((s) => isReferenceKind(s.kind));
+  const systemIds = study.systems.map((s) => s.id);
+  const comparisons = modules.preference
+    ? comparisonsOf(
+        modules.preference,
+        ratings.map((r) => ({
+          assignmentId: r.assignmentId,
+          caseId: r.assignment.caseId,
+          systemId: r.output.systemId,
+          rank: r.rank,
+        })),
+      )
+    : [];
+  const ranking = modules.preference ? preferenceRanking(systemIds, comparisons) : [];
+  const records = headToHead(systemIds, comparisons);
   const systems = study.systems.map((s) => {
     const byCriterion = Object.fromEntries(
       criteria.map((c) => [c.key, summarizeByCase(scores(s.id, c.key), c.points)]),
@@ -152,6 +171,9 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
                 : [],
             ),
           )
+        : null,
+      preference: modules.preference
+        ? { strength: ranking.find((x) => x.systemId === s.id)!, headToHead: records.get(s.id)! }
         : null,
     } satisfies SystemResult;
   });

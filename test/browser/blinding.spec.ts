@@ -22,7 +22,12 @@ async function seedWithGenerated() {
   const study = await seedStudy("Blinding study", ["rater"]);
   const admin = await user("admin");
   // Every module the rater can answer is on, so that each one's page parts and saves are crawled.
-  await updateDesign(db, admin, study.id, { ...defaultDesign(), errors: {}, signOff: {} });
+  await updateDesign(db, admin, study.id, {
+    ...defaultDesign(),
+    errors: {},
+    signOff: {},
+    preference: { mode: "BEST" },
+  });
   const llm = await addLlamaSystem(db, admin, study.id, { name: "Local model under test", model: MODEL });
   const boss = await queueFor(process.env.E2E_DATABASE_URL!);
   await startGeneration(db, boss, admin, llm.id);
@@ -165,8 +170,14 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
       await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
       await page.getByTestId("candidate").first().getByText("Sign after minor edits").click();
       await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+      // The preference: every candidate's rank in one request, by handle.
+      await page.getByTestId("preference").getByText("They are equal").click();
+      await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+      await page.locator("label", { has: page.getByRole("radio", { name: "Candidate B" }) }).click();
+      await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
       await page.reload(); // a full HTML load, not just RSC
       await expect(page.getByTestId("error-mark")).toHaveCount(1);
+      await expect(page.getByRole("radio", { name: "Candidate B" })).toBeChecked();
     }
     await page.getByRole("button", { name: i < total ? "Next case →" : "Finish" }).click();
   }

@@ -10,7 +10,12 @@ test.use({ viewport: { width: 1366, height: 768 } });
 test("on a 1366×768 screen the case page has no horizontal scroll and keeps the findings in view", async ({ page }) => {
   const study = await seedStudy("Laptop study", ["rater2"]);
   // Every module on: the widest the case page gets.
-  await updateDesign(testDb(), await user("admin"), study.id, { ...defaultDesign(), errors: {}, signOff: {} });
+  await updateDesign(testDb(), await user("admin"), study.id, {
+    ...defaultDesign(),
+    errors: {},
+    signOff: {},
+    preference: { mode: "RANK" },
+  });
   await login(page, "rater2");
   await beginStudy(page, study.id);
   await expect(page.getByRole("heading", { name: /^Case 1 of/ })).toBeVisible();
@@ -32,4 +37,13 @@ test("on a 1366×768 screen the case page has no horizontal scroll and keeps the
   await last.scrollIntoViewIfNeeded();
   await expect(page.getByTestId("findings")).toBeInViewport();
   await expect(last).toBeInViewport();
+  // And the ranking below the candidates: the findings still beside it.
+  await expect(page.getByTestId("keys")).toContainText("Ranking: 1–3");
+  const ranking = page.getByRole("radiogroup", { name: "Rank of candidate C" });
+  await ranking.getByRole("radio").first().focus();
+  await ranking.scrollIntoViewIfNeeded();
+  await expect(page.getByTestId("findings")).toBeInViewport();
+  await expect(ranking).toBeInViewport();
+  const after = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(after, "no horizontal scrolling with the ranking").toBe(true);
 });

@@ -203,3 +203,93 @@ test("sign-off by keyboard: 1 as it is, 2 then the edited text, 4 would not sign
     `${original} No pneumothorax.`,
   );
 });
+
+test("preference by keyboard: the best candidate (or equal) after the sign-offs; a ranking with a tie; the dashboard ranks the systems", async ({
+  page,
+  browser,
+}) => {
+  const study = await seedStudy("Preference study", ["rater2"]);
+  await updateDesign(testDb(), await user("admin"), study.id, { signOff: {}, preference: { mode: "BEST" } });
+  await login(page, "rater2");
+  await beginStudy(page, study.id);
+  await expect(page.getByRole("heading", { name: /^Case 1 of/ })).toBeVisible();
+  await expect(page.getByTestId("keys")).toContainText("Preference: 1–3 pick the candidate you would rather send");
+  const candidates = page.getByTestId("candidate");
+  await expect(candidates).toHaveCount(3);
+  // A sign-off each (1: as it is), then the preference takes the focus: 2 picks candidate B.
+  for (let i = 0; i < 3; i++) await page.keyboard.press("1");
+  await expect(page.getByRole("radio", { name: "Candidate A" })).toBeFocused();
+  await expect(page.getByText("This case is complete.")).toHaveCount(0);
+  await page.keyboard.press("2");
+  await expect(page.getByText("This case is complete.")).toBeVisible();
+  await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+  const handleB = await candidates.nth(1).getAttribute("data-handle");
+  const ranks = async () => {
+    const rows = await testDb().rating.findMany({
+      where: { assignment: { case: { studyId: study.id, position: 1 } } },
+      select: { rank: true, outputId: true, assignment: { select: { displayOrder: true } } },
+    });
+    return rows.map((r) => {
+      const order = r.assignment.displayOrder as { handle: string; outputId: string }[];
+      return [order.find((e) => e.outputId === r.outputId)!.handle === handleB, r.rank];
+    });
+  };
+  expect((await ranks()).sort()).toEqual([
+    [false, 2],
+    [false, 2],
+    [true, 1],
+  ]);
+  // 0: they are equal; a reload shows it.
+  await page.getByRole("radio", { name: "They are equal" }).focus();
+  await page.keyboard.press("0");
+  await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+  await page.reload();
+  await expect(page.getByRole("radio", { name: "They are equal" })).toBeChecked();
+  expect((await ranks()).map(([, r]) => r)).toEqual([1, 1, 1]);
+  await page.locator("label", { has: page.getByRole("radio", { name: "Candidate C" }) }).click();
+  await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+
+  // The dashboard: the preference table ranks the three systems.
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, "admin");
+  await admin.goto(`/admin/studies/${study.id}`);
+  const table = admin.getByRole("table", { name: "Preference per system" });
+  await expect(table.getByTestId("strength")).toHaveCount(3);
+  const best = await testDb().rating.findFirstOrThrow({
+    where: { rank: 1, assignment: { case: { studyId: study.id } } },
+    include: { output: { include: { system: true } } },
+  });
+  await expect(table.locator("tbody tr").first()).toHaveAttribute("data-system", best.output.system.name);
+  await expect(table.locator("tbody tr").first().locator("td").first()).toHaveText("1");
+});
+
+test("ranking by keyboard: a rank per candidate, ties allowed; complete once each has one", async ({ page }) => {
+  const study = await seedStudy("Ranking study", ["rater2"]);
+  await updateDesign(testDb(), await user("admin"), study.id, { preference: { mode: "RANK" } });
+  await login(page, "rater2");
+  await beginStudy(page, study.id);
+  await expect(page.getByRole("heading", { name: /^Case 1 of/ })).toBeVisible();
+  await expect(page.getByTestId("keys")).toContainText("Ranking: 1–3 give the focused candidate its rank");
+  await expect(page.getByRole("radiogroup", { name: "Rank of candidate A" }).getByRole("radio").first()).toBeFocused();
+  await page.keyboard.press("2");
+  await page.keyboard.press("4"); // off the scale of three: ignored
+  await page.keyboard.press("1");
+  await expect(page.getByText("This case is complete.")).toHaveCount(0);
+  await page.keyboard.press("2");
+  await expect(page.getByText("This case is complete.")).toBeVisible();
+  await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+  const labelled = await page
+    .getByTestId("candidate")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-handle")));
+  const rows = await testDb().rating.findMany({
+    where: { assignment: { case: { studyId: study.id, position: 1 } } },
+    select: { rank: true, outputId: true, assignment: { select: { displayOrder: true } } },
+  });
+  const rankOf = (handle: string | null) =>
+    rows.find((r) =>
+      (r.assignment.displayOrder as { handle: string; outputId: string }[]).some(
+        (e) => e.handle === handle && e.outputId === r.outputId,
+      ),
+    )?.rank;
+  expect(labelled.map(rankOf)).toEqual([2, 1, 2]);
+});

@@ -14,10 +14,10 @@ import { createStudy, setStudyState, studyDesign, updateDesign } from "../../lib
 import { addImportedSystem } from "../../lib/systems/systems.ts";
 import { ForbiddenError, NotFoundError, StudyClosedError, UserInputError } from "../../lib/platform/errors.ts";
 import { fileDb } from "../helpers/file-db.ts";
+import { designStudy } from "../helpers/design-study.ts";
 import { enc, makeUser, MAX, openStudy } from "../helpers/fixtures.ts";
 
 const t = fileDb();
-let made = 0;
 
 const TWO: Design = {
   scores: {
@@ -28,29 +28,7 @@ const TWO: Design = {
   },
 };
 
-/** A study of its own: two cases, the reference and one imported system, one rater. */
-async function study(design?: Design) {
-  const admin = await makeUser(t.db, "ADMIN");
-  const rater = await makeUser(t.db, "RATER");
-  const s = await createStudy(t.db, admin, { name: `Design ${++made}` });
-  await importCases(t.db, admin, s.id, {
-    bytes: enc("uid,findings,impression\n1,Findings one.,Normal.\n2,Findings two.,Effusion.\n"),
-    maxBytes: MAX,
-    fileName: "c.csv",
-  });
-  await addImportedSystem(t.db, admin, s.id, {
-    name: "Model",
-    file: { bytes: enc("uid,text\n1,Model one.\n2,Model two.\n"), fileName: "m.csv", maxBytes: MAX },
-  });
-  if (design) await updateDesign(t.db, admin, s.id, design);
-  await setStudyRaters(t.db, admin, s.id, { raterIds: [rater.id], ratersPerCase: 1 });
-  await openStudy(t.db, admin, s.id);
-  const assignments = await t.db.assignment.findMany({
-    where: { raterId: rater.id },
-    orderBy: { case: { position: "asc" } },
-  });
-  return { admin, rater, id: s.id, assignments };
-}
+const study = (design?: Design) => designStudy(t.db, design);
 
 test("a new study asks the paper's five criteria; its design can be read and replaced (audited) by an admin", async () => {
   const s = await study();
@@ -127,9 +105,7 @@ test("results, agreement and both exports follow the design: its criteria, in it
   const lines = summary.trim().split("\r\n");
   const header = lines[0].split(",");
   const row = (system: string, criterion: string) => {
-    const cells = lines
-      .find((l) => l.startsWith(`Design ${made},${system},`) && l.split(",")[3] === criterion)!
-      .split(",");
+    const cells = lines.find((l) => l.split(",")[1] === system && l.split(",")[3] === criterion)!.split(",");
     return Object.fromEntries(header.map((h, i) => [h, cells[i]]));
   };
   const acc = row("Model", "accuracy");
@@ -213,7 +189,7 @@ test("clinical errors: each error in order with its category, significance and n
   const s = await study(ERRORS_ONLY);
   const view = await loadCase(t.db, s.rater.id, s.assignments[0].id);
   assert.deepEqual(view.criteria, []);
-  assert.deepEqual(view.modules, { scores: false, errors: true, signOff: false });
+  assert.deepEqual(view.modules, { scores: false, errors: true, signOff: false, preference: null });
   assert.deepEqual(
     view.candidates.map((c) => [c.errors, c.noErrors]),
     [
@@ -372,7 +348,7 @@ test("results and the summary export count clinical errors per report, per syste
     }
   }
   const r = await studyResults(t.db, s.admin, s.id);
-  assert.deepEqual(r.modules, { scores: true, errors: true, signOff: false });
+  assert.deepEqual(r.modules, { scores: true, errors: true, signOff: false, preference: null });
   const model = r.systems.find((x) => x.name === "Model")!.errors!;
   const reference = r.systems.find((x) => x.kind === "REFERENCE")!.errors!;
   const t1 = 12.706204736432; // t(0.975, 1 df): two cases
@@ -418,7 +394,7 @@ const SIGN: Design = { signOff: {} };
 test("sign-off: a level per candidate, an edited impression with minor or major edits only; refused where not asked", async () => {
   const s = await study(SIGN);
   const view = await loadCase(t.db, s.rater.id, s.assignments[0].id);
-  assert.deepEqual(view.modules, { scores: false, errors: false, signOff: true });
+  assert.deepEqual(view.modules, { scores: false, errors: false, signOff: true, preference: null });
   const [a, b] = view.candidates;
   const save = (handle: string, answer: { signOff?: SignOff | null; editedText?: string | null }) =>
     saveRating(t.db, s.rater.id, { assignmentId: view.assignmentId, handle, ...answer });

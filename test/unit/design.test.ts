@@ -13,7 +13,8 @@ import {
   scoresComplete,
 } from "../../lib/rating/design.ts";
 import { UserInputError } from "../../lib/platform/errors.ts";
-import { type CandidateAnswer, candidateComplete } from "../../lib/rating/answer.ts";
+import { type CandidateAnswer, candidateComplete, caseComplete } from "../../lib/rating/answer.ts";
+import { asksPreference, pairOutcome, ranksProblem } from "../../lib/rating/preference.ts";
 import { candidateEntries, mergeIdenticalTexts } from "../../lib/rating/assignment.ts";
 
 const criterion = (over: Record<string, unknown> = {}) => ({
@@ -127,12 +128,25 @@ test("new criteria (without a key) get keys from their names, unlike the kept on
 
 test("a design turns on scores, clinical errors or both; never neither", () => {
   assert.deepEqual(checkDesign({ errors: {} }), { errors: {} });
-  assert.deepEqual(modulesOf(checkDesign({ errors: {} })), { scores: false, errors: true, signOff: false });
-  assert.deepEqual(modulesOf(checkDesign({ signOff: {} })), { scores: false, errors: false, signOff: true });
-  assert.deepEqual(modulesOf(defaultDesign()), { scores: true, errors: false, signOff: false });
+  assert.deepEqual(modulesOf(checkDesign({ errors: {} })), {
+    scores: false,
+    errors: true,
+    signOff: false,
+    preference: null,
+  });
+  assert.deepEqual(modulesOf(checkDesign({ signOff: {} })), {
+    scores: false,
+    errors: false,
+    signOff: true,
+    preference: null,
+  });
+  assert.deepEqual(modulesOf(defaultDesign()), { scores: true, errors: false, signOff: false, preference: null });
   assert.deepEqual(criteriaOf(checkDesign({ errors: {} })), []);
   assert.equal(message({}), "Rating design: a study asks at least one thing: turn on a module.");
   assert.match(message({ errors: { categories: 3 } }), /categories/);
+  assert.deepEqual(modulesOf(checkDesign({ preference: { mode: "RANK" } })).preference, "RANK");
+  assert.equal(message({ preference: { mode: "BEST-OF" } }), "Rating design, preference: must be BEST or RANK.");
+  assert.match(message({ preference: {} }), /^Rating design, preference: must be BEST or RANK\.$/);
 });
 
 test("a candidate is complete when every module the design turns on is answered", () => {
@@ -143,23 +157,75 @@ test("a candidate is complete when every module the design turns on is answered"
     noErrors: false,
     signOff: null,
     editedText: null,
+    rank: null,
     ...over,
   });
-  const both = { scores: true, errors: true, signOff: false };
+  const both = { scores: true, errors: true, signOff: false, preference: null };
   const error = { category: "FALSE_FINDING" as const, significant: false, note: "" };
-  assert.equal(candidateComplete(criteria, { scores: true, errors: false, signOff: false }, answer()), true);
+  assert.equal(
+    candidateComplete(criteria, { scores: true, errors: false, signOff: false, preference: null }, answer()),
+    true,
+  );
   assert.equal(candidateComplete(criteria, both, answer()), false, "errors not answered");
   assert.equal(candidateComplete(criteria, both, answer({ noErrors: true })), true);
   assert.equal(candidateComplete(criteria, both, answer({ errors: [error] })), true);
   assert.equal(candidateComplete(criteria, both, answer({ scores: {}, errors: [error] })), false, "a score missing");
   assert.equal(
-    candidateComplete([], { scores: false, errors: true, signOff: false }, answer({ scores: {}, noErrors: true })),
+    candidateComplete(
+      [],
+      { scores: false, errors: true, signOff: false, preference: null },
+      answer({ scores: {}, noErrors: true }),
+    ),
     true,
   );
-  assert.equal(candidateComplete([], { scores: false, errors: true, signOff: false }, answer({ scores: {} })), false);
-  const signing = { scores: false, errors: false, signOff: true };
+  assert.equal(
+    candidateComplete([], { scores: false, errors: true, signOff: false, preference: null }, answer({ scores: {} })),
+    false,
+  );
+  const signing = { scores: false, errors: false, signOff: true, preference: null };
   assert.equal(candidateComplete([], signing, answer({ scores: {} })), false, "no sign-off yet");
   assert.equal(candidateComplete([], signing, answer({ scores: {}, signOff: "REJECT" })), true);
+
+  // Preference is the case's: every candidate ranked, where the case has two or more of them.
+  const preferring = { scores: false, errors: false, signOff: false, preference: "BEST" as const };
+  const ranked = (...ranks: (number | null)[]) => ranks.map((rank) => answer({ scores: {}, rank }));
+  assert.equal(caseComplete([], preferring, ranked(1, 2), 2), true);
+  assert.equal(caseComplete([], preferring, ranked(1, null), 2), false, "a candidate without its rank");
+  assert.equal(caseComplete([], preferring, ranked(null, null), 1), true, "one text shown: nothing to prefer");
+  assert.equal(caseComplete([], preferring, ranked(null), 1), true);
+  assert.equal(caseComplete(criteria, { ...preferring, scores: true }, ranked(1, 1), 2), false, "scores missing");
+  assert.equal(caseComplete([], { ...preferring, preference: null }, ranked(null, null), 2), true);
+});
+
+test("preference: which ranks a case may hold, per way of asking", () => {
+  assert.equal(ranksProblem("BEST", [1, 2, 2]), null, "one best");
+  assert.equal(ranksProblem("BEST", [1, 1, 1]), null, "equal");
+  assert.equal(ranksProblem("BEST", [null, null, null]), null, "cleared");
+  assert.match(ranksProblem("BEST", [1, 1, 2]) ?? "", /one best candidate/, "two best of three");
+  assert.match(ranksProblem("BEST", [2, 2, 2]) ?? "", /one best candidate/, "no best");
+  assert.match(ranksProblem("BEST", [1, null, 2]) ?? "", /whole case at once/);
+  assert.match(ranksProblem("BEST", [1, 3, 2]) ?? "", /one best candidate/, "a 3 in BEST");
+  assert.equal(ranksProblem("RANK", [1, 3, 2]), null);
+  assert.equal(ranksProblem("RANK", [2, 2, null]), null, "ties, and a ranking given one at a time");
+  assert.equal(ranksProblem("RANK", [3, 3, 3]), null);
+  assert.match(ranksProblem("RANK", [1, 4, 2]) ?? "", /ranks must be 1–3/);
+  assert.match(ranksProblem("RANK", [0, 1]) ?? "", /ranks must be 1–2/);
+  assert.match(ranksProblem("RANK", [1.5, 1]) ?? "", /ranks must be 1–2/);
+  assert.match(ranksProblem("BEST", [1]) ?? "", /one candidate/);
+  assert.equal(asksPreference("RANK", 2), true);
+  assert.equal(asksPreference("RANK", 1), false);
+  assert.equal(asksPreference(null, 3), false);
+});
+
+test("preference: what a case says about two candidates", () => {
+  assert.equal(pairOutcome("RANK", 1, 2), 1);
+  assert.equal(pairOutcome("RANK", 3, 2), 0);
+  assert.equal(pairOutcome("RANK", 2, 2), 0.5, "a tie in a ranking is a tie wherever it is");
+  assert.equal(pairOutcome("BEST", 1, 1), 0.5, "all equal");
+  assert.equal(pairOutcome("BEST", 2, 2), null, "neither was the best: not compared");
+  assert.equal(pairOutcome("BEST", 2, 1), 0);
+  assert.equal(pairOutcome("RANK", null, 1), null);
+  assert.equal(pairOutcome("RANK", 1, null), null);
 });
 
 test("identical texts share the first one's handle and place; other texts keep their own", () => {

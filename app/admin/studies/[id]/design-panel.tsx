@@ -7,6 +7,7 @@ import { Input, Select, Textarea } from "@/components/ui/input.tsx";
 import { type Criterion, MAX_CRITERIA, MAX_POINTS, MIN_POINTS, PAPER_CRITERIA } from "@/lib/rating/criteria.ts";
 import type { Design } from "@/lib/rating/design.ts";
 import { ERROR_CATEGORIES } from "@/lib/rating/clinical-errors.ts";
+import { PREFERENCE_MODES, type PreferenceMode } from "@/lib/rating/preference.ts";
 import { SIGN_OFF_LEVELS } from "@/lib/rating/sign-off.ts";
 import { updateDesignAction } from "../../actions.ts";
 
@@ -62,6 +63,12 @@ function ModuleList({ design }: { design: Design }) {
           with the edited impression.
         </p>
       )}
+      {design.preference && (
+        <p>
+          <span className="font-medium">Preference</span>:{" "}
+          {PREFERENCE_MODES.find((m) => m.key === design.preference?.mode)?.name.toLowerCase()}.
+        </p>
+      )}
       {design.errors && (
         <p>
           <span className="font-medium">Clinical errors</span>:{" "}
@@ -90,6 +97,7 @@ function CriteriaFields({ design }: { design: Design }) {
   const [scoresOn, setScoresOn] = useState(design.scores !== undefined);
   const [errorsOn, setErrorsOn] = useState(design.errors !== undefined);
   const [signOffOn, setSignOffOn] = useState(design.signOff !== undefined);
+  const [preference, setPreference] = useState<PreferenceMode | null>(design.preference?.mode ?? null);
   const [merge, setMerge] = useState(design.mergeIdentical === true);
   const change = (id: number, patch: Partial<Criterion>) =>
     setCriteria((list) => list.map((c) => (c.id === id ? { ...c, ...patch } : c)));
@@ -103,6 +111,7 @@ function CriteriaFields({ design }: { design: Design }) {
     ...(scoresOn && { scores: { criteria: criteria.map(({ id, ...c }) => c) } }),
     ...(errorsOn && { errors: {} }),
     ...(signOffOn && { signOff: {} }),
+    ...(preference && { preference: { mode: preference } }),
     mergeIdentical: merge,
   };
   return (
@@ -132,6 +141,29 @@ function CriteriaFields({ design }: { design: Design }) {
             are counted)
           </span>
         </label>
+        <label className="flex items-start gap-2">
+          <input
+            type="checkbox"
+            checked={preference !== null}
+            onChange={(e) => setPreference(e.target.checked ? "BEST" : null)}
+          />
+          <span>
+            <span className="font-medium">Preference</span> (as in Flamingo-CXR): in a case with two or more candidates,
+            which the rater would rather send; the results give win, tie and loss shares and a Bradley–Terry ranking
+          </span>
+        </label>
+        {preference && (
+          <label className="ml-6 flex items-center gap-2">
+            Asked as
+            <Select value={preference} onChange={(e) => setPreference(e.target.value as PreferenceMode)}>
+              {PREFERENCE_MODES.map((m) => (
+                <option key={m.key} value={m.key}>
+                  {m.name}
+                </option>
+              ))}
+            </Select>
+          </label>
+        )}
         <label className="flex items-start gap-2">
           <input type="checkbox" checked={merge} onChange={(e) => setMerge(e.target.checked)} />
           <span>

@@ -4,6 +4,7 @@ import { ProgressBar } from "@/components/ui/progress-bar.tsx";
 import { Row, Table } from "@/components/ui/table.tsx";
 import { ErrorResults } from "./errors-results.tsx";
 import { SignOffResults } from "./sign-off-results.tsx";
+import { PreferenceResults } from "./preference-results.tsx";
 
 const fmt = (v: number | null, d = 2) => (v === null ? "—" : v.toFixed(d));
 const signed = (v: number, d = 2) => `${v > 0 ? "+" : v < 0 ? "−" : ""}${Math.abs(v).toFixed(d)}`;
@@ -38,6 +39,7 @@ export function ResultsTable({ results }: { results: StudyResults }) {
       {results.criteria.length > 0 && <ScoreResults results={results} />}
       {results.modules.errors && <ErrorResults systems={results.systems} />}
       {results.modules.signOff && <SignOffResults systems={results.systems} />}
+      {results.modules.preference && <PreferenceResults systems={results.systems} />}
     </div>
   );
 }

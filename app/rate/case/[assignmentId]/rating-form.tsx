@@ -3,13 +3,14 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Scores } from "@/lib/rating/criteria.ts";
-import { candidateComplete } from "@/lib/rating/answer.ts";
+import { candidateComplete, caseComplete } from "@/lib/rating/answer.ts";
 import { ERROR_CATEGORIES, type ErrorMark } from "@/lib/rating/clinical-errors.ts";
 import { ErrorsBlock } from "./errors-block.tsx";
 import { SignOffBlock } from "./sign-off-block.tsx";
+import { bestRanks, PreferenceBlock } from "./preference-block.tsx";
 import { SIGN_OFF_LEVELS, type SignOff, keepsEdit } from "@/lib/rating/sign-off.ts";
 import type { CaseView } from "@/lib/rating/rating.ts";
-import { type Draft, useAutosave } from "./use-autosave.ts";
+import { type Draft, PREFERENCE, useAutosave } from "./use-autosave.ts";
 
 /** The score a digit key gives: 1–9, and 0 for 10. */
 const keyScore = (key: string) => (/^[0-9]$/.test(key) ? Number(key) || 10 : null);
@@ -29,6 +30,7 @@ export function RatingForm({ view }: { view: CaseView }) {
           noErrors: c.noErrors,
           signOff: c.signOff,
           editedText: c.editedText,
+          rank: c.rank,
           comment: c.comment,
         } satisfies Draft,
       ]),
@@ -37,7 +39,13 @@ export function RatingForm({ view }: { view: CaseView }) {
   const draftsRef = useRef(drafts);
   const { state, error, save, flush } = useAutosave(view, draftsRef);
   const formRef = useRef<HTMLFormElement>(null);
-  const allDone = view.candidates.every((c) => complete(drafts[c.handle]));
+  const allDone = caseComplete(
+    criteria,
+    view.modules,
+    view.candidates.map((c) => drafts[c.handle]),
+    view.candidates.length,
+  );
+  const preference = view.modules.preference !== null && view.candidates.length >= 2 ? view.modules.preference : null;
 
   const update = (
     handle: string,
@@ -59,6 +67,17 @@ export function RatingForm({ view }: { view: CaseView }) {
     draftsRef.current = next;
     setDrafts(next);
     save(handle);
+  };
+
+  /** The case's preference: every candidate's rank at once, saved together. */
+  const rank = (ranks: Record<string, number | null>) => {
+    if (view.closed) return;
+    const next = Object.fromEntries(
+      Object.entries(draftsRef.current).map(([h, d]) => [h, { ...d, rank: ranks[h] ?? null }]),
+    );
+    draftsRef.current = next;
+    setDrafts(next);
+    save(PREFERENCE);
   };
 
   const go = useCallback(
@@ -114,7 +133,19 @@ export function RatingForm({ view }: { view: CaseView }) {
     if (score !== null && el instanceof HTMLInputElement && el.type === "radio") {
       e.preventDefault();
       const group = el.closest<HTMLElement>("[role=radiogroup]")!;
+      // The best candidate: 1–n pick one, 0 says they are equal.
+      if (group.dataset.preference !== undefined && (e.key === "0" || score <= view.candidates.length)) {
+        rank(bestRanks(view.candidates, e.key === "0" ? null : view.candidates[score - 1].handle));
+        moveOn(group);
+        return;
+      }
       if (score > Number(group.dataset.points)) return; // off this criterion's scale
+      if (group.dataset.rank !== undefined) {
+        const ranks = Object.fromEntries(view.candidates.map((c) => [c.handle, draftsRef.current[c.handle].rank]));
+        rank({ ...ranks, [group.dataset.rank]: score });
+        moveOn(group);
+        return;
+      }
       if (group.dataset.signoff !== undefined) {
         const level = SIGN_OFF_LEVELS[score - 1].key;
         const d = draftsRef.current[group.dataset.handle!];
@@ -233,7 +264,11 @@ export function RatingForm({ view }: { view: CaseView }) {
             {view.modules.errors &&
               " In clinical errors: 1–6 add a significant error of that category, Shift+1–6 a not significant one, 0 says there are none, Enter moves on."}
             {view.modules.signOff &&
-              " Sign-off: 1 as it is, 2 minor edits, 3 major edits (then edit the text; Tab leaves it), 4 would not sign."}{" "}
+              " Sign-off: 1 as it is, 2 minor edits, 3 major edits (then edit the text; Tab leaves it), 4 would not sign."}
+            {preference === "BEST" &&
+              ` Preference: 1–${view.candidates.length} pick the candidate you would rather send (1 for A), 0 says they are equal.`}
+            {preference === "RANK" &&
+              ` Ranking: 1–${view.candidates.length} give the focused candidate its rank; the same rank twice is a tie.`}{" "}
             Answers save as you go.
           </p>
         </section>
@@ -325,6 +360,13 @@ export function RatingForm({ view }: { view: CaseView }) {
               </div>
             </section>
           ))}
+          {preference && (
+            <PreferenceBlock
+              mode={preference}
+              candidates={view.candidates.map((c) => ({ ...c, rank: drafts[c.handle].rank }))}
+              onChange={rank}
+            />
+          )}
         </div>
       </fieldset>
 

@@ -2,7 +2,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { CandidateAnswer } from "@/lib/rating/answer.ts";
 import type { CaseView } from "@/lib/rating/rating.ts";
-import { saveRatingAction } from "../../actions.ts";
+import { savePreferenceAction, saveRatingAction } from "../../actions.ts";
+
+/** The queue of the case's preference (every candidate's rank, saved together); handles are base64url. */
+export const PREFERENCE = "#preference";
 
 export type Draft = CandidateAnswer & { comment: string };
 export type SaveState = "saved" | "saving" | "retrying" | "failed";
@@ -27,17 +30,22 @@ export function useAutosave(view: CaseView, drafts: React.RefObject<Record<strin
         const d = drafts.current[handle];
         let retry = false;
         try {
-          const res = await saveRatingAction({
-            assignmentId: view.assignmentId,
-            handle,
-            scores: d.scores,
-            errors: d.errors,
-            noErrors: d.noErrors,
-            signOff: d.signOff,
-            editedText: d.editedText,
-            comment: d.comment,
-            timeSpentMs: base.current[handle] + Date.now() - openedAt.current,
-          });
+          const res = await (handle === PREFERENCE
+            ? savePreferenceAction({
+                assignmentId: view.assignmentId,
+                ranks: Object.fromEntries(view.candidates.map((c) => [c.handle, drafts.current[c.handle].rank])),
+              })
+            : saveRatingAction({
+                assignmentId: view.assignmentId,
+                handle,
+                scores: d.scores,
+                errors: d.errors,
+                noErrors: d.noErrors,
+                signOff: d.signOff,
+                editedText: d.editedText,
+                comment: d.comment,
+                timeSpentMs: base.current[handle] + Date.now() - openedAt.current,
+              }));
           if (!res.ok && !res.retry) {
             setError(res.error);
             setState((s) => ({ ...s, [handle]: "failed" }));
@@ -59,7 +67,7 @@ export function useAutosave(view: CaseView, drafts: React.RefObject<Record<strin
       }
       setState((s) => ({ ...s, [handle]: "saved" }));
     },
-    [view.assignmentId, drafts],
+    [view.assignmentId, view.candidates, drafts],
   );
 
   const save = useCallback(

@@ -1,0 +1,115 @@
+// Preference results (lib/results/preference.ts). The Bradley–Terry strengths and their bootstrap
+// intervals come from statsmodels (test/fixtures/oracles/make_preference.py, which also drew the
+// resamples the test passes in); the head-to-head shares are counted by hand.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import {
+  bradleyTerry,
+  headToHead,
+  type PairComparison,
+  percentile,
+  preferenceRanking,
+} from "../../lib/results/preference.ts";
+
+const oracle = JSON.parse(
+  fs.readFileSync(path.join(import.meta.dirname, "..", "fixtures", "oracles", "preference.json"), "utf8"),
+) as {
+  datasets: {
+    name: string;
+    systems: string[];
+    comparisons: PairComparison[];
+    resamples: string[][];
+    strength: number[];
+    low: number[];
+    high: number[];
+  }[];
+};
+
+for (const d of oracle.datasets)
+  test(`Bradley–Terry strengths and bootstrap intervals match statsmodels: ${d.name}`, () => {
+    const ranking = preferenceRanking(d.systems, d.comparisons, d.resamples);
+    for (const [i, s] of ranking.entries()) {
+      assert.equal(s.systemId, d.systems[i]);
+      for (const [field, expected] of [
+        ["strength", d.strength[i]],
+        ["low", d.low[i]],
+        ["high", d.high[i]],
+      ] as const)
+        assert.ok(
+          Math.abs(s[field] - expected) < 1e-7,
+          `${s.systemId} ${field}: ${s[field]} vs statsmodels ${expected}`,
+        );
+    }
+    // Ranks 1..k follow the strengths.
+    const byRank = [...ranking].sort((a, b) => a.rank - b.rank);
+    assert.deepEqual(
+      byRank.map((s) => s.rank),
+      d.systems.map((_, i) => i + 1),
+    );
+    assert.ok(byRank.every((s, i) => i === 0 || byRank[i - 1].strength >= s.strength));
+  });
+
+test("Bradley–Terry by hand: two systems, 3 wins to 1 and one virtual tie give b = ±ln(3.5/1.5)/2", () => {
+  const c = (outcome: 1 | 0 | 0.5): PairComparison => ({ caseId: "c", a: "x", b: "y", outcome });
+  const [x, y] = bradleyTerry(["x", "y"], [c(1), c(1), c(1), c(0)]);
+  // With one pair the fit is the observed odds: (3 + 0.5) wins to (1 + 0.5).
+  assert.ok(Math.abs(x - Math.log(3.5 / 1.5) / 2) < 1e-12, `${x}`);
+  assert.ok(Math.abs(y + Math.log(3.5 / 1.5) / 2) < 1e-12, `${y}`);
+  // A tie is half a win each way: two ties and nothing else leave them equal.
+  assert.deepEqual(
+    bradleyTerry(["x", "y"], [c(0.5), c(0.5)]).map((v) => Math.abs(v) < 1e-12),
+    [true, true],
+  );
+  // Systems never compared stay at the mean.
+  assert.deepEqual(bradleyTerry(["x", "y", "z"], []), [0, 0, 0]);
+});
+
+test("the bootstrap draws every case of a resample with all its comparisons, reproducibly", () => {
+  const comparisons: PairComparison[] = [
+    { caseId: "c1", a: "x", b: "y", outcome: 1 },
+    { caseId: "c1", a: "x", b: "y", outcome: 1 },
+    { caseId: "c2", a: "x", b: "y", outcome: 0 },
+  ];
+  // Resampled as [c1, c1]: four wins of x; as [c2, c2]: two losses.
+  const [x] = preferenceRanking(["x", "y"], comparisons, [
+    ["c1", "c1"],
+    ["c2", "c2"],
+  ]);
+  assert.ok(Math.abs(x.high - percentile([Math.log(4.5 / 0.5) / 2, Math.log(0.5 / 2.5) / 2], 0.975)) < 1e-12);
+  assert.ok(Math.abs(x.low - (Math.log(0.5 / 2.5) / 2 + 0.025 * (Math.log(9) / 2 - Math.log(0.2) / 2))) < 1e-12);
+  const a = preferenceRanking(["x", "y"], comparisons);
+  const b = preferenceRanking(["x", "y"], comparisons);
+  assert.deepEqual(a, b, "the same interval at every visit");
+  assert.ok(a[0].low < a[0].strength && a[0].strength < a[0].high);
+  assert.deepEqual(
+    preferenceRanking(["x", "y"], []).map((s) => [s.strength, s.low, s.rank]),
+    [
+      [0, Number.NaN, 1],
+      [0, Number.NaN, 2],
+    ],
+  );
+});
+
+test("percentile interpolates between order statistics as numpy does", () => {
+  assert.equal(percentile([3, 1, 2, 4], 0.5), 2.5);
+  assert.equal(percentile([10, 20], 0.025), 10.25);
+  assert.equal(percentile([10, 20], 0.975), 19.75);
+  assert.equal(percentile([7], 0.975), 7);
+});
+
+test("head to head: shares of wins, ties and losses from each side", () => {
+  const c = (a: string, b: string, outcome: 1 | 0 | 0.5): PairComparison => ({ caseId: "c", a, b, outcome });
+  const table = headToHead(
+    ["x", "y", "z"],
+    [c("x", "y", 1), c("y", "x", 1), c("x", "y", 0.5), c("x", "y", 1), c("z", "x", 0)],
+  );
+  // x vs y: from x's side win, loss, tie, win; z lost once to x.
+  assert.deepEqual(table.get("x"), [
+    { against: "y", comparisons: 4, win: 0.5, tie: 0.25, loss: 0.25 },
+    { against: "z", comparisons: 1, win: 1, tie: 0, loss: 0 },
+  ]);
+  assert.deepEqual(table.get("y")![0], { against: "x", comparisons: 4, win: 0.25, tie: 0.25, loss: 0.5 });
+  assert.deepEqual(table.get("y")![1], { against: "z", comparisons: 0, win: 0, tie: 0, loss: 0 });
+});
