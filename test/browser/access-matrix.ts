@@ -117,6 +117,8 @@ export const SEND = {
   assignRaters: ((f) => ({
     args: [f.study, undefined, { form: { raterId: [f.raterId, f.otherId], ratersPerCase: "2" } }],
   })) satisfies Send,
+  // The seeded study asks no preference: every caller is refused, the rater by the design (not by access).
+  savePreference: ((f) => ({ args: [{ assignmentId: f.raterCase, ranks: { [f.raterHandle]: 1 } }] })) satisfies Send,
   saveRating: ((f) => ({
     args: [
       {
@@ -232,5 +234,15 @@ export const MATRIX: Row[] = [
     "login",
     "refused",
     SEND.saveRating,
+  ),
+  row(
+    "ACTION app/rate/actions.ts#savePreferenceAction",
+    "assignmentId=raterCase",
+    "login",
+    "refused",
+    "refused",
+    "login",
+    "refused",
+    SEND.savePreference,
   ),
 ];
