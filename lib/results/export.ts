@@ -5,7 +5,7 @@ import type { Db } from "../platform/db.ts";
 import { assertAdmin } from "../accounts/access.ts";
 import { candidateEntries, type DisplayEntry } from "../rating/assignment.ts";
 import { type Criterion, criteriaOf, MAX_POINTS, readDesign } from "../rating/design.ts";
-import { ANSWER } from "../rating/answer.ts";
+import { ANSWER, type StoredAnswer } from "../rating/answer.ts";
 import { ERROR_CATEGORIES } from "../rating/clinical-errors.ts";
 import type { ErrorsResult } from "./errors.ts";
 import { SIGN_OFF_LEVELS } from "../rating/sign-off.ts";
@@ -53,13 +53,13 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-const line = (values: unknown[]) => `${values.map(csvField).join(",")}\r\n`;
+export const line = (values: unknown[]) => `${values.map(csvField).join(",")}\r\n`;
 
 /**
  * The shape both exports share: the study must exist (checked before the first byte, so the
  * route can still answer 404), a header line, then rows fetched page by page by id.
  */
-async function* pagedCsv<T extends { id: string }>(
+export async function* pagedCsv<T extends { id: string }>(
   db: Db,
   actor: Actor,
   studyId: string,
@@ -86,6 +86,32 @@ type AnswerRow = [
   value: number | null,
   note: string,
 ];
+
+/**
+ * One answer as export rows: scores in the design's order, errors in the order they were entered
+ * (or "none"), the sign-off with the words changed, the preference rank.
+ */
+export function answerRows(criteria: readonly Criterion[], a: StoredAnswer, original: string): AnswerRow[] {
+  return [
+    ...criteria.flatMap((c): AnswerRow[] => {
+      const score = a.scores.find((x) => x.criterion === c.key);
+      return score ? [["scores", c.key, score.value, ""]] : [];
+    }),
+    ...a.errors.map((e): AnswerRow => ["errors", e.category, e.significant ? 1 : 0, e.note]),
+    ...(a.noErrors ? [["errors", "none", 0, ""] satisfies AnswerRow] : []),
+    ...(a.signOff
+      ? [
+          [
+            "signoff",
+            a.signOff,
+            a.editedText === null ? null : wordEdits(original, a.editedText),
+            a.editedText ?? "",
+          ] satisfies AnswerRow,
+        ]
+      : []),
+    ...(a.rank !== null ? [["preference", "rank", a.rank, ""] satisfies AnswerRow] : []),
+  ];
+}
 
 export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize = 500): AsyncGenerator<string> {
   return pagedCsv(
@@ -118,26 +144,7 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
       const position = candidateEntries(order).findIndex((e) => e.handle === handle);
       const shared =
         order.filter((e) => e.handle === handle).length > 1 ? `${r.assignment.case.position}-${label(position)}` : "";
-      // Scores in the design's order, then errors in the order they were entered.
-      const answers: AnswerRow[] = [
-        ...study.criteria.flatMap((c): AnswerRow[] => {
-          const score = r.scores.find((x) => x.criterion === c.key);
-          return score ? [["scores", c.key, score.value, ""]] : [];
-        }),
-        ...r.errors.map((e): AnswerRow => ["errors", e.category, e.significant ? 1 : 0, e.note]),
-        ...(r.noErrors ? [["errors", "none", 0, ""] satisfies AnswerRow] : []),
-        ...(r.signOff
-          ? [
-              [
-                "signoff",
-                r.signOff,
-                r.editedText === null ? null : wordEdits(r.output.text, r.editedText),
-                r.editedText ?? "",
-              ] satisfies AnswerRow,
-            ]
-          : []),
-        ...(r.rank !== null ? [["preference", "rank", r.rank, ""] satisfies AnswerRow] : []),
-      ];
+      const answers = answerRows(study.criteria, r, r.output.text);
       return answers
         .map(([module, item, value, note]) =>
           line([

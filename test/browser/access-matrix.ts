@@ -164,6 +164,7 @@ export const MATRIX: Row[] = [
   row("POST /api/auth/[...nextauth]", "nextauth=session", 400, 400, 400, 400, 400, SEND.nextAuthSession),
   row("GET /api/studies/[id]/export", "id=study", 401, 403, 403, 401, 200),
   row("GET /api/studies/[id]/summary", "id=study", 401, 403, 403, 401, 200),
+  row("GET /api/studies/[id]/history", "id=study", 401, 403, 403, 401, 200),
   row("GET /api/studies/[id]/outputs", "id=study", 401, 403, 403, 401, 200),
   row("GET /api/studies/[id]/generation", "id=genStudy", 401, 403, 403, 401, 200),
   row("POST /api/studies/[id]/generation", "id=genStudy", 401, 403, 403, 401, 200, SEND.startGeneration),

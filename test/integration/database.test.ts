@@ -182,6 +182,12 @@ describe("migrate()", () => {
           old.map(([id]) => [id, "note", 1200]),
         );
         assert.ok(!("understandability" in ratings.rows[0]));
+        // The answer history starts with each answer as it stood (migration 20261202150000_answer_history).
+        const revisions = await c.query(`SELECT "ratingId", revision, answer FROM "AnswerRevision" ORDER BY 1`);
+        assert.deepEqual(
+          revisions.rows.map((r) => [r.ratingId, r.revision, r.answer.scores.length, r.answer.comment]),
+          old.map(([id, v]) => [id, 1, v.filter((x) => x !== null).length, "note"]),
+        );
         // Every study answered the paper's five on 1-5: that is its design now.
         const designs = await c.query(`SELECT design FROM "Study" ORDER BY id`);
         const { mergeIdentical, ...paper } = defaultDesign();

@@ -55,6 +55,9 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
             <a href={`/api/studies/${id}/summary`} className="text-sm font-medium text-sky-800 underline" download>
               Download summary (CSV)
             </a>
+            <a href={`/api/studies/${id}/history`} className="text-sm font-medium text-sky-800 underline" download>
+              Download answer history (CSV)
+            </a>
             <a href={`/api/studies/${id}/outputs`} className="text-sm font-medium text-sky-800 underline" download>
               Download outputs with provenance (CSV)
             </a>
