@@ -17,6 +17,7 @@ import {
   updateStudyTexts,
 } from "@/lib/studies/studies.ts";
 import { formAction } from "@/lib/web/action.ts";
+import { setPractice } from "@/lib/studies/practice.ts";
 
 const admin = "admin" as const;
 const id = z.string().min(1, "missing.");
@@ -58,24 +59,31 @@ export const updateStudyTextsAction = formAction(
   },
 );
 
-// The design editor sends its state as one JSON field; updateDesign checks what is in it.
-const designForm = z.object({
-  design: z.string().transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "the form did not arrive as it was sent; nothing was changed." });
-      return z.NEVER;
-    }
-  }),
+// The design and practice editors send their state as one JSON field; the domain checks what is in it.
+const jsonText = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: "custom", message: "the form did not arrive as it was sent; nothing was changed." });
+    return z.NEVER;
+  }
 });
 
 export const updateDesignAction = formAction(
-  { role: admin, input: designForm, labels: { design: "Rating design" }, bound: oneId },
+  { role: admin, input: z.object({ design: jsonText }), labels: { design: "Rating design" }, bound: oneId },
   async ({ user, input }, studyId: string) => {
     const design = await updateDesign(db(), user, studyId, input.design);
     revalidatePath(`/admin/studies/${studyId}`);
     return design;
+  },
+);
+
+export const setPracticeAction = formAction(
+  { role: admin, input: z.object({ practice: jsonText }), labels: { practice: "Practice cases" }, bound: oneId },
+  async ({ user, input }, studyId: string) => {
+    const result = await setPractice(db(), user, studyId, input.practice as Parameters<typeof setPractice>[3]);
+    revalidatePath(`/admin/studies/${studyId}`);
+    return result;
   },
 );
 

@@ -61,3 +61,6 @@ export const answerOf = (criteria: readonly Criterion[], r: StoredAnswer | undef
   editedText: r?.editedText ?? null,
   rank: r?.rank ?? null,
 });
+
+/** What an output of a practice case holds (Output.expected): the scores the admin expects, by criterion key. */
+export type Expected = { scores: Record<string, number> };

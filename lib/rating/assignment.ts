@@ -87,6 +87,7 @@ export const candidateEntries = (order: DisplayEntry[]): DisplayEntry[] =>
 /**
  * Gives every case of the study its N raters (N = ratersPerCase), keeping existing
  * assignments and choosing, for each case, the least-loaded raters not already on it.
+ * A practice case goes to every rater (and counts in nobody's load).
  */
 export async function spreadAssignments(tx: Tx, studyId: string) {
   const study = await tx.study.findUniqueOrThrow({
@@ -99,11 +100,12 @@ export async function spreadAssignments(tx: Tx, studyId: string) {
   const cases = await tx.case.findMany({
     where: { studyId },
     orderBy: { position: "asc" },
-    select: { id: true, assignments: { select: { raterId: true } } },
+    select: { id: true, practice: true, assignments: { select: { raterId: true } } },
   });
   const load = new Map(raterIds.map((id) => [id, 0]));
   for (const c of cases)
-    for (const a of c.assignments) if (load.has(a.raterId)) load.set(a.raterId, load.get(a.raterId)! + 1);
+    for (const a of c.assignments)
+      if (load.has(a.raterId) && !c.practice) load.set(a.raterId, load.get(a.raterId)! + 1);
   const tieOrder = new Map(shuffle(raterIds, assignmentSeed(study.seed, "raters", "")).map((id, i) => [id, i]));
   const rows: Prisma.AssignmentCreateManyInput[] = [];
   for (const c of cases) {
@@ -111,9 +113,9 @@ export async function spreadAssignments(tx: Tx, studyId: string) {
     const candidates = raterIds
       .filter((id) => !onCase.has(id))
       .sort((a, b) => load.get(a)! - load.get(b)! || tieOrder.get(a)! - tieOrder.get(b)!);
-    for (const raterId of candidates.slice(0, Math.max(0, n - onCase.size))) {
+    for (const raterId of c.practice ? candidates : candidates.slice(0, Math.max(0, n - onCase.size))) {
       rows.push({ caseId: c.id, raterId, seed: assignmentSeed(study.seed, c.id, raterId) });
-      load.set(raterId, load.get(raterId)! + 1);
+      if (!c.practice) load.set(raterId, load.get(raterId)! + 1);
     }
   }
   if (rows.length > 0) await tx.assignment.createMany({ data: rows, skipDuplicates: true });

@@ -4,9 +4,10 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../platform/db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { candidateEntries, extendDisplayOrder, mergeIdenticalTexts, type DisplayEntry } from "./assignment.ts";
 import { type Criterion, criteriaOf, modulesOf, readDesign, type Scores } from "./design.ts";
-import { ANSWER, answerOf, type CandidateAnswer, caseComplete, type Modules } from "./answer.ts";
+import { ANSWER, answerOf, type CandidateAnswer, caseComplete, type Expected, type Modules } from "./answer.ts";
 import { ranksProblem } from "./preference.ts";
 import { ERROR_CATEGORIES, type ErrorCategory, MAX_ERRORS } from "./clinical-errors.ts";
 import { keepsEdit, MAX_EDITED_CHARS, SIGN_OFF_LEVELS, type SignOff } from "./sign-off.ts";
@@ -24,6 +25,12 @@ async function readyCaseIds(db: Db, studyId: string, onlyCase: string | null = n
       AND (SELECT count(*) FROM "Output" o WHERE o."caseId" = c."id") >= (SELECT count(*) FROM "System" s WHERE s."studyId" = ${studyId})`;
   return new Set(rows.map((r) => r.id));
 }
+
+/** A rater's cases in the order they come: the practice cases first, then the study's order. */
+const QUEUE = [
+  { case: { practice: "desc" } },
+  { case: { position: "asc" } },
+] as const satisfies Prisma.AssignmentOrderByWithRelationInput[];
 
 type RaterStudy = {
   id: string;
@@ -72,7 +79,7 @@ export async function nextAssignmentId(db: Db, raterId: string, studyId: string)
   const [open, ready] = await Promise.all([
     db.assignment.findMany({
       where: { raterId, completedAt: null, case: { studyId } },
-      orderBy: { case: { position: "asc" } },
+      orderBy: QUEUE,
       select: { id: true, caseId: true },
     }),
     readyCaseIds(db, studyId),
@@ -102,7 +109,7 @@ export async function resumePoint(db: Db, raterId: string, studyId: string) {
   // Nothing left to rate: the first case, to look back at the ratings.
   const first = await db.assignment.findFirst({
     where: { raterId, case: { studyId } },
-    orderBy: { case: { position: "asc" } },
+    orderBy: QUEUE,
     select: { id: true },
   });
   return { next: null, first: first?.id ?? null, instructions: null };
@@ -127,8 +134,14 @@ export type CaseView = {
   modules: Modules;
   /** The study is closed: answers are shown, not editable. */
   closed: boolean;
+  /** Position among the real cases (or among the practice cases, for one of them). */
   index: number;
   total: number;
+  /**
+   * A practice case: it counts in no result. Once the rater has answered it, the scores the admin
+   * expects for each candidate (by handle) and the admin's note; before, nothing of them.
+   */
+  practice: { revealed: false } | { revealed: true; note: string; expected: Record<string, Expected["scores"]> } | null;
   findings: string;
   candidates: CandidateView[];
   prevId: string | null;
@@ -141,7 +154,7 @@ async function ownAssignment(db: Db, raterId: string, assignmentId: string) {
   const a = await db.assignment.findUnique({
     where: { id: assignmentId },
     include: {
-      case: { include: { study: true, outputs: { select: { id: true, text: true } } } },
+      case: { include: { study: true, outputs: { select: { id: true, text: true, expected: true } } } },
       ratings: { include: ANSWER },
     },
   });
@@ -188,10 +201,12 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
   const rating = new Map(a.ratings.map((r) => [r.outputId, r]));
   const siblings = await db.assignment.findMany({
     where: { raterId, case: { studyId: a.case.studyId } },
-    orderBy: { case: { position: "asc" } },
-    select: { id: true },
+    orderBy: QUEUE,
+    select: { id: true, case: { select: { practice: true } } },
   });
   const index = siblings.findIndex((s) => s.id === a.id);
+  // Counted among their own kind: "Practice case 1 of 2", then "Case 1 of 20".
+  const kind = siblings.filter((s) => s.case.practice === a.case.practice);
   const criteria = criteriaOf(design);
   return {
     assignmentId: a.id,
@@ -201,8 +216,22 @@ export async function loadCase(db: Db, raterId: string, assignmentId: string): P
     criteria,
     modules: modulesOf(design),
     closed: a.case.study.state === "CLOSED",
-    index: index + 1,
-    total: siblings.length,
+    index: kind.findIndex((s) => s.id === a.id) + 1,
+    total: kind.length,
+    practice: !a.case.practice
+      ? null
+      : a.completedAt === null
+        ? { revealed: false }
+        : {
+            revealed: true,
+            note: a.case.practiceNote,
+            expected: Object.fromEntries(
+              candidateEntries(order).map((e) => [
+                e.handle,
+                (a.case.outputs.find((o) => o.id === e.outputId)?.expected as Expected | null)?.scores ?? {},
+              ]),
+            ),
+          },
     findings: a.case.findings,
     candidates: candidateEntries(order).map((e, i) => {
       const r = rating.get(e.outputId);

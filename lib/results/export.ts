@@ -14,7 +14,7 @@ import { wordEdits } from "./edit-distance.ts";
 import type { Clustered } from "./stats.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import { label } from "../rating/rating.ts";
-import { type StudyResults, studyResults } from "./results.ts";
+import { ratedCases, type StudyResults, studyResults } from "./results.ts";
 import type { Actor } from "../accounts/users.ts";
 import { kindOf } from "../systems/kinds/index.ts";
 
@@ -121,7 +121,7 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
     EXPORT_COLUMNS,
     (cursor) =>
       db.rating.findMany({
-        where: { assignment: { case: { studyId } } },
+        where: { assignment: { case: ratedCases(studyId) } },
         orderBy: { id: "asc" },
         take: pageSize,
         skip: cursor ? 1 : 0,

@@ -4,6 +4,7 @@ import type { Db } from "../platform/db.ts";
 import type { StoredAnswer } from "../rating/answer.ts";
 import type { Actor } from "../accounts/users.ts";
 import { answerRows, line, pagedCsv } from "./export.ts";
+import { ratedCases } from "./results.ts";
 
 export const HISTORY_COLUMNS = [
   "study",
@@ -34,7 +35,7 @@ export function exportHistoryCsv(db: Db, actor: Actor, studyId: string, pageSize
     HISTORY_COLUMNS,
     (cursor) =>
       db.rating.findMany({
-        where: { assignment: { case: { studyId } } },
+        where: { assignment: { case: ratedCases(studyId) } },
         orderBy: { id: "asc" },
         take: pageSize,
         skip: cursor ? 1 : 0,

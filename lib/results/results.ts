@@ -53,6 +53,9 @@ export type StudyResults = {
   totalRatings: number;
 };
 
+/** The cases whose answers count: every case but the practice ones. */
+export const ratedCases = (studyId: string) => ({ studyId, practice: false });
+
 export async function studyResults(db: Db, actor: Actor, studyId: string): Promise<StudyResults> {
   assertAdmin(actor);
   const study = await db.study.findUnique({
@@ -63,7 +66,7 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
   const design = readDesign(study.design, study.name);
   const criteria = criteriaOf(design);
   const assignments = await db.assignment.findMany({
-    where: { case: { studyId } },
+    where: { case: ratedCases(studyId) },
     select: {
       raterId: true,
       completedAt: true,
@@ -72,7 +75,7 @@ export async function studyResults(db: Db, actor: Actor, studyId: string): Promi
     },
   });
   const ratings = await db.rating.findMany({
-    where: { assignment: { case: { studyId } } },
+    where: { assignment: { case: ratedCases(studyId) } },
     select: {
       ...ANSWER,
       noErrors: true,

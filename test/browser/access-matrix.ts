@@ -85,6 +85,10 @@ export const SEND = {
     ],
   })) satisfies Send,
   // The study without cases, a draft: an admin opens it.
+  // genStudy has no cases: no practice cases is the one valid answer there.
+  practice: ((f) => ({
+    args: [f.genStudy, undefined, { form: { practice: JSON.stringify({ cases: [] }) } }],
+  })) satisfies Send,
   studyState: ((f) => ({ args: [f.genStudy, undefined, { form: { to: "OPEN" } }] })) satisfies Send,
   // A wrong current password: the row checks who reaches the rule, and nobody's password changes.
   changePassword: (() => ({
@@ -203,6 +207,7 @@ export const MATRIX: Row[] = [
     200,
     SEND.ratingDesign,
   ),
+  row("ACTION app/admin/actions.ts#setPracticeAction", "id=genStudy", "login", 403, 403, "login", 200, SEND.practice),
   row(
     "ACTION app/admin/actions.ts#setStudyStateAction",
     "id=genStudy",

@@ -8,6 +8,7 @@ import { expect, test } from "./fixtures.ts";
 import { login, seedStudy, testDb, user } from "./helpers.ts";
 import { defaultDesign } from "../../lib/rating/design.ts";
 import { updateDesign } from "../../lib/studies/studies.ts";
+import { setPractice } from "../../lib/studies/practice.ts";
 
 const MODEL = "radiology-mini.gguf";
 const MODEL_SHA256 = JSON.parse(
@@ -59,6 +60,18 @@ async function seedWithGenerated() {
       },
     })),
   );
+  // A practice case, with expected scores for every candidate and a note: what the rater sees of
+  // them once answered is crawled too.
+  const practiceOutputs = await db.output.findMany({ where: { caseId: cases.find((c) => c.position === 2)!.id } });
+  await setPractice(db, admin, study.id, {
+    cases: [
+      {
+        position: 2,
+        note: "Compare the impressions with the findings.",
+        expected: Object.fromEntries(practiceOutputs.map((o, i) => [o.id, { coherence: 1 + (i % 5) }])),
+      },
+    ],
+  });
   const deadline = Date.now() + 90_000;
   while ((await db.output.count({ where: { systemId: llm.id } })) < cases.length) {
     if (Date.now() > deadline)
@@ -143,16 +156,25 @@ test("nothing a rater receives reveals which system wrote a text", async ({ page
   const rater = await user("rater");
   const mine = await db.assignment.findMany({
     where: { raterId: rater.id, case: { studyId: study.id } },
-    orderBy: { case: { position: "asc" } },
+    orderBy: [{ case: { practice: "desc" } }, { case: { position: "asc" } }],
   });
   const total = mine.length;
-  for (let i = 1; i <= total; i++) {
-    await expect(page.getByRole("heading", { name: `Case ${i} of ${total}` })).toBeVisible();
+  // The practice case first, answered in full by keyboard (5 scores, no errors, sign as it is, per
+  // candidate; then "equal"), so that its expected answers and note come too.
+  await expect(page.getByRole("heading", { name: "Practice case 1 of 1" })).toBeVisible();
+  const shown = await page.getByTestId("candidate").count();
+  for (let c = 0; c < shown; c++) for (const key of ["3", "3", "3", "3", "3", "0", "1"]) await page.keyboard.press(key);
+  await page.keyboard.press("0");
+  await expect(page.getByTestId("practice-note")).toHaveText("Compare the impressions with the findings.");
+  await expect(page.getByTestId("expected").first()).toBeVisible();
+  await page.getByRole("button", { name: "Next case →" }).click();
+  for (let i = 2; i <= total; i++) {
+    await expect(page.getByRole("heading", { name: `Case ${i - 1} of ${total - 1}` })).toBeVisible();
     // One candidate per distinct text: the echo always shares the reference's.
     const texts = await db.output.findMany({ where: { caseId: mine[i - 1].caseId }, select: { text: true } });
     expect(new Set(texts.map((o) => o.text)).size).toBeLessThan(systems.length);
     await expect(page.getByTestId("candidate")).toHaveCount(new Set(texts.map((o) => o.text)).size);
-    if (i === 1) {
+    if (i === 2) {
       // Saving goes through a server action: its request and answer are crawled too.
       await page
         .getByTestId("candidate")

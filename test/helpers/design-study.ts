@@ -19,7 +19,11 @@ type SystemSpec = string | { name: string; texts: [string, string] };
 export async function designStudy(
   db: Db,
   design?: Design,
-  { systems = ["Model"], raters = 1 }: { systems?: SystemSpec[]; raters?: number } = {},
+  {
+    systems = ["Model"],
+    raters = 1,
+    perCase = raters,
+  }: { systems?: SystemSpec[]; raters?: number; perCase?: number } = {},
 ) {
   const admin = await makeUser(db, "ADMIN");
   const people = await Promise.all(Array.from({ length: raters }, () => makeUser(db, "RATER")));
@@ -37,7 +41,7 @@ export async function designStudy(
     });
   }
   if (design) await updateDesign(db, admin, s.id, design);
-  await setStudyRaters(db, admin, s.id, { raterIds: people.map((p) => p.id), ratersPerCase: raters });
+  await setStudyRaters(db, admin, s.id, { raterIds: people.map((p) => p.id), ratersPerCase: perCase });
   await openStudy(db, admin, s.id);
   const assignments = await db.assignment.findMany({
     where: { raterId: people[0].id },

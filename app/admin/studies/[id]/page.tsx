@@ -4,11 +4,13 @@ import { db } from "@/lib/platform/db.ts";
 import { NotFoundError } from "@/lib/platform/errors.ts";
 import { studyResults } from "@/lib/results/results.ts";
 import { getStudy, studyDesign } from "@/lib/studies/studies.ts";
+import { practiceSetup } from "@/lib/studies/practice.ts";
 import { ImportPanel } from "./import-panel.tsx";
 import { SystemsPanel } from "./systems-panel.tsx";
 import { RatersPanel } from "./raters-panel.tsx";
 import { TextsPanel } from "./texts-panel.tsx";
 import { DesignPanel } from "./design-panel.tsx";
+import { PracticePanel } from "./practice-panel.tsx";
 import { StatePanel } from "./state-panel.tsx";
 import { ProgressTable, ResultsTable } from "./results.tsx";
 import { GenerationPanel } from "./generation-panel.tsx";
@@ -26,10 +28,11 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
   const study = await getStudy(db(), admin, id).catch((e) =>
     e instanceof NotFoundError ? notFound() : Promise.reject(e),
   );
-  const [results, raters, design] = await Promise.all([
+  const [results, raters, design, practice] = await Promise.all([
     studyResults(db(), admin, id),
     listActiveRaters(db(), admin),
     studyDesign(db(), admin, id),
+    practiceSetup(db(), admin, id),
   ]);
   const cases = study._count.cases;
   return (
@@ -100,6 +103,9 @@ export default async function StudyPage({ params }: PageProps<"/admin/studies/[i
       </Card>
       <Card title="Rating design">
         <DesignPanel studyId={id} design={design.design} locked={design.locked} />
+      </Card>
+      <Card title="Practice cases">
+        <PracticePanel studyId={id} {...practice} />
       </Card>
       <Card title="Texts">
         <TextsPanel studyId={id} raterInstructions={study.raterInstructions} adminNotes={study.adminNotes} />

@@ -11,6 +11,7 @@ import { bestRanks, PreferenceBlock } from "./preference-block.tsx";
 import { SIGN_OFF_LEVELS, type SignOff, keepsEdit } from "@/lib/rating/sign-off.ts";
 import type { CaseView } from "@/lib/rating/rating.ts";
 import { type Draft, PREFERENCE, useAutosave } from "./use-autosave.ts";
+import { ExpectedScores, PracticeBanner } from "./practice.tsx";
 
 /** The score a digit key gives: 1–9, and 0 for 10. */
 const keyScore = (key: string) => (/^[0-9]$/.test(key) ? Number(key) || 10 : null);
@@ -169,6 +170,11 @@ export function RatingForm({ view }: { view: CaseView }) {
     }
   }
 
+  // A practice case answered: its expected answers come from the server once every save is in.
+  useEffect(() => {
+    if (allDone && view.practice && !view.practice.revealed) void flush().then(() => router.refresh());
+  }, [allDone, view.practice, flush, router]);
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves once per case, not at every answer
   useEffect(() => {
     // Start where work remains: the first criterion without a score, or errors not yet answered.
@@ -184,7 +190,7 @@ export function RatingForm({ view }: { view: CaseView }) {
     <form ref={formRef} onKeyDown={onKeyDown} onSubmit={(e) => e.preventDefault()} className="space-y-6">
       <div className="flex flex-wrap items-center gap-4">
         <h1 className="text-xl font-semibold tracking-tight">
-          Case {view.index} of {view.total}
+          {view.practice ? "Practice case" : "Case"} {view.index} of {view.total}
         </h1>
         <span className="text-sm text-stone-500">{view.studyName}</span>
         <span className="flex-1" />
@@ -205,6 +211,7 @@ export function RatingForm({ view }: { view: CaseView }) {
           This study is closed: your answers are shown as they were saved and can no longer be changed.
         </p>
       )}
+      {view.practice && <PracticeBanner practice={view.practice} />}
       {error && (
         <p role="status" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
           {error}
@@ -290,6 +297,13 @@ export function RatingForm({ view }: { view: CaseView }) {
               <p className="mt-2 rounded bg-stone-50 p-3 leading-relaxed" data-testid="candidate-text">
                 {c.text}
               </p>
+              {view.practice?.revealed && (
+                <ExpectedScores
+                  criteria={criteria}
+                  expected={view.practice.expected[c.handle]}
+                  given={drafts[c.handle].scores}
+                />
+              )}
               <div className="mt-4 space-y-3">
                 {criteria.map((k) => (
                   <div
