@@ -23,10 +23,24 @@ const admin = "admin" as const;
 const id = z.string().min(1, "missing.");
 const oneId = z.tuple([id]);
 
+// The design and practice editors send their state as one JSON field; the domain checks what is in it.
+const jsonText = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: "custom", message: "the form did not arrive as it was sent; nothing was changed." });
+    return z.NEVER;
+  }
+});
+
 export const createStudyAction = formAction(
-  { role: admin, input: studyInput, labels: STUDY_LABELS },
-  async ({ user, input }) => {
-    const study = await createStudy(db(), user, input);
+  {
+    role: admin,
+    input: studyInput.extend({ design: jsonText.optional() }),
+    labels: { ...STUDY_LABELS, design: "Rating design" },
+  },
+  async ({ user, input: { design, ...input } }) => {
+    const study = await createStudy(db(), user, input, design);
     revalidatePath("/admin");
     return { id: study.id };
   },
@@ -58,16 +72,6 @@ export const updateStudyTextsAction = formAction(
     return texts;
   },
 );
-
-// The design and practice editors send their state as one JSON field; the domain checks what is in it.
-const jsonText = z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: "custom", message: "the form did not arrive as it was sent; nothing was changed." });
-    return z.NEVER;
-  }
-});
 
 export const updateDesignAction = formAction(
   { role: admin, input: z.object({ design: jsonText }), labels: { design: "Rating design" }, bound: oneId },

@@ -3,6 +3,7 @@ import { requireAdmin } from "@/lib/accounts/auth.ts";
 import { db } from "@/lib/platform/db.ts";
 import { listStudies } from "@/lib/studies/studies.ts";
 import { CreateStudyForm } from "./create-study-form.tsx";
+import { defaultDesign } from "@/lib/rating/design.ts";
 import { Card, PageTitle } from "@/components/ui/card.tsx";
 import { Row, Table } from "@/components/ui/table.tsx";
 
@@ -46,7 +47,7 @@ export default async function AdminHome() {
         )}
       </Card>
       <Card title="New study">
-        <CreateStudyForm />
+        <CreateStudyForm design={defaultDesign()} />
       </Card>
     </div>
   );

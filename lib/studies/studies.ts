@@ -43,18 +43,20 @@ export const STUDY_LABELS = {
   ratersPerCase: "Raters per case",
 };
 
-export async function createStudy(db: Db, actor: Actor, input: z.input<typeof studyInput>) {
+/** A new study, a draft, with the reference as its first system and the rating design given (or the paper's). */
+export async function createStudy(db: Db, actor: Actor, input: z.input<typeof studyInput>, designInput?: unknown) {
   assertAdmin(actor);
   const data = parseInput(studyInput, input, STUDY_LABELS);
+  const design = designInput === undefined ? defaultDesign() : checkDesign(keysForNewCriteria(designInput));
   const exists = new UserInputError(`A study named "${data.name}" already exists.`);
   return db
     .$transaction(async (tx) => {
       if (await tx.study.findUnique({ where: { name: data.name } })) throw exists;
       const study = await tx.study.create({
-        data: { ...data, design: defaultDesign(), seed: randomBytes(8).toString("hex") },
+        data: { ...data, design, seed: randomBytes(8).toString("hex") },
       });
       await tx.system.create({ data: { studyId: study.id, ...referenceSystem } });
-      await audit(tx, actor.id, "study.create", "Study", study.id, data);
+      await audit(tx, actor.id, "study.create", "Study", study.id, { ...data, design });
       return study;
     })
     .catch((e) => Promise.reject(isUniqueViolation(e) ? exists : e));

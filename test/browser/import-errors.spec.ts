@@ -4,7 +4,7 @@ import { login, seedStudy, testDb, user } from "./helpers.ts";
 
 test("a malformed file gets a message naming the problem, and nothing is imported", async ({ page }) => {
   await login(page, "admin");
-  await page.getByLabel("Name").fill("Import errors study");
+  await page.getByLabel("Name", { exact: true }).fill("Import errors study");
   await page.getByRole("button", { name: "Create study" }).click();
   await page.getByRole("link", { name: /Study created/ }).click();
   const study = await testDb().study.findUniqueOrThrow({ where: { name: "Import errors study" } });

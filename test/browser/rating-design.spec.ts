@@ -293,3 +293,22 @@ test("ranking by keyboard: a rank per candidate, ties allowed; complete once eac
     )?.rank;
   expect(labelled.map(rankOf)).toEqual([2, 1, 2]);
 });
+
+test("a new study's rating design is chosen in the create form: modules on and off, a ranking", async ({ page }) => {
+  await login(page, "admin");
+  const name = `Designed at creation ${Date.now()}`;
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByText(/^Rating design: the paper/).click();
+  await page.getByLabel(/^Scores on the criteria below/).uncheck();
+  await page.getByLabel(/^Clinical errors \(as in ReXVal\)/).check();
+  await page.getByLabel(/^Preference \(as in Flamingo-CXR\)/).check();
+  await page.getByLabel("Asked as").selectOption("RANK");
+  await page.getByRole("button", { name: "Create study" }).click();
+  await page.getByRole("link", { name: /Study created/ }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  const study = await testDb().study.findUniqueOrThrow({ where: { name } });
+  expect(study.design).toEqual({ errors: {}, preference: { mode: "RANK" }, mergeIdentical: true });
+  // The study page's editor starts from it.
+  await expect(page.getByLabel(/^Preference \(as in Flamingo-CXR\)/)).toBeChecked();
+  await expect(page.getByLabel("Asked as")).toHaveValue("RANK");
+});

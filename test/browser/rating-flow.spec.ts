@@ -41,7 +41,7 @@ test("admin creates a study, imports an OpenI sample, adds the retrieval baselin
 }) => {
   await login(page, "admin");
   await expect(page).toHaveURL(/\/admin$/);
-  await page.getByLabel("Name").fill(STUDY);
+  await page.getByLabel("Name", { exact: true }).fill(STUDY);
   await page.getByLabel("Instructions for raters").fill(INSTRUCTIONS);
   await page.getByLabel("Notes for admins").fill("Browser test: TF-IDF against the reference.");
   await page.getByRole("button", { name: "Create study" }).click();
@@ -89,7 +89,7 @@ test("admin adds a rater account from the UI and it can sign in", async ({ page,
   await login(page, "admin");
   await page.getByRole("link", { name: "Users" }).click();
   await page.getByLabel("Email").fill("new.rater@e2e.secondread");
-  await page.getByLabel("Name").fill("New Rater");
+  await page.getByLabel("Name", { exact: true }).fill("New Rater");
   await page.getByRole("button", { name: "Add user" }).click();
   const password = await page.getByTestId("new-password").innerText();
   expect(password.length).toBeGreaterThanOrEqual(10);

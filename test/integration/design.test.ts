@@ -49,6 +49,38 @@ test("a new study asks the paper's five criteria; its design can be read and rep
   assert.deepEqual((await studyDesign(t.db, s.admin, s.id)).design, TWO);
 });
 
+test("a study can be created with its own design; a wrong one is refused by field and nothing is created", async () => {
+  const admin = await makeUser(t.db, "ADMIN");
+  const made = await createStudy(
+    t.db,
+    admin,
+    { name: `Created with a design ${Date.now()}` },
+    {
+      scores: { criteria: [{ name: "Safe to send", definition: "", points: 2, low: "no", high: "yes" }] },
+      signOff: {},
+    },
+  );
+  assert.deepEqual((await studyDesign(t.db, admin, made.id)).design, {
+    scores: {
+      criteria: [{ key: "safe-to-send", name: "Safe to send", definition: "", points: 2, low: "no", high: "yes" }],
+    },
+    signOff: {},
+  });
+  const name = `Refused design ${Date.now()}`;
+  await assert.rejects(
+    createStudy(
+      t.db,
+      admin,
+      { name },
+      { scores: { criteria: [{ name: "", definition: "", points: 11, low: "", high: "" }] } },
+    ),
+    (e) =>
+      e instanceof UserInputError &&
+      e.message === "Criterion 1, name: enter a name. Criterion 1, points: must be 2–10 points.",
+  );
+  assert.equal(await t.db.study.count({ where: { name } }), 0);
+});
+
 test("raters score the study's own criteria on their own scales; complete means every criterion", async () => {
   const s = await study(TWO);
   const view = await loadCase(t.db, s.rater.id, s.assignments[0].id);

@@ -42,7 +42,7 @@ export function DesignPanel({ studyId, design, locked }: { studyId: string; desi
         so that every answer keeps its meaning.
       </p>
       {/* Remounted when the saved design comes back, so new criteria carry the keys they were given. */}
-      <CriteriaFields key={JSON.stringify(design)} design={design} />
+      <DesignFields key={JSON.stringify(design)} design={design} />
     </ActionForm>
   );
 }
@@ -92,7 +92,8 @@ function CriteriaList({ criteria }: { criteria: readonly Criterion[] }) {
   );
 }
 
-function CriteriaFields({ design }: { design: Design }) {
+/** The design editor's fields (modules, criteria), sent as one JSON field "design"; also in the create-study form. */
+export function DesignFields({ design }: { design: Design }) {
   const [criteria, setCriteria] = useState(() => rows(design.scores?.criteria ?? PAPER_CRITERIA));
   const [scoresOn, setScoresOn] = useState(design.scores !== undefined);
   const [errorsOn, setErrorsOn] = useState(design.errors !== undefined);
