@@ -20,11 +20,13 @@ export function PreferenceResults({ systems }: { systems: StudyResults["systems"
         caption="Preference"
         head={
           <>
-            <th className="py-1">Rank</th>
-            <th>System</th>
-            <th>Strength (95 % CI)</th>
+            <th className="py-1 pr-3">Rank</th>
+            <th className="pr-3">System</th>
+            <th className="pr-3">Strength (95 % CI)</th>
             {rows.map((o) => (
-              <th key={o.systemId}>vs {o.name}: win / tie / loss</th>
+              <th key={o.systemId} className="pr-3">
+                vs {o.name}: win / tie / loss
+              </th>
             ))}
           </>
         }
