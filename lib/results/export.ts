@@ -55,6 +55,14 @@ export function csvField(value: unknown): string {
 
 export const line = (values: unknown[]) => `${values.map(csvField).join(",")}\r\n`;
 
+/** One page of rows by id, after the cursor (the last id of the page before). */
+export const pageAfter = (cursor: string | undefined, pageSize: number) => ({
+  orderBy: { id: "asc" as const },
+  take: pageSize,
+  skip: cursor ? 1 : 0,
+  cursor: cursor ? { id: cursor } : undefined,
+});
+
 /**
  * The shape both exports share: the study must exist (checked before the first byte, so the
  * route can still answer 404), a header line, then rows fetched page by page by id.
@@ -122,10 +130,7 @@ export function exportRatingsCsv(db: Db, actor: Actor, studyId: string, pageSize
     (cursor) =>
       db.rating.findMany({
         where: { assignment: { case: ratedCases(studyId) } },
-        orderBy: { id: "asc" },
-        take: pageSize,
-        skip: cursor ? 1 : 0,
-        cursor: cursor ? { id: cursor } : undefined,
+        ...pageAfter(cursor, pageSize),
         include: {
           ...ANSWER,
           output: { select: { text: true, system: { select: { name: true, kind: true } } } },
@@ -206,10 +211,7 @@ export function exportOutputsCsv(db: Db, actor: Actor, studyId: string, pageSize
     (cursor) =>
       db.output.findMany({
         where: { case: { studyId } },
-        orderBy: { id: "asc" },
-        take: pageSize,
-        skip: cursor ? 1 : 0,
-        cursor: cursor ? { id: cursor } : undefined,
+        ...pageAfter(cursor, pageSize),
         include: {
           system: { select: { name: true, kind: true } },
           case: { select: { position: true, sourceId: true } },

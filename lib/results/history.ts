@@ -3,7 +3,7 @@
 import type { Db } from "../platform/db.ts";
 import type { StoredAnswer } from "../rating/answer.ts";
 import type { Actor } from "../accounts/users.ts";
-import { answerRows, line, pagedCsv } from "./export.ts";
+import { answerRows, line, pageAfter, pagedCsv } from "./export.ts";
 import { ratedCases } from "./results.ts";
 
 export const HISTORY_COLUMNS = [
@@ -36,10 +36,7 @@ export function exportHistoryCsv(db: Db, actor: Actor, studyId: string, pageSize
     (cursor) =>
       db.rating.findMany({
         where: { assignment: { case: ratedCases(studyId) } },
-        orderBy: { id: "asc" },
-        take: pageSize,
-        skip: cursor ? 1 : 0,
-        cursor: cursor ? { id: cursor } : undefined,
+        ...pageAfter(cursor, pageSize),
         select: {
           id: true,
           revisions: { orderBy: { revision: "asc" }, select: { revision: true, savedAt: true, answer: true } },

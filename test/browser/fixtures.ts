@@ -4,7 +4,7 @@ import { test as base, expect, type Browser, type BrowserContext } from "@playwr
 
 export { expect };
 export { request } from "@playwright/test";
-export type { APIRequestContext, APIResponse, Page, Response } from "@playwright/test";
+export type { APIRequestContext, APIResponse, Locator, Page, Response } from "@playwright/test";
 
 // Chromium logs "Refused to … because it violates the following Content Security Policy
 // directive"; the init script below reports the DOM event too, with the directive and source.

@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Locator } from "@playwright/test";
-import { expect, test } from "./fixtures.ts";
+import { expect, type Locator, test } from "./fixtures.ts";
 import { beginStudy, login, seedStudy, testDb, user } from "./helpers.ts";
 import { defaultDesign } from "../../lib/rating/design.ts";
 import { setPractice } from "../../lib/studies/practice.ts";

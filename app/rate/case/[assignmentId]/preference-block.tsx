@@ -1,5 +1,6 @@
 "use client";
 import type { PreferenceMode } from "@/lib/rating/preference.ts";
+import { CHIP } from "./sign-off-block.tsx";
 
 type Candidate = { handle: string; label: string; rank: number | null };
 type Props = {
@@ -7,9 +8,6 @@ type Props = {
   candidates: Candidate[];
   onChange: (ranks: Record<string, number | null>) => void;
 };
-
-const chip =
-  "flex cursor-pointer items-center gap-1 rounded border border-stone-300 px-2 py-1 text-xs peer-checked:border-sky-700 peer-checked:bg-sky-700 peer-checked:text-white peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-sky-600";
 
 /** Best: candidate picked gets 1, the others 2; equal: all 1 (lib/rating/preference.ts). */
 export const bestRanks = (candidates: { handle: string }[], best: string | null) =>
@@ -58,7 +56,7 @@ export function PreferenceBlock({ mode, candidates, onChange }: Props) {
                   checked={answered && !equal && c.rank === 1}
                   onChange={() => onChange(bestRanks(candidates, c.handle))}
                 />
-                <span className={chip}>
+                <span className={CHIP}>
                   <kbd className="opacity-60">{i + 1}</kbd> {c.label}
                 </span>
               </label>
@@ -73,7 +71,7 @@ export function PreferenceBlock({ mode, candidates, onChange }: Props) {
                 checked={equal}
                 onChange={() => onChange(bestRanks(candidates, null))}
               />
-              <span className={chip}>
+              <span className={CHIP}>
                 <kbd className="opacity-60">0</kbd> They are equal
               </span>
             </label>

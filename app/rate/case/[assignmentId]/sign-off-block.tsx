@@ -1,6 +1,10 @@
 "use client";
 import { keepsEdit, MAX_EDITED_CHARS, SIGN_OFF_LEVELS, type SignOff } from "@/lib/rating/sign-off.ts";
 
+/** A choice drawn as a small labelled button (its radio hidden); shared with the preference. */
+export const CHIP =
+  "flex cursor-pointer items-center gap-1 rounded border border-stone-300 px-2 py-1 text-xs peer-checked:border-sky-700 peer-checked:bg-sky-700 peer-checked:text-white peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-sky-600";
+
 type Props = {
   label: string;
   handle: string;
@@ -38,7 +42,7 @@ export function SignOffBlock({ label, handle, text, signOff, editedText, onChang
                 checked={signOff === l.key}
                 onChange={() => onChange({ signOff: l.key, editedText: l.edits ? editedText : null })}
               />
-              <span className="flex cursor-pointer items-center gap-1 rounded border border-stone-300 px-2 py-1 text-xs peer-checked:border-sky-700 peer-checked:bg-sky-700 peer-checked:text-white peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-sky-600">
+              <span className={CHIP}>
                 <kbd className="opacity-60">{i + 1}</kbd> {l.name}
               </span>
             </label>
