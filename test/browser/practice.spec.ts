@@ -19,9 +19,11 @@ test("practice: chosen by the admin with expected scores; answered first by the 
   await editor.getByLabel(/^Expected Coherence for Reference/).selectOption("5");
   await editor.getByLabel("Note to raters on case 3").fill("The reference reads well: coherence 5.");
   await page.getByRole("button", { name: "Save practice cases" }).click();
-  await expect(page.getByText("Saved: 1 practice case.")).toBeVisible();
-  const practice = await testDb().case.findFirstOrThrow({ where: { studyId: study.id, position: 3 } });
-  expect([practice.practice, practice.practiceNote]).toEqual([true, "The reference reads well: coherence 5."]);
+  // The message of the first save is still on the page: wait for the second save itself.
+  const third = () => testDb().case.findFirstOrThrow({ where: { studyId: study.id, position: 3 } });
+  await expect.poll(async () => (await third()).practiceNote).toBe("The reference reads well: coherence 5.");
+  const practice = await third();
+  expect(practice.practice).toBe(true);
 
   // The rater: the practice case first, numbered on its own.
   const rater = await (await browser.newContext()).newPage();
