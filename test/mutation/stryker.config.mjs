@@ -21,6 +21,8 @@ export default {
   mutate: [
     "lib/rating/rating.ts",
     "lib/rating/assignment.ts",
+    "lib/rating/answer.ts",
+    "lib/rating/preference.ts",
     "lib/accounts/access.ts",
     // auth.ts (next-auth's options) and sessions.ts are reached only through a built app: the
     // browser tests guard them (sessions.spec.ts, access-matrix.spec.ts); a Next build per mutant
@@ -33,6 +35,7 @@ export default {
     "lib/tables/tables.ts",
     "lib/results/stats.ts",
     "lib/results/results.ts",
+    "lib/results/preference.ts",
     "scripts/lib/evaluation.ts",
   ],
   testRunner: "tap",
