@@ -400,8 +400,8 @@ async function settleCompletion(tx: Tx, a: Assignment, criteria: Criterion[], mo
       ratings.find((x) => x.outputId === o.id),
     ),
   );
-  const rated = outputs.every((o) => ratings.some((x) => x.outputId === o.id));
-  const complete = rated && caseComplete(criteria, modules, answers, candidates);
+  // (An output without a rating has an empty answer, which no active module accepts.)
+  const complete = caseComplete(criteria, modules, answers, candidates);
   await tx.assignment.update({
     where: { id: a.id },
     data: { completedAt: complete ? (a.completedAt ?? new Date()) : null },
