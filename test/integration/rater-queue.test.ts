@@ -38,6 +38,25 @@ test("a rater resumes at their own first unfinished case; with all done, at thei
   assert.equal(await nextAssignmentId(t.db, other.id, s.id), theirs[0].id);
 });
 
+test("a case is complete by this rater's answers only, never by another rater's answers to the same texts", async () => {
+  const s = await designStudy(t.db, SIGN, { raters: 2 });
+  const [me, other] = s.raters;
+  const [theirs] = await t.db.assignment.findMany({
+    where: { raterId: other.id },
+    orderBy: { case: { position: "asc" } },
+  });
+  await signAll(other.id, theirs.id);
+  const view = await loadCase(t.db, me.id, s.assignments[0].id);
+  assert.deepEqual(
+    await saveRating(t.db, me.id, {
+      assignmentId: view.assignmentId,
+      handle: view.candidates[0].handle,
+      signOff: "REJECT",
+    }),
+    { complete: false },
+  );
+});
+
 test("the instructions come before a rater's first answer in each study, whatever they answered elsewhere", async () => {
   const first = await designStudy(t.db, SIGN);
   await signAll(first.rater.id, first.assignments[0].id);
