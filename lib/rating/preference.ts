@@ -31,9 +31,6 @@ export function ranksProblem(mode: PreferenceMode, ranks: readonly (number | nul
   return "pick one best candidate (rank 1, the others 2) or say they are equal (all 1)";
 }
 
-/** Every candidate of the case has its rank. */
-export const preferenceAnswered = (ranks: readonly (number | null)[]) => ranks.every((r) => r !== null);
-
 /**
  * What one case says about candidate a against candidate b: 1 a preferred, 0 b preferred, 0.5
  * equal, null nothing (in BEST, two candidates that were not the best were not compared).

@@ -92,6 +92,24 @@ test("the bootstrap draws every case of a resample with all its comparisons, rep
   );
 });
 
+test("ranks follow the strengths, whatever order the systems are listed in", () => {
+  // "strong" is listed last and wins every comparison; "weak" loses every one.
+  const c = (a: string, b: string): PairComparison => ({ caseId: "c", a, b, outcome: 1 });
+  const ranking = preferenceRanking(
+    ["weak", "middle", "strong"],
+    [c("strong", "middle"), c("strong", "weak"), c("middle", "weak"), c("strong", "weak")],
+    [],
+  );
+  assert.deepEqual(
+    ranking.map((s) => [s.systemId, s.rank]),
+    [
+      ["weak", 3],
+      ["middle", 2],
+      ["strong", 1],
+    ],
+  );
+});
+
 test("percentile interpolates between order statistics as numpy does", () => {
   assert.equal(percentile([3, 1, 2, 4], 0.5), 2.5);
   assert.equal(percentile([10, 20], 0.025), 10.25);
