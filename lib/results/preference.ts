@@ -53,31 +53,50 @@ export function headToHead(systems: readonly string[], comparisons: readonly Pai
  * compared).
  */
 export function bradleyTerry(systems: readonly string[], comparisons: Iterable<PairComparison>): number[] {
+  return fitStrengths(tally(systems, comparisons));
+}
+
+/**
+ * Per pair of systems i < j (at pairIndex(k, i, j)): wins, i's wins over j (a tie counts half), and
+ * games, the comparisons of the two. Flat arrays: the bootstrap adds thousands of these per resample.
+ */
+type Tally = { k: number; wins: Float64Array; games: Float64Array };
+
+const pairIndex = (k: number, i: number, j: number) => i * k - (i * (i + 1)) / 2 + (j - i - 1);
+
+function tally(systems: readonly string[], comparisons: Iterable<PairComparison>): Tally {
   const k = systems.length;
   const index = new Map(systems.map((s, i) => [s, i]));
-  // wins[i][j]: i's wins over j (ties count half); games[i][j]: comparisons of the two. Virtual ties first.
-  const wins = systems.map(() => systems.map(() => 0.5));
-  const games = systems.map(() => systems.map(() => 1));
+  const t = { k, wins: new Float64Array((k * (k - 1)) / 2), games: new Float64Array((k * (k - 1)) / 2) };
   for (const c of comparisons) {
     const [i, j] = [index.get(c.a)!, index.get(c.b)!];
-    wins[i][j] += c.outcome;
-    wins[j][i] += 1 - c.outcome;
-    games[i][j] += 1;
-    games[j][i] += 1;
+    const p = i < j ? pairIndex(k, i, j) : pairIndex(k, j, i);
+    t.wins[p] += i < j ? c.outcome : 1 - c.outcome;
+    t.games[p] += 1;
   }
+  return t;
+}
+
+function fitStrengths({ k, wins, games }: Tally): number[] {
   const b = new Array<number>(k).fill(0);
   for (let iter = 0; iter < 100; iter++) {
-    // Gradient and (negated) Hessian for b_1..b_{k-1}; b_0 stays 0 while fitting.
+    // Gradient and (negated) Hessian for b_1..b_{k-1}; b_0 stays 0 while fitting. The virtual tie
+    // of each pair is the 0.5 win and the 1 game added here.
     const grad = new Array<number>(k).fill(0);
-    const info = systems.map(() => new Array<number>(k).fill(0));
+    const info = b.map(() => new Array<number>(k).fill(0));
     for (let i = 0; i < k; i++)
-      for (let j = 0; j < k; j++) {
-        if (i === j) continue;
+      for (let j = i + 1; j < k; j++) {
+        const pair = pairIndex(k, i, j);
+        const n = games[pair] + 1;
         const p = 1 / (1 + Math.exp(b[j] - b[i]));
-        grad[i] += wins[i][j] - games[i][j] * p;
-        const w = games[i][j] * p * (1 - p);
+        const surplus = wins[pair] + 0.5 - n * p; // i's wins beyond those expected
+        grad[i] += surplus;
+        grad[j] -= surplus;
+        const w = n * p * (1 - p);
         info[i][i] += w;
+        info[j][j] += w;
         info[i][j] -= w;
+        info[j][i] -= w;
       }
     const step = solve(
       info.slice(1).map((row) => row.slice(1)),
@@ -137,21 +156,40 @@ export function preferenceRanking(
   const byCase = new Map<string, PairComparison[]>();
   for (const c of comparisons) byCase.set(c.caseId, [...(byCase.get(c.caseId) ?? []), c]);
   const cases = [...byCase.keys()].sort();
-  const draws =
-    resamples ??
-    (() => {
-      const next = mulberry32(BOOTSTRAP_SEED);
-      return Array.from({ length: cases.length ? BOOTSTRAP_RESAMPLES : 0 }, () =>
-        Array.from({ length: cases.length }, () => cases[Math.floor(next() * cases.length)]),
-      );
-    })();
+  const caseIndex = new Map(cases.map((id, c) => [id, c]));
+  // Case indices of each resample: the tests' own, or drawn here (a plain loop: this runs a million
+  // times for a study of a thousand cases).
+  const given = resamples?.map((d) => d.flatMap((id) => caseIndex.get(id) ?? []));
+  const next = mulberry32(BOOTSTRAP_SEED);
+  const n = cases.length;
+  const draw = (r: number): ArrayLike<number> => {
+    if (given) return given[r];
+    const d = new Int32Array(n);
+    for (let q = 0; q < n; q++) d[q] = Math.floor(next() * n);
+    return d;
+  };
+  const resampleCount = given ? given.length : n ? BOOTSTRAP_RESAMPLES : 0;
   const point = bradleyTerry(systems, comparisons);
-  const fits = draws.map((d) =>
-    bradleyTerry(
-      systems,
-      d.flatMap((c) => byCase.get(c) ?? []),
-    ),
-  );
+  // Each case's comparisons are summed once, so a resample adds two numbers per pair of systems
+  // and case drawn instead of going through every comparison again (bench/preference.ts).
+  const cells = (systems.length * (systems.length - 1)) / 2;
+  const caseWins = new Float64Array(cases.length * cells);
+  const caseGames = new Float64Array(cases.length * cells);
+  cases.forEach((id, c) => {
+    const t = tally(systems, byCase.get(id)!);
+    caseWins.set(t.wins, c * cells);
+    caseGames.set(t.games, c * cells);
+  });
+  const fits = Array.from({ length: resampleCount }, (_, r) => {
+    const d = draw(r);
+    const [wins, games] = [new Float64Array(cells), new Float64Array(cells)];
+    for (let q = 0; q < d.length; q++)
+      for (let x = 0, at = d[q] * cells; x < cells; x++) {
+        wins[x] += caseWins[at + x];
+        games[x] += caseGames[at + x];
+      }
+    return fitStrengths({ k: systems.length, wins, games });
+  });
   const order = point.map((_, i) => i).sort((x, y) => point[y] - point[x]);
   return systems.map((systemId, i) => ({
     systemId,
