@@ -141,7 +141,7 @@ export function percentile(values: readonly number[], q: number): number {
 
 export const BOOTSTRAP_RESAMPLES = 1000;
 /** Fixed, so the dashboard shows the same interval at every visit. */
-const BOOTSTRAP_SEED = 20_230_816;
+export const BOOTSTRAP_SEED = 20_230_816;
 
 /**
  * The ranking with 95 % percentile intervals from resamples of the cases (each resample draws as

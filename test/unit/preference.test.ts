@@ -5,7 +5,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { mulberry32 } from "../../lib/platform/random.ts";
 import {
+  BOOTSTRAP_RESAMPLES,
+  BOOTSTRAP_SEED,
   bradleyTerry,
   headToHead,
   type PairComparison,
@@ -90,6 +93,59 @@ test("the bootstrap draws every case of a resample with all its comparisons, rep
       [0, Number.NaN, 2],
     ],
   );
+});
+
+test("the dashboard's own resamples: 1,000 draws of the cases (in id order) from the fixed seed, each refitted from its comparisons", () => {
+  // Three systems, uneven cases (one with a single comparison, one drawn more often than others).
+  const outcomes: [string, string, string, PairComparison["outcome"]][] = [
+    ["c1", "x", "y", 1],
+    ["c1", "y", "z", 0.5],
+    ["c1", "x", "z", 1],
+    ["c2", "x", "y", 0],
+    ["c10", "z", "x", 1],
+    ["c10", "z", "y", 1],
+    ["c3", "y", "x", 0.5],
+    ["c3", "x", "y", 1],
+    ["c4", "y", "z", 0],
+  ];
+  const comparisons = outcomes.map(([caseId, a, b, outcome]) => ({ caseId, a, b, outcome }));
+  const systems = ["x", "y", "z"];
+  // The definition, spelled out: draw, list every comparison of every case drawn, fit.
+  const ids = ["c1", "c10", "c2", "c3", "c4"]; // sorted as strings
+  const next = mulberry32(BOOTSTRAP_SEED);
+  const fits = Array.from({ length: BOOTSTRAP_RESAMPLES }, () =>
+    bradleyTerry(
+      systems,
+      Array.from({ length: ids.length }, () => ids[Math.floor(next() * ids.length)]).flatMap((id) =>
+        comparisons.filter((c) => c.caseId === id),
+      ),
+    ),
+  );
+  const ranking = preferenceRanking(systems, comparisons);
+  systems.forEach((s, i) => {
+    const own = ranking[i];
+    assert.ok(
+      Math.abs(
+        own.low -
+          percentile(
+            fits.map((f) => f[i]),
+            0.025,
+          ),
+      ) < 1e-12,
+      `${s}'s low bound`,
+    );
+    assert.ok(
+      Math.abs(
+        own.high -
+          percentile(
+            fits.map((f) => f[i]),
+            0.975,
+          ),
+      ) < 1e-12,
+      `${s}'s high bound`,
+    );
+  });
+  assert.ok(ranking.every((s) => s.low < s.high));
 });
 
 test("ranks follow the strengths, whatever order the systems are listed in", () => {
