@@ -18,7 +18,7 @@ const LEFT_OUT = [
 
 // A mutant's covering tests run in this order and stop at the first failure: the slow ones (big
 // uploads, a hundred thousand columns) last, so that a quick test usually kills it first.
-const LAST = ["import-limits.test.ts"];
+const LAST = ["import-scale.test.ts"];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
