@@ -75,6 +75,7 @@ export async function importCases(db: Db, actor: Actor, studyId: string, req: Im
       const clash = await tx.case.findMany({
         where: { studyId, sourceId: { in: cases.map((c) => c.sourceId) } },
         select: { sourceId: true },
+        orderBy: { position: "asc" }, // the first five in the study's order
         take: 5,
       });
       if (clash.length > 0)
