@@ -71,6 +71,7 @@ test("the file's first bytes: UTF-16 in either byte order is named; a stray 0xFF
   refused(() => parse(new Uint8Array([0xfe, 0xff, ...body])), /UTF-16 \(or binary\), not UTF-8\. Re-save it/);
   refused(() => parse(new Uint8Array([0xff, 0x41, 0x0a, 0x31, 0x0a])), /not UTF-8 \(first bad character near line 1\)/);
   refused(() => parse(new Uint8Array([0x41, 0xfe, 0x0a, 0x31, 0x0a])), /not UTF-8 \(first bad character near line 1\)/);
+  refused(() => parse(new Uint8Array([0x41, 0xff, 0x0a, 0x31, 0x0a])), /not UTF-8 \(first bad character near line 1\)/);
   refused(() => parse(new Uint8Array([0x41, 0x0a, 0xfe, 0xff, 0x0a])), /not UTF-8 \(first bad character near line 2\)/);
 });
 
@@ -188,4 +189,28 @@ test("extractCases: findings and impression must be two columns; metadata is eve
     () => extractCases(t, { sourceId: "uid", findings: "findings", impression: "impression", metadata: ["sex"] }),
     /^Column "sex" is not in the file\. Available columns: uid, findings, impression, site, age\.$/,
   );
+});
+
+test("each cap takes a file exactly at its value and refuses one more", () => {
+  const at = (n: number) => parseTable(enc("a\nb\n").subarray(0, n), { fileName: "x.csv", maxBytes: 4 });
+  assert.equal(at(4).rows.length, 1);
+  assert.throws(
+    () => parseTable(enc("a\nbc\n"), { fileName: "x.csv", maxBytes: 4 }),
+    /The file is 0\.0 MB; the limit is 0\.0 MB/,
+  );
+  // Field length: a value and a header name of exactly maxFieldChars pass; one more is refused.
+  assert.equal(csv("abc,x\n123,y\n", { maxFieldChars: 3 }).rows[0].abc, "123");
+  refused(() => csv("abc,x\n1234,y\n", { maxFieldChars: 3 }), /Row 1 \(near line 2\), column "abc" has 4 characters/);
+  refused(() => csv("abcd,x\n1,y\n", { maxFieldChars: 3 }), /Header column 1 has 4 characters/);
+  const lines = (s: string, limits: Partial<ImportLimits>) => parse(enc(s), "x.jsonl", limits);
+  assert.equal(lines('{"a":"123"}\n', { maxFieldChars: 3 }).rows[0].a, "123");
+  refused(() => lines('{"a":"1234"}\n', { maxFieldChars: 3 }), /Line 1, field "a" has 4 characters/);
+  // A JSONL line of exactly maxRowChars passes.
+  assert.equal(lines('{"a":"1"}\n', { maxRowChars: 9 }).rows.length, 1);
+  refused(() => lines('{"a":"12"}\n', { maxRowChars: 9 }), /Line 1 is 10 characters long; the limit is 9/);
+  // Cells: rows × columns may reach maxCells, not pass it.
+  assert.equal(csv("a,b\n1,2\n3,4\n", { maxCells: 4 }).rows.length, 2);
+  refused(() => csv("a,b\n1,2\n3,4\n5,6\n", { maxCells: 4 }), /more than 4 values .* reached at row 3 \(near line 4\)/);
+  assert.equal(lines('{"a":1,"b":2}\n{"a":3,"b":4}\n', { maxCells: 4 }).rows.length, 2);
+  refused(() => lines('{"a":1,"b":2}\n{"a":3,"b":4}\n{"a":5}\n', { maxCells: 4 }), /reached at line 3/);
 });
