@@ -35,6 +35,13 @@ test("the preview gives the format, the columns, the row count and the first thr
   });
 });
 
+test("the preview reads the file as the import will: its name's format and the byte cap apply", async () => {
+  const text = "uid,findings,impression\n1,f,i\n";
+  await assert.rejects(previewImport({ ...file(text), fileName: "cases.tsv" }), /\.tsv files are not supported/);
+  await assert.rejects(previewImport({ bytes: enc(text), maxBytes: 10 }), /the limit is 0\.0 MB/);
+  assert.equal((await previewImport({ bytes: enc("{x}\n{y}\n"), fileName: "a.csv", maxBytes: MAX })).format, "csv");
+});
+
 test("with no column to guess, the refusal lists the file's columns", async () => {
   const study = await createStudy(t.db, admin, { name: "No findings column" });
   await assert.rejects(
