@@ -17,7 +17,7 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const parse = (b: Uint8Array, fileName = "x.csv", limits?: Partial<ImportLimits>) =>
   parseTable(b, { fileName, maxBytes: MAX, limits });
 const csv = (s: string, limits?: Partial<ImportLimits>) => parse(enc(s), "x.csv", limits);
-const jsonl = (s: string) => parse(enc(s), "x.jsonl");
+const jsonl = (s: string, limits?: Partial<ImportLimits>) => parse(enc(s), "x.jsonl", limits);
 const refused = (fn: () => unknown, message: RegExp) =>
   assert.throws(fn, (e: unknown) => e instanceof ImportFileError && message.test(e.message));
 
@@ -192,25 +192,21 @@ test("extractCases: findings and impression must be two columns; metadata is eve
 });
 
 test("each cap takes a file exactly at its value and refuses one more", () => {
-  const at = (n: number) => parseTable(enc("a\nb\n").subarray(0, n), { fileName: "x.csv", maxBytes: 4 });
-  assert.equal(at(4).rows.length, 1);
-  assert.throws(
-    () => parseTable(enc("a\nbc\n"), { fileName: "x.csv", maxBytes: 4 }),
-    /The file is 0\.0 MB; the limit is 0\.0 MB/,
-  );
+  const bytes = (s: string) => parseTable(enc(s), { fileName: "x.csv", maxBytes: 4 });
+  assert.equal(bytes("a\nb\n").rows.length, 1);
+  refused(() => bytes("a\nbc\n"), /The file is 0\.0 MB; the limit is 0\.0 MB/);
   // Field length: a value and a header name of exactly maxFieldChars pass; one more is refused.
   assert.equal(csv("abc,x\n123,y\n", { maxFieldChars: 3 }).rows[0].abc, "123");
   refused(() => csv("abc,x\n1234,y\n", { maxFieldChars: 3 }), /Row 1 \(near line 2\), column "abc" has 4 characters/);
   refused(() => csv("abcd,x\n1,y\n", { maxFieldChars: 3 }), /Header column 1 has 4 characters/);
-  const lines = (s: string, limits: Partial<ImportLimits>) => parse(enc(s), "x.jsonl", limits);
-  assert.equal(lines('{"a":"123"}\n', { maxFieldChars: 3 }).rows[0].a, "123");
-  refused(() => lines('{"a":"1234"}\n', { maxFieldChars: 3 }), /Line 1, field "a" has 4 characters/);
+  assert.equal(jsonl('{"a":"123"}\n', { maxFieldChars: 3 }).rows[0].a, "123");
+  refused(() => jsonl('{"a":"1234"}\n', { maxFieldChars: 3 }), /Line 1, field "a" has 4 characters/);
   // A JSONL line of exactly maxRowChars passes.
-  assert.equal(lines('{"a":"1"}\n', { maxRowChars: 9 }).rows.length, 1);
-  refused(() => lines('{"a":"12"}\n', { maxRowChars: 9 }), /Line 1 is 10 characters long; the limit is 9/);
+  assert.equal(jsonl('{"a":"1"}\n', { maxRowChars: 9 }).rows.length, 1);
+  refused(() => jsonl('{"a":"12"}\n', { maxRowChars: 9 }), /Line 1 is 10 characters long; the limit is 9/);
   // Cells: rows × columns may reach maxCells, not pass it.
   assert.equal(csv("a,b\n1,2\n3,4\n", { maxCells: 4 }).rows.length, 2);
   refused(() => csv("a,b\n1,2\n3,4\n5,6\n", { maxCells: 4 }), /more than 4 values .* reached at row 3 \(near line 4\)/);
-  assert.equal(lines('{"a":1,"b":2}\n{"a":3,"b":4}\n', { maxCells: 4 }).rows.length, 2);
-  refused(() => lines('{"a":1,"b":2}\n{"a":3,"b":4}\n{"a":5}\n', { maxCells: 4 }), /reached at line 3/);
+  assert.equal(jsonl('{"a":1,"b":2}\n{"a":3,"b":4}\n', { maxCells: 4 }).rows.length, 2);
+  refused(() => jsonl('{"a":1,"b":2}\n{"a":3,"b":4}\n{"a":5}\n', { maxCells: 4 }), /reached at line 3/);
 });
