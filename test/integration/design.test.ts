@@ -298,7 +298,7 @@ test("errors are refused where the study does not ask for them, by the code and 
     errors: [{ category: "FALSE_COMPARISON", significant: false, note: "" }],
   });
   const [clean, flawed] = await Promise.all(
-    v.candidates.map((c, i) =>
+    v.candidates.map((_c, i) =>
       t.db.rating.findFirstOrThrow({ where: { assignmentId: v.assignmentId, noErrors: i === 0 } }),
     ),
   );
@@ -544,6 +544,47 @@ test("sign-off in the results and both exports: shares per level, words changed 
   assert.equal(measure("Model", "signoff:REJECT:share"), "0.5");
   assert.equal(measure("Model", "signoff:words_changed"), "2");
   assert.equal(measure("Reference (radiologist)", "signoff:ACCEPT:share"), "0.5");
+});
+
+test("results count only answered modules, list raters by email and refuse a missing study", async () => {
+  const s = await study({ ...TWO, errors: {}, signOff: {} });
+  // Case 1 of the first rater: Model scored only (its errors and sign-off not answered yet), the
+  // reference answered in full.
+  const view = await loadCase(t.db, s.rater.id, s.assignments[0].id);
+  for (const c of view.candidates)
+    await saveRating(t.db, s.rater.id, {
+      assignmentId: view.assignmentId,
+      handle: c.handle,
+      scores: { accuracy: 4, safe: 2 },
+      ...(c.text.startsWith("Model") ? {} : { errors: [], noErrors: true, signOff: "ACCEPT" as const }),
+    });
+  const r = await studyResults(t.db, s.admin, s.id);
+  const model = r.systems.find((x) => x.name === "Model")!;
+  const reference = r.systems.find((x) => x.kind === "REFERENCE")!;
+  assert.equal(model.byCriterion.accuracy.n, 1, "the scores count");
+  assert.equal(model.errors!.reports, 0, "errors not answered are not a report without errors");
+  assert.equal(model.signOff!.reports, 0);
+  assert.equal(reference.errors!.reports, 1);
+  assert.equal(reference.signOff!.reports, 1);
+  assert.equal(r.raters[0].ratingsDone, 1);
+
+  // Raters by email, whatever order their assignments were made in: checked with the emails both ways.
+  const two = await designStudy(t.db, TWO, { raters: 2 });
+  for (const [first, second] of [
+    ["a", "b"],
+    ["b", "a"],
+  ]) {
+    for (const [i, rater] of two.raters.entries())
+      await t.db.user.update({ where: { id: rater.id }, data: { email: `${i ? second : first}-${rater.email}` } });
+    const emails = (await studyResults(t.db, two.admin, two.id)).raters.map((x) => x.email);
+    assert.deepEqual(emails, [...emails].sort(), `${first}, ${second}`);
+    assert.ok(emails[0].startsWith("a-"));
+  }
+
+  await assert.rejects(
+    studyResults(t.db, s.admin, "no-such-study"),
+    (e) => e instanceof NotFoundError && /No such study/.test(e.message),
+  );
 });
 
 test("identical texts are shown once; the answer is saved for each system that wrote it; the export names the group", async () => {

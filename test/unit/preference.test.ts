@@ -10,6 +10,7 @@ import {
   BOOTSTRAP_RESAMPLES,
   BOOTSTRAP_SEED,
   bradleyTerry,
+  comparisonsOf,
   headToHead,
   type PairComparison,
   percentile,
@@ -186,4 +187,21 @@ test("head to head: shares of wins, ties and losses from each side", () => {
   ]);
   assert.deepEqual(table.get("y")![0], { against: "x", comparisons: 4, win: 0.25, tie: 0.25, loss: 0.5 });
   assert.deepEqual(table.get("y")![1], { against: "z", comparisons: 0, win: 0, tie: 0, loss: 0 });
+});
+
+test("comparisons: one per pair of a rater's ranked candidates in a case; a candidate without a rank gives none", () => {
+  const r = (assignmentId: string, systemId: string, rank: number | null) => ({
+    assignmentId,
+    caseId: "c1",
+    systemId,
+    rank,
+  });
+  // Rater 1 ranks x first and z second and leaves y unranked; rater 2 ranks x and z equal.
+  const ranked = [r("a1", "x", 1), r("a1", "y", null), r("a1", "z", 2), r("a2", "x", 2), r("a2", "z", 2)];
+  assert.deepEqual(comparisonsOf("RANK", ranked), [
+    { caseId: "c1", a: "x", b: "z", outcome: 1 },
+    { caseId: "c1", a: "x", b: "z", outcome: 0.5 },
+  ]);
+  // Best pick: two candidates not picked (both rank 2) say nothing about each other.
+  assert.deepEqual(comparisonsOf("BEST", ranked), [{ caseId: "c1", a: "x", b: "z", outcome: 1 }]);
 });
