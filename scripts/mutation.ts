@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ensureClient } from "./build-state.ts";
+import { belowFloor } from "./lib/mutation-floor.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 ensureClient();
@@ -38,4 +39,10 @@ try {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 console.log("\nReport: .data/mutation/report.html (scores per file: .data/mutation/report.json)");
+const reportFile = path.join(ROOT, ".data", "mutation", "report.json");
+if (status === 0 && fs.existsSync(reportFile)) {
+  const under = belowFloor(JSON.parse(fs.readFileSync(reportFile, "utf8")));
+  for (const line of under) console.error(line);
+  if (under.length) status = 1;
+}
 process.exit(status);

@@ -14,6 +14,7 @@ const LEFT_OUT = [
   "openai",
   "database",
   "schema-drift",
+  "mutation-floor",
 ];
 
 // A mutant's covering tests run in this order and stop at the first failure: the slow ones (big
